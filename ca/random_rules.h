@@ -1,0 +1,15 @@
+#pragma once
+// Seeded random rules, for tests, benchmarks and the rule zoo. Each family draws one fair bit per
+// free output: per pattern (any rule), per (centre, Hensel class) (isotropic), per (centre,
+// neighbour count) (outer-totalistic). `no_b0` keeps the empty neighbourhood dead.
+#include <cstdint>
+
+#include "ca/rule_table.h"
+
+namespace carl::ca {
+
+RuleTable random_rule(std::uint64_t seed, bool no_b0 = false);
+RuleTable random_isotropic_rule(std::uint64_t seed, bool no_b0 = false);
+RuleTable random_outer_totalistic_rule(std::uint64_t seed, bool no_b0 = false);
+
+}  // namespace carl::ca

@@ -1,0 +1,188 @@
+#include "ca/simulate.h"
+
+#include <utility>
+#include <vector>
+
+#include "ca/error.h"
+#include "ca/simulate_kernel.h"
+
+namespace carl::ca {
+namespace {
+
+using StepFn = void (*)(const kernel::StepArgs&);
+
+struct KernelChoice {
+  StepFn fn;
+  const char* name;
+};
+
+// Fastest first.
+std::vector<KernelChoice> usable_kernels() {
+  std::vector<KernelChoice> k;
+#if defined(CARL_X86_KERNELS)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512bw"))
+    k.push_back({kernel::step_avx512, "avx512"});
+  if (__builtin_cpu_supports("avx2")) k.push_back({kernel::step_avx2, "avx2"});
+#endif
+  k.push_back({kernel::step_generic, "generic"});
+  return k;
+}
+
+// A torus grid packed 64 cells per word; rows padded to a multiple of 8 words (one AVX-512
+// vector) with zero bits past the width.
+struct PackedGrid {
+  int height = 0, width = 0, words = 0, stride = 0;
+  std::vector<std::uint64_t> bits;
+
+  PackedGrid(int h, int w) : height(h), width(w) {
+    words = (w + 63) / 64;
+    stride = (words + 7) / 8 * 8;
+    bits.assign(static_cast<std::size_t>(h) * stride, 0);
+  }
+  std::uint64_t* row(int r) { return bits.data() + static_cast<std::size_t>(r) * stride; }
+  const std::uint64_t* row(int r) const {
+    return bits.data() + static_cast<std::size_t>(r) * stride;
+  }
+  std::uint64_t tail_mask() const {
+    const int used = width - 64 * (words - 1);
+    return used == 64 ? ~0ULL : (1ULL << used) - 1;
+  }
+};
+
+PackedGrid pack(const Grid& g) {
+  PackedGrid p(g.height(), g.width());
+  for (int r = 0; r < g.height(); ++r) {
+    std::uint64_t* row = p.row(r);
+    for (int c = 0; c < g.width(); ++c)
+      if (g.at(r, c)) row[c >> 6] |= 1ULL << (c & 63);
+  }
+  return p;
+}
+
+Grid unpack(const PackedGrid& p) {
+  Grid g(p.height, p.width);
+  for (int r = 0; r < p.height; ++r) {
+    const std::uint64_t* row = p.row(r);
+    for (int c = 0; c < p.width; ++c) g.set(r, c, (row[c >> 6] >> (c & 63)) & 1);
+  }
+  return g;
+}
+
+// west: bit c = cell c-1; east: bit c = cell c+1; both wrapping within the width.
+void shift_rows(const PackedGrid& g, PackedGrid& west, PackedGrid& east) {
+  const int n = g.words;
+  const int last_bit = (g.width - 1) & 63;
+  const std::uint64_t tail = g.tail_mask();
+  for (int r = 0; r < g.height; ++r) {
+    const std::uint64_t* x = g.row(r);
+    std::uint64_t* w = west.row(r);
+    std::uint64_t* e = east.row(r);
+    const std::uint64_t first_cell = x[0] & 1;
+    const std::uint64_t last_cell = (x[n - 1] >> last_bit) & 1;
+    for (int i = 0; i < n; ++i) {
+      w[i] = (x[i] << 1) | (i > 0 ? x[i - 1] >> 63 : last_cell);
+      e[i] = (x[i] >> 1) | (i + 1 < n ? x[i + 1] << 63 : 0);
+    }
+    w[n - 1] &= tail;
+    e[n - 1] |= first_cell << last_bit;
+  }
+}
+
+}  // namespace
+
+Stepper::Stepper(const RuleTable& rule, const std::string& kernel) {
+  const std::vector<KernelChoice> usable = usable_kernels();
+  for (const KernelChoice& k : usable)
+    if (kernel == "auto" || kernel == k.name) {
+      step_fn_ = k.fn;
+      kernel_name_ = k.name;
+      break;
+    }
+  if (!step_fn_)
+    throw InputError(
+        fmt::format("simulation kernel '{}' is not available on this processor", kernel));
+  if (!rule.complete())
+    throw InputError(fmt::format("cannot simulate a partial rule table ({} of 512 entries known)",
+                                 rule.known_count()));
+  for (int j = 0; j < 64; ++j) {
+    std::uint8_t lo = 0, hi = 0;
+    for (int k = 0; k < 4; ++k) {
+      lo |= std::uint8_t(rule.output(Pattern(8 * j + k)) << k);
+      hi |= std::uint8_t(rule.output(Pattern(8 * j + 4 + k)) << k);
+    }
+    lo_[j] = lo;
+    hi_[j] = hi;
+  }
+}
+
+std::vector<std::string> Stepper::available_kernels() {
+  std::vector<std::string> names;
+  for (const KernelChoice& k : usable_kernels()) names.push_back(k.name);
+  return names;
+}
+
+Grid Stepper::step(const Grid& grid) const {
+  return evolve(grid, 1);
+}
+
+Grid Stepper::evolve(const Grid& grid, int steps) const {
+  if (steps <= 0 || grid.size() == 0) return grid;
+  PackedGrid cur = pack(grid), next(grid.height(), grid.width());
+  PackedGrid west(grid.height(), grid.width()), east(grid.height(), grid.width());
+  const StepFn fn = step_fn_;
+  const std::uint64_t tail = cur.tail_mask();
+  for (int t = 0; t < steps; ++t) {
+    shift_rows(cur, west, east);
+    fn({cur.bits.data(), west.bits.data(), east.bits.data(), next.bits.data(), cur.height,
+        cur.stride, lo_, hi_});
+    // The kernel fills padding bits too; clear them so the next shift sees a clean row.
+    for (int r = 0; r < next.height; ++r) {
+      std::uint64_t* row = next.row(r);
+      row[next.words - 1] &= tail;
+      for (int i = next.words; i < next.stride; ++i) row[i] = 0;
+    }
+    std::swap(cur, next);
+  }
+  return unpack(cur);
+}
+
+Trajectory Stepper::trajectory(const Grid& x0, int steps) const {
+  Trajectory t;
+  t.frames.reserve(static_cast<std::size_t>(steps) + 1);
+  t.frames.push_back(x0);
+  for (int i = 0; i < steps; ++i) t.frames.push_back(step(t.frames.back()));
+  return t;
+}
+
+Grid step(const RuleTable& rule, const Grid& grid) {
+  return Stepper(rule).step(grid);
+}
+
+Trajectory simulate(const RuleTable& rule, const Grid& x0, int steps) {
+  return Stepper(rule).trajectory(x0, steps);
+}
+
+Grid step_reference(const RuleTable& rule, const Grid& grid, std::uint8_t unknown_value) {
+  Grid out(grid.height(), grid.width());
+  for (int r = 0; r < grid.height(); ++r)
+    for (int c = 0; c < grid.width(); ++c) {
+      const Pattern p = pattern_at(grid, r, c);
+      out.set(r, c, rule.known(p) ? rule.output(p) : unknown_value);
+    }
+  return out;
+}
+
+Grid step_window(const RuleTable& rule, const Grid& window) {
+  if (window.height() < 3 || window.width() < 3)
+    throw InputError(fmt::format("a window step needs at least 3x3 cells, got {}x{}",
+                                 window.height(), window.width()));
+  Grid out(window.height() - 2, window.width() - 2);
+  for (int r = 1; r + 1 < window.height(); ++r)
+    for (int c = 1; c + 1 < window.width(); ++c)
+      out.set(r - 1, c - 1, rule.output(pattern_at(window, r, c)));
+  return out;
+}
+
+}  // namespace carl::ca
