@@ -1,0 +1,157 @@
+#include "experiment/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+#include <sstream>
+
+#include "ca/error.h"
+#include "ca/rulestring.h"
+
+namespace carl::experiment {
+namespace {
+
+// Reads one YAML mapping against a declared set of fields; anything undeclared is an error.
+class Section {
+ public:
+  Section(const YAML::Node& node, std::string path, const std::string& source)
+      : node_(node), path_(std::move(path)), source_(source) {
+    if (node_ && !node_.IsMap() && !node_.IsNull())
+      throw error(node_, fmt::format("{} must be a mapping of keys to values",
+                                     path_.empty() ? "the config" : path_));
+  }
+
+  template <class T>
+  void field(const char* key, T& into, std::function<std::string(const T&)> check = nullptr) {
+    declared_.push_back(key);
+    if (!node_ || !node_.IsMap()) return;
+    const YAML::Node v = node_[key];
+    if (!v) return;
+    try {
+      into = v.as<T>();
+    } catch (const YAML::Exception&) {
+      throw error(v, fmt::format("{}: expected {}, got '{}'", name(key), type_name<T>(),
+                                 v.IsScalar() ? v.Scalar() : std::string("a collection")));
+    }
+    if (check) {
+      const std::string problem = check(into);
+      if (!problem.empty()) throw error(v, fmt::format("{}: {}", name(key), problem));
+    }
+  }
+
+  YAML::Node child(const char* key) {
+    declared_.push_back(key);
+    return node_ && node_.IsMap() ? node_[key] : YAML::Node();
+  }
+
+  // Call after all fields are declared.
+  void reject_unknown() const {
+    if (!node_ || !node_.IsMap()) return;
+    for (const auto& kv : node_) {
+      const std::string key = kv.first.as<std::string>();
+      bool known = false;
+      for (const auto& d : declared_) known = known || d == key;
+      if (!known) {
+        std::string list;
+        for (const auto& d : declared_) list += (list.empty() ? "" : ", ") + d;
+        throw error(kv.first, fmt::format("{}: unknown key (known: {})", name(key.c_str()), list));
+      }
+    }
+  }
+
+  InputError error(const YAML::Node& at, const std::string& what) const {
+    return InputError(fmt::format("{}:{}: {}", source_, at.Mark().line + 1, what));
+  }
+
+ private:
+  std::string name(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+  template <class T>
+  static const char* type_name() {
+    if constexpr (std::is_same_v<T, int> || std::is_same_v<T, std::uint64_t>) return "an integer";
+    if constexpr (std::is_same_v<T, double>) return "a number";
+    if constexpr (std::is_same_v<T, bool>) return "true or false";
+    if constexpr (std::is_same_v<T, std::vector<std::string>>) return "a list of strings";
+    return "a string";
+  }
+
+  YAML::Node node_;
+  std::string path_;
+  const std::string& source_;
+  std::vector<std::string> declared_;
+};
+
+template <class T>
+std::function<std::string(const T&)> in_range(T lo, T hi) {
+  return [lo, hi](const T& v) -> std::string {
+    if (v < lo || v > hi) return fmt::format("{} is outside [{}, {}]", v, lo, hi);
+    return "";
+  };
+}
+
+}  // namespace
+
+Config parse_config(const std::string& yaml_text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(fmt::format("{}:{}: not valid YAML: {}", source, e.mark.line + 1, e.msg));
+  }
+  Config c;
+  c.source = source;
+  c.name = std::filesystem::path(source).stem().string();
+  Section top(root, "", source);
+  top.field<std::string>("name", c.name, [](const std::string& n) -> std::string {
+    if (n.empty() || n.find('/') != std::string::npos || n == "." || n == "..")
+      return "must be a non-empty name without '/'";
+    return "";
+  });
+
+  const YAML::Node pnode = top.child("provider");
+  Section p(pnode, "provider", source);
+  ProviderSettings& ps = c.provider;
+  p.field<std::string>("rule", ps.rule, [](const std::string& r) -> std::string {
+    try {
+      ca::parse_rule(r);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  });
+  p.field<std::vector<std::string>>("command", ps.command);
+  p.field<int>("height", ps.height, in_range(3, 4096));
+  p.field<int>("width", ps.width, in_range(3, 4096));
+  p.field<int>("steps", ps.steps, in_range(1, 100000));
+  p.field<double>("density", ps.density, in_range(0.0, 1.0));
+  p.field<double>("noise", ps.noise, in_range(0.0, 0.5));
+  p.field<std::string>("mode", ps.mode, [](const std::string& m) -> std::string {
+    return m == "torus" || m == "window" ? "" : "must be 'torus' or 'window', got '" + m + "'";
+  });
+  p.field<int>("world_scale", ps.world_scale, in_range(1, 64));
+  p.field<std::uint64_t>("seed", ps.seed);
+  p.reject_unknown();
+  if (ps.rule.empty() == ps.command.empty())
+    throw p.error(pnode ? pnode : root,
+                  "provider: give exactly one of 'rule' (built-in provider) and 'command' "
+                  "(external provider argv)");
+
+  Section o(top.child("output"), "output", source);
+  o.field<std::string>("runs_dir", c.output.runs_dir);
+  o.reject_unknown();
+  top.reject_unknown();
+  return c;
+}
+
+Config load_config(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) throw InputError(fmt::format("{}: cannot open the config file", path));
+  std::stringstream s;
+  s << f.rdbuf();
+  return parse_config(s.str(), path);
+}
+
+}  // namespace carl::experiment

@@ -1,0 +1,38 @@
+#pragma once
+// An experiment's YAML configuration. Every field, its default and its range is declared once,
+// in config.cpp; unknown keys, wrong types and out-of-range values are InputErrors naming the file,
+// the line and the key. docs/config.md documents the same fields.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace carl::experiment {
+
+struct ProviderSettings {
+  std::string rule;                  // hidden rule (built-in provider), any rulestring
+  std::vector<std::string> command;  // or: an external provider's argv
+  int height = 24;
+  int width = 24;
+  int steps = 12;  // T: frames x_0 … x_T
+  double density = 0.3;
+  double noise = 0.0;          // observation noise: each shown cell flipped with this probability
+  std::string mode = "torus";  // torus | window
+  int world_scale = 4;         // window mode: the world is this many times the window per side
+  std::uint64_t seed = 1;
+};
+
+struct OutputSettings {
+  std::string runs_dir = "runs";
+};
+
+struct Config {
+  std::string name;  // run name; default: the config file's stem
+  std::string source;  // the file it was read from
+  ProviderSettings provider;
+  OutputSettings output;
+};
+
+Config load_config(const std::string& path);
+Config parse_config(const std::string& yaml_text, const std::string& source);
+
+}  // namespace carl::experiment
