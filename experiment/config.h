@@ -26,7 +26,7 @@ struct OutputSettings {
 };
 
 struct Config {
-  std::string name;  // run name; default: the config file's stem
+  std::string name;    // run name; default: the config file's stem
   std::string source;  // the file it was read from
   ProviderSettings provider;
   OutputSettings output;

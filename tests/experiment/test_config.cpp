@@ -26,8 +26,8 @@ TEST_CASE("a config's fields and defaults", "[config]") {
   REQUIRE(c.provider.noise == Approx(0.01));
   REQUIRE(c.provider.mode == "torus");
   REQUIRE(c.output.runs_dir == "runs");
-  const auto e = parse_config("name: x\nprovider:\n  command: [scripts/golly-provider, B3/S23]\n",
-                              "e.yaml");
+  const auto e =
+      parse_config("name: x\nprovider:\n  command: [scripts/golly-provider, B3/S23]\n", "e.yaml");
   REQUIRE(e.provider.command.size() == 2);
   REQUIRE(e.name == "x");
 }
@@ -35,13 +35,15 @@ TEST_CASE("a config's fields and defaults", "[config]") {
 TEST_CASE("malformed configs name the file, line and key", "[config]") {
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  densty: 0.3\n"),
              Catch::Contains("bad.yaml:3") && Catch::Contains("provider.densty: unknown key"));
-  CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  height: tall\n"),
-             Catch::Contains("bad.yaml:3") && Catch::Contains("provider.height: expected an integer"));
+  CHECK_THAT(
+      error_of("provider:\n  rule: B3/S23\n  height: tall\n"),
+      Catch::Contains("bad.yaml:3") && Catch::Contains("provider.height: expected an integer"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  density: 1.5\n"),
              Catch::Contains("provider.density") && Catch::Contains("outside [0, 1]"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S2z\n"),
              Catch::Contains("bad.yaml:2") && Catch::Contains("provider.rule"));
-  CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  mode: sphere\n"), Catch::Contains("'torus' or 'window'"));
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  mode: sphere\n"),
+             Catch::Contains("'torus' or 'window'"));
   CHECK_THAT(error_of("provider:\n  height: 5\n"), Catch::Contains("exactly one of 'rule'"));
   CHECK_THAT(error_of("provider: [1, 2\n"), Catch::Contains("not valid YAML"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\nlearnr: {}\n"),

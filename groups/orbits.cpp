@@ -1,0 +1,70 @@
+#include "groups/orbits.h"
+
+#include <algorithm>
+
+#include "ca/error.h"
+#include "ca/hensel.h"
+
+namespace carl::groups {
+
+Orbits::Orbits(Subgroup group) : group_(group), orbit_of_(ca::kPatternCount, -1) {
+  const std::vector<Symmetry> elements = group.elements();
+  for (int p = 0; p < ca::kPatternCount; ++p) {
+    if (orbit_of_[static_cast<std::size_t>(p)] >= 0) continue;
+    // p is the smallest pattern of a new orbit, since smaller ones were all assigned.
+    std::vector<ca::Pattern> orbit;
+    for (Symmetry g : elements) orbit.push_back(apply(g, ca::Pattern(p)));
+    std::sort(orbit.begin(), orbit.end());
+    orbit.erase(std::unique(orbit.begin(), orbit.end()), orbit.end());
+    for (ca::Pattern q : orbit) orbit_of_[q] = static_cast<int>(members_.size());
+    members_.push_back(std::move(orbit));
+  }
+}
+
+ca::RuleTable expand(const Orbits& orbits, const std::vector<std::optional<bool>>& values) {
+  if (static_cast<int>(values.size()) != orbits.count())
+    throw InputError(fmt::format("{} orbit values given for the {} orbits of {}", values.size(),
+                                 orbits.count(), orbits.group().name()));
+  ca::RuleTable t;
+  for (int o = 0; o < orbits.count(); ++o)
+    if (values[static_cast<std::size_t>(o)])
+      for (ca::Pattern p : orbits.members(o)) t.set(p, *values[static_cast<std::size_t>(o)]);
+  return t;
+}
+
+std::vector<std::optional<bool>> per_orbit(const Orbits& orbits, const ca::RuleTable& table) {
+  std::vector<std::optional<bool>> out(static_cast<std::size_t>(orbits.count()));
+  for (int o = 0; o < orbits.count(); ++o) {
+    auto& v = out[static_cast<std::size_t>(o)];
+    for (ca::Pattern p : orbits.members(o)) {
+      if (!table.known(p)) continue;
+      if (v && *v != table.output(p))
+        throw InputError(
+            fmt::format("the rule table is not {}-invariant: patterns {} and {} are "
+                        "in one orbit with different outputs",
+                        orbits.group().name(), orbits.representative(o), p));
+      v = table.output(p);
+    }
+  }
+  return out;
+}
+
+namespace {
+const Orbits& p4m_orbits() {
+  static const Orbits o(Subgroup::parse("p4m"));
+  return o;
+}
+}  // namespace
+
+HenselOrbit hensel_of_p4m_orbit(int orbit) {
+  const ca::Pattern rep = p4m_orbits().representative(orbit);
+  return {ca::pattern_centre(rep), ca::hensel_class(rep)};
+}
+
+int p4m_orbit_of_hensel(bool centre, int hensel_class) {
+  ca::Pattern p = ca::hensel_representative(hensel_class);
+  if (centre) p = ca::Pattern(p | (1u << ca::C));
+  return p4m_orbits().orbit_of(p);
+}
+
+}  // namespace carl::groups
