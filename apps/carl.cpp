@@ -1,11 +1,11 @@
 // carl: recover the hidden rule of a cellular automaton. A thin front-end over the libraries.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
+#include "apps/provider_cli.h"
 #include "ca/error.h"
 #include "ca/rle.h"
 #include "ca/rulestring.h"
@@ -68,9 +68,10 @@ int cmd_run(const std::string& config_path) {
   const experiment::Config cfg = experiment::load_config(config_path);
   const auto& p = cfg.provider;
   if (!p.command.empty())
-    throw InputError(fmt::format("{}: external providers need the provider client, which is not "
-                                 "built yet",
-                                 config_path));
+    throw InputError(
+        fmt::format("{}: external providers need the provider client, which is not "
+                    "built yet",
+                    config_path));
   const std::filesystem::path dir = std::filesystem::path(cfg.output.runs_dir) / cfg.name;
   std::filesystem::create_directories(dir);
   write_text(dir / "config.yaml", read_text(config_path));
@@ -81,10 +82,11 @@ int cmd_run(const std::string& config_path) {
   std::size_t pop_first = t.frames.front().population(), pop_last = t.frames.back().population();
   fmt::print("run {}: hidden rule {} on a {}x{} torus, {} steps, density {}, seed {}\n", cfg.name,
              ca::emit_rule(hidden), p.height, p.width, p.steps, p.density, p.seed);
-  fmt::print("  simulated one trajectory: population {} -> {}; frames in {}\n", pop_first,
-             pop_last, (dir / "trajectory-000.rle").string());
-  fmt::print("  note: the learning loop (learner, extractor) is not built yet; this run only\n"
-             "  simulates the hidden rule.\n");
+  fmt::print("  simulated one trajectory: population {} -> {}; frames in {}\n", pop_first, pop_last,
+             (dir / "trajectory-000.rle").string());
+  fmt::print(
+      "  note: the learning loop (learner, extractor) is not built yet; this run only\n"
+      "  simulates the hidden rule.\n");
   return 0;
 }
 
@@ -115,9 +117,17 @@ int main(int argc, char** argv) {
 
   std::string config;
   auto* run = app.add_subcommand("run", "Run an experiment from a YAML config");
-  run->add_option("config", config, "experiment config (YAML)")->required()->check(CLI::ExistingFile);
+  run->add_option("config", config, "experiment config (YAML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+
+  carl::provider::ProviderOptions provider_options;
+  auto* provide =
+      app.add_subcommand("provide", "Serve trajectories of a hidden rule (as carl-provider)");
+  carl::apps::add_provider_options(*provide, provider_options);
 
   CLI11_PARSE(app, argc, argv);
+  if (*provide) return carl::apps::run_provider(provider_options);
   try {
     if (*rule) return cmd_rule(rulestring);
     if (*sim) {

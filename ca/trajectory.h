@@ -13,6 +13,7 @@ struct Trajectory {
 
   int steps() const { return frames.empty() ? 0 : static_cast<int>(frames.size()) - 1; }
   friend bool operator==(const Trajectory& a, const Trajectory& b) { return a.frames == b.frames; }
+  friend bool operator!=(const Trajectory& a, const Trajectory& b) { return !(a == b); }
 };
 
 // A trajectory on disk is its frames as consecutive RLE patterns (each with its own header and

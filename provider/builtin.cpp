@@ -1,0 +1,106 @@
+#include "provider/builtin.h"
+
+#include <random>
+
+#include "ca/error.h"
+#include "ca/rulestring.h"
+#include "ca/simulate.h"
+
+namespace carl::provider {
+namespace {
+
+std::uint64_t mix(std::uint64_t seed, std::uint64_t k, std::uint64_t stream) {
+  // SplitMix64 finaliser over the three inputs: independent streams per request and purpose.
+  std::uint64_t z = seed * 0x9E3779B97F4A7C15ULL ^ (k + 1) * 0xBF58476D1CE4E5B9ULL ^
+                    (stream + 1) * 0x94D049BB133111EBULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+HiddenRuleWorld::HiddenRuleWorld(const ProviderOptions& o) : options_(o) {
+  if (o.rule.empty()) throw InputError("provider: --rule is required");
+  rule_ = ca::parse_rule(o.rule);
+  auto check = [](bool ok, const std::string& what) {
+    if (!ok) throw InputError("provider: " + what);
+  };
+  check(o.height >= 3 && o.height <= 65536,
+        fmt::format("--height {} is outside [3, 65536]", o.height));
+  check(o.width >= 3 && o.width <= 65536, fmt::format("--width {} is outside [3, 65536]", o.width));
+  check(o.steps >= 1 && o.steps <= 1000000,
+        fmt::format("--steps {} is outside [1, 1000000]", o.steps));
+  check(o.density >= 0 && o.density <= 1, fmt::format("--density {} is outside [0, 1]", o.density));
+  check(o.noise >= 0 && o.noise <= 0.5, fmt::format("--noise {} is outside [0, 0.5]", o.noise));
+  check(o.mode == "torus" || o.mode == "window",
+        fmt::format("--mode must be torus or window, not '{}'", o.mode));
+  check(o.world_scale >= 1 && o.world_scale <= 64,
+        fmt::format("--world-scale {} is outside [1, 64]", o.world_scale));
+}
+
+Shape HiddenRuleWorld::shape() const {
+  return {options_.height, options_.width, options_.steps, options_.mode};
+}
+
+ca::Trajectory HiddenRuleWorld::trajectory(int k) const {
+  const auto& o = options_;
+  const bool window = o.mode == "window";
+  const int wh = window ? o.height * o.world_scale : o.height;
+  const int ww = window ? o.width * o.world_scale : o.width;
+  const ca::Grid world0 = ca::random_soup(wh, ww, o.density, mix(o.seed, std::uint64_t(k), 0));
+  const ca::Trajectory world = ca::simulate(rule_, world0, o.steps);
+  ca::Trajectory shown;
+  const int r0 = (wh - o.height) / 2, c0 = (ww - o.width) / 2;
+  for (const ca::Grid& g : world.frames)
+    shown.frames.push_back(window ? g.crop(r0, c0, o.height, o.width) : g);
+  if (o.noise > 0) {
+    std::mt19937_64 rng(mix(o.seed, std::uint64_t(k), 1));
+    const long double scaled = static_cast<long double>(o.noise) * 18446744073709551616.0L;
+    const std::uint64_t threshold = static_cast<std::uint64_t>(scaled);
+    for (ca::Grid& g : shown.frames)
+      for (int r = 0; r < g.height(); ++r)
+        for (int c = 0; c < g.width(); ++c)
+          if (rng() < threshold) g.set(r, c, !g.at(r, c));
+  }
+  return shown;
+}
+
+int serve(const ProviderOptions& options, std::FILE* in, std::FILE* out) {
+  const HiddenRuleWorld world(options);
+  auto send = [&](const std::string& s) {
+    if (std::fwrite(s.data(), 1, s.size(), out) != s.size() || std::fflush(out) != 0) return false;
+    return true;
+  };
+  if (!send(greeting_line(world.shape()))) return 1;
+  int served = 0;
+  std::string line;
+  for (int ch; (ch = std::fgetc(in)) != EOF;) {
+    if (ch != '\n') {
+      if (line.size() < 256) line += char(ch);
+      continue;
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    bool ok = true;
+    if (line == "NEXT") {
+      const std::string payload = pack_frames(world.trajectory(served));
+      ok = send(trajectory_header(served, payload) + payload);
+      ++served;
+    } else if (line == "REVEAL") {
+      ok = send(options.allow_reveal
+                    ? "RULE " + ca::emit_rule(world.rule()) + "\n"
+                    : std::string("ERROR reveal is not allowed (start the provider with "
+                                  "--allow-reveal)\n"));
+    } else if (line == "QUIT") {
+      send("BYE\n");
+      return 0;
+    } else {
+      ok = send("ERROR unknown request '" + line.substr(0, 40) + "'\n");
+    }
+    if (!ok) return 1;  // the client went away
+    line.clear();
+  }
+  return 0;
+}
+
+}  // namespace carl::provider

@@ -1,0 +1,97 @@
+#pragma once
+// Where trajectories come from, as the learner side sees it: a provider process that it can only
+// ask for one more trajectory. Every trajectory is handed to the on_trajectory callback (which
+// the experiment uses to write it to disk and sync) before next() returns it.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ca/trajectory.h"
+#include "provider/protocol.h"
+
+namespace carl::provider {
+
+class ChildProcess;
+
+struct ClientOptions {
+  double timeout_s = 120;  // for the greeting and for each reply
+};
+
+using TrajectoryCallback = std::function<void(const ca::Trajectory&, int index)>;
+
+class TrajectorySource {
+ public:
+  virtual ~TrajectorySource() = default;
+  virtual Shape shape() const = 0;
+  // Asks for one more trajectory. Throws ProviderError on any failure of the provider.
+  ca::Trajectory next();
+  int requests() const { return requests_; }  // trajectories asked for so far
+  void on_trajectory(TrajectoryCallback callback) { callback_ = std::move(callback); }
+  // The hidden rule, only from a provider that allows it (benchmarks score after halting).
+  virtual std::optional<std::string> reveal() { return std::nullopt; }
+
+ protected:
+  virtual ca::Trajectory fetch(int index) = 0;
+
+ private:
+  int requests_ = 0;
+  TrajectoryCallback callback_;
+};
+
+// Speaks the carl provider protocol with a long-running provider process.
+class Client : public TrajectorySource {
+ public:
+  // Starts argv[0] (looked up on PATH, no shell) and reads its greeting.
+  Client(const std::vector<std::string>& argv, ClientOptions options = {});
+  ~Client() override;  // sends QUIT, then kills and reaps the process if it lingers
+  Shape shape() const override { return shape_; }
+  std::optional<std::string> reveal() override;
+  int pid() const;  // for tests: the provider's process id
+
+ protected:
+  ca::Trajectory fetch(int index) override;
+
+ private:
+  std::string who() const;
+  std::unique_ptr<ChildProcess> process_;
+  std::vector<std::string> argv_;
+  ClientOptions options_;
+  Shape shape_;
+};
+
+// Adapter for any program that prints a trajectory as T+1 RLE frames: it is run once per request
+// (with CARL_REQUEST=<index> in its environment) and must exit 0. All trajectories must have the
+// shape of the first.
+class RleCommandSource : public TrajectorySource {
+ public:
+  RleCommandSource(std::vector<std::string> argv, std::string mode = "torus",
+                   ClientOptions options = {});
+  Shape shape() const override { return shape_; }  // height 0 until the first trajectory
+
+ protected:
+  ca::Trajectory fetch(int index) override;
+
+ private:
+  std::vector<std::string> argv_;
+  ClientOptions options_;
+  Shape shape_;
+};
+
+// Stored trajectories of a run: trajectory-000.rle, trajectory-001.rle, … in one directory.
+class TrajectoryStore {
+ public:
+  explicit TrajectoryStore(std::string directory);  // creates it if missing
+  // Writes trajectory `index` durably (temporary file, fsync, rename, fsync of the directory)
+  // and returns its path.
+  std::string save(const ca::Trajectory& trajectory, int index) const;
+  std::vector<ca::Trajectory> load() const;  // in order, stopping at the first gap
+  int count() const;
+  std::string path(int index) const;
+
+ private:
+  std::string dir_;
+};
+
+}  // namespace carl::provider

@@ -1,0 +1,248 @@
+#include "provider/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+#include "provider/error.h"
+
+extern char** environ;
+
+namespace carl::provider {
+namespace {
+
+void make_pipe(int fds[2]) {
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    throw ProviderError(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
+}
+
+int remaining_ms(Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return left.count() <= 0 ? 0 : static_cast<int>(std::min<long long>(left.count(), 1 << 30));
+}
+
+}  // namespace
+
+std::string describe_exit(int status) {
+  if (WIFEXITED(status)) return fmt::format("exited with status {}", WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return fmt::format("was killed by signal {}", WTERMSIG(status));
+  return "stopped";
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv,
+                           const std::vector<std::string>& extra_env) {
+  if (argv.empty() || argv[0].empty()) throw ProviderError("provider command is empty");
+  command_ = argv[0];
+  // A child that dies while we write to it must give an error, not kill carl with SIGPIPE.
+  ::signal(SIGPIPE, SIG_IGN);
+  int in[2], out[2], err[2];
+  make_pipe(in);
+  make_pipe(out);
+  make_pipe(err);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::vector<std::string> env_store;
+  for (char** e = environ; *e; ++e) env_store.emplace_back(*e);
+  for (const auto& e : extra_env) env_store.push_back(e);
+  std::vector<char*> env;
+  for (auto& e : env_store) env.push_back(e.data());
+  env.push_back(nullptr);
+  const int rc = ::posix_spawnp(&pid_, argv[0].c_str(), &actions, nullptr, args.data(), env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  in_ = in[1];
+  out_ = out[0];
+  err_ = err[0];
+  if (rc != 0) {
+    ::close(in_);
+    ::close(out_);
+    ::close(err_);
+    in_ = out_ = err_ = -1;
+    pid_ = -1;
+    reaped_ = true;
+    throw ProviderError(fmt::format("provider '{}' could not be started: {}", command_,
+                                    rc == ENOENT ? "command not found" : std::strerror(rc)));
+  }
+}
+
+ChildProcess::~ChildProcess() {
+  if (in_ >= 0) ::close(in_);
+  kill_and_reap();
+  if (out_ >= 0) ::close(out_);
+  if (err_ >= 0) ::close(err_);
+}
+
+void ChildProcess::kill_and_reap() {
+  if (reaped_ || pid_ <= 0) return;
+  if (::waitpid(pid_, &status_, WNOHANG) == pid_) {
+    reaped_ = true;
+    return;
+  }
+  ::kill(pid_, SIGKILL);
+  while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
+  }
+  reaped_ = true;
+}
+
+bool ChildProcess::running() {
+  if (reaped_) return false;
+  if (::waitpid(pid_, &status_, WNOHANG) == pid_) reaped_ = true;
+  return !reaped_;
+}
+
+void ChildProcess::write_all(const std::string& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(in_, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      throw ProviderError(fmt::format("provider '{}' closed its input ({}){}", command_,
+                                      std::strerror(errno), stderr_tail()));
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void ChildProcess::close_stdin() {
+  if (in_ >= 0) ::close(in_);
+  in_ = -1;
+}
+
+bool ChildProcess::wait_readable(Clock::time_point deadline) {
+  while (true) {
+    pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
+    const int nfds = err_ >= 0 ? 2 : 1;
+    const int rc = ::poll(fds, nfds, remaining_ms(deadline));
+    if (rc < 0 && errno == EINTR) continue;
+    if (rc == 0) return false;
+    if (nfds == 2 && (fds[1].revents & (POLLIN | POLLHUP))) {
+      char buf[4096];
+      const ssize_t n = ::read(err_, buf, sizeof buf);
+      if (n > 0) {
+        err_tail_.append(buf, static_cast<std::size_t>(n));
+        if (err_tail_.size() > 2048) err_tail_.erase(0, err_tail_.size() - 2048);
+      } else if (n == 0) {
+        ::close(err_);
+        err_ = -1;
+      }
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) return true;
+  }
+}
+
+void ChildProcess::timeout(const char* waiting_for) {
+  kill_and_reap();
+  throw ProviderError(
+      fmt::format("provider '{}' did not answer in time while carl waited for {}; "
+                  "it was killed",
+                  command_, waiting_for));
+}
+
+bool ChildProcess::read_line(std::string& line, Clock::time_point deadline) {
+  while (true) {
+    const std::size_t nl = out_buffer_.find('\n');
+    if (nl != std::string::npos) {
+      line = out_buffer_.substr(0, nl);
+      out_buffer_.erase(0, nl + 1);
+      return true;
+    }
+    if (out_buffer_.size() > (1u << 16)) {
+      line = out_buffer_;
+      out_buffer_.clear();
+      return true;  // an absurd line; the caller rejects it
+    }
+    if (!wait_readable(deadline)) timeout("a reply line");
+    char buf[65536];
+    const ssize_t n = ::read(out_, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (out_buffer_.empty()) return false;
+      line = out_buffer_;  // last line without '\n'
+      out_buffer_.clear();
+      return true;
+    }
+    out_buffer_.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+std::size_t ChildProcess::read_exact(std::string& into, std::size_t n, Clock::time_point deadline) {
+  std::size_t got = std::min(n, out_buffer_.size());
+  into.append(out_buffer_, 0, got);
+  out_buffer_.erase(0, got);
+  std::vector<char> buf(1 << 16);
+  while (got < n) {
+    if (!wait_readable(deadline)) timeout("a trajectory's frames");
+    const ssize_t k = ::read(out_, buf.data(), std::min(buf.size(), n - got));
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) break;
+    into.append(buf.data(), static_cast<std::size_t>(k));
+    got += static_cast<std::size_t>(k);
+  }
+  return got;
+}
+
+std::string ChildProcess::read_to_eof(Clock::time_point deadline) {
+  std::string all = std::move(out_buffer_);
+  out_buffer_.clear();
+  char buf[65536];
+  while (true) {
+    if (!wait_readable(deadline)) timeout("its output");
+    const ssize_t n = ::read(out_, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    all.append(buf, static_cast<std::size_t>(n));
+    if (all.size() > (1u << 30))
+      throw ProviderError(fmt::format("provider '{}' wrote over 1 GiB", command_));
+  }
+  return all;
+}
+
+std::string ChildProcess::finish(Clock::time_point deadline) {
+  while (!reaped_) {
+    if (::waitpid(pid_, &status_, WNOHANG) == pid_) {
+      reaped_ = true;
+      break;
+    }
+    if (Clock::now() >= deadline) {
+      kill_and_reap();
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // Collect what is left of stderr for the message.
+  if (err_ >= 0) {
+    char buf[4096];
+    ssize_t n;
+    ::fcntl(err_, F_SETFL, O_NONBLOCK);
+    while ((n = ::read(err_, buf, sizeof buf)) > 0)
+      err_tail_.append(buf, static_cast<std::size_t>(n));
+    if (err_tail_.size() > 2048) err_tail_.erase(0, err_tail_.size() - 2048);
+  }
+  return describe_exit(status_);
+}
+
+std::string ChildProcess::stderr_tail() const {
+  std::string t = err_tail_;
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+  const std::size_t nl = t.rfind('\n');
+  if (nl != std::string::npos) t = t.substr(nl + 1);
+  if (t.empty()) return "";
+  if (t.size() > 200) t = t.substr(t.size() - 200);
+  return "; its stderr said: " + t;
+}
+
+}  // namespace carl::provider

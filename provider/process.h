@@ -1,0 +1,60 @@
+#pragma once
+// A child process with pipes to its stdin, stdout and stderr, started from an argv list without a
+// shell (posix_spawnp). Every read has a deadline; on timeout the child is killed and reaped
+// before the error is thrown, so no zombie is left. The destructor also kills and reaps.
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace carl::provider {
+
+using Clock = std::chrono::steady_clock;
+
+class ChildProcess {
+ public:
+  // Throws ProviderError when argv is empty or the program cannot be started.
+  explicit ChildProcess(const std::vector<std::string>& argv,
+                        const std::vector<std::string>& extra_env = {});
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  const std::string& command() const { return command_; }
+
+  // Throws ProviderError if the child has closed its stdin.
+  void write_all(const std::string& bytes);
+  void close_stdin();
+  // A line without its '\n'; false at end of output. Throws ProviderError on timeout.
+  bool read_line(std::string& line, Clock::time_point deadline);
+  // Appends up to n bytes; returns how many arrived before end of output.
+  std::size_t read_exact(std::string& into, std::size_t n, Clock::time_point deadline);
+  std::string read_to_eof(Clock::time_point deadline);
+
+  // Waits until the deadline for the child to exit, then kills it; reaps it either way and
+  // describes how it ended ("exited with status 3", "killed by signal 9").
+  std::string finish(Clock::time_point deadline);
+  bool running();
+  std::string stderr_tail() const;  // the last line(s) it wrote to stderr, for error messages
+
+ private:
+  // Waits for stdout to be readable, draining stderr meanwhile; false on timeout.
+  bool wait_readable(Clock::time_point deadline);
+  [[noreturn]] void timeout(const char* waiting_for);
+  void kill_and_reap();
+
+  std::string command_;
+  pid_t pid_ = -1;
+  int in_ = -1, out_ = -1, err_ = -1;
+  bool reaped_ = false;
+  int status_ = 0;
+  std::string out_buffer_;
+  std::string err_tail_;
+};
+
+// How an exited child ended, from a waitpid status.
+std::string describe_exit(int status);
+
+}  // namespace carl::provider

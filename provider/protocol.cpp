@@ -1,0 +1,82 @@
+#include "provider/protocol.h"
+
+#include <sstream>
+
+#include "provider/error.h"
+
+namespace carl::provider {
+
+std::string greeting_line(const Shape& s) {
+  return fmt::format("{} {} {} {} {} {}\n", kGreetingWord, kProtocolVersion, s.height, s.width,
+                     s.steps, s.mode);
+}
+
+Shape parse_greeting(const std::string& line, const std::string& who) {
+  std::istringstream in(line);
+  std::string word, extra;
+  int version = 0;
+  Shape s;
+  if (!(in >> word >> version >> s.height >> s.width >> s.steps >> s.mode) ||
+      word != kGreetingWord || (in >> extra))
+    throw ProviderError(fmt::format("provider {}: bad greeting '{}' (expected '{} {} H W T mode')",
+                                    who, line.substr(0, 80), kGreetingWord, kProtocolVersion));
+  if (version != kProtocolVersion)
+    throw ProviderError(fmt::format("provider {}: speaks protocol version {}, carl speaks {}", who,
+                                    version, kProtocolVersion));
+  if (s.height < 1 || s.width < 1 || s.steps < 1 || s.height > 65536 || s.width > 65536 ||
+      s.steps > 1000000 || (s.mode != "torus" && s.mode != "window"))
+    throw ProviderError(
+        fmt::format("provider {}: greeting has an invalid shape '{}'", who, line.substr(0, 80)));
+  return s;
+}
+
+std::size_t payload_bytes(const Shape& s) {
+  const std::size_t frame = (static_cast<std::size_t>(s.height) * s.width + 7) / 8;
+  return frame * static_cast<std::size_t>(s.steps + 1);
+}
+
+std::string pack_frames(const ca::Trajectory& t) {
+  std::string out;
+  for (const ca::Grid& g : t.frames) {
+    std::string frame((g.size() + 7) / 8, '\0');
+    const auto& cells = g.cells();
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      if (cells[i]) frame[i / 8] = char(frame[i / 8] | (1 << (i % 8)));
+    out += frame;
+  }
+  return out;
+}
+
+ca::Trajectory unpack_frames(const std::string& payload, const Shape& s) {
+  if (payload.size() != payload_bytes(s))
+    throw ProviderError(
+        fmt::format("payload of {} bytes, expected {}", payload.size(), payload_bytes(s)));
+  const std::size_t frame_bytes = (static_cast<std::size_t>(s.height) * s.width + 7) / 8;
+  ca::Trajectory t;
+  for (int f = 0; f <= s.steps; ++f) {
+    ca::Grid g(s.height, s.width);
+    const char* base = payload.data() + static_cast<std::size_t>(f) * frame_bytes;
+    for (int r = 0; r < s.height; ++r)
+      for (int c = 0; c < s.width; ++c) {
+        const std::size_t i = static_cast<std::size_t>(r) * s.width + c;
+        g.set(r, c, (base[i / 8] >> (i % 8)) & 1);
+      }
+    t.frames.push_back(std::move(g));
+  }
+  return t;
+}
+
+std::uint64_t fnv1a64(const std::string& bytes) {
+  std::uint64_t h = 14695981039346656037ULL;  // FNV-1a 64-bit offset basis
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::string trajectory_header(int seq, const std::string& payload) {
+  return fmt::format("TRAJECTORY {} {} {:016x}\n", seq, payload.size(), fnv1a64(payload));
+}
+
+}  // namespace carl::provider

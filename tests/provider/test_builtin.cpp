@@ -1,0 +1,88 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "ca/error.h"
+#include "ca/rulestring.h"
+#include "ca/simulate.h"
+#include "provider/builtin.h"
+
+using namespace carl;
+
+namespace {
+provider::ProviderOptions options(const std::string& rule) {
+  provider::ProviderOptions o;
+  o.rule = rule;
+  o.height = 20;
+  o.width = 28;
+  o.steps = 6;
+  o.seed = 5;
+  return o;
+}
+}  // namespace
+
+TEST_CASE("torus trajectories follow the hidden rule and are reproducible", "[builtin]") {
+  const provider::HiddenRuleWorld world(options("B36/S23"));
+  const ca::RuleTable rule = ca::parse_rule("B36/S23");
+  const ca::Trajectory a = world.trajectory(0), b = world.trajectory(1);
+  REQUIRE(a.frames.size() == 7);
+  REQUIRE(a.frames[0].height() == 20);
+  REQUIRE(a.frames[0].width() == 28);
+  REQUIRE(a == ca::simulate(rule, a.frames[0], 6));
+  REQUIRE(b == ca::simulate(rule, b.frames[0], 6));
+  REQUIRE(a.frames[0] != b.frames[0]);  // a fresh soup per request
+  REQUIRE(provider::HiddenRuleWorld(options("B36/S23")).trajectory(1) == b);  // same seed
+  auto other = options("B36/S23");
+  other.seed = 6;
+  REQUIRE(provider::HiddenRuleWorld(other).trajectory(1) != b);
+}
+
+TEST_CASE("window mode shows the centre of a larger evolving world", "[builtin]") {
+  auto o = options("B3/S23");
+  o.mode = "window";
+  o.world_scale = 3;
+  const provider::HiddenRuleWorld world(o);
+  const ca::Trajectory t = world.trajectory(2);
+  REQUIRE(t.frames[0].height() == 20);
+  // Interior cells follow the rule from the visible frame; as a whole the window is not a torus.
+  const ca::RuleTable life = ca::parse_rule("B3/S23");
+  for (int s = 0; s < 6; ++s)
+    REQUIRE(ca::step_window(life, t.frames[static_cast<std::size_t>(s)]) ==
+            t.frames[static_cast<std::size_t>(s + 1)].crop(1, 1, 18, 26));
+  bool differs_from_torus = false;
+  for (int s = 0; s < 6; ++s)
+    differs_from_torus =
+        differs_from_torus || ca::step(life, t.frames[static_cast<std::size_t>(s)]) !=
+                                  t.frames[static_cast<std::size_t>(s + 1)];
+  REQUIRE(differs_from_torus);
+}
+
+TEST_CASE("observation noise flips cells at the asked rate", "[builtin]") {
+  auto clean_o = options("B3/S23");
+  clean_o.height = clean_o.width = 64;
+  clean_o.steps = 10;
+  auto noisy_o = clean_o;
+  noisy_o.noise = 0.05;
+  const provider::HiddenRuleWorld clean(clean_o), noisy(noisy_o);
+  double flips = 0, cells = 0;
+  for (int k = 0; k < 3; ++k) {
+    const ca::Trajectory a = clean.trajectory(k), b = noisy.trajectory(k);
+    for (std::size_t f = 0; f < a.frames.size(); ++f)
+      for (std::size_t i = 0; i < a.frames[f].size(); ++i) {
+        flips += a.frames[f].cells()[i] != b.frames[f].cells()[i];
+        cells += 1;
+      }
+  }
+  const double sd = std::sqrt(cells * 0.05 * 0.95);
+  REQUIRE(std::abs(flips - 0.05 * cells) < 3 * sd);
+}
+
+TEST_CASE("bad provider options are named", "[builtin]") {
+  auto o = options("B3/S2x");
+  REQUIRE_THROWS_WITH(provider::HiddenRuleWorld(o), Catch::Contains("'x'"));
+  o = options("B3/S23");
+  o.noise = 0.7;
+  REQUIRE_THROWS_WITH(provider::HiddenRuleWorld(o), Catch::Contains("--noise"));
+  o = options("B3/S23");
+  o.mode = "klein";
+  REQUIRE_THROWS_WITH(provider::HiddenRuleWorld(o), Catch::Contains("--mode"));
+}
