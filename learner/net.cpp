@@ -1,0 +1,446 @@
+#include "learner/net.h"
+
+#include <malloc.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <sstream>
+
+#include "ca/error.h"
+#include "groups/d4.h"
+#include "groups/orbits.h"
+
+namespace carl::learner {
+namespace {
+
+namespace F = torch::nn::functional;
+
+// The 3×3 → 1×1 … → 1 stack. forward() takes input already padded for a valid 3×3 convolution
+// and the kernel permutations of the group (one row of 9 indices per element).
+struct CellNetImpl : torch::nn::Module {
+  explicit CellNetImpl(const NetConfig& c) : activation(c.activation), width(c.width) {
+    first = register_module("first", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, c.width, 3)));
+    for (int i = 0; i < c.depth; ++i)
+      hidden->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(c.width, c.width, 1)));
+    register_module("hidden", hidden);
+    out = register_module("out", torch::nn::Conv2d(torch::nn::Conv2dOptions(c.width, 1, 1)));
+  }
+
+  torch::Tensor act(const torch::Tensor& x) const {
+    if (activation == "tanh") return torch::tanh(x);
+    if (activation == "gelu") return torch::gelu(x);
+    return torch::relu(x);
+  }
+
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& perms) {
+    const long g = perms.size(0);
+    torch::Tensor w = first->weight, b = first->bias;
+    if (g > 1) {
+      // Lifting: kernel c seen through element j becomes channel j·C + c.
+      w = w.reshape({width, 9})
+              .index_select(1, perms.reshape({-1}))
+              .reshape({width, g, 9})
+              .permute({1, 0, 2})
+              .reshape({g * width, 1, 3, 3});
+      b = b.repeat({g});
+    }
+    torch::Tensor h = act(F::conv2d(x, w, F::Conv2dFuncOptions().bias(b)));
+    const long batch = h.size(0), rows = h.size(2), cols = h.size(3);
+    h = h.reshape({batch * g, width, rows, cols});  // the same 1×1 stack on every orientation
+    for (auto& layer : *hidden) h = act(layer->as<torch::nn::Conv2d>()->forward(h));
+    h = out->forward(h);
+    return h.reshape({batch, g, rows, cols}).mean(1, /*keepdim=*/true);  // pool over G
+  }
+
+  std::string activation;
+  long width;
+  torch::nn::Conv2d first{nullptr}, out{nullptr};
+  torch::nn::ModuleList hidden;
+};
+TORCH_MODULE(CellNet);
+
+torch::Tensor kernel_permutations(groups::Subgroup group) {
+  // perms[j][v] = u with (g·K)[v] = K[u], i.e. u = g⁻¹(v), read off by transforming an index map.
+  Eigen::MatrixXd index(3, 3);
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) index(r, c) = 3 * r + c;
+  const auto elements = group.elements();
+  torch::Tensor perms = torch::empty({static_cast<long>(elements.size()), 9}, torch::kLong);
+  auto acc = perms.accessor<long, 2>();
+  for (std::size_t j = 0; j < elements.size(); ++j) {
+    const Eigen::MatrixXd moved = groups::apply(elements[j], index);
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 3; ++c)
+        acc[static_cast<long>(j)][3 * r + c] = static_cast<long>(moved(r, c));
+  }
+  return perms;
+}
+
+// All 512 patterns as 3×3 images, in index order.
+torch::Tensor all_patterns() {
+  torch::Tensor p = torch::zeros({ca::kPatternCount, 1, 3, 3});
+  auto acc = p.accessor<float, 4>();
+  for (int i = 0; i < ca::kPatternCount; ++i)
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 3; ++c) acc[i][0][r][c] = ca::pattern_cell(ca::Pattern(i), r, c);
+  return p;
+}
+
+torch::Tensor grid_tensor(const ca::Grid& g) {
+  torch::Tensor t = torch::empty({g.height(), g.width()}, torch::kUInt8);
+  std::memcpy(t.data_ptr<std::uint8_t>(), g.cells().data(), g.size());
+  return t.to(torch::kFloat32);
+}
+
+ca::Grid tensor_grid(const torch::Tensor& t) {
+  const torch::Tensor c = t.to(torch::kCPU).to(torch::kUInt8).contiguous();
+  ca::Grid g(static_cast<int>(c.size(0)), static_cast<int>(c.size(1)));
+  const std::uint8_t* p = c.data_ptr<std::uint8_t>();
+  for (int r = 0; r < g.height(); ++r)
+    for (int col = 0; col < g.width(); ++col) g.set(r, col, p[r * g.width() + col] != 0);
+  return g;
+}
+
+// Per-pattern counts, aggregated over G-orbits onto each orbit's representative when the net is
+// G-invariant (its output is the same on the whole orbit).
+std::pair<torch::Tensor, torch::Tensor> count_tensors(const ca::PatternCounts& counts,
+                                                      groups::Subgroup group) {
+  torch::Tensor n0 = torch::zeros({ca::kPatternCount}, torch::kFloat64);
+  torch::Tensor n1 = torch::zeros({ca::kPatternCount}, torch::kFloat64);
+  auto a0 = n0.accessor<double, 1>(), a1 = n1.accessor<double, 1>();
+  const groups::Orbits orbits(group);
+  for (int p = 0; p < ca::kPatternCount; ++p) {
+    const int rep = orbits.representative(orbits.orbit_of(ca::Pattern(p)));
+    a0[rep] += static_cast<double>(counts.n[static_cast<std::size_t>(p)][0]);
+    a1[rep] += static_cast<double>(counts.n[static_cast<std::size_t>(p)][1]);
+  }
+  return {n0.to(torch::kFloat32), n1.to(torch::kFloat32)};
+}
+
+}  // namespace
+
+struct Net::Impl {
+  NetConfig config;
+  groups::Subgroup group;
+  std::uint64_t seed = 0;
+  torch::Device device = torch::kCPU;
+  torch::Dtype dtype = torch::kFloat32;
+  CellNet module{nullptr};
+  torch::Tensor perms;
+  torch::Tensor patterns;
+
+  Impl(const NetConfig& c, groups::Subgroup g, std::uint64_t s, const std::string& dev)
+      : config(c), group(g), seed(s), device(resolve_device(dev)) {
+    if (c.width < 1 || c.depth < 0)
+      throw InputError(fmt::format("net width {} / depth {} out of range", c.width, c.depth));
+    if (c.activation != "relu" && c.activation != "tanh" && c.activation != "gelu")
+      throw InputError(fmt::format("unknown activation '{}' (relu, tanh, gelu)", c.activation));
+    if (c.precision != "float32" && c.precision != "float64")
+      throw InputError(fmt::format("unknown precision '{}' (float32, float64)", c.precision));
+    dtype = c.precision == "float64" ? torch::kFloat64 : torch::kFloat32;
+    torch::manual_seed(s);
+    module = CellNet(c);
+    module->to(device, dtype);
+    perms = kernel_permutations(g).to(device);
+    patterns = all_patterns().to(device, dtype);
+  }
+
+  torch::Tensor pattern_logits() { return module->forward(patterns, perms).reshape({-1}); }
+
+  torch::Tensor pattern_loss(const ca::PatternCounts& counts, const std::string& objective) {
+    auto [n0, n1] = count_tensors(counts, group);
+    n0 = n0.to(device, dtype);
+    n1 = n1.to(device, dtype);
+    const torch::Tensor z = pattern_logits();
+    if (objective == "counts") {
+      // Σ_p n1·(−log σ(z)) + n0·(−log(1 − σ(z))), per cell: the frame loss exactly.
+      const torch::Tensor total = (n0 + n1).sum();
+      return (n1 * F::softplus(-z) + n0 * F::softplus(z)).sum() / total.clamp_min(1);
+    }
+    if (objective == "balanced") {
+      const torch::Tensor seen = (n0 + n1) > 0;
+      const torch::Tensor y = n1 / (n0 + n1).clamp_min(1);
+      const torch::Tensor per = F::binary_cross_entropy_with_logits(
+          z, y, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kNone));
+      return (per * seen).sum() / seen.sum().clamp_min(1);
+    }
+    throw InputError(fmt::format("unknown training objective '{}' (counts, balanced)", objective));
+  }
+
+  std::pair<torch::Tensor, torch::Tensor> frame_batch(const std::vector<ca::Trajectory>& data,
+                                                      ca::Boundary boundary) {
+    std::vector<torch::Tensor> xs, ys;
+    for (const ca::Trajectory& t : data)
+      for (std::size_t i = 0; i + 1 < t.frames.size(); ++i) {
+        xs.push_back(grid_tensor(t.frames[i]));
+        ys.push_back(grid_tensor(t.frames[i + 1]));
+      }
+    if (xs.empty()) throw InputError("no transitions to train on");
+    torch::Tensor x = torch::stack(xs).unsqueeze(1).to(device, dtype);
+    torch::Tensor y = torch::stack(ys).unsqueeze(1).to(device, dtype);
+    if (boundary == ca::Boundary::torus)
+      x = F::pad(x, F::PadFuncOptions({1, 1, 1, 1}).mode(torch::kCircular));
+    else
+      y = y.index({torch::indexing::Slice(), torch::indexing::Slice(),
+                   torch::indexing::Slice(1, -1), torch::indexing::Slice(1, -1)});
+    return {x, y};
+  }
+
+  torch::Tensor frame_loss(const torch::Tensor& x, const torch::Tensor& y) {
+    return F::binary_cross_entropy_with_logits(module->forward(x, perms), y);
+  }
+
+  // Patterns whose predicted probability is further than 1 − fit_confidence from their observed
+  // frequency of 1s.
+  int misfitted(const ca::PatternCounts& counts, double fit_confidence) {
+    torch::NoGradGuard no_grad;
+    auto [n0, n1] = count_tensors(counts, group);
+    const torch::Tensor p = torch::sigmoid(pattern_logits()).to(torch::kCPU, torch::kFloat32);
+    const torch::Tensor seen = (n0 + n1) > 0;
+    const torch::Tensor y = n1 / (n0 + n1).clamp_min(1);
+    const torch::Tensor bad = ((p - y).abs() > (1.0 - fit_confidence)) & seen;
+    return static_cast<int>(bad.sum().item<long>());
+  }
+
+  std::unique_ptr<torch::optim::Optimizer> optimizer(const TrainConfig& c) {
+    if (c.optimizer == "adam")
+      return std::make_unique<torch::optim::Adam>(
+          module->parameters(),
+          torch::optim::AdamOptions(c.learning_rate).weight_decay(c.weight_decay));
+    if (c.optimizer == "sgd")
+      return std::make_unique<torch::optim::SGD>(
+          module->parameters(),
+          torch::optim::SGDOptions(c.learning_rate).momentum(0.9).weight_decay(c.weight_decay));
+    throw InputError(fmt::format("unknown optimizer '{}' (adam, sgd)", c.optimizer));
+  }
+
+  std::vector<double> flat_gradient() {
+    std::vector<double> g;
+    for (const auto& p : module->parameters()) {
+      const torch::Tensor grad = p.grad().to(torch::kCPU).to(torch::kFloat64).reshape({-1});
+      g.insert(g.end(), grad.data_ptr<double>(), grad.data_ptr<double>() + grad.numel());
+    }
+    return g;
+  }
+
+  torch::Tensor step_tensor(const torch::Tensor& grid, ca::Boundary boundary) {
+    torch::Tensor x = grid.unsqueeze(0).unsqueeze(0).to(device, dtype);
+    if (boundary == ca::Boundary::torus)
+      x = F::pad(x, F::PadFuncOptions({1, 1, 1, 1}).mode(torch::kCircular));
+    return (module->forward(x, perms) > 0).to(torch::kFloat32).squeeze(0).squeeze(0);
+  }
+};
+
+Net::Net(const NetConfig& config, groups::Subgroup group, std::uint64_t seed,
+         const std::string& device)
+    : impl_(std::make_unique<Impl>(config, group, seed, device)) {}
+Net::Net(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Net::~Net() = default;
+Net::Net(Net&&) noexcept = default;
+Net& Net::operator=(Net&&) noexcept = default;
+
+Net Net::transferred(groups::Subgroup group) const {
+  auto impl = std::make_unique<Impl>(impl_->config, group, impl_->seed,
+                                     impl_->device.is_cuda() ? "cuda" : "cpu");
+  torch::NoGradGuard no_grad;
+  const auto src = impl_->module->parameters();
+  auto dst = impl->module->parameters();
+  for (std::size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
+  return Net(std::move(impl));
+}
+
+Net Net::clone() const {
+  return transferred(impl_->group);
+}
+
+const NetConfig& Net::config() const {
+  return impl_->config;
+}
+groups::Subgroup Net::group() const {
+  return impl_->group;
+}
+std::uint64_t Net::seed() const {
+  return impl_->seed;
+}
+
+int Net::parameter_count() const {
+  long n = 0;
+  for (const auto& p : impl_->module->parameters()) n += p.numel();
+  return static_cast<int>(n);
+}
+
+TrainReport Net::train(const ca::PatternCounts& counts, const TrainConfig& c) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto opt = impl_->optimizer(c);
+  impl_->module->train();
+  TrainReport r;
+  if (c.data_path == "frames")
+    throw InputError("Net::train is the pattern path; use train_frames for frames");
+  for (r.steps = 0; r.steps < c.max_steps;) {
+    opt->zero_grad();
+    torch::Tensor loss = impl_->pattern_loss(counts, c.objective);
+    loss.backward();
+    opt->step();
+    ++r.steps;
+    r.final_loss = loss.item<double>();
+    if (r.steps % 25 == 0 && impl_->misfitted(counts, c.fit_confidence) == 0) break;
+  }
+  r.misfitted = impl_->misfitted(counts, c.fit_confidence);
+  r.converged = r.misfitted == 0;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+TrainReport Net::train_frames(const std::vector<ca::Trajectory>& data, ca::Boundary boundary,
+                              const TrainConfig& c) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto [x, y] = impl_->frame_batch(data, boundary);
+  ca::PatternCounts counts;
+  for (const auto& t : data) counts.add(t, boundary);
+  auto opt = impl_->optimizer(c);
+  TrainReport r;
+  for (r.steps = 0; r.steps < c.max_steps;) {
+    opt->zero_grad();
+    torch::Tensor loss = impl_->frame_loss(x, y);
+    loss.backward();
+    opt->step();
+    ++r.steps;
+    r.final_loss = loss.item<double>();
+    if (r.steps % 25 == 0 && impl_->misfitted(counts, c.fit_confidence) == 0) break;
+  }
+  r.misfitted = impl_->misfitted(counts, c.fit_confidence);
+  r.converged = r.misfitted == 0;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+std::pair<double, std::vector<double>> Net::loss_and_gradient(const ca::PatternCounts& counts,
+                                                              const std::string& objective) {
+  for (auto& p : impl_->module->parameters()) p.mutable_grad() = torch::Tensor();
+  torch::Tensor loss = impl_->pattern_loss(counts, objective);
+  loss.backward();
+  return {loss.item<double>(), impl_->flat_gradient()};
+}
+
+std::pair<double, std::vector<double>> Net::loss_and_gradient(
+    const std::vector<ca::Trajectory>& data, ca::Boundary boundary) {
+  for (auto& p : impl_->module->parameters()) p.mutable_grad() = torch::Tensor();
+  auto [x, y] = impl_->frame_batch(data, boundary);
+  torch::Tensor loss = impl_->frame_loss(x, y);
+  loss.backward();
+  return {loss.item<double>(), impl_->flat_gradient()};
+}
+
+std::array<double, ca::kPatternCount> Net::predict_patterns() const {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor p =
+      torch::sigmoid(impl_->pattern_logits()).to(torch::kCPU).to(torch::kFloat64).contiguous();
+  std::array<double, ca::kPatternCount> out{};
+  std::memcpy(out.data(), p.data_ptr<double>(), sizeof(double) * ca::kPatternCount);
+  return out;
+}
+
+ca::Grid Net::step(const ca::Grid& grid, ca::Boundary boundary) const {
+  torch::NoGradGuard no_grad;
+  return tensor_grid(impl_->step_tensor(grid_tensor(grid), boundary));
+}
+
+Rollout Net::rollout(const ca::Trajectory& truth, ca::Boundary boundary) const {
+  torch::NoGradGuard no_grad;
+  Rollout r;
+  if (truth.frames.empty()) return r;
+  torch::Tensor cur = grid_tensor(truth.frames[0]);
+  double wrong = 0, cells = 0;
+  for (std::size_t t = 1; t < truth.frames.size(); ++t) {
+    if (boundary == ca::Boundary::window && (cur.size(0) < 3 || cur.size(1) < 3)) break;
+    cur = impl_->step_tensor(cur, boundary).to(torch::kCPU);
+    const ca::Grid y = tensor_grid(cur);
+    const int k = boundary == ca::Boundary::window ? static_cast<int>(t) : 0;
+    const ca::Grid want = truth.frames[t].crop(k, k, truth.frames[t].height() - 2 * k,
+                                               truth.frames[t].width() - 2 * k);
+    double w = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) w += y.cells()[i] != want.cells()[i];
+    r.per_step.push_back(y.size() ? w / static_cast<double>(y.size()) : 0.0);
+    wrong += w;
+    cells += static_cast<double>(y.size());
+    r.frames.push_back(y);
+  }
+  r.loss = cells > 0 ? wrong / cells : 0.0;
+  return r;
+}
+
+std::vector<Eigen::MatrixXd> Net::first_layer_kernels() const {
+  const torch::Tensor w =
+      impl_->module->first->weight.detach().to(torch::kCPU).to(torch::kFloat64).contiguous();
+  std::vector<Eigen::MatrixXd> out;
+  const double* p = w.data_ptr<double>();
+  for (long c = 0; c < w.size(0); ++c) {
+    Eigen::MatrixXd k(3, 3);
+    for (int r = 0; r < 3; ++r)
+      for (int col = 0; col < 3; ++col) k(r, col) = p[c * 9 + r * 3 + col];
+    out.push_back(k);
+  }
+  return out;
+}
+
+void Net::save(const std::string& path) const {
+  torch::serialize::OutputArchive archive;
+  impl_->module->save(archive);
+  const NetConfig& c = impl_->config;
+  archive.write("carl_meta",
+                c10::IValue(fmt::format(
+                    "width={};depth={};activation={};precision={};group={};seed={}", c.width,
+                    c.depth, c.activation, c.precision, impl_->group.name(), impl_->seed)));
+  archive.save_to(path);
+}
+
+Net Net::load(const std::string& path, const std::string& device) {
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path);
+  } catch (const c10::Error& e) {
+    throw InputError(fmt::format("{}: not a carl net checkpoint", path));
+  }
+  c10::IValue meta;
+  if (!archive.try_read("carl_meta", meta) || !meta.isString())
+    throw InputError(fmt::format("{}: checkpoint has no carl metadata", path));
+  NetConfig c;
+  std::string group = "p1";
+  std::uint64_t seed = 0;
+  std::stringstream fields(meta.toStringRef());
+  std::string field;
+  while (std::getline(fields, field, ';')) {
+    const auto eq = field.find('=');
+    const std::string k = field.substr(0, eq), v = field.substr(eq + 1);
+    if (k == "width") c.width = std::stoi(v);
+    if (k == "depth") c.depth = std::stoi(v);
+    if (k == "activation") c.activation = v;
+    if (k == "precision") c.precision = v;
+    if (k == "group") group = v;
+    if (k == "seed") seed = std::stoull(v);
+  }
+  Net net(c, groups::Subgroup::parse(group), seed, device);
+  net.impl_->module->load(archive);
+  net.impl_->module->to(net.impl_->device, net.impl_->dtype);
+  return net;
+}
+
+bool keep_freed_memory() {
+  // Never return freed blocks via munmap, and trim the heap only above 1 GiB.
+  const bool a = mallopt(M_MMAP_MAX, 0) == 1;
+  const bool b = mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1;
+  return a && b;
+}
+
+std::string resolve_device(const std::string& device) {
+  if (device == "cpu") return "cpu";
+  if (device == "cuda") {
+    if (!torch::cuda::is_available())
+      throw InputError("device 'cuda' asked for, but LibTorch has no CUDA or no GPU is present");
+    return "cuda";
+  }
+  if (device == "auto") return torch::cuda::is_available() ? "cuda" : "cpu";
+  throw InputError(fmt::format("unknown device '{}' (auto, cpu, cuda)", device));
+}
+
+}  // namespace carl::learner

@@ -1,0 +1,114 @@
+#pragma once
+// The rule learner's nets, behind a LibTorch-free interface (the torch code is in net.cpp).
+//
+// A net maps a cell's 3×3 neighbourhood to the logit of its next state: a 3×3 convolution, then
+// 1×1 convolutions, so its receptive field is exactly the neighbourhood. A G-net (G ⊆ D4) lifts
+// each first-layer kernel over G, runs the same 1×1 stack on every orientation and averages the
+// logits over G, so its output is exactly G-invariant; built from a plain net's weights it is the
+// orbit-average of that net (parameter transfer).
+#include <Eigen/Core>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ca/pattern_counts.h"
+#include "ca/simulate.h"
+#include "ca/trajectory.h"
+#include "groups/subgroup.h"
+
+namespace carl::learner {
+
+struct NetConfig {
+  int width = 32;                     // channels of the 3×3 layer and the hidden 1×1 layers
+  int depth = 2;                      // hidden 1×1 layers
+  std::string activation = "relu";    // relu | tanh | gelu
+  std::string precision = "float32";  // float32 | float64 (tests compare paths in float64)
+};
+
+struct TrainConfig {
+  std::string objective = "balanced";  // counts | balanced (see learner issue / docs/config.md)
+  std::string data_path = "patterns";  // patterns | frames
+  std::string optimizer = "adam";      // adam | sgd
+  double learning_rate = 0.01;
+  double weight_decay = 0.0;
+  int max_steps = 3000;
+  // Converged when every observed pattern (orbit) is classified as its data say with at least
+  // this likelihood, checked every 25 steps.
+  double fit_confidence = 0.95;
+};
+
+struct TrainReport {
+  int steps = 0;
+  double final_loss = 0;
+  double seconds = 0;
+  bool converged = false;  // every observed pattern fitted with fit_confidence
+  int misfitted = 0;       // observed patterns not (yet) fitted so
+};
+
+// L1: the fraction of wrong cells when the net, rolled out from x_0 with hard predictions, is
+// compared with x_1 … x_T; per_step[t-1] is the fraction at step t. In window mode only the cells
+// whose value the window determines after t steps are compared.
+struct Rollout {
+  std::vector<ca::Grid> frames;  // y_1 … y_T
+  std::vector<double> per_step;
+  double loss = 0;
+};
+
+class Net {
+ public:
+  // A freshly initialised plain net (group p1) or G-net, weights drawn from `seed`.
+  Net(const NetConfig& config, groups::Subgroup group, std::uint64_t seed,
+      const std::string& device = "cpu");
+  ~Net();
+  Net(Net&&) noexcept;
+  Net& operator=(Net&&) noexcept;
+  Net clone() const;
+
+  // The G-net that starts as the orbit-average of this net (the same weights, tied over G).
+  Net transferred(groups::Subgroup group) const;
+
+  const NetConfig& config() const;
+  groups::Subgroup group() const;
+  std::uint64_t seed() const;
+
+  // Pattern path: the loss over at most 512 patterns, equal to the frame loss for `counts`.
+  TrainReport train(const ca::PatternCounts& counts, const TrainConfig& config);
+  // Frame path: x_t → x_{t+1} over all trajectories (the reference; identical objective to
+  // `counts` on a torus).
+  TrainReport train_frames(const std::vector<ca::Trajectory>& data, ca::Boundary boundary,
+                           const TrainConfig& config);
+
+  // Loss and gradient (flattened, parameter order) on either path, for testing their equality.
+  std::pair<double, std::vector<double>> loss_and_gradient(const ca::PatternCounts& counts,
+                                                           const std::string& objective);
+  std::pair<double, std::vector<double>> loss_and_gradient(const std::vector<ca::Trajectory>& data,
+                                                           ca::Boundary boundary);
+
+  // Probability that the next state is 1, for each of the 512 patterns.
+  std::array<double, ca::kPatternCount> predict_patterns() const;
+  ca::Grid step(const ca::Grid& grid, ca::Boundary boundary) const;  // hard prediction
+  Rollout rollout(const ca::Trajectory& truth, ca::Boundary boundary) const;
+
+  std::vector<Eigen::MatrixXd> first_layer_kernels() const;  // the width 3×3 kernels
+  int parameter_count() const;
+
+  void save(const std::string& path) const;  // LibTorch archive with config, group and seed
+  static Net load(const std::string& path, const std::string& device = "cpu");
+
+ private:
+  struct Impl;
+  explicit Net(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Keeps freed tensor buffers in the process instead of returning them to the system after each
+// step (glibc trims and unmaps large blocks by default, which made CPU training steps 3–4× slower).
+// Call once at start-up; returns whether the settings were applied.
+bool keep_freed_memory();
+
+// "auto" → "cuda" when LibTorch was built with CUDA and a GPU is present, else "cpu".
+std::string resolve_device(const std::string& device);
+
+}  // namespace carl::learner

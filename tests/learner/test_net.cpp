@@ -1,0 +1,149 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+
+#include "ca/random_rules.h"
+#include "ca/rulestring.h"
+#include "groups/d4.h"
+#include "groups/orbits.h"
+#include "learner/net.h"
+#include "support.h"
+
+using namespace carl;
+using learner::Net;
+using learner::NetConfig;
+using learner::TrainConfig;
+
+namespace {
+NetConfig small() {
+  NetConfig c;
+  c.width = 8;
+  c.depth = 1;
+  return c;
+}
+double logit(double p) {
+  return std::log(p / (1 - p));
+}
+}  // namespace
+
+TEST_CASE("pattern path and frame path give the same loss and gradients", "[net]") {
+  const ca::RuleTable rule = ca::parse_rule("B36/S23");
+  std::vector<ca::Trajectory> data = {ca::simulate(rule, ca::random_soup(12, 17, 0.4, 1), 4),
+                                      ca::simulate(rule, ca::random_soup(12, 17, 0.3, 2), 4)};
+  for (const ca::Boundary boundary : {ca::Boundary::torus, ca::Boundary::window}) {
+    ca::PatternCounts counts;
+    for (const auto& t : data) counts.add(t, boundary);
+    for (const char* group : {"p1", "p4m", "pm-v"}) {
+      INFO(group << (boundary == ca::Boundary::torus ? " torus" : " window"));
+      NetConfig c = small();
+      c.precision = "float64";
+      Net net(c, groups::Subgroup::parse(group), 3);
+      const auto [lp, gp] = net.loss_and_gradient(counts, "counts");
+      const auto [lf, gf] = net.loss_and_gradient(data, boundary);
+      REQUIRE(lp == Approx(lf).epsilon(1e-5));
+      REQUIRE(gp.size() == gf.size());
+      double norm = 0, diff = 0;
+      for (std::size_t i = 0; i < gp.size(); ++i) {
+        norm += gf[i] * gf[i];
+        diff += (gp[i] - gf[i]) * (gp[i] - gf[i]);
+      }
+      REQUIRE(std::sqrt(diff) <= 1e-5 * std::sqrt(norm));
+    }
+  }
+}
+
+TEST_CASE("G-nets are exactly invariant and start as the orbit-average", "[net]") {
+  const Net plain(small(), groups::Subgroup(), 7);
+  const auto p_plain = plain.predict_patterns();
+  for (const groups::Subgroup& g : groups::Subgroup::all()) {
+    INFO(g.name());
+    // A freshly initialised G-net is invariant …
+    const Net fresh(small(), g, 11);
+    const auto pf = fresh.predict_patterns();
+    for (int p = 0; p < 512; ++p)
+      for (groups::Symmetry s : g.elements())
+        REQUIRE(std::abs(pf[std::size_t(p)] - pf[groups::apply(s, ca::Pattern(p))]) < 1e-6);
+    // … and so is its hard simulation on random grids: f(g·x) = g·f(x).
+    const ca::Grid x = ca::random_soup(10, 14, 0.5, 5);
+    for (groups::Symmetry s : g.elements())
+      REQUIRE(fresh.step(groups::apply(s, x), ca::Boundary::torus) ==
+              groups::apply(s, fresh.step(x, ca::Boundary::torus)));
+    // Right after transfer the G-net's logit is the mean of the plain net's over the orbit.
+    const Net moved = plain.transferred(g);
+    const auto pm = moved.predict_patterns();
+    for (int p = 0; p < 512; ++p) {
+      double mean = 0;
+      for (groups::Symmetry s : g.elements())
+        mean += logit(p_plain[groups::apply(s, ca::Pattern(p))]);
+      mean /= g.order();
+      REQUIRE(logit(pm[std::size_t(p)]) == Approx(mean).margin(1e-5));
+    }
+  }
+}
+
+TEST_CASE("Life from one trajectory: every observed pattern fitted, rollout exact", "[net]") {
+  const ca::RuleTable life = ca::parse_rule("B3/S23");
+  const ca::Trajectory t = ca::simulate(life, ca::random_soup(32, 32, 0.4, 1), 16);
+  const ca::PatternCounts counts = ca::count_patterns(t);
+  for (const char* objective : {"balanced", "counts"}) {
+    INFO(objective);
+    Net net(NetConfig{}, groups::Subgroup::parse("p4m"), 1);
+    TrainConfig tc;
+    tc.objective = objective;
+    tc.max_steps = 4000;
+    const auto report = net.train(counts, tc);
+    REQUIRE(report.converged);
+    REQUIRE(report.misfitted == 0);
+    const auto p = net.predict_patterns();
+    for (int q = 0; q < 512; ++q)
+      if (counts.observed(ca::Pattern(q)))
+        REQUIRE((p[std::size_t(q)] > 0.5) == life.output(ca::Pattern(q)));
+    const learner::Rollout r = net.rollout(t, ca::Boundary::torus);
+    REQUIRE(r.per_step.size() == 16);
+    REQUIRE(r.loss == 0.0);
+  }
+}
+
+TEST_CASE("the frame path trains to the same fit", "[net]") {
+  const ca::RuleTable rule = ca::parse_rule("B36/S23");
+  const ca::Trajectory t = ca::simulate(rule, ca::random_soup(16, 16, 0.4, 3), 8);
+  Net net(NetConfig{}, groups::Subgroup::parse("p4m"), 2);
+  TrainConfig tc;
+  tc.max_steps = 4000;
+  const auto report = net.train_frames({t}, ca::Boundary::torus, tc);
+  REQUIRE(report.converged);
+  REQUIRE(net.rollout(t, ca::Boundary::torus).loss == 0.0);
+}
+
+TEST_CASE("rollout loss counts wrong cells", "[net]") {
+  // An untrained net against a trajectory: L1 is the mean of the per-step fractions (equal
+  // sizes), and a rollout compared with itself is exact.
+  const ca::Trajectory t = ca::simulate(ca::parse_rule("B3/S23"), ca::random_soup(8, 8, 0.5, 1), 3);
+  const Net net(small(), groups::Subgroup(), 1);
+  const learner::Rollout r = net.rollout(t, ca::Boundary::torus);
+  double mean = 0;
+  for (double x : r.per_step) mean += x / 3;
+  REQUIRE(r.loss == Approx(mean));
+  ca::Trajectory own{{t.frames[0]}};
+  for (const auto& y : r.frames) own.frames.push_back(y);
+  REQUIRE(net.rollout(own, ca::Boundary::torus).loss == 0.0);
+}
+
+TEST_CASE("save and load keep the net", "[net]") {
+  test::TempDir dir;
+  const Net net(small(), groups::Subgroup::parse("p4"), 9);
+  net.save(dir.path() + "/net.pt");
+  const Net back = Net::load(dir.path() + "/net.pt");
+  REQUIRE(back.group().name() == "p4");
+  REQUIRE(back.config().width == 8);
+  REQUIRE(back.predict_patterns() == net.predict_patterns());
+  test::write_file(dir.path() + "/junk.pt", "not a checkpoint");
+  REQUIRE_THROWS_WITH(Net::load(dir.path() + "/junk.pt"), Catch::Contains("junk.pt"));
+}
+
+TEST_CASE("allocator and device settings", "[net]") {
+  REQUIRE(learner::keep_freed_memory());
+  REQUIRE(learner::resolve_device("cpu") == "cpu");
+  REQUIRE((learner::resolve_device("auto") == "cpu" || learner::resolve_device("auto") == "cuda"));
+  REQUIRE_THROWS_WITH(learner::resolve_device("tpu"), Catch::Contains("unknown device"));
+}
