@@ -11,6 +11,7 @@
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
 #include "experiment/config.h"
+#include "experiment/run.h"
 
 namespace {
 
@@ -62,32 +63,15 @@ int cmd_simulate(const std::string& rule, const std::string& in, int soup_h, int
   return 0;
 }
 
-// Until the learning loop exists (issue 6), `run` plays the provider's part only: it simulates
-// one trajectory of the hidden rule into the run directory and says so.
-int cmd_run(const std::string& config_path) {
-  const experiment::Config cfg = experiment::load_config(config_path);
-  const auto& p = cfg.provider;
-  if (!p.command.empty())
-    throw InputError(
-        fmt::format("{}: external providers need the provider client, which is not "
-                    "built yet",
-                    config_path));
-  const std::filesystem::path dir = std::filesystem::path(cfg.output.runs_dir) / cfg.name;
-  std::filesystem::create_directories(dir);
-  write_text(dir / "config.yaml", read_text(config_path));
-  const ca::RuleTable hidden = ca::parse_rule(p.rule);
-  const ca::Trajectory t =
-      ca::simulate(hidden, ca::random_soup(p.height, p.width, p.density, p.seed), p.steps);
-  write_text(dir / "trajectory-000.rle", ca::trajectory_to_rle(t));
-  std::size_t pop_first = t.frames.front().population(), pop_last = t.frames.back().population();
-  fmt::print("run {}: hidden rule {} on a {}x{} torus, {} steps, density {}, seed {}\n", cfg.name,
-             ca::emit_rule(hidden), p.height, p.width, p.steps, p.density, p.seed);
-  fmt::print("  simulated one trajectory: population {} -> {}; frames in {}\n", pop_first, pop_last,
-             (dir / "trajectory-000.rle").string());
-  fmt::print(
-      "  note: the learning loop (learner, extractor) is not built yet; this run only\n"
-      "  simulates the hidden rule.\n");
-  return 0;
+// carl-provider is installed beside carl.
+std::string provider_exe() {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto sibling = self.parent_path() / "carl-provider";
+    if (std::filesystem::exists(sibling)) return sibling.string();
+  }
+  return "carl-provider";  // from PATH
 }
 
 }  // namespace
@@ -115,11 +99,20 @@ int main(int argc, char** argv) {
   sim->add_flag("--trajectory", whole, "write every frame, not only the last");
   sim->add_option("-o,--out", sim_out, "output RLE file (default: stdout)");
 
-  std::string config;
+  std::string config, resume;
   auto* run = app.add_subcommand("run", "Run an experiment from a YAML config");
-  run->add_option("config", config, "experiment config (YAML)")
+  auto* config_opt =
+      run->add_option("config", config, "experiment config (YAML)")->check(CLI::ExistingFile);
+  run->add_option("--resume", resume, "continue a killed run from its directory")
+      ->check(CLI::ExistingDirectory)
+      ->excludes(config_opt);
+
+  std::string inspect_dir, against;
+  auto* inspect = app.add_subcommand("inspect", "Show a run's rule, rounds and provenance");
+  inspect->add_option("run_dir", inspect_dir, "run directory")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingDirectory);
+  inspect->add_option("--against", against, "list the entries that differ from this rule");
 
   carl::provider::ProviderOptions provider_options;
   auto* provide =
@@ -136,7 +129,12 @@ int main(int argc, char** argv) {
         throw InputError(fmt::format("--soup '{}': expected HxW, e.g. 64x64", soup));
       return cmd_simulate(sim_rule, sim_in, h, w, density, seed, steps, sim_out, whole);
     }
-    if (*run) return cmd_run(config);
+    if (*run) {
+      if (!resume.empty()) return carl::experiment::resume_experiment(resume, provider_exe());
+      if (config.empty()) throw InputError("carl run: give a config file or --resume RUN_DIR");
+      return carl::experiment::run_experiment(config, provider_exe());
+    }
+    if (*inspect) return carl::experiment::inspect_run(inspect_dir, against);
   } catch (const InputError& e) {
     fmt::print(stderr, "carl: {}\n", e.what());
     return 2;

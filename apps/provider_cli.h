@@ -20,6 +20,8 @@ inline void add_provider_options(CLI::App& app, provider::ProviderOptions& o) {
       ->capture_default_str();
   app.add_option("--seed", o.seed, "seed of the soups and the noise")->capture_default_str();
   app.add_flag("--allow-reveal", o.allow_reveal, "answer REVEAL (for benchmarks that score)");
+  app.add_option("--start-index", o.start_index, "number of the first trajectory served (resume)")
+      ->capture_default_str();
 }
 
 // Runs the protocol on stdin/stdout; errors go to stderr as one line.

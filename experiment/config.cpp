@@ -11,6 +11,7 @@
 
 #include "ca/error.h"
 #include "ca/rulestring.h"
+#include "groups/subgroup.h"
 
 namespace carl::experiment {
 namespace {
@@ -123,6 +124,9 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
     return "";
   });
   p.field<std::vector<std::string>>("command", ps.command);
+  p.field<std::string>("protocol", ps.protocol, [](const std::string& v) -> std::string {
+    return v == "carl" || v == "rle" ? "" : "must be 'carl' or 'rle', got '" + v + "'";
+  });
   p.field<int>("height", ps.height, in_range(3, 4096));
   p.field<int>("width", ps.width, in_range(3, 4096));
   p.field<int>("steps", ps.steps, in_range(1, 100000));
@@ -133,14 +137,73 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   });
   p.field<int>("world_scale", ps.world_scale, in_range(1, 64));
   p.field<std::uint64_t>("seed", ps.seed);
+  p.field<bool>("allow_reveal", ps.allow_reveal);
+  p.field<double>("timeout", ps.timeout_s, in_range(0.01, 86400.0));
   p.reject_unknown();
   if (ps.rule.empty() == ps.command.empty())
     throw p.error(pnode ? pnode : root,
                   "provider: give exactly one of 'rule' (built-in provider) and 'command' "
                   "(external provider argv)");
 
+  auto one_of = [](std::vector<std::string> options) {
+    return [options](const std::string& v) -> std::string {
+      for (const auto& o : options)
+        if (v == o) return "";
+      std::string list;
+      for (const auto& o : options) list += (list.empty() ? "" : ", ") + o;
+      return fmt::format("'{}' is not one of: {}", v, list);
+    };
+  };
+  Section l(top.child("learner"), "learner", source);
+  LearnerSettings& ls = c.learner;
+  l.field<int>("width", ls.net.width, in_range(1, 1024));
+  l.field<int>("depth", ls.net.depth, in_range(0, 16));
+  l.field<std::string>("activation", ls.net.activation, one_of({"relu", "tanh", "gelu"}));
+  l.field<std::string>("objective", ls.train.objective, one_of({"balanced", "counts"}));
+  l.field<std::string>("data_path", ls.train.data_path, one_of({"patterns", "frames"}));
+  l.field<std::string>("optimizer", ls.train.optimizer, one_of({"adam", "sgd"}));
+  l.field<double>("learning_rate", ls.train.learning_rate, in_range(1e-7, 10.0));
+  l.field<double>("weight_decay", ls.train.weight_decay, in_range(0.0, 1.0));
+  l.field<int>("max_steps", ls.train.max_steps, in_range(1, 10000000));
+  l.field<double>("fit_confidence", ls.train.fit_confidence, in_range(0.5, 1.0));
+  l.field<int>("committee", ls.committee, in_range(1, 64));
+  l.field<std::string>("symmetry", ls.symmetry, [](const std::string& v) -> std::string {
+    if (v == "data" || v == "function" || v == "kernels") return "";
+    if (v.rfind("fixed:", 0) == 0) {
+      try {
+        groups::Subgroup::parse(v.substr(6));
+        return "";
+      } catch (const InputError& e) {
+        return e.what();
+      }
+    }
+    return fmt::format("'{}' is not one of: data, function, kernels, fixed:<group>", v);
+  });
+  l.field<int>("min_evidence", ls.min_evidence, in_range(0, 100000));
+  l.field<std::string>("device", ls.device, one_of({"auto", "cpu", "cuda"}));
+  l.field<std::uint64_t>("seed", ls.seed);
+  l.reject_unknown();
+
+  Section e(top.child("extractor"), "extractor", source);
+  e.field<double>("significance", c.extractor.significance, in_range(0.5, 1.0));
+  e.reject_unknown();
+
+  Section st(top.child("stopping"), "stopping", source);
+  auto& so = c.stopping;
+  st.field<std::string>("policy", so.policy, one_of({"certified", "seed"}));
+  st.field<double>("epsilon", so.epsilon, in_range(0.0, 1.0));
+  st.field<double>("l1_threshold", so.l1_threshold, in_range(0.0, 1.0));
+  st.field<double>("l2_threshold", so.l2_threshold, in_range(0.0, 1.0));
+  st.field<std::string>("certify_on", so.certify_on, one_of({"rollout", "one_step"}));
+  st.field<double>("tolerance", so.tolerance, in_range(0.0, 1.0));
+  st.field<bool>("verify_generalized", so.verify_generalized);
+  st.field<int>("max_trajectories", so.max_trajectories, in_range(1, 100000));
+  st.field<int>("max_rounds", so.max_rounds, in_range(1, 1000000));
+  st.reject_unknown();
+
   Section o(top.child("output"), "output", source);
   o.field<std::string>("runs_dir", c.output.runs_dir);
+  o.field<bool>("checkpoint", c.output.checkpoint);
   o.reject_unknown();
   top.reject_unknown();
   return c;

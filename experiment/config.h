@@ -6,11 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "extractor/stopping.h"
+#include "learner/net.h"
+
 namespace carl::experiment {
 
 struct ProviderSettings {
   std::string rule;                  // hidden rule (built-in provider), any rulestring
   std::vector<std::string> command;  // or: an external provider's argv
+  std::string protocol = "carl";     // external provider speaks: carl (protocol) | rle (frames)
   int height = 24;
   int width = 24;
   int steps = 12;  // T: frames x_0 … x_T
@@ -19,16 +23,36 @@ struct ProviderSettings {
   std::string mode = "torus";  // torus | window
   int world_scale = 4;         // window mode: the world is this many times the window per side
   std::uint64_t seed = 1;
+  bool allow_reveal = false;  // let carl score the learned rule after halting
+  double timeout_s = 120;     // per reply
+};
+
+struct LearnerSettings {
+  learner::NetConfig net;
+  learner::TrainConfig train;
+  int committee = 5;
+  std::string symmetry = "data";  // data | function | kernels | fixed:<group>
+  int min_evidence = 8;           // symmetry detection: pairs needed per element
+  std::string device = "cpu";     // auto | cpu | cuda
+  std::uint64_t seed = 1;
+};
+
+struct ExtractorSettings {
+  double significance = 0.9;  // τ
 };
 
 struct OutputSettings {
   std::string runs_dir = "runs";
+  bool checkpoint = true;  // save the committee's nets each round
 };
 
 struct Config {
   std::string name;    // run name; default: the config file's stem
   std::string source;  // the file it was read from
   ProviderSettings provider;
+  LearnerSettings learner;
+  ExtractorSettings extractor;
+  extractor::StoppingOptions stopping;
   OutputSettings output;
 };
 

@@ -432,6 +432,8 @@ bool keep_freed_memory() {
   return a && b;
 }
 
+void set_threads(int threads) { torch::set_num_threads(threads); }
+
 std::string resolve_device(const std::string& device) {
   if (device == "cpu") return "cpu";
   if (device == "cuda") {

@@ -108,6 +108,9 @@ class Net {
 // Call once at start-up; returns whether the settings were applied.
 bool keep_freed_memory();
 
+// Intra-op threads of LibTorch (1 keeps runs reproducible and is fastest for pattern batches).
+void set_threads(int threads);
+
 // "auto" → "cuda" when LibTorch was built with CUDA and a GPU is present, else "cpu".
 std::string resolve_device(const std::string& device);
 

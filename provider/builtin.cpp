@@ -73,7 +73,7 @@ int serve(const ProviderOptions& options, std::FILE* in, std::FILE* out) {
     return true;
   };
   if (!send(greeting_line(world.shape()))) return 1;
-  int served = 0;
+  int served = options.start_index;
   std::string line;
   for (int ch; (ch = std::fgetc(in)) != EOF;) {
     if (ch != '\n') {

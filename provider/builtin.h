@@ -22,6 +22,7 @@ struct ProviderOptions {
   int world_scale = 4;         // window mode: world side = world_scale × window side
   std::uint64_t seed = 1;
   bool allow_reveal = false;
+  int start_index = 0;  // the first request is trajectory start_index (resuming a run)
 };
 
 // Checks the options (InputError naming the option) and produces trajectory k: a fresh random

@@ -23,7 +23,7 @@ Clock::time_point deadline_after(double seconds) {
 }  // namespace
 
 ca::Trajectory TrajectorySource::next() {
-  const int index = requests_;
+  const int index = first_index_ + requests_;
   ca::Trajectory t = fetch(index);
   ++requests_;
   if (callback_) callback_(t, index);

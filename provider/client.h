@@ -28,6 +28,8 @@ class TrajectorySource {
   // Asks for one more trajectory. Throws ProviderError on any failure of the provider.
   ca::Trajectory next();
   int requests() const { return requests_; }  // trajectories asked for so far
+  // Numbers the next trajectory `index` (a resumed run continues where it stopped).
+  void start_at(int index) { first_index_ = index; }
   void on_trajectory(TrajectoryCallback callback) { callback_ = std::move(callback); }
   // The hidden rule, only from a provider that allows it (benchmarks score after halting).
   virtual std::optional<std::string> reveal() { return std::nullopt; }
@@ -37,6 +39,7 @@ class TrajectorySource {
 
  private:
   int requests_ = 0;
+  int first_index_ = 0;
   TrajectoryCallback callback_;
 };
 

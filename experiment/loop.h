@@ -1,0 +1,84 @@
+#pragma once
+// The active loop of DESIGN.md: ask the provider, learn, pick G, extract R_θ, decide.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "experiment/config.h"
+#include "extractor/extractor.h"
+#include "provider/client.h"
+
+namespace carl::experiment {
+
+struct RoundRecord {
+  int round = 0;
+  int trajectories = 0;  // trained on in this round
+  std::string group;
+  std::string symmetry;  // the detector's summary
+  int significant_orbits = 0, total_orbits = 0;
+  int known_entries = 0;
+  double l1 = 0, l2 = 0, one_step = 0;
+  int train_steps = 0;  // of committee member 0
+  bool converged = false;
+  double train_seconds = 0;
+  double certify_error = -1;  // certified policy: R_θ's error on the fresh trajectory, if judged
+  std::string decision;
+};
+
+struct Score {
+  bool exact = false;
+  int wrong = 0;    // known entries that differ from the hidden rule
+  int unknown = 0;  // entries left unknown
+  std::vector<int> wrong_patterns;
+  std::string hidden_rule;
+};
+
+struct Outcome {
+  std::string reason;   // why it stopped
+  bool halted = false;  // the policy halted (false: a budget ran out)
+  extractor::ExtractedRule rule;
+  int trajectories = 0;  // asked of the provider, stored ones included
+  int rounds = 0;
+  std::optional<Score> score;
+  std::vector<RoundRecord> records;
+};
+
+// Where trajectories come from for a loop: stored ones first (resume), then the provider,
+// started only when a new one is needed. Each new trajectory is written to the store and synced
+// before the loop sees it.
+class RunSource : public provider::TrajectorySource {
+ public:
+  RunSource(const Config& config, provider::TrajectoryStore store, std::string provider_exe);
+  ~RunSource() override;
+  provider::Shape shape() const override;
+  std::optional<std::string> reveal() override;
+  int stored() const { return static_cast<int>(stored_.size()); }
+  int fresh() const { return fresh_; }  // asked of the provider in this process
+
+ protected:
+  ca::Trajectory fetch(int index) override;
+
+ private:
+  provider::TrajectorySource& live(int first_index);
+  Config config_;
+  provider::TrajectoryStore store_;
+  std::string provider_exe_;
+  std::vector<ca::Trajectory> stored_;
+  std::unique_ptr<provider::TrajectorySource> live_;
+  int fresh_ = 0;
+};
+
+struct LoopHooks {
+  std::function<void(const RoundRecord&)> on_round;  // after each round
+  std::function<void(const std::string&)> progress;  // "training …" notes
+};
+
+// Runs the loop to a halt or a budget; the same config, seed and trajectories give the same
+// rounds and the same rule.
+Outcome run_loop(const Config& config, provider::TrajectorySource& source, const LoopHooks& hooks,
+                 const std::string& checkpoint_dir = "");
+
+Score score_against(const ca::RuleTable& learned, const std::string& hidden_rulestring);
+
+}  // namespace carl::experiment

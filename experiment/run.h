@@ -1,0 +1,26 @@
+#pragma once
+// Runs, run directories and their reports: what `carl run` and `carl inspect` do.
+//
+// runs/<name>/ holds config.yaml (as used), trajectory-NNN.rle (each written and synced before
+// use), rounds.jsonl (one JSON object per round), net-K.pt (the committee), and on stopping
+// rule.json (512 entries with provenance, the group, the rulestring) and rule.txt.
+#include <string>
+
+#include "ca/rule_table.h"
+#include "groups/subgroup.h"
+
+namespace carl::experiment {
+
+// `carl run CONFIG`: a new run directory (runs/<name>, or <name>-2, -3 … if taken). Returns the
+// process exit status: 0 when the policy halted, 1 when a budget ran out.
+int run_experiment(const std::string& config_path, const std::string& provider_exe);
+// `carl run --resume DIR`: continues from the stored trajectories without asking for any again.
+int resume_experiment(const std::string& run_dir, const std::string& provider_exe);
+// `carl inspect DIR [--against RULE]`.
+int inspect_run(const std::string& run_dir, const std::string& against);
+
+// The table as a grid of orbit representatives: 3×3 glyphs ('#' alive, '.' dead) with the
+// output under each (1, 0 or ? for unknown), `per_row` glyphs to a row.
+std::string render_orbits(const ca::RuleTable& table, groups::Subgroup group, int per_row = 12);
+
+}  // namespace carl::experiment

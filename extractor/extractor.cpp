@@ -1,0 +1,122 @@
+#include "extractor/extractor.h"
+
+#include "ca/error.h"
+
+namespace carl::extractor {
+
+const char* name(Provenance p) {
+  switch (p) {
+    case Provenance::observed:
+      return "observed";
+    case Provenance::symmetry:
+      return "symmetry";
+    case Provenance::generalized:
+      return "generalized";
+    case Provenance::unknown:
+      return "unknown";
+  }
+  return "?";
+}
+
+std::array<int, 4> ExtractedRule::count_by_provenance() const {
+  std::array<int, 4> n{};
+  for (Provenance p : provenance) ++n[static_cast<std::size_t>(p)];
+  return n;
+}
+
+ExtractedRule extract(const std::vector<Predictions>& committee, groups::Subgroup group,
+                      const ca::PatternCounts& counts, double significance) {
+  if (committee.empty()) throw InternalError("extract: an empty committee");
+  const groups::Orbits orbits(group);
+  ExtractedRule out;
+  out.group = group;
+  out.total_orbits = orbits.count();
+  for (int o = 0; o < orbits.count(); ++o) {
+    const ca::Pattern rep = orbits.representative(o);
+    bool agree = true, confident = true;
+    const bool cls = committee.front()[rep] > 0.5;
+    for (const Predictions& p : committee) {
+      agree = agree && ((p[rep] > 0.5) == cls);
+      confident = confident && std::max(p[rep], 1.0 - p[rep]) > significance;
+    }
+    bool orbit_observed = false;
+    for (ca::Pattern q : orbits.members(o)) orbit_observed = orbit_observed || counts.observed(q);
+    const bool significant = agree && confident;
+    out.significant_orbits += significant;
+    for (ca::Pattern q : orbits.members(o)) {
+      if (!significant) {
+        out.provenance[q] = Provenance::unknown;
+        continue;
+      }
+      out.table.set(q, cls);
+      out.provenance[q] = counts.observed(q) ? Provenance::observed
+                          : orbit_observed   ? Provenance::symmetry
+                                             : Provenance::generalized;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// One step of a partial table with an "undetermined" mask; returns (next, next_undetermined).
+std::pair<ca::Grid, ca::Grid> partial_step(const ca::RuleTable& table, const ca::Grid& x,
+                                           const ca::Grid& undetermined, ca::Boundary boundary) {
+  const int m = boundary == ca::Boundary::window ? 1 : 0;
+  ca::Grid next(x.height() - 2 * m, x.width() - 2 * m), bad(next.height(), next.width());
+  for (int r = m; r < x.height() - m; ++r)
+    for (int c = m; c < x.width() - m; ++c) {
+      const ca::Pattern p = ca::pattern_at(x, r, c);
+      bool u = !table.known(p);
+      for (int dr = -1; dr <= 1 && !u; ++dr)
+        for (int dc = -1; dc <= 1 && !u; ++dc) u = undetermined.wrapped(r + dr, c + dc) != 0;
+      next.set(r - m, c - m, !u && table.output(p));
+      bad.set(r - m, c - m, u);
+    }
+  return {next, bad};
+}
+
+void tally(RuleRollout& r, const ca::Grid& got, const ca::Grid& bad, const ca::Grid& want) {
+  long wrong = 0;
+  for (std::size_t i = 0; i < got.size(); ++i)
+    wrong += bad.cells()[i] || got.cells()[i] != want.cells()[i];
+  r.per_step.push_back(got.size() ? double(wrong) / double(got.size()) : 0.0);
+  r.wrong_cells += wrong;
+  r.cells += static_cast<long>(got.size());
+}
+
+ca::Grid interior(const ca::Grid& g, int k) {
+  return g.crop(k, k, g.height() - 2 * k, g.width() - 2 * k);
+}
+
+}  // namespace
+
+RuleRollout rule_rollout(const ca::RuleTable& table, const ca::Trajectory& truth,
+                         ca::Boundary boundary) {
+  RuleRollout r;
+  if (truth.frames.empty()) return r;
+  ca::Grid x = truth.frames[0], bad(x.height(), x.width());
+  for (std::size_t t = 1; t < truth.frames.size(); ++t) {
+    if (boundary == ca::Boundary::window && (x.height() < 3 || x.width() < 3)) break;
+    std::tie(x, bad) = partial_step(table, x, bad, boundary);
+    const int k = boundary == ca::Boundary::window ? static_cast<int>(t) : 0;
+    tally(r, x, bad, interior(truth.frames[t], k));
+  }
+  r.loss = r.cells ? double(r.wrong_cells) / double(r.cells) : 0.0;
+  return r;
+}
+
+RuleRollout one_step_errors(const ca::RuleTable& table, const ca::Trajectory& truth,
+                            ca::Boundary boundary) {
+  RuleRollout r;
+  const int k = boundary == ca::Boundary::window ? 1 : 0;
+  for (std::size_t t = 0; t + 1 < truth.frames.size(); ++t) {
+    const ca::Grid& x = truth.frames[t];
+    const auto [next, bad] = partial_step(table, x, ca::Grid(x.height(), x.width()), boundary);
+    tally(r, next, bad, interior(truth.frames[t + 1], k));
+  }
+  r.loss = r.cells ? double(r.wrong_cells) / double(r.cells) : 0.0;
+  return r;
+}
+
+}  // namespace carl::extractor

@@ -1,0 +1,49 @@
+#pragma once
+// From trained nets to an explicit rule table: the indicator sweep over one pattern per G-orbit,
+// significance, provenance, and the table's own rollout (the rule loss L2).
+#include <array>
+#include <string>
+#include <vector>
+
+#include "ca/pattern_counts.h"
+#include "ca/rule_table.h"
+#include "ca/simulate.h"
+#include "groups/orbits.h"
+
+namespace carl::extractor {
+
+// Where a learned entry came from (DESIGN.md).
+enum class Provenance { observed, symmetry, generalized, unknown };
+const char* name(Provenance p);
+
+using Predictions = std::array<double, ca::kPatternCount>;  // P(next state = 1) per pattern
+
+struct ExtractedRule {
+  ca::RuleTable table;  // R_θ: significant entries only
+  std::array<Provenance, ca::kPatternCount> provenance{};
+  groups::Subgroup group;
+  int significant_orbits = 0;
+  int total_orbits = 0;
+  std::array<int, 4> count_by_provenance() const;  // indexed by Provenance
+};
+
+// An orbit is significant when every committee member predicts the same class for its
+// representative with likelihood > `significance`; its whole orbit then enters the table.
+ExtractedRule extract(const std::vector<Predictions>& committee, groups::Subgroup group,
+                      const ca::PatternCounts& counts, double significance = 0.9);
+
+// Rolling a partial table out from x_0. A cell whose pattern hits an unknown entry, or whose
+// neighbourhood contains such a cell, is undetermined from then on and counts as wrong.
+struct RuleRollout {
+  std::vector<double> per_step;  // fraction of wrong or undetermined cells at step t
+  double loss = 0;               // over the whole rollout: L2
+  long wrong_cells = 0;
+  long cells = 0;
+};
+RuleRollout rule_rollout(const ca::RuleTable& table, const ca::Trajectory& truth,
+                         ca::Boundary boundary);
+// Teacher-forced: each x_t → x_{t+1} judged on its own (unknown entries count as wrong).
+RuleRollout one_step_errors(const ca::RuleTable& table, const ca::Trajectory& truth,
+                            ca::Boundary boundary);
+
+}  // namespace carl::extractor
