@@ -166,6 +166,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   l.field<double>("weight_decay", ls.train.weight_decay, in_range(0.0, 1.0));
   l.field<int>("max_steps", ls.train.max_steps, in_range(1, 10000000));
   l.field<double>("fit_confidence", ls.train.fit_confidence, in_range(0.5, 1.0));
+  l.field<double>("min_agreement", ls.train.min_agreement, in_range(0.0, 1.0));
   l.field<int>("committee", ls.committee, in_range(1, 64));
   l.field<std::string>("symmetry", ls.symmetry, [](const std::string& v) -> std::string {
     if (v == "data" || v == "function" || v == "kernels") return "";

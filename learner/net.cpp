@@ -104,7 +104,8 @@ ca::Grid tensor_grid(const torch::Tensor& t) {
 // Per-pattern counts, aggregated over G-orbits onto each orbit's representative when the net is
 // G-invariant (its output is the same on the whole orbit).
 std::pair<torch::Tensor, torch::Tensor> count_tensors(const ca::PatternCounts& counts,
-                                                      groups::Subgroup group) {
+                                                      groups::Subgroup group,
+                                                      double min_agreement = 0.0) {
   torch::Tensor n0 = torch::zeros({ca::kPatternCount}, torch::kFloat64);
   torch::Tensor n1 = torch::zeros({ca::kPatternCount}, torch::kFloat64);
   auto a0 = n0.accessor<double, 1>(), a1 = n1.accessor<double, 1>();
@@ -113,6 +114,15 @@ std::pair<torch::Tensor, torch::Tensor> count_tensors(const ca::PatternCounts& c
     const int rep = orbits.representative(orbits.orbit_of(ca::Pattern(p)));
     a0[rep] += static_cast<double>(counts.n[static_cast<std::size_t>(p)][0]);
     a1[rep] += static_cast<double>(counts.n[static_cast<std::size_t>(p)][1]);
+  }
+  if (min_agreement > 0) {
+    const torch::Tensor agreement = torch::max(n0, n1) / (n0 + n1).clamp_min(1);
+    const torch::Tensor keep = agreement >= min_agreement;
+    // What is kept is read as its majority state: the minority is taken for noise.
+    const torch::Tensor total = (n0 + n1) * keep;
+    const torch::Tensor ones = n1 > n0;
+    n1 = total * ones;
+    n0 = total * ones.logical_not();
   }
   return {n0.to(torch::kFloat32), n1.to(torch::kFloat32)};
 }
@@ -147,8 +157,9 @@ struct Net::Impl {
 
   torch::Tensor pattern_logits() { return module->forward(patterns, perms).reshape({-1}); }
 
-  torch::Tensor pattern_loss(const ca::PatternCounts& counts, const std::string& objective) {
-    auto [n0, n1] = count_tensors(counts, group);
+  torch::Tensor pattern_loss(const ca::PatternCounts& counts, const std::string& objective,
+                             double min_agreement = 0.0) {
+    auto [n0, n1] = count_tensors(counts, group, min_agreement);
     n0 = n0.to(device, dtype);
     n1 = n1.to(device, dtype);
     const torch::Tensor z = pattern_logits();
@@ -192,9 +203,9 @@ struct Net::Impl {
 
   // Patterns whose predicted probability is further than 1 − fit_confidence from their observed
   // frequency of 1s.
-  int misfitted(const ca::PatternCounts& counts, double fit_confidence) {
+  int misfitted(const ca::PatternCounts& counts, double fit_confidence, double min_agreement) {
     torch::NoGradGuard no_grad;
-    auto [n0, n1] = count_tensors(counts, group);
+    auto [n0, n1] = count_tensors(counts, group, min_agreement);
     const torch::Tensor p = torch::sigmoid(pattern_logits()).to(torch::kCPU, torch::kFloat32);
     const torch::Tensor seen = (n0 + n1) > 0;
     const torch::Tensor y = n1 / (n0 + n1).clamp_min(1);
@@ -278,14 +289,15 @@ TrainReport Net::train(const ca::PatternCounts& counts, const TrainConfig& c) {
     throw InputError("Net::train is the pattern path; use train_frames for frames");
   for (r.steps = 0; r.steps < c.max_steps;) {
     opt->zero_grad();
-    torch::Tensor loss = impl_->pattern_loss(counts, c.objective);
+    torch::Tensor loss = impl_->pattern_loss(counts, c.objective, c.min_agreement);
     loss.backward();
     opt->step();
     ++r.steps;
     r.final_loss = loss.item<double>();
-    if (r.steps % 25 == 0 && impl_->misfitted(counts, c.fit_confidence) == 0) break;
+    if (r.steps % 25 == 0 && impl_->misfitted(counts, c.fit_confidence, c.min_agreement) == 0)
+      break;
   }
-  r.misfitted = impl_->misfitted(counts, c.fit_confidence);
+  r.misfitted = impl_->misfitted(counts, c.fit_confidence, c.min_agreement);
   r.converged = r.misfitted == 0;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
@@ -306,9 +318,10 @@ TrainReport Net::train_frames(const std::vector<ca::Trajectory>& data, ca::Bound
     opt->step();
     ++r.steps;
     r.final_loss = loss.item<double>();
-    if (r.steps % 25 == 0 && impl_->misfitted(counts, c.fit_confidence) == 0) break;
+    if (r.steps % 25 == 0 && impl_->misfitted(counts, c.fit_confidence, c.min_agreement) == 0)
+      break;
   }
-  r.misfitted = impl_->misfitted(counts, c.fit_confidence);
+  r.misfitted = impl_->misfitted(counts, c.fit_confidence, c.min_agreement);
   r.converged = r.misfitted == 0;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
@@ -432,7 +445,9 @@ bool keep_freed_memory() {
   return a && b;
 }
 
-void set_threads(int threads) { torch::set_num_threads(threads); }
+void set_threads(int threads) {
+  torch::set_num_threads(threads);
+}
 
 std::string resolve_device(const std::string& device) {
   if (device == "cpu") return "cpu";

@@ -37,6 +37,11 @@ struct TrainConfig {
   // Converged when every observed pattern (orbit) is classified as its data say with at least
   // this likelihood, checked every 25 steps.
   double fit_confidence = 0.95;
+  // Patterns (orbits) whose observed next states agree less than this (the share of the majority
+  // state) are left out of training, as if unobserved: under observation noise the rare patterns'
+  // counts are dominated by corrupted copies of common ones. The patterns kept are trained on
+  // their majority state, the minority taken for noise. 0 keeps every count as it is.
+  double min_agreement = 0.0;
 };
 
 struct TrainReport {
