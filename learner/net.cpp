@@ -157,23 +157,29 @@ struct Net::Impl {
 
   torch::Tensor pattern_logits() { return module->forward(patterns, perms).reshape({-1}); }
 
-  torch::Tensor pattern_loss(const ca::PatternCounts& counts, const std::string& objective,
-                             double min_agreement = 0.0) {
+
+  // The observed patterns (one per orbit under G) with their counts: all the pattern path
+  // needs, since unobserved patterns carry no weight.
+  struct PatternBatch {
+    torch::Tensor x, n0, n1;
+  };
+  PatternBatch batch(const ca::PatternCounts& counts, double min_agreement) {
     auto [n0, n1] = count_tensors(counts, group, min_agreement);
-    n0 = n0.to(device, dtype);
-    n1 = n1.to(device, dtype);
-    const torch::Tensor z = pattern_logits();
+    const torch::Tensor idx = ((n0 + n1) > 0).nonzero().reshape({-1});
+    return {patterns.index_select(0, idx.to(device)), n0.index_select(0, idx).to(device, dtype),
+            n1.index_select(0, idx).to(device, dtype)};
+  }
+
+  torch::Tensor pattern_loss(const PatternBatch& b, const std::string& objective) {
+    if (b.x.size(0) == 0) return torch::zeros({}, torch::TensorOptions().dtype(dtype).device(device));
+    const torch::Tensor z = module->forward(b.x, perms).reshape({-1});
     if (objective == "counts") {
       // Σ_p n1·(−log σ(z)) + n0·(−log(1 − σ(z))), per cell: the frame loss exactly.
-      const torch::Tensor total = (n0 + n1).sum();
-      return (n1 * F::softplus(-z) + n0 * F::softplus(z)).sum() / total.clamp_min(1);
+      return (b.n1 * F::softplus(-z) + b.n0 * F::softplus(z)).sum() / (b.n0 + b.n1).sum();
     }
     if (objective == "balanced") {
-      const torch::Tensor seen = (n0 + n1) > 0;
-      const torch::Tensor y = n1 / (n0 + n1).clamp_min(1);
-      const torch::Tensor per = F::binary_cross_entropy_with_logits(
-          z, y, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kNone));
-      return (per * seen).sum() / seen.sum().clamp_min(1);
+      const torch::Tensor y = b.n1 / (b.n0 + b.n1);
+      return F::binary_cross_entropy_with_logits(z, y);
     }
     throw InputError(fmt::format("unknown training objective '{}' (counts, balanced)", objective));
   }
@@ -203,14 +209,12 @@ struct Net::Impl {
 
   // Patterns whose predicted probability is further than 1 − fit_confidence from their observed
   // frequency of 1s.
-  int misfitted(const ca::PatternCounts& counts, double fit_confidence, double min_agreement) {
+  int misfitted(const PatternBatch& b, double fit_confidence) {
+    if (b.x.size(0) == 0) return 0;
     torch::NoGradGuard no_grad;
-    auto [n0, n1] = count_tensors(counts, group, min_agreement);
-    const torch::Tensor p = torch::sigmoid(pattern_logits()).to(torch::kCPU, torch::kFloat32);
-    const torch::Tensor seen = (n0 + n1) > 0;
-    const torch::Tensor y = n1 / (n0 + n1).clamp_min(1);
-    const torch::Tensor bad = ((p - y).abs() > (1.0 - fit_confidence)) & seen;
-    return static_cast<int>(bad.sum().item<long>());
+    const torch::Tensor p = torch::sigmoid(module->forward(b.x, perms).reshape({-1}));
+    const torch::Tensor y = b.n1 / (b.n0 + b.n1);
+    return static_cast<int>(((p - y).abs() > (1.0 - fit_confidence)).sum().item<long>());
   }
 
   std::unique_ptr<torch::optim::Optimizer> optimizer(const TrainConfig& c) {
@@ -287,17 +291,17 @@ TrainReport Net::train(const ca::PatternCounts& counts, const TrainConfig& c) {
   TrainReport r;
   if (c.data_path == "frames")
     throw InputError("Net::train is the pattern path; use train_frames for frames");
+  const auto b = impl_->batch(counts, c.min_agreement);
   for (r.steps = 0; r.steps < c.max_steps;) {
     opt->zero_grad();
-    torch::Tensor loss = impl_->pattern_loss(counts, c.objective, c.min_agreement);
+    torch::Tensor loss = impl_->pattern_loss(b, c.objective);
     loss.backward();
     opt->step();
     ++r.steps;
     r.final_loss = loss.item<double>();
-    if (r.steps % 25 == 0 && impl_->misfitted(counts, c.fit_confidence, c.min_agreement) == 0)
-      break;
+    if (r.steps % 25 == 0 && impl_->misfitted(b, c.fit_confidence) == 0) break;
   }
-  r.misfitted = impl_->misfitted(counts, c.fit_confidence, c.min_agreement);
+  r.misfitted = impl_->misfitted(b, c.fit_confidence);
   r.converged = r.misfitted == 0;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
@@ -310,6 +314,7 @@ TrainReport Net::train_frames(const std::vector<ca::Trajectory>& data, ca::Bound
   ca::PatternCounts counts;
   for (const auto& t : data) counts.add(t, boundary);
   auto opt = impl_->optimizer(c);
+  const auto b = impl_->batch(counts, c.min_agreement);
   TrainReport r;
   for (r.steps = 0; r.steps < c.max_steps;) {
     opt->zero_grad();
@@ -318,10 +323,9 @@ TrainReport Net::train_frames(const std::vector<ca::Trajectory>& data, ca::Bound
     opt->step();
     ++r.steps;
     r.final_loss = loss.item<double>();
-    if (r.steps % 25 == 0 && impl_->misfitted(counts, c.fit_confidence, c.min_agreement) == 0)
-      break;
+    if (r.steps % 25 == 0 && impl_->misfitted(b, c.fit_confidence) == 0) break;
   }
-  r.misfitted = impl_->misfitted(counts, c.fit_confidence, c.min_agreement);
+  r.misfitted = impl_->misfitted(b, c.fit_confidence);
   r.converged = r.misfitted == 0;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
@@ -330,7 +334,7 @@ TrainReport Net::train_frames(const std::vector<ca::Trajectory>& data, ca::Bound
 std::pair<double, std::vector<double>> Net::loss_and_gradient(const ca::PatternCounts& counts,
                                                               const std::string& objective) {
   for (auto& p : impl_->module->parameters()) p.mutable_grad() = torch::Tensor();
-  torch::Tensor loss = impl_->pattern_loss(counts, objective);
+  torch::Tensor loss = impl_->pattern_loss(impl_->batch(counts, 0.0), objective);
   loss.backward();
   return {loss.item<double>(), impl_->flat_gradient()};
 }

@@ -1,0 +1,168 @@
+// End-to-end: the active loop against real provider processes.
+#include <catch2/catch.hpp>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "ca/rulestring.h"
+#include "experiment/loop.h"
+#include "support.h"
+
+using namespace carl;
+using experiment::Config;
+
+namespace {
+const std::string kProvider = CARL_PROVIDER_EXE;
+const std::string kCarl = CARL_EXE;
+const std::string kSource = CARL_SOURCE_DIR;
+
+Config config_file(const std::string& name) {
+  return experiment::load_config(kSource + "/configs/" + name + ".yaml");
+}
+
+experiment::Outcome run(const Config& cfg, const std::string& dir,
+                        experiment::LoopHooks hooks = {}) {
+  provider::TrajectoryStore store(dir);
+  experiment::RunSource source(cfg, store, kProvider);
+  return experiment::run_loop(cfg, source, hooks);
+}
+
+struct Killed {};
+}  // namespace
+
+TEST_CASE("every shipped config halts with the exact hidden rule", "[loop][e2e]") {
+  // golly.yaml's command is relative to the repository root.
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(kSource);
+  for (const char* name : {"life", "highlife", "seeds", "daynight", "just-friends", "chiral",
+                           "anisotropic", "noisy", "window", "golly"}) {
+    INFO(name);
+    test::TempDir dir;
+    const Config cfg = config_file(name);
+    const experiment::Outcome o = run(cfg, dir.path());
+    CHECK(o.halted);
+    REQUIRE(o.rule.table.complete());
+    const std::string hidden = cfg.provider.command.empty() ? cfg.provider.rule : "B3/S23";
+    CHECK(ca::emit_rule(o.rule.table) == ca::emit_rule(ca::parse_rule(hidden)));
+    CHECK(experiment::score_against(o.rule.table, hidden).exact);
+  }
+  std::filesystem::current_path(cwd);
+}
+
+TEST_CASE("the certified policy makes no false halt where the seed policy does", "[loop][policy]") {
+  // The prototype's regime: 16×16, T=8, density 0.3.
+  int seed_false = 0, certified_false = 0, certified_halts = 0;
+  for (const char* rule : {"B36/S23", "B368/S245", "B3678/S34678"})
+    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+      Config cfg = config_file("life");
+      cfg.provider.rule = rule;
+      cfg.provider.height = cfg.provider.width = 16;
+      cfg.provider.steps = 8;
+      cfg.provider.density = 0.3;
+      cfg.provider.seed = seed;
+      cfg.learner.seed = seed;
+      cfg.stopping.max_trajectories = 12;
+      cfg.stopping.max_rounds = 16;
+      for (const char* policy : {"seed", "certified"}) {
+        INFO(rule << " seed " << seed << " " << policy);
+        cfg.stopping.policy = policy;
+        test::TempDir dir;
+        const auto o = run(cfg, dir.path());
+        const bool exact = experiment::score_against(o.rule.table, rule).exact;
+        const bool false_halt = o.halted && !exact;
+        (std::string(policy) == "seed" ? seed_false : certified_false) += false_halt;
+        if (std::string(policy) == "certified") certified_halts += o.halted;
+      }
+    }
+  CHECK(certified_false == 0);
+  CHECK(certified_halts >= 10);  // and it does halt, exactly, in most runs
+  CHECK(seed_false > 0);         // the seed policy halts on the data it trained on
+}
+
+TEST_CASE("kill and resume: nothing asked twice, the same rule", "[loop][resume]") {
+  Config cfg = config_file("life");
+  cfg.provider.height = cfg.provider.width = 12;
+  cfg.provider.steps = 6;
+  test::TempDir whole;
+  const experiment::Outcome reference = run(cfg, whole.path());
+  REQUIRE(reference.rounds >= 3);
+
+  auto same = [&](const experiment::Outcome& o) {
+    REQUIRE(o.rule.table == reference.rule.table);
+    REQUIRE(o.rule.provenance == reference.rule.provenance);
+    REQUIRE(o.trajectories == reference.trajectories);
+    REQUIRE(o.reason == reference.reason);
+  };
+
+  SECTION("after the provider answered (killed at the end of round 1)") {
+    test::TempDir dir;
+    experiment::LoopHooks hooks;
+    hooks.on_round = [](const experiment::RoundRecord& r) {
+      if (r.round == 1) throw Killed{};
+    };
+    REQUIRE_THROWS_AS(run(cfg, dir.path(), hooks), Killed);
+    provider::TrajectoryStore store(dir.path());
+    const int stored = store.count();
+    REQUIRE(stored == 3);
+    experiment::RunSource source(cfg, store, kProvider);
+    const auto o = experiment::run_loop(cfg, source, {});
+    same(o);
+    REQUIRE(source.fresh() == reference.trajectories - stored);  // only new ones were asked
+  }
+  SECTION("mid-training (killed while round 2 trains)") {
+    test::TempDir dir;
+    experiment::LoopHooks hooks;
+    int notes = 0;
+    hooks.progress = [&](const std::string&) {
+      if (++notes == 4) throw Killed{};
+    };
+    REQUIRE_THROWS_AS(run(cfg, dir.path(), hooks), Killed);
+    same(run(cfg, dir.path()));
+  }
+  SECTION("while writing (a half-written trajectory file left behind)") {
+    test::TempDir dir;
+    experiment::LoopHooks hooks;
+    hooks.on_round = [](const experiment::RoundRecord& r) {
+      if (r.round == 0) throw Killed{};
+    };
+    REQUIRE_THROWS_AS(run(cfg, dir.path(), hooks), Killed);
+    test::write_file(dir.path() + "/trajectory-002.rle.tmp", "x = 12, y = 12\n3o$");
+    same(run(cfg, dir.path()));
+  }
+}
+
+TEST_CASE("carl run killed with SIGKILL resumes to the same rule", "[loop][resume][process]") {
+  test::TempDir tmp;
+  const std::string yaml = tmp.path() + "/k.yaml";
+  test::write_file(yaml, test::read_file(kSource + "/configs/life.yaml") +
+                             "output:\n  runs_dir: " + tmp.path() + "/runs\n");
+  // Uninterrupted reference.
+  REQUIRE(std::system((kCarl + " run " + yaml + " > " + tmp.path() + "/ref.log").c_str()) == 0);
+  const std::string ref = test::read_file(tmp.path() + "/runs/life/rule.json");
+  // Killed as soon as its second trajectory is on disk.
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::freopen("/dev/null", "w", stdout);
+    ::execl(kCarl.c_str(), kCarl.c_str(), "run", yaml.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const std::string second = tmp.path() + "/runs/life-2/trajectory-001.rle";
+  for (int i = 0; i < 2000 && !std::filesystem::exists(second); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const std::string cmd =
+      kCarl + " run --resume " + tmp.path() + "/runs/life-2 > " + tmp.path() + "/resume.log";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  const std::string log = test::read_file(tmp.path() + "/resume.log");
+  REQUIRE_THAT(log, Catch::Contains("none asked for again"));
+  // The same rule, trajectories and reason; only the run's name differs.
+  auto strip = [](std::string s) { return s.substr(s.find("\"reason\"")); };
+  REQUIRE(strip(test::read_file(tmp.path() + "/runs/life-2/rule.json")) == strip(ref));
+}
