@@ -449,6 +449,11 @@ bool keep_freed_memory() {
   return a && b;
 }
 
+void default_freed_memory() {
+  mallopt(M_MMAP_MAX, 65536);
+  mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+}
+
 void set_threads(int threads) {
   torch::set_num_threads(threads);
 }

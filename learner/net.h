@@ -112,6 +112,8 @@ class Net {
 // step (glibc trims and unmaps large blocks by default, which made CPU training steps 3–4× slower).
 // Call once at start-up; returns whether the settings were applied.
 bool keep_freed_memory();
+// glibc's defaults again (for benchmarks that show the difference).
+void default_freed_memory();
 
 // Intra-op threads of LibTorch (1 keeps runs reproducible and is fastest for pattern batches).
 void set_threads(int threads);

@@ -1,0 +1,150 @@
+// Learner figures (issue: the rule learner): pattern path against frame path per training step,
+// the allocator setting, time to convergence, and confidently wrong entries of one net against a
+// committee. Timings are Google Benchmark runs; the other figures are printed as tables after.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <map>
+
+#include "ca/pattern_counts.h"
+#include "ca/random_rules.h"
+#include "ca/rulestring.h"
+#include "learner/committee.h"
+#include "learner/net.h"
+
+using namespace carl;
+
+namespace {
+
+ca::Trajectory life_64() {
+  return ca::simulate(ca::parse_rule("B3/S23"), ca::random_soup(64, 64, 0.5, 1), 32);
+}
+
+std::map<std::string, double> g_step_ms;
+
+// Arg: 0 = patterns, 1 = frames. One optimiser step over all data per iteration.
+void BM_TrainStep(benchmark::State& state) {
+  const bool frames = state.range(0) == 1;
+  const ca::Trajectory t = life_64();
+  const ca::PatternCounts counts = ca::count_patterns(t);
+  learner::Net net(learner::NetConfig{}, groups::Subgroup(), 1);
+  learner::TrainConfig tc;
+  tc.fit_confidence = 1.0;  // never "converged": every step runs
+  tc.max_steps = 20;
+  double seconds = 0, steps = 0;
+  for (auto _ : state) {
+    const auto r = frames ? net.train_frames({t}, ca::Boundary::torus, tc) : net.train(counts, tc);
+    seconds += r.seconds;
+    steps += r.steps;
+  }
+  state.counters["ms_per_step"] = 1000 * seconds / steps;
+  state.SetLabel(frames ? "frames: 32 frames of 64x64" : "patterns: <= 512 patterns");
+  g_step_ms[frames ? "frames" : "patterns"] = 1000 * seconds / steps;
+}
+BENCHMARK(BM_TrainStep)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// Arg: 0 = glibc defaults, 1 = keep_freed_memory(). Frame-path steps on 64×64 frames.
+void BM_Allocator(benchmark::State& state) {
+  if (state.range(0) == 0)
+    learner::default_freed_memory();
+  else
+    learner::keep_freed_memory();
+  const ca::Trajectory t = life_64();
+  learner::Net net(learner::NetConfig{}, groups::Subgroup(), 1);
+  learner::TrainConfig tc;
+  tc.fit_confidence = 1.0;
+  tc.max_steps = 10;
+  double seconds = 0, steps = 0;
+  for (auto _ : state) {
+    const auto r = net.train_frames({t}, ca::Boundary::torus, tc);
+    seconds += r.seconds;
+    steps += r.steps;
+  }
+  state.counters["ms_per_step"] = 1000 * seconds / steps;
+  state.SetLabel(state.range(0) ? "keep_freed_memory" : "glibc defaults");
+  g_step_ms[state.range(0) ? "keep" : "default"] = 1000 * seconds / steps;
+}
+BENCHMARK(BM_Allocator)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void convergence_table() {
+  std::printf("\n## Time to convergence (one 64x64 torus trajectory, T=32, density 0.5)\n\n");
+  std::printf("| rule | net | steps | seconds | converged | final loss |\n|---|---|---|---|---|---|\n");
+  const std::pair<const char*, ca::RuleTable> rules[] = {
+      {"Life", ca::parse_rule("B3/S23")},
+      {"HighLife", ca::parse_rule("B36/S23")},
+      {"random MAP", ca::random_rule(20261123, true)}};
+  for (const auto& [name, rule] : rules) {
+    const ca::PatternCounts counts =
+        ca::count_patterns(ca::simulate(rule, ca::random_soup(64, 64, 0.5, 1), 32));
+    for (const char* g : {"p1", "p4m"}) {
+      learner::Net net(learner::NetConfig{}, groups::Subgroup::parse(g), 1);
+      learner::TrainConfig tc;
+      tc.max_steps = 3000;
+      const auto r = net.train(counts, tc);
+      std::printf("| %s | %s | %d | %.2f | %s | %.4f |\n", name, g, r.steps, r.seconds,
+                  r.converged ? "yes" : "no", r.final_loss);
+    }
+  }
+}
+
+void committee_table() {
+  // HighLife, one 16×16 trajectory of 8 steps at density 0.3, p4m nets: unobserved entries that
+  // are significant (> 0.9) but wrong, for member 0 alone and for the committee of 5 agreeing.
+  std::printf("\n## Confidently wrong unobserved entries (HighLife, one 16x16 T=8 trajectory)\n\n");
+  std::printf("| seed | unobserved entries | one net: significant | one net: wrong | committee of 5: "
+              "significant | committee of 5: wrong |\n|---|---|---|---|---|---|\n");
+  const ca::RuleTable rule = ca::parse_rule("B36/S23");
+  int total_single = 0, total_committee = 0;
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    const ca::PatternCounts counts =
+        ca::count_patterns(ca::simulate(rule, ca::random_soup(16, 16, 0.3, seed), 8));
+    learner::Committee committee(learner::NetConfig{}, groups::Subgroup::parse("p4m"), 5, seed);
+    committee.train(counts, learner::TrainConfig{});
+    const auto preds = committee.predictions();
+    int unobserved = 0, single_sig = 0, single_wrong = 0, comm_sig = 0, comm_wrong = 0;
+    for (int p = 0; p < 512; ++p) {
+      if (counts.observed(ca::Pattern(p))) continue;
+      ++unobserved;
+      const bool truth = rule.output(ca::Pattern(p));
+      const double q = preds[0][std::size_t(p)];
+      if (std::max(q, 1 - q) > 0.9) {
+        ++single_sig;
+        single_wrong += (q > 0.5) != truth;
+      }
+      bool all = true;
+      const bool cls = q > 0.5;
+      for (const auto& m : preds)
+        all = all && (m[std::size_t(p)] > 0.5) == cls && std::max(m[std::size_t(p)], 1 - m[std::size_t(p)]) > 0.9;
+      if (all) {
+        ++comm_sig;
+        comm_wrong += cls != truth;
+      }
+    }
+    total_single += single_wrong;
+    total_committee += comm_wrong;
+    std::printf("| %d | %d | %d | %d | %d | %d |\n", int(seed), unobserved, single_sig,
+                single_wrong, comm_sig, comm_wrong);
+  }
+  std::printf("\nconfidently wrong entries over 8 seeds: one net %d, committee of 5 %d\n",
+              total_single, total_committee);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  learner::set_threads(1);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  if (g_step_ms.count("patterns") && g_step_ms.count("frames"))
+    std::printf("\npatterns path %.3f ms/step, frames path %.3f ms/step: patterns %.0fx faster\n",
+                g_step_ms["patterns"], g_step_ms["frames"],
+                g_step_ms["frames"] / g_step_ms["patterns"]);
+  if (g_step_ms.count("keep") && g_step_ms.count("default"))
+    std::printf("allocator: glibc defaults %.2f ms/step, keep_freed_memory %.2f ms/step: %.2fx\n",
+                g_step_ms["default"], g_step_ms["keep"], g_step_ms["default"] / g_step_ms["keep"]);
+  convergence_table();
+  committee_table();
+  return 0;
+}
