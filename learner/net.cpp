@@ -163,8 +163,12 @@ struct Net::Impl {
   struct PatternBatch {
     torch::Tensor x, n0, n1;
   };
-  PatternBatch batch(const ca::PatternCounts& counts, double min_agreement) {
-    auto [n0, n1] = count_tensors(counts, group, min_agreement);
+  // per_pattern: every observed pattern with its own counts (what "fitted" is judged on, so a
+  // G-net cannot pass by averaging an orbit whose members disagree).
+  PatternBatch batch(const ca::PatternCounts& counts, double min_agreement,
+                     bool per_pattern = false) {
+    auto [n0, n1] =
+        count_tensors(counts, per_pattern ? groups::Subgroup() : group, min_agreement);
     const torch::Tensor idx = ((n0 + n1) > 0).nonzero().reshape({-1});
     return {patterns.index_select(0, idx.to(device)), n0.index_select(0, idx).to(device, dtype),
             n1.index_select(0, idx).to(device, dtype)};
@@ -292,6 +296,7 @@ TrainReport Net::train(const ca::PatternCounts& counts, const TrainConfig& c) {
   if (c.data_path == "frames")
     throw InputError("Net::train is the pattern path; use train_frames for frames");
   const auto b = impl_->batch(counts, c.min_agreement);
+  const auto judged = impl_->batch(counts, c.min_agreement, /*per_pattern=*/true);
   for (r.steps = 0; r.steps < c.max_steps;) {
     opt->zero_grad();
     torch::Tensor loss = impl_->pattern_loss(b, c.objective);
@@ -299,9 +304,9 @@ TrainReport Net::train(const ca::PatternCounts& counts, const TrainConfig& c) {
     opt->step();
     ++r.steps;
     r.final_loss = loss.item<double>();
-    if (r.steps % 25 == 0 && impl_->misfitted(b, c.fit_confidence) == 0) break;
+    if (r.steps % 25 == 0 && impl_->misfitted(judged, c.fit_confidence) == 0) break;
   }
-  r.misfitted = impl_->misfitted(b, c.fit_confidence);
+  r.misfitted = impl_->misfitted(judged, c.fit_confidence);
   r.converged = r.misfitted == 0;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
@@ -314,7 +319,7 @@ TrainReport Net::train_frames(const std::vector<ca::Trajectory>& data, ca::Bound
   ca::PatternCounts counts;
   for (const auto& t : data) counts.add(t, boundary);
   auto opt = impl_->optimizer(c);
-  const auto b = impl_->batch(counts, c.min_agreement);
+  const auto b = impl_->batch(counts, c.min_agreement, /*per_pattern=*/true);
   TrainReport r;
   for (r.steps = 0; r.steps < c.max_steps;) {
     opt->zero_grad();

@@ -147,3 +147,16 @@ TEST_CASE("allocator and device settings", "[net]") {
   REQUIRE((learner::resolve_device("auto") == "cpu" || learner::resolve_device("auto") == "cuda"));
   REQUIRE_THROWS_WITH(learner::resolve_device("tpu"), Catch::Contains("unknown device"));
 }
+
+TEST_CASE("a G-net is not called converged on data that break G", "[net]") {
+  const ca::RuleTable random = ca::random_rule(20261123, true);
+  const ca::PatternCounts counts =
+      ca::count_patterns(ca::simulate(random, ca::random_soup(32, 32, 0.5, 1), 8));
+  TrainConfig tc;
+  tc.max_steps = 300;
+  Net tied(small(), groups::Subgroup::parse("p4m"), 1);
+  const auto r = tied.train(counts, tc);
+  REQUIRE_FALSE(r.converged);
+  REQUIRE(r.misfitted > 100);
+  REQUIRE(r.steps == 300);
+}
