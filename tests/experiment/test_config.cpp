@@ -26,6 +26,10 @@ TEST_CASE("a config's fields and defaults", "[config]") {
   REQUIRE(c.provider.noise == Approx(0.01));
   REQUIRE(c.provider.mode == "torus");
   REQUIRE(c.output.runs_dir == "runs");
+  REQUIRE(c.learner.committee == 5);
+  REQUIRE(c.learner.train.objective == "balanced");
+  REQUIRE(c.stopping.policy == "certified");
+  REQUIRE(c.extractor.significance == Approx(0.9));
   const auto e =
       parse_config("name: x\nprovider:\n  command: [scripts/golly-provider, B3/S23]\n", "e.yaml");
   REQUIRE(e.provider.command.size() == 2);
@@ -46,6 +50,18 @@ TEST_CASE("malformed configs name the file, line and key", "[config]") {
              Catch::Contains("'torus' or 'window'"));
   CHECK_THAT(error_of("provider:\n  height: 5\n"), Catch::Contains("exactly one of 'rule'"));
   CHECK_THAT(error_of("provider: [1, 2\n"), Catch::Contains("not valid YAML"));
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\nlearner:\n  symmetry: vibes\n"),
+             Catch::Contains("bad.yaml:4") && Catch::Contains("learner.symmetry"));
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\nlearner:\n  symmetry: fixed:p3\n"),
+             Catch::Contains("'p3' is not a subgroup"));
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\nlearner:\n  committee: 0\n"),
+             Catch::Contains("learner.committee") && Catch::Contains("outside [1, 64]"));
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\nstopping:\n  policy: hope\n"),
+             Catch::Contains("bad.yaml:4") && Catch::Contains("'hope' is not one of: certified, seed"));
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\nextractor:\n  significance: 2\n"),
+             Catch::Contains("extractor.significance"));
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\noutput:\n  checkpoint: maybe\n"),
+             Catch::Contains("output.checkpoint: expected true or false"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\nlearnr: {}\n"),
              Catch::Contains("bad.yaml:3") && Catch::Contains("learnr: unknown key"));
 }
