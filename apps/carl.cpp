@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "apps/provider_cli.h"
+#include "bench/zoo.h"
 #include "ca/error.h"
 #include "ca/rle.h"
 #include "ca/rulestring.h"
@@ -114,6 +115,16 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   inspect->add_option("--against", against, "list the entries that differ from this rule");
 
+  carl::bench::ZooOptions zoo;
+  auto* bench = app.add_subcommand("bench", "Benchmarks");
+  bench->require_subcommand(1);
+  auto* zoo_cmd = bench->add_subcommand("zoo", "The rule zoo: recovery, trajectories, false halts");
+  zoo_cmd->add_flag("--quick", zoo.quick, "smoke run (under 5 minutes)");
+  zoo_cmd->add_option("--rules", zoo.rules_per_suite, "rules per suite (default 6; quick 2)");
+  zoo_cmd->add_option("--seeds", zoo.seeds, "seeds per rule (default 2; quick 1)");
+  zoo_cmd->add_option("--suites", zoo.suites, "suites to run (default all)");
+  zoo_cmd->add_option("--out", zoo.out_dir, "output directory")->capture_default_str();
+
   carl::provider::ProviderOptions provider_options;
   auto* provide =
       app.add_subcommand("provide", "Serve trajectories of a hidden rule (as carl-provider)");
@@ -135,6 +146,13 @@ int main(int argc, char** argv) {
       return carl::experiment::run_experiment(config, provider_exe());
     }
     if (*inspect) return carl::experiment::inspect_run(inspect_dir, against);
+    if (*zoo_cmd) {
+      zoo.provider_exe = provider_exe();
+      const std::string md = carl::bench::run_zoo(zoo);
+      std::fwrite(read_text(md).data(), 1, read_text(md).size(), stdout);
+      fmt::print("written: {} and .json\n", md);
+      return 0;
+    }
   } catch (const InputError& e) {
     fmt::print(stderr, "carl: {}\n", e.what());
     return 2;

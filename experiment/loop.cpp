@@ -172,6 +172,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
 
     const auto rule =
         extractor::extract(committee.predictions(), group, counts, cfg.extractor.significance);
+    if (hooks.on_rule) hooks.on_rule(rule);
     rec.group = group.name();
     rec.significant_orbits = rule.significant_orbits;
     rec.total_orbits = rule.total_orbits;

@@ -72,6 +72,7 @@ class RunSource : public provider::TrajectorySource {
 struct LoopHooks {
   std::function<void(const RoundRecord&)> on_round;  // after each round
   std::function<void(const std::string&)> progress;  // "training …" notes
+  std::function<void(const extractor::ExtractedRule&)> on_rule;  // R_θ of each round
 };
 
 // Runs the loop to a halt or a budget; the same config, seed and trajectories give the same

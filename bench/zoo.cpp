@@ -1,0 +1,386 @@
+#include "bench/zoo.h"
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "ca/error.h"
+#include "ca/random_rules.h"
+#include "ca/rulestring.h"
+#include "experiment/loop.h"
+#include "groups/invariance.h"
+#include "groups/orbits.h"
+#include "provider/builtin.h"
+
+namespace carl::bench {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+struct Regime {
+  std::string name;
+  int side, steps;
+  double density, noise;
+  int budget;  // trajectories, for carl and for the baselines
+};
+
+struct Setting {
+  std::string name, policy = "certified", objective = "balanced", symmetry = "data";
+  int committee = 3;
+};
+
+struct HiddenRule {
+  std::string suite, name;
+  ca::RuleTable table;
+};
+
+const char* kNamed[] = {"B3/S23",       "B36/S23",     "B2/S",          "B3678/S34678",
+                        "B35678/S5678", "B1357/S1357", "B3/S12345",     "B36/S125",
+                        "B368/S245",    "B4678/S35678", "B3/S012345678", "B34/S34",
+                        "B2-a/S12",     "B3/S2-i34q",  "B2e3ai/S23",    "B2i34c/S2-i3",
+                        "B2cn3/S23",    "B34ceq/S2-k3", "B3aiy4e/S1c2ae3", "B2k3-r/S1e2-ca",
+                        "B4w5/S2-e3j",  "B3n/S23-k",   "B36-c/S23-n4e", "B2c3a/S1e2"};
+const char* kDying[] = {"B5678/S",  "B678/S678", "B5/S",      "B4678/S",
+                        "B78/S78",  "B6/S",      "B45678/S8", "B8/S"};
+
+ca::RuleTable random_invariant(const char* group, std::uint64_t seed) {
+  const groups::Orbits o(groups::Subgroup::parse(group));
+  const ca::RuleTable r = ca::random_rule(seed);
+  std::vector<std::optional<bool>> v;
+  for (int i = 0; i < o.count(); ++i) v.push_back(r.output(o.representative(i)));
+  return groups::expand(o, v);
+}
+
+std::vector<HiddenRule> suite(const std::string& name, int count) {
+  std::vector<HiddenRule> out;
+  auto add = [&](std::string n, ca::RuleTable t) { out.push_back({name, std::move(n), t}); };
+  if (name == "named") {
+    // Alternate Life-like and Hensel rules so a prefix holds both kinds.
+    std::vector<const char*> order;
+    for (int i = 0; i < 12; ++i) {
+      order.push_back(kNamed[i]);
+      order.push_back(kNamed[12 + i]);
+    }
+    for (int i = 0; i < count && i < int(order.size()); ++i) add(order[std::size_t(i)], ca::parse_rule(order[std::size_t(i)]));
+  } else if (name == "dying") {
+    for (int i = 0; i < count && i < 8; ++i) add(kDying[i], ca::parse_rule(kDying[i]));
+  } else {
+    for (std::uint64_t seed = 1; int(out.size()) < count; ++seed) {
+      ca::RuleTable t;
+      if (name == "lifelike-random") t = ca::random_outer_totalistic_rule(seed);
+      if (name == "isotropic-random") t = ca::random_isotropic_rule(seed);
+      if (name == "map-random") t = ca::random_rule(seed);
+      if (name == "chiral-random") t = random_invariant("p4", seed);
+      if (name == "mirror-random") t = random_invariant("pm-v", seed);
+      if (!t.complete()) throw InputError(fmt::format("unknown zoo suite '{}'", name));
+      const std::string want = name == "chiral-random"   ? "p4"
+                               : name == "mirror-random" ? "pm-v"
+                               : name == "map-random"    ? "p1"
+                                                         : "p4m";
+      if (groups::largest_invariant_subgroup(t).name() != want) continue;
+      add(fmt::format("{}#{}", name, seed), t);
+    }
+  }
+  return out;
+}
+
+// A source that times the provider.
+class TimedSource : public provider::TrajectorySource {
+ public:
+  explicit TimedSource(provider::TrajectorySource& inner) : inner_(inner) {}
+  provider::Shape shape() const override { return inner_.shape(); }
+  double seconds = 0;
+
+ protected:
+  ca::Trajectory fetch(int) override {
+    const auto t0 = Clock::now();
+    ca::Trajectory t = inner_.next();
+    seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+    return t;
+  }
+
+ private:
+  provider::TrajectorySource& inner_;
+};
+
+// Trajectories the counting baselines need on the provider's own trajectories: until every
+// pattern (count) or every orbit of the rule's true group (count-G) has been seen. -1: not
+// within the budget.
+std::pair<int, int> baselines(const provider::ProviderOptions& po, groups::Subgroup truth,
+                              int budget) {
+  const provider::HiddenRuleWorld world(po);
+  const groups::Orbits orbits(truth);
+  const ca::Boundary b = po.mode == "window" ? ca::Boundary::window : ca::Boundary::torus;
+  ca::PatternCounts counts;
+  int count = -1, count_g = -1;
+  for (int k = 0; k < budget && count < 0; ++k) {
+    counts.add(world.trajectory(k), b);
+    if (count_g < 0) {
+      bool all = true;
+      for (int o = 0; o < orbits.count() && all; ++o) {
+        bool seen = false;
+        for (ca::Pattern p : orbits.members(o)) seen = seen || counts.observed(p);
+        all = seen;
+      }
+      if (all) count_g = k + 1;
+    }
+    if (counts.observed_count() == ca::kPatternCount) count = k + 1;
+  }
+  return {count, count_g};
+}
+
+json run_one(const HiddenRule& rule, const Regime& regime, const Setting& setting,
+             std::uint64_t seed, const std::string& provider_exe) {
+  experiment::Config cfg;
+  cfg.name = "zoo";
+  auto& p = cfg.provider;
+  p.rule = ca::emit_rule(rule.table);
+  p.height = p.width = regime.side;
+  p.steps = regime.steps;
+  p.density = regime.density;
+  p.noise = regime.noise;
+  p.seed = seed;
+  cfg.learner.seed = seed;
+  cfg.learner.committee = setting.committee;
+  cfg.learner.train.objective = setting.objective;
+  cfg.learner.symmetry = setting.symmetry;
+  cfg.stopping.policy = setting.policy;
+  cfg.stopping.max_trajectories = regime.budget;
+  cfg.stopping.max_rounds = 2 * regime.budget;
+  if (regime.noise > 0) {
+    cfg.learner.train.min_agreement = 0.8;
+    cfg.stopping.certify_on = "one_step";
+    cfg.stopping.tolerance = 0.05;
+  }
+  cfg.output.checkpoint = false;
+
+  char dir[] = "/tmp/carl-zoo-XXXXXX";
+  if (!::mkdtemp(dir)) throw InputError("cannot create a temporary run directory");
+  const groups::Subgroup truth = groups::largest_invariant_subgroup(rule.table);
+  std::vector<int> wrong_by_round;
+  experiment::Outcome o;
+  double provider_s = 0, total_s = 0;
+  {
+    provider::TrajectoryStore store(dir);
+    experiment::RunSource live(cfg, store, provider_exe);
+    TimedSource source(live);
+    experiment::LoopHooks hooks;
+    hooks.on_rule = [&](const extractor::ExtractedRule& r) {
+      int wrong = 0;
+      for (int q = 0; q < ca::kPatternCount; ++q)
+        wrong += r.table.known(ca::Pattern(q)) &&
+                 r.table.output(ca::Pattern(q)) != rule.table.output(ca::Pattern(q));
+      wrong_by_round.push_back(wrong);
+    };
+    const auto t0 = Clock::now();
+    o = experiment::run_loop(cfg, source, hooks);
+    total_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    provider_s = source.seconds;
+  }
+  std::filesystem::remove_all(dir);
+
+  provider::ProviderOptions po;
+  po.rule = p.rule;
+  po.height = po.width = regime.side;
+  po.steps = regime.steps;
+  po.density = regime.density;
+  po.noise = regime.noise;
+  po.seed = seed;
+  const auto [count, count_g] = baselines(po, truth, regime.budget);
+
+  int wrong = 0, unknown = 0;
+  for (int q = 0; q < ca::kPatternCount; ++q) {
+    if (!o.rule.table.known(ca::Pattern(q)))
+      ++unknown;
+    else
+      wrong += o.rule.table.output(ca::Pattern(q)) != rule.table.output(ca::Pattern(q));
+  }
+  const bool exact = wrong == 0 && unknown == 0;
+  return json{{"suite", rule.suite},
+              {"rule", rule.name},
+              {"regime", regime.name},
+              {"setting", setting.name},
+              {"seed", seed},
+              {"exact", exact},
+              {"wrong_entries", wrong},
+              {"unknown_entries", unknown},
+              {"confidently_wrong_by_round", wrong_by_round},
+              {"trajectories", o.trajectories},
+              {"halted", o.halted},
+              {"false_halt", o.halted && !exact},
+              {"reason", o.reason},
+              {"group_detected", o.rule.group.name()},
+              {"group_true", truth.name()},
+              {"seconds", total_s},
+              {"provider_seconds", provider_s},
+              {"learning_seconds", total_s - provider_s},
+              {"count", count < 0 ? json(nullptr) : json(count)},
+              {"count_g", count_g < 0 ? json(nullptr) : json(count_g)}};
+}
+
+std::string median_worst(std::vector<int> v, int runs) {
+  if (v.empty()) return "–";
+  std::sort(v.begin(), v.end());
+  const double med = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+  return fmt::format("{:g} / {}{}", med, v.back(),
+                     int(v.size()) < runs ? fmt::format(" ({} of {})", v.size(), runs) : "");
+}
+
+std::string today() {
+  const std::time_t t = std::time(nullptr);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", std::gmtime(&t));
+  return buf;
+}
+
+}  // namespace
+
+std::string run_zoo(const ZooOptions& opt) {
+  const std::vector<std::string> all_suites = {"named",         "lifelike-random", "isotropic-random",
+                                               "chiral-random", "mirror-random",   "map-random",
+                                               "dying"};
+  const std::vector<std::string> suites = opt.suites.empty() ? all_suites : opt.suites;
+  const int per_suite = opt.rules_per_suite > 0 ? opt.rules_per_suite : (opt.quick ? 2 : 6);
+  const int seeds = opt.seeds > 0 ? opt.seeds : (opt.quick ? 1 : 2);
+  const Regime scarce{"scarce", 16, 8, 0.3, 0.0, 16};
+  const Regime standard{"standard", 64, 32, 0.5, 0.0, 8};
+  const Regime noisy{"noisy-1%", 32, 16, 0.3, 0.01, 16};
+  const Setting base{"default"};
+  std::vector<Setting> variants;
+  {
+    Setting s = base;
+    s.name = "seed-policy";
+    s.policy = "seed";
+    variants.push_back(s);
+    if (!opt.quick) {
+      s = base;
+      s.name = "counts-objective";
+      s.objective = "counts";
+      variants.push_back(s);
+      for (int k : {1, 5}) {
+        s = base;
+        s.name = fmt::format("committee-{}", k);
+        s.committee = k;
+        variants.push_back(s);
+      }
+      for (const char* m : {"function", "kernels"}) {
+        s = base;
+        s.name = std::string("symmetry-") + m;
+        s.symmetry = m;
+        variants.push_back(s);
+      }
+    }
+  }
+
+  struct Job {
+    HiddenRule rule;
+    Regime regime;
+    Setting setting;
+    std::uint64_t seed;
+  };
+  std::vector<Job> jobs;
+  for (const std::string& name : suites) {
+    const std::vector<HiddenRule> rules = suite(name, name == "named" && !opt.quick ? 2 * per_suite : per_suite);
+    std::vector<Regime> regimes = {scarce};
+    if (!opt.quick) regimes.push_back(standard);
+    if (name == "named" && !opt.quick) regimes.push_back(noisy);
+    for (const HiddenRule& r : rules)
+      for (std::uint64_t seed = 1; seed <= std::uint64_t(seeds); ++seed) {
+        for (const Regime& g : regimes) jobs.push_back({r, g, base, seed});
+        if (name == "named")
+          for (const Setting& s : variants) jobs.push_back({r, scarce, s, seed});
+      }
+  }
+
+  json runs = json::array();
+  const auto start = Clock::now();
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const Job& j = jobs[i];
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    const double eta = i ? elapsed / double(i) * double(jobs.size() - i) : 0;
+    const int done = int(40.0 * double(i) / double(jobs.size()));
+    std::fprintf(stderr, "\r[%s%s] %zu/%zu  ETA %dm%02ds  %-16s %-8s %-16s %-24s", std::string(std::size_t(done), '#').c_str(),
+                 std::string(std::size_t(40 - done), '.').c_str(), i, jobs.size(), int(eta) / 60, int(eta) % 60,
+                 j.rule.suite.c_str(), j.regime.name.c_str(), j.setting.name.c_str(), j.rule.name.substr(0, 24).c_str());
+    std::fflush(stderr);
+    runs.push_back(run_one(j.rule, j.regime, j.setting, j.seed, opt.provider_exe));
+  }
+  std::fprintf(stderr, "\r%*s\r", 140, "");
+
+  // Summary rows: suite × regime × setting.
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<json>> groups_of_runs;
+  std::vector<std::tuple<std::string, std::string, std::string>> order;
+  for (const json& r : runs) {
+    const auto key = std::make_tuple(r["suite"].get<std::string>(), r["regime"].get<std::string>(),
+                                     r["setting"].get<std::string>());
+    if (!groups_of_runs.count(key)) order.push_back(key);
+    groups_of_runs[key].push_back(r);
+  }
+  json summary = json::array();
+  std::string md = fmt::format(
+      "# Rule zoo — {}{}\n\nEach row: runs of the loop (carl) and of the counting baselines on the "
+      "same trajectories. Trajectories are median / worst over the runs that recovered the rule "
+      "exactly (carl: including the certification trajectory; count: until every pattern was "
+      "seen; count-G: until every orbit of the rule's true group was seen), with how many of the "
+      "runs did so when not all. False halts: halted believing the rule done while it was wrong.\n\n"
+      "| suite | regime | setting | runs | exact | false halts | budget stops | group right | carl "
+      "traj. | count traj. | count-G traj. | confidently wrong at halt | median s (provider) |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+      opt.quick ? "quick" : today(), opt.quick ? " (smoke test)" : "");
+  for (const auto& key : order) {
+    const auto& rs = groups_of_runs[key];
+    int exact = 0, false_halts = 0, budget = 0, group_right = 0, wrong_at_halt = 0;
+    std::vector<int> carl, count, count_g;
+    std::vector<double> secs, psecs;
+    for (const json& r : rs) {
+      exact += r["exact"].get<bool>();
+      false_halts += r["false_halt"].get<bool>();
+      budget += !r["halted"].get<bool>();
+      group_right += r["group_detected"] == r["group_true"];
+      if (r["halted"].get<bool>()) wrong_at_halt += r["wrong_entries"].get<int>();
+      if (r["exact"].get<bool>()) carl.push_back(r["trajectories"].get<int>());
+      if (!r["count"].is_null()) count.push_back(r["count"].get<int>());
+      if (!r["count_g"].is_null()) count_g.push_back(r["count_g"].get<int>());
+      secs.push_back(r["seconds"].get<double>());
+      psecs.push_back(r["provider_seconds"].get<double>());
+    }
+    std::sort(secs.begin(), secs.end());
+    std::sort(psecs.begin(), psecs.end());
+    const int n = int(rs.size());
+    summary.push_back({{"suite", std::get<0>(key)},
+                       {"regime", std::get<1>(key)},
+                       {"setting", std::get<2>(key)},
+                       {"runs", n},
+                       {"exact", exact},
+                       {"false_halts", false_halts},
+                       {"budget_stops", budget},
+                       {"group_right", group_right},
+                       {"carl_trajectories", carl},
+                       {"count_trajectories", count},
+                       {"count_g_trajectories", count_g},
+                       {"confidently_wrong_at_halt", wrong_at_halt}});
+    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1f} ({:.1f}) |\n",
+                      std::get<0>(key), std::get<1>(key), std::get<2>(key), n, exact, false_halts,
+                      budget, group_right, median_worst(carl, n), median_worst(count, n),
+                      median_worst(count_g, n), wrong_at_halt, secs[secs.size() / 2],
+                      psecs[psecs.size() / 2]);
+  }
+  const double total = std::chrono::duration<double>(Clock::now() - start).count();
+  md += fmt::format("\n{} runs in {:.0f} s.\n", runs.size(), total);
+
+  std::filesystem::create_directories(opt.out_dir);
+  const std::string stem = opt.out_dir + "/zoo-" + (opt.quick ? std::string("quick") : today());
+  std::ofstream(stem + ".json") << json{{"runs", runs}, {"summary", summary}}.dump(1) << "\n";
+  std::ofstream(stem + ".md") << md;
+  return stem + ".md";
+}
+
+}  // namespace carl::bench
