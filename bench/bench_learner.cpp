@@ -68,7 +68,8 @@ BENCHMARK(BM_Allocator)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iteratio
 
 void convergence_table() {
   std::printf("\n## Time to convergence (one 64x64 torus trajectory, T=32, density 0.5)\n\n");
-  std::printf("| rule | net | steps | seconds | converged | final loss |\n|---|---|---|---|---|---|\n");
+  std::printf(
+      "| rule | net | steps | seconds | converged | final loss |\n|---|---|---|---|---|---|\n");
   const std::pair<const char*, ca::RuleTable> rules[] = {
       {"Life", ca::parse_rule("B3/S23")},
       {"HighLife", ca::parse_rule("B36/S23")},
@@ -91,8 +92,9 @@ void committee_table() {
   // HighLife, one 16×16 trajectory of 8 steps at density 0.3, p4m nets: unobserved entries that
   // are significant (> 0.9) but wrong, for member 0 alone and for the committee of 5 agreeing.
   std::printf("\n## Confidently wrong unobserved entries (HighLife, one 16x16 T=8 trajectory)\n\n");
-  std::printf("| seed | unobserved entries | one net: significant | one net: wrong | committee of 5: "
-              "significant | committee of 5: wrong |\n|---|---|---|---|---|---|\n");
+  std::printf(
+      "| seed | unobserved entries | one net: significant | one net: wrong | committee of 5: "
+      "significant | committee of 5: wrong |\n|---|---|---|---|---|---|\n");
   const ca::RuleTable rule = ca::parse_rule("B36/S23");
   int total_single = 0, total_committee = 0;
   for (std::uint64_t seed = 1; seed <= 8; ++seed) {
@@ -114,7 +116,8 @@ void committee_table() {
       bool all = true;
       const bool cls = q > 0.5;
       for (const auto& m : preds)
-        all = all && (m[std::size_t(p)] > 0.5) == cls && std::max(m[std::size_t(p)], 1 - m[std::size_t(p)]) > 0.9;
+        all = all && (m[std::size_t(p)] > 0.5) == cls &&
+              std::max(m[std::size_t(p)], 1 - m[std::size_t(p)]) > 0.9;
       if (all) {
         ++comm_sig;
         comm_wrong += cls != truth;

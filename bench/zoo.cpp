@@ -42,14 +42,14 @@ struct HiddenRule {
   ca::RuleTable table;
 };
 
-const char* kNamed[] = {"B3/S23",       "B36/S23",     "B2/S",          "B3678/S34678",
-                        "B35678/S5678", "B1357/S1357", "B3/S12345",     "B36/S125",
-                        "B368/S245",    "B4678/S35678", "B3/S012345678", "B34/S34",
-                        "B2-a/S12",     "B3/S2-i34q",  "B2e3ai/S23",    "B2i34c/S2-i3",
-                        "B2cn3/S23",    "B34ceq/S2-k3", "B3aiy4e/S1c2ae3", "B2k3-r/S1e2-ca",
-                        "B4w5/S2-e3j",  "B3n/S23-k",   "B36-c/S23-n4e", "B2c3a/S1e2"};
-const char* kDying[] = {"B5678/S",  "B678/S678", "B5/S",      "B4678/S",
-                        "B78/S78",  "B6/S",      "B45678/S8", "B8/S"};
+const char* kNamed[] = {
+    "B3/S23",        "B36/S23",   "B2/S",          "B3678/S34678",    "B35678/S5678",
+    "B1357/S1357",   "B3/S12345", "B36/S125",      "B368/S245",       "B4678/S35678",
+    "B3/S012345678", "B34/S34",   "B2-a/S12",      "B3/S2-i34q",      "B2e3ai/S23",
+    "B2i34c/S2-i3",  "B2cn3/S23", "B34ceq/S2-k3",  "B3aiy4e/S1c2ae3", "B2k3-r/S1e2-ca",
+    "B4w5/S2-e3j",   "B3n/S23-k", "B36-c/S23-n4e", "B2c3a/S1e2"};
+const char* kDying[] = {"B5678/S", "B678/S678", "B5/S",      "B4678/S",
+                        "B78/S78", "B6/S",      "B45678/S8", "B8/S"};
 
 ca::RuleTable random_invariant(const char* group, std::uint64_t seed) {
   const groups::Orbits o(groups::Subgroup::parse(group));
@@ -69,7 +69,8 @@ std::vector<HiddenRule> suite(const std::string& name, int count) {
       order.push_back(kNamed[i]);
       order.push_back(kNamed[12 + i]);
     }
-    for (int i = 0; i < count && i < int(order.size()); ++i) add(order[std::size_t(i)], ca::parse_rule(order[std::size_t(i)]));
+    for (int i = 0; i < count && i < int(order.size()); ++i)
+      add(order[std::size_t(i)], ca::parse_rule(order[std::size_t(i)]));
   } else if (name == "dying") {
     for (int i = 0; i < count && i < 8; ++i) add(kDying[i], ca::parse_rule(kDying[i]));
   } else {
@@ -244,9 +245,10 @@ std::string today() {
 }  // namespace
 
 std::string run_zoo(const ZooOptions& opt) {
-  const std::vector<std::string> all_suites = {"named",         "lifelike-random", "isotropic-random",
-                                               "chiral-random", "mirror-random",   "map-random",
-                                               "dying"};
+  const std::vector<std::string> all_suites = {
+      "named",         "lifelike-random", "isotropic-random",
+      "chiral-random", "mirror-random",   "map-random",
+      "dying"};
   const std::vector<std::string> suites = opt.suites.empty() ? all_suites : opt.suites;
   const int per_suite = opt.rules_per_suite > 0 ? opt.rules_per_suite : (opt.quick ? 2 : 6);
   const int seeds = opt.seeds > 0 ? opt.seeds : (opt.quick ? 1 : 2);
@@ -288,7 +290,8 @@ std::string run_zoo(const ZooOptions& opt) {
   };
   std::vector<Job> jobs;
   for (const std::string& name : suites) {
-    const std::vector<HiddenRule> rules = suite(name, name == "named" && !opt.quick ? 2 * per_suite : per_suite);
+    const std::vector<HiddenRule> rules =
+        suite(name, name == "named" && !opt.quick ? 2 * per_suite : per_suite);
     std::vector<Regime> regimes = {scarce};
     if (!opt.quick) regimes.push_back(standard);
     if (name == "named" && !opt.quick) regimes.push_back(noisy);
@@ -307,9 +310,11 @@ std::string run_zoo(const ZooOptions& opt) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     const double eta = i ? elapsed / double(i) * double(jobs.size() - i) : 0;
     const int done = int(40.0 * double(i) / double(jobs.size()));
-    std::fprintf(stderr, "\r[%s%s] %zu/%zu  ETA %dm%02ds  %-16s %-8s %-16s %-24s", std::string(std::size_t(done), '#').c_str(),
-                 std::string(std::size_t(40 - done), '.').c_str(), i, jobs.size(), int(eta) / 60, int(eta) % 60,
-                 j.rule.suite.c_str(), j.regime.name.c_str(), j.setting.name.c_str(), j.rule.name.substr(0, 24).c_str());
+    std::fprintf(stderr, "\r[%s%s] %zu/%zu  ETA %dm%02ds  %-16s %-8s %-16s %-24s",
+                 std::string(std::size_t(done), '#').c_str(),
+                 std::string(std::size_t(40 - done), '.').c_str(), i, jobs.size(), int(eta) / 60,
+                 int(eta) % 60, j.rule.suite.c_str(), j.regime.name.c_str(), j.setting.name.c_str(),
+                 j.rule.name.substr(0, 24).c_str());
     std::fflush(stderr);
     runs.push_back(run_one(j.rule, j.regime, j.setting, j.seed, opt.provider_exe));
   }
@@ -330,7 +335,8 @@ std::string run_zoo(const ZooOptions& opt) {
       "same trajectories. Trajectories are median / worst over the runs that recovered the rule "
       "exactly (carl: including the certification trajectory; count: until every pattern was "
       "seen; count-G: until every orbit of the rule's true group was seen), with how many of the "
-      "runs did so when not all. False halts: halted believing the rule done while it was wrong.\n\n"
+      "runs did so when not all. False halts: halted believing the rule done while it was "
+      "wrong.\n\n"
       "| suite | regime | setting | runs | exact | false halts | budget stops | group right | carl "
       "traj. | count traj. | count-G traj. | confidently wrong at halt | median s (provider) |\n"
       "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
@@ -367,11 +373,11 @@ std::string run_zoo(const ZooOptions& opt) {
                        {"count_trajectories", count},
                        {"count_g_trajectories", count_g},
                        {"confidently_wrong_at_halt", wrong_at_halt}});
-    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1f} ({:.1f}) |\n",
-                      std::get<0>(key), std::get<1>(key), std::get<2>(key), n, exact, false_halts,
-                      budget, group_right, median_worst(carl, n), median_worst(count, n),
-                      median_worst(count_g, n), wrong_at_halt, secs[secs.size() / 2],
-                      psecs[psecs.size() / 2]);
+    md += fmt::format(
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1f} ({:.1f}) |\n",
+        std::get<0>(key), std::get<1>(key), std::get<2>(key), n, exact, false_halts, budget,
+        group_right, median_worst(carl, n), median_worst(count, n), median_worst(count_g, n),
+        wrong_at_halt, secs[secs.size() / 2], psecs[psecs.size() / 2]);
   }
   const double total = std::chrono::duration<double>(Clock::now() - start).count();
   md += fmt::format("\n{} runs in {:.0f} s.\n", runs.size(), total);

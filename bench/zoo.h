@@ -7,12 +7,12 @@
 namespace carl::bench {
 
 struct ZooOptions {
-  bool quick = false;                 // a smoke run: a few rules, one seed, the scarce regime
-  int rules_per_suite = 0;            // 0: the mode's default
-  int seeds = 0;                      // 0: the mode's default
-  std::vector<std::string> suites;    // empty: all
+  bool quick = false;               // a smoke run: a few rules, one seed, the scarce regime
+  int rules_per_suite = 0;          // 0: the mode's default
+  int seeds = 0;                    // 0: the mode's default
+  std::vector<std::string> suites;  // empty: all
   std::string out_dir = "bench/results";
-  std::string provider_exe;           // carl-provider
+  std::string provider_exe;  // carl-provider
 };
 
 // Writes zoo-<date>.json and zoo-<date>.md (or zoo-quick.*) under out_dir; returns the

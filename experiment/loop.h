@@ -70,8 +70,8 @@ class RunSource : public provider::TrajectorySource {
 };
 
 struct LoopHooks {
-  std::function<void(const RoundRecord&)> on_round;  // after each round
-  std::function<void(const std::string&)> progress;  // "training …" notes
+  std::function<void(const RoundRecord&)> on_round;              // after each round
+  std::function<void(const std::string&)> progress;              // "training …" notes
   std::function<void(const extractor::ExtractedRule&)> on_rule;  // R_θ of each round
 };
 

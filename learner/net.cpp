@@ -157,7 +157,6 @@ struct Net::Impl {
 
   torch::Tensor pattern_logits() { return module->forward(patterns, perms).reshape({-1}); }
 
-
   // The observed patterns (one per orbit under G) with their counts: all the pattern path
   // needs, since unobserved patterns carry no weight.
   struct PatternBatch {
@@ -167,15 +166,15 @@ struct Net::Impl {
   // G-net cannot pass by averaging an orbit whose members disagree).
   PatternBatch batch(const ca::PatternCounts& counts, double min_agreement,
                      bool per_pattern = false) {
-    auto [n0, n1] =
-        count_tensors(counts, per_pattern ? groups::Subgroup() : group, min_agreement);
+    auto [n0, n1] = count_tensors(counts, per_pattern ? groups::Subgroup() : group, min_agreement);
     const torch::Tensor idx = ((n0 + n1) > 0).nonzero().reshape({-1});
     return {patterns.index_select(0, idx.to(device)), n0.index_select(0, idx).to(device, dtype),
             n1.index_select(0, idx).to(device, dtype)};
   }
 
   torch::Tensor pattern_loss(const PatternBatch& b, const std::string& objective) {
-    if (b.x.size(0) == 0) return torch::zeros({}, torch::TensorOptions().dtype(dtype).device(device));
+    if (b.x.size(0) == 0)
+      return torch::zeros({}, torch::TensorOptions().dtype(dtype).device(device));
     const torch::Tensor z = module->forward(b.x, perms).reshape({-1});
     if (objective == "counts") {
       // Σ_p n1·(−log σ(z)) + n0·(−log(1 − σ(z))), per cell: the frame loss exactly.

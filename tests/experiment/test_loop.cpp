@@ -1,9 +1,9 @@
 // End-to-end: the active loop against real provider processes.
-#include <catch2/catch.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -81,7 +81,7 @@ TEST_CASE("the certified policy makes no false halt where the seed policy does",
     }
   CHECK(certified_false == 0);
   CHECK(certified_halts >= 7);  // and it does halt, exactly, in most runs
-  CHECK(seed_false > 0);         // the seed policy halts on the data it trained on
+  CHECK(seed_false > 0);        // the seed policy halts on the data it trained on
 }
 
 TEST_CASE("kill and resume: nothing asked twice, the same rule", "[loop][resume]") {

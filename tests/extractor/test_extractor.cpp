@@ -95,7 +95,8 @@ TEST_CASE("a wrong entry shows in the rule loss", "[extractor]") {
   // Window: the judged region shrinks by one cell per side per step.
   const auto w = extractor::rule_rollout(highlife, t, ca::Boundary::window);
   REQUIRE(w.loss == 0.0);
-  REQUIRE(w.cells == 30L * 30 + 28 * 28 + 26 * 26 + 24 * 24 + 22 * 22 + 20 * 20 + 18 * 18 + 16 * 16);
+  REQUIRE(w.cells ==
+          30L * 30 + 28 * 28 + 26 * 26 + 24 * 24 + 22 * 22 + 20 * 20 + 18 * 18 + 16 * 16);
 }
 
 TEST_CASE("the seed policy's decisions", "[stopping]") {

@@ -1,0 +1,63 @@
+// The zoo's --quick mode on two rules: the report's structure, and numbers that add up.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/zoo.h"
+#include "support.h"
+
+using nlohmann::json;
+
+TEST_CASE("carl bench zoo --quick on two rules", "[zoo]") {
+  carl::test::TempDir dir;
+  carl::bench::ZooOptions o;
+  o.quick = true;
+  o.suites = {"named"};
+  o.rules_per_suite = 2;
+  o.out_dir = dir.path();
+  o.provider_exe = CARL_PROVIDER_EXE;
+  const std::string md_path = carl::bench::run_zoo(o);
+  REQUIRE(md_path == dir.path() + "/zoo-quick.md");
+  const json j = json::parse(carl::test::read_file(dir.path() + "/zoo-quick.json"));
+
+  // Two rules × one seed × (the default setting + the seed policy) on the scarce regime.
+  const json& runs = j.at("runs");
+  REQUIRE(runs.size() == 4);
+  for (const json& r : runs) {
+    for (const char* key : {"suite", "rule", "regime", "setting", "exact", "wrong_entries",
+                            "unknown_entries", "trajectories", "halted", "false_halt", "reason",
+                            "group_detected", "group_true", "seconds", "provider_seconds",
+                            "learning_seconds", "count", "count_g",
+                            "confidently_wrong_by_round"})
+      REQUIRE(r.contains(key));
+    const bool exact = r["exact"];
+    REQUIRE(exact == (r["wrong_entries"] == 0 && r["unknown_entries"] == 0));
+    REQUIRE(r["false_halt"] == (r["halted"].get<bool>() && !exact));
+    REQUIRE(r["trajectories"].get<int>() >= 1);
+    REQUIRE(r["provider_seconds"].get<double>() + r["learning_seconds"].get<double>() ==
+            Approx(r["seconds"].get<double>()));
+    if (!r["count"].is_null() && !r["count_g"].is_null())
+      REQUIRE(r["count_g"].get<int>() <= r["count"].get<int>());  // symmetry never costs data
+    REQUIRE(r["confidently_wrong_by_round"].size() >= 1);
+  }
+  // The summary rows partition the runs, and their counts agree with them.
+  const json& summary = j.at("summary");
+  REQUIRE(summary.size() == 2);
+  int total = 0;
+  for (const json& s : summary) {
+    const int n = s["runs"];
+    total += n;
+    REQUIRE(s["exact"].get<int>() <= n);
+    REQUIRE(s["false_halts"].get<int>() + s["budget_stops"].get<int>() <= n);
+    REQUIRE(int(s["carl_trajectories"].size()) == s["exact"].get<int>());
+    int exact = 0;
+    for (const json& r : runs)
+      if (r["setting"] == s["setting"]) exact += r["exact"].get<bool>();
+    REQUIRE(exact == s["exact"].get<int>());
+  }
+  REQUIRE(total == 4);
+  const std::string md = carl::test::read_file(md_path);
+  REQUIRE_THAT(md, Catch::Contains("| suite | regime | setting |") &&
+                       Catch::Contains("| named | scarce | default |") &&
+                       Catch::Contains("| named | scarce | seed-policy |"));
+}
