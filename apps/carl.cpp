@@ -11,6 +11,7 @@
 #include "ca/rle.h"
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
+#include "ca/text_file.h"
 #include "experiment/config.h"
 #include "experiment/run.h"
 
@@ -18,20 +19,8 @@ namespace {
 
 using namespace carl;
 
-void write_text(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  f.flush();
-  if (!f) throw InputError(fmt::format("{}: cannot write", path.string()));
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw InputError(fmt::format("{}: cannot open", path));
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using ca::read_text_file;
+using ca::write_text_file;
 
 int cmd_rule(const std::string& rulestring) {
   const ca::RuleTable t = ca::parse_rule(rulestring);
@@ -48,7 +37,7 @@ int cmd_simulate(const std::string& rule, const std::string& in, int soup_h, int
                  bool whole) {
   const ca::RuleTable table = ca::parse_rule(rule);
   const ca::Grid x0 = in.empty() ? ca::random_soup(soup_h, soup_w, density, seed)
-                                 : ca::read_rle(read_text(in), in).grid;
+                                 : ca::read_rle(read_text_file(in), in).grid;
   const ca::Stepper stepper(table);
   const std::string canonical = ca::emit_rule(table);
   std::string text;
@@ -60,7 +49,7 @@ int cmd_simulate(const std::string& rule, const std::string& in, int soup_h, int
   if (out.empty() || out == "-")
     std::fwrite(text.data(), 1, text.size(), stdout);
   else
-    write_text(out, text);
+    write_text_file(out, text);
   return 0;
 }
 
@@ -149,7 +138,7 @@ int main(int argc, char** argv) {
     if (*zoo_cmd) {
       zoo.provider_exe = provider_exe();
       const std::string md = carl::bench::run_zoo(zoo);
-      std::fwrite(read_text(md).data(), 1, read_text(md).size(), stdout);
+      std::fwrite(read_text_file(md).data(), 1, read_text_file(md).size(), stdout);
       fmt::print("written: {} and .json\n", md);
       return 0;
     }

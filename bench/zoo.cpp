@@ -51,14 +51,6 @@ const char* kNamed[] = {
 const char* kDying[] = {"B5678/S", "B678/S678", "B5/S",      "B4678/S",
                         "B78/S78", "B6/S",      "B45678/S8", "B8/S"};
 
-ca::RuleTable random_invariant(const char* group, std::uint64_t seed) {
-  const groups::Orbits o(groups::Subgroup::parse(group));
-  const ca::RuleTable r = ca::random_rule(seed);
-  std::vector<std::optional<bool>> v;
-  for (int i = 0; i < o.count(); ++i) v.push_back(r.output(o.representative(i)));
-  return groups::expand(o, v);
-}
-
 std::vector<HiddenRule> suite(const std::string& name, int count) {
   std::vector<HiddenRule> out;
   auto add = [&](std::string n, ca::RuleTable t) { out.push_back({name, std::move(n), t}); };
@@ -79,8 +71,10 @@ std::vector<HiddenRule> suite(const std::string& name, int count) {
       if (name == "lifelike-random") t = ca::random_outer_totalistic_rule(seed);
       if (name == "isotropic-random") t = ca::random_isotropic_rule(seed);
       if (name == "map-random") t = ca::random_rule(seed);
-      if (name == "chiral-random") t = random_invariant("p4", seed);
-      if (name == "mirror-random") t = random_invariant("pm-v", seed);
+      if (name == "chiral-random")
+        t = groups::random_invariant_rule(groups::Subgroup::parse("p4"), seed);
+      if (name == "mirror-random")
+        t = groups::random_invariant_rule(groups::Subgroup::parse("pm-v"), seed);
       if (!t.complete()) throw InputError(fmt::format("unknown zoo suite '{}'", name));
       const std::string want = name == "chiral-random"   ? "p4"
                                : name == "mirror-random" ? "pm-v"

@@ -11,6 +11,7 @@
 
 #include "ca/error.h"
 #include "ca/rulestring.h"
+#include "ca/text_file.h"
 #include "experiment/loop.h"
 #include "groups/orbits.h"
 
@@ -21,22 +22,10 @@ using nlohmann::json;
 namespace {
 
 std::string read_text(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw InputError(fmt::format("{}: cannot open", path));
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
+  return ca::read_text_file(path);
 }
-
 void write_text(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f << text;
-    f.flush();
-    if (!f) throw InputError(fmt::format("{}: cannot write", tmp.string()));
-  }
-  fs::rename(tmp, path);
+  ca::write_text_file(path.string(), text);
 }
 
 std::string rulestring_or_partial(const ca::RuleTable& t) {

@@ -4,6 +4,7 @@
 
 #include "ca/error.h"
 #include "ca/hensel.h"
+#include "ca/random_rules.h"
 
 namespace carl::groups {
 
@@ -47,6 +48,14 @@ std::vector<std::optional<bool>> per_orbit(const Orbits& orbits, const ca::RuleT
     }
   }
   return out;
+}
+
+ca::RuleTable random_invariant_rule(Subgroup group, std::uint64_t seed) {
+  const Orbits orbits(group);
+  const ca::RuleTable bits = ca::random_rule(seed);
+  std::vector<std::optional<bool>> values;
+  for (int o = 0; o < orbits.count(); ++o) values.push_back(bits.output(orbits.representative(o)));
+  return expand(orbits, values);
 }
 
 namespace {

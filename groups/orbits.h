@@ -1,6 +1,7 @@
 #pragma once
 // The partition of the 512 patterns into orbits under a subgroup G of D4, and moving rule tables
 // between "one entry per orbit" and "all 512 entries".
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -35,6 +36,9 @@ ca::RuleTable expand(const Orbits& orbits, const std::vector<std::optional<bool>
 // One value per orbit: the output its known members share, nullopt if none is known. Throws
 // InputError if an orbit's known members disagree (the table is not G-invariant).
 std::vector<std::optional<bool>> per_orbit(const Orbits& orbits, const ca::RuleTable& table);
+
+// A random G-invariant table: one fair bit per orbit, drawn from `seed`.
+ca::RuleTable random_invariant_rule(Subgroup group, std::uint64_t seed);
 
 // p4m orbits are the Hensel classes with a centre state: 2 × 51 = 102.
 struct HenselOrbit {

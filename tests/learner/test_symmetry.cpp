@@ -23,11 +23,7 @@ ca::RuleTable chiral() {
 }
 
 ca::RuleTable random_invariant(const char* group, std::uint64_t seed) {
-  const groups::Orbits o(groups::Subgroup::parse(group));
-  const ca::RuleTable r = ca::random_rule(seed);
-  std::vector<std::optional<bool>> v;
-  for (int i = 0; i < o.count(); ++i) v.push_back(r.output(o.representative(i)));
-  return groups::expand(o, v);
+  return groups::random_invariant_rule(groups::Subgroup::parse(group), seed);
 }
 
 ca::PatternCounts data_of(const ca::RuleTable& rule, int side, int steps) {
