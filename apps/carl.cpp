@@ -14,6 +14,7 @@
 #include "ca/text_file.h"
 #include "experiment/config.h"
 #include "experiment/run.h"
+#include "learner/net.h"
 
 namespace {
 
@@ -67,6 +68,7 @@ std::string provider_exe() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  carl::learner::keep_freed_memory();  // see learner/net.h: faster CPU training steps
   CLI::App app{"carl: recover the hidden rule of a cellular automaton"};
   app.require_subcommand(1);
 

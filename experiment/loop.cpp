@@ -199,6 +199,12 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
 
     out.rule = rule;
     out.rounds = round + 1;
+    out.kernels.clear();
+    for (const auto& k : committee.members().front().first_layer_kernels()) {
+      std::array<double, 9> flat{};
+      for (int i = 0; i < 9; ++i) flat[std::size_t(i)] = k(i / 3, i % 3);
+      out.kernels.push_back(flat);
+    }
     const int asked = static_cast<int>(data.size());
     const bool budget_left = asked < so.max_trajectories && round + 1 < so.max_rounds;
     std::string reason;

@@ -1,5 +1,6 @@
 #pragma once
 // The active loop of DESIGN.md: ask the provider, learn, pick G, extract R_θ, decide.
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -42,6 +43,8 @@ struct Outcome {
   int rounds = 0;
   std::optional<Score> score;
   std::vector<RoundRecord> records;
+  // Committee member 0's first-layer 3×3 kernels at the end, for the report.
+  std::vector<std::array<double, 9>> kernels;
 };
 
 // Where trajectories come from for a loop: stored ones first (resume), then the provider,

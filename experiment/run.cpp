@@ -80,7 +80,8 @@ json rule_json(const Config& cfg, const Outcome& o) {
       {"rounds", o.rounds},
       {"provenance_counts",
        {{"observed", n[0]}, {"symmetry", n[1]}, {"generalized", n[2]}, {"unknown", n[3]}}},
-      {"entries", entries}};
+      {"entries", entries},
+      {"first_layer_kernels", o.kernels}};
   if (o.score)
     j["score"] = {{"hidden_rule", o.score->hidden_rule},
                   {"exact", o.score->exact},
