@@ -18,7 +18,26 @@ Committee::Committee(const NetConfig& config, groups::Subgroup group, int size, 
 std::vector<TrainReport> Committee::train(const ca::PatternCounts& counts,
                                           const TrainConfig& config) {
   std::vector<TrainReport> reports;
-  for (Net& net : members_) reports.push_back(net.train(counts, config));
+  for (std::size_t k = 0; k < members_.size(); ++k) {
+    Net& net = members_[k];
+    TrainReport r = net.train(counts, config);
+    // A member stuck in a bad start (dead units, loss not falling) would veto every entry it is
+    // unsure of; it is restarted from a fresh, still seeded, initialisation, at most twice.
+    for (int retry = 1; retry <= 2 && !r.converged; ++retry) {
+      Net fresh(net.config(), net.group(), member_seed(net.seed(), 1000 + retry));
+      TrainReport again = fresh.train(counts, config);
+      again.steps += r.steps;
+      again.seconds += r.seconds;
+      if (again.misfitted < r.misfitted) {
+        net = std::move(fresh);
+        r = again;
+      } else {
+        r.steps = again.steps;
+        r.seconds = again.seconds;
+      }
+    }
+    reports.push_back(r);
+  }
   return reports;
 }
 

@@ -14,6 +14,8 @@ class Committee {
   Committee(const NetConfig& config, groups::Subgroup group, int size, std::uint64_t seed,
             const std::string& device = "cpu");
 
+  // A member that does not converge is restarted from a fresh seeded initialisation (at most
+  // twice), keeping whichever fits better.
   std::vector<TrainReport> train(const ca::PatternCounts& counts, const TrainConfig& config);
   // Every member becomes the G-net that is its orbit-average (parameter transfer).
   void transfer_to(groups::Subgroup group);

@@ -295,7 +295,9 @@ TrainReport Net::train(const ca::PatternCounts& counts, const TrainConfig& c) {
   if (c.data_path == "frames")
     throw InputError("Net::train is the pattern path; use train_frames for frames");
   const auto b = impl_->batch(counts, c.min_agreement);
-  const auto judged = impl_->batch(counts, c.min_agreement, /*per_pattern=*/true);
+  // Judged per pattern, so that a G-net cannot pass by averaging an orbit whose members disagree;
+  // on noisy data (min_agreement > 0) the orbit's majority is the estimate, judged per orbit.
+  const auto judged = impl_->batch(counts, c.min_agreement, /*per_pattern=*/c.min_agreement == 0);
   for (r.steps = 0; r.steps < c.max_steps;) {
     opt->zero_grad();
     torch::Tensor loss = impl_->pattern_loss(b, c.objective);
