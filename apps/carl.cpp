@@ -14,6 +14,7 @@
 #include "ca/text_file.h"
 #include "experiment/config.h"
 #include "experiment/run.h"
+#include "groups/invariance.h"
 #include "learner/net.h"
 
 namespace {
@@ -28,8 +29,10 @@ int cmd_rule(const std::string& rulestring) {
   const std::string family = ca::is_outer_totalistic(t) ? "outer-totalistic (B/S)"
                              : ca::is_isotropic(t)      ? "isotropic non-totalistic (Hensel)"
                                                         : "no D4 symmetry assumed (MAP)";
-  fmt::print("canonical: {}\nfamily:    {}\nMAP:       {}\n", ca::emit_rule(t), family,
-             ca::emit_map(t));
+  fmt::print(
+      "canonical: {}\nfamily:    {}\nsymmetry:  {} (the largest subgroup of D4 it respects)\n"
+      "MAP:       {}\n",
+      ca::emit_rule(t), family, groups::largest_invariant_subgroup(t).name(), ca::emit_map(t));
   return 0;
 }
 

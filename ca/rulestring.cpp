@@ -15,11 +15,23 @@ constexpr std::string_view kBase64 =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr int kMapChars = 86;  // ceil(512 / 6)
 
+// The rule as quoted in a one-line message: control characters escaped.
+std::string quoted(std::string_view rule) {
+  std::string out;
+  for (char c : rule) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    else
+      out += c;
+  }
+  return out;
+}
+
 [[noreturn]] void fail(std::string_view rule, std::size_t pos, const std::string& what) {
-  throw InputError(fmt::format("rulestring '{}': {} at character {}", rule, what, pos + 1));
+  throw InputError(fmt::format("rulestring '{}': {} at character {}", quoted(rule), what, pos + 1));
 }
 [[noreturn]] void fail(std::string_view rule, const std::string& what) {
-  throw InputError(fmt::format("rulestring '{}': {}", rule, what));
+  throw InputError(fmt::format("rulestring '{}': {}", quoted(rule), what));
 }
 
 bool starts_with_map(std::string_view s) {
@@ -122,7 +134,7 @@ RuleTable parse_bs(std::string_view full, std::string_view body, std::size_t off
       *mark = sym.size();
     } else if (!std::isdigit(static_cast<unsigned char>(c)) && c != '-' &&
                hensel_letters(4).find(c) == std::string::npos) {
-      fail(full, pos, fmt::format("unexpected character '{}'", body[i]));
+      fail(full, pos, fmt::format("unexpected character '{}'", quoted(body.substr(i, 1))));
     }
     sym.push_back({c, pos});
   }

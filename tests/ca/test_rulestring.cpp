@@ -134,4 +134,7 @@ TEST_CASE("malformed rulestrings say what and where", "[rulestring]") {
   CHECK_THAT(error_of(std::string(kLifeMap).replace(10, 1, "!")),
              Catch::Contains("'!' is not a base64") && Catch::Contains("character 11"));
   CHECK_THAT(error_of("B-3/S"), Catch::Contains("'-' must follow a neighbour count"));
+  // One line, whatever the input holds.
+  CHECK(error_of("B3\n/S23").find('\n') == std::string::npos);
+  CHECK_THAT(error_of("B3\n/S23"), Catch::Contains("\\x0a"));
 }
