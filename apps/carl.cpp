@@ -118,6 +118,7 @@ int main(int argc, char** argv) {
   zoo_cmd->add_option("--seeds", zoo.seeds, "seeds per rule (default 2; quick 1)");
   zoo_cmd->add_option("--suites", zoo.suites, "suites to run (default all)");
   zoo_cmd->add_option("--out", zoo.out_dir, "output directory")->capture_default_str();
+  zoo_cmd->add_option("--jobs", zoo.jobs, "runs in parallel")->capture_default_str();
 
   carl::provider::ProviderOptions provider_options;
   auto* provide =

@@ -3,13 +3,17 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "ca/error.h"
 #include "ca/random_rules.h"
@@ -297,21 +301,41 @@ std::string run_zoo(const ZooOptions& opt) {
       }
   }
 
-  json runs = json::array();
+  std::vector<json> results(jobs.size());
   const auto start = Clock::now();
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    const Job& j = jobs[i];
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    const double eta = i ? elapsed / double(i) * double(jobs.size() - i) : 0;
-    const int done = int(40.0 * double(i) / double(jobs.size()));
-    std::fprintf(stderr, "\r[%s%s] %zu/%zu  ETA %dm%02ds  %-16s %-8s %-16s %-24s",
-                 std::string(std::size_t(done), '#').c_str(),
-                 std::string(std::size_t(40 - done), '.').c_str(), i, jobs.size(), int(eta) / 60,
-                 int(eta) % 60, j.rule.suite.c_str(), j.regime.name.c_str(), j.setting.name.c_str(),
-                 j.rule.name.substr(0, 24).c_str());
-    std::fflush(stderr);
-    runs.push_back(run_one(j.rule, j.regime, j.setting, j.seed, opt.provider_exe));
-  }
+  std::atomic<std::size_t> next{0}, finished{0};
+  std::mutex print;
+  std::exception_ptr failure;
+  auto worker = [&] {
+    for (std::size_t i; (i = next++) < jobs.size();) {
+      const Job& j = jobs[i];
+      try {
+        results[i] = run_one(j.rule, j.regime, j.setting, j.seed, opt.provider_exe);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(print);
+        if (!failure) failure = std::current_exception();
+        next = jobs.size();
+        return;
+      }
+      const std::size_t done = ++finished;
+      std::lock_guard<std::mutex> lock(print);
+      const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+      const double eta = elapsed / double(done) * double(jobs.size() - done);
+      const int bar = int(40.0 * double(done) / double(jobs.size()));
+      std::fprintf(stderr, "\r[%s%s] %zu/%zu  ETA %dm%02ds  %-16s %-8s %-16s %-24s",
+                   std::string(std::size_t(bar), '#').c_str(),
+                   std::string(std::size_t(40 - bar), '.').c_str(), done, jobs.size(),
+                   int(eta) / 60, int(eta) % 60, j.rule.suite.c_str(), j.regime.name.c_str(),
+                   j.setting.name.c_str(), j.rule.name.substr(0, 24).c_str());
+      std::fflush(stderr);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < std::max(1, opt.jobs); ++t) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  if (failure) std::rethrow_exception(failure);
+  json runs = json::array();
+  for (auto& r : results) runs.push_back(std::move(r));
   std::fprintf(stderr, "\r%*s\r", 140, "");
 
   // Summary rows: suite × regime × setting.

@@ -12,6 +12,7 @@ struct ZooOptions {
   int seeds = 0;                    // 0: the mode's default
   std::vector<std::string> suites;  // empty: all
   std::string out_dir = "bench/results";
+  int jobs = 1;              // runs in parallel (each is single-threaded)
   std::string provider_exe;  // carl-provider
 };
 

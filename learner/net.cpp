@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <mutex>
 #include <sstream>
 
 #include "ca/error.h"
@@ -148,8 +149,14 @@ struct Net::Impl {
     if (c.precision != "float32" && c.precision != "float64")
       throw InputError(fmt::format("unknown precision '{}' (float32, float64)", c.precision));
     dtype = c.precision == "float64" ? torch::kFloat64 : torch::kFloat32;
-    torch::manual_seed(s);
-    module = CellNet(c);
+    {
+      // LibTorch's generator is global: seeding and drawing the initial weights must not
+      // interleave with another thread's (the zoo trains nets in parallel).
+      static std::mutex init;
+      std::lock_guard<std::mutex> lock(init);
+      torch::manual_seed(s);
+      module = CellNet(c);
+    }
     module->to(device, dtype);
     perms = kernel_permutations(g).to(device);
     patterns = all_patterns().to(device, dtype);
