@@ -144,7 +144,8 @@ int main(int argc, char** argv) {
     if (*zoo_cmd) {
       zoo.provider_exe = provider_exe();
       const std::string md = carl::bench::run_zoo(zoo);
-      std::fwrite(read_text_file(md).data(), 1, read_text_file(md).size(), stdout);
+      const std::string table = read_text_file(md);
+      std::fwrite(table.data(), 1, table.size(), stdout);
       fmt::print("written: {} and .json\n", md);
       return 0;
     }

@@ -186,13 +186,7 @@ json run_one(const HiddenRule& rule, const Regime& regime, const Setting& settin
   }
   std::filesystem::remove_all(dir);
 
-  provider::ProviderOptions po;
-  po.rule = p.rule;
-  po.height = po.width = regime.side;
-  po.steps = regime.steps;
-  po.density = regime.density;
-  po.noise = regime.noise;
-  po.seed = seed;
+  const provider::ProviderOptions po = experiment::provider_options(p);
   const auto [count, count_g] = baselines(po, truth, regime.budget);
 
   int wrong = 0, unknown = 0;

@@ -210,6 +210,21 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   return c;
 }
 
+provider::ProviderOptions provider_options(const ProviderSettings& s) {
+  provider::ProviderOptions o;
+  o.rule = s.rule;
+  o.height = s.height;
+  o.width = s.width;
+  o.steps = s.steps;
+  o.density = s.density;
+  o.noise = s.noise;
+  o.mode = s.mode;
+  o.world_scale = s.world_scale;
+  o.seed = s.seed;
+  o.allow_reveal = s.allow_reveal;
+  return o;
+}
+
 Config load_config(const std::string& path) {
   std::ifstream f(path);
   if (!f) throw InputError(fmt::format("{}: cannot open the config file", path));

@@ -8,6 +8,7 @@
 
 #include "extractor/stopping.h"
 #include "learner/net.h"
+#include "provider/builtin.h"
 
 namespace carl::experiment {
 
@@ -57,6 +58,9 @@ struct Config {
 };
 
 Config load_config(const std::string& path);
+// The built-in provider's options for these settings (the zoo's baselines replay them in
+// process; RunSource passes the same values on carl-provider's command line).
+provider::ProviderOptions provider_options(const ProviderSettings& settings);
 Config parse_config(const std::string& yaml_text, const std::string& source);
 
 }  // namespace carl::experiment

@@ -181,10 +181,8 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       long wrong = 0, cells = 0;
       for (const auto& t : data) {
         const auto r = committee.members().front().rollout(t, boundary);
-        for (std::size_t i = 0; i < r.frames.size(); ++i) {
-          cells += static_cast<long>(r.frames[i].size());
-          wrong += static_cast<long>(r.per_step[i] * double(r.frames[i].size()) + 0.5);
-        }
+        cells += r.cells;
+        wrong += r.wrong_cells;
       }
       rec.l1 = cells ? double(wrong) / double(cells) : 0.0;
     }

@@ -21,13 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string read_text(const std::string& path) {
-  return ca::read_text_file(path);
-}
-void write_text(const fs::path& path, const std::string& text) {
-  ca::write_text_file(path.string(), text);
-}
-
 std::string rulestring_or_partial(const ca::RuleTable& t) {
   return t.complete() ? ca::emit_rule(t)
                       : fmt::format("(partial: {} of 512 entries known)", t.known_count());
@@ -130,14 +123,14 @@ int run_in(const fs::path& dir, const Config& cfg, const std::string& provider_e
   if (cfg.provider.allow_reveal) {
     if (auto hidden = source.reveal()) o.score = score_against(o.rule.table, *hidden);
   }
-  write_text(dir / "rule.json", rule_json(cfg, o).dump(1) + "\n");
+  ca::write_text_file((dir / "rule.json").string(), rule_json(cfg, o).dump(1) + "\n");
   const auto n = o.rule.count_by_provenance();
   std::string txt = fmt::format(
       "rule: {}\ngroup: {}\nreason: {}\ntrajectories: {}\nentries: {} observed, {} by symmetry, "
       "{} generalized, {} unknown\n\n{}",
       rulestring_or_partial(o.rule.table), o.rule.group.name(), o.reason, o.trajectories, n[0],
       n[1], n[2], n[3], render_orbits(o.rule.table, o.rule.group));
-  write_text(dir / "rule.txt", txt);
+  ca::write_text_file((dir / "rule.txt").string(), txt);
 
   fmt::print("{}: {}\n", o.halted ? "halted" : "stopped", o.reason);
   fmt::print("rule: {} (group {}; {} observed, {} by symmetry, {} generalized, {} unknown)\n",
@@ -182,7 +175,7 @@ int run_experiment(const std::string& config_path, const std::string& provider_e
   const Config cfg = load_config(config_path);
   const fs::path dir = fresh_run_dir(cfg);
   fs::create_directories(dir);
-  write_text(dir / "config.yaml", read_text(config_path));
+  ca::write_text_file((dir / "config.yaml").string(), ca::read_text_file(config_path));
   return run_in(dir, cfg, provider_exe, false);
 }
 
@@ -190,8 +183,8 @@ int resume_experiment(const std::string& run_dir, const std::string& provider_ex
   const fs::path dir(run_dir);
   if (!fs::exists(dir / "config.yaml"))
     throw InputError(fmt::format("{}: not a run directory (no config.yaml)", run_dir));
-  Config cfg =
-      parse_config(read_text((dir / "config.yaml").string()), (dir / "config.yaml").string());
+  Config cfg = parse_config(ca::read_text_file((dir / "config.yaml").string()),
+                            (dir / "config.yaml").string());
   return run_in(dir, cfg, provider_exe, true);
 }
 
@@ -200,7 +193,7 @@ int inspect_run(const std::string& run_dir, const std::string& against) {
   const std::string path = (dir / "rule.json").string();
   json j;
   try {
-    j = json::parse(read_text(path));
+    j = json::parse(ca::read_text_file(path));
   } catch (const json::exception& e) {
     throw InputError(fmt::format("{}: not valid JSON ({})", path, e.what()));
   }

@@ -294,54 +294,51 @@ int Net::parameter_count() const {
   return static_cast<int>(n);
 }
 
-TrainReport Net::train(const ca::PatternCounts& counts, const TrainConfig& c) {
+namespace {
+
+// Optimiser steps on `loss` until every pattern of `judged` is fitted (checked every 25 steps) or
+// the step budget is spent.
+template <class Loss, class Impl, class Batch>
+TrainReport fit(Impl& impl, const Batch& judged, const TrainConfig& c, Loss&& loss_fn) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto opt = impl_->optimizer(c);
-  impl_->module->train();
+  auto opt = impl.optimizer(c);
+  impl.module->train();
   TrainReport r;
-  if (c.data_path == "frames")
-    throw InputError("Net::train is the pattern path; use train_frames for frames");
-  const auto b = impl_->batch(counts, c.min_agreement);
-  // Judged per pattern, so that a G-net cannot pass by averaging an orbit whose members disagree;
-  // on noisy data (min_agreement > 0) the orbit's majority is the estimate, judged per orbit.
-  const auto judged = impl_->batch(counts, c.min_agreement, /*per_pattern=*/c.min_agreement == 0);
   for (r.steps = 0; r.steps < c.max_steps;) {
     opt->zero_grad();
-    torch::Tensor loss = impl_->pattern_loss(b, c.objective);
+    torch::Tensor loss = loss_fn();
     loss.backward();
     opt->step();
     ++r.steps;
     r.final_loss = loss.item<double>();
-    if (r.steps % 25 == 0 && impl_->misfitted(judged, c.fit_confidence) == 0) break;
+    if (r.steps % 25 == 0 && impl.misfitted(judged, c.fit_confidence) == 0) break;
   }
-  r.misfitted = impl_->misfitted(judged, c.fit_confidence);
+  r.misfitted = impl.misfitted(judged, c.fit_confidence);
   r.converged = r.misfitted == 0;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }
 
+}  // namespace
+
+// Both paths are judged alike: per pattern, so that a G-net cannot pass by averaging an orbit
+// whose members disagree; on noisy data (min_agreement > 0) the orbit's majority is the estimate,
+// judged per orbit.
+TrainReport Net::train(const ca::PatternCounts& counts, const TrainConfig& c) {
+  if (c.data_path == "frames")
+    throw InputError("Net::train is the pattern path; use train_frames for frames");
+  const auto b = impl_->batch(counts, c.min_agreement);
+  const auto judged = impl_->batch(counts, c.min_agreement, /*per_pattern=*/c.min_agreement == 0);
+  return fit(*impl_, judged, c, [&] { return impl_->pattern_loss(b, c.objective); });
+}
+
 TrainReport Net::train_frames(const std::vector<ca::Trajectory>& data, ca::Boundary boundary,
                               const TrainConfig& c) {
-  const auto t0 = std::chrono::steady_clock::now();
-  auto [x, y] = impl_->frame_batch(data, boundary);
+  const auto [x, y] = impl_->frame_batch(data, boundary);
   ca::PatternCounts counts;
   for (const auto& t : data) counts.add(t, boundary);
-  auto opt = impl_->optimizer(c);
-  const auto b = impl_->batch(counts, c.min_agreement, /*per_pattern=*/true);
-  TrainReport r;
-  for (r.steps = 0; r.steps < c.max_steps;) {
-    opt->zero_grad();
-    torch::Tensor loss = impl_->frame_loss(x, y);
-    loss.backward();
-    opt->step();
-    ++r.steps;
-    r.final_loss = loss.item<double>();
-    if (r.steps % 25 == 0 && impl_->misfitted(b, c.fit_confidence) == 0) break;
-  }
-  r.misfitted = impl_->misfitted(b, c.fit_confidence);
-  r.converged = r.misfitted == 0;
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return r;
+  const auto judged = impl_->batch(counts, c.min_agreement, /*per_pattern=*/c.min_agreement == 0);
+  return fit(*impl_, judged, c, [&] { return impl_->frame_loss(x, y); });
 }
 
 std::pair<double, std::vector<double>> Net::loss_and_gradient(const ca::PatternCounts& counts,
@@ -393,6 +390,8 @@ Rollout Net::rollout(const ca::Trajectory& truth, ca::Boundary boundary) const {
     r.per_step.push_back(y.size() ? w / static_cast<double>(y.size()) : 0.0);
     wrong += w;
     cells += static_cast<double>(y.size());
+    r.wrong_cells += static_cast<long>(w);
+    r.cells += static_cast<long>(y.size());
     r.frames.push_back(y);
   }
   r.loss = cells > 0 ? wrong / cells : 0.0;

@@ -59,6 +59,8 @@ struct Rollout {
   std::vector<ca::Grid> frames;  // y_1 … y_T
   std::vector<double> per_step;
   double loss = 0;
+  long wrong_cells = 0;  // over the rollout, so losses over several trajectories can be pooled
+  long cells = 0;
 };
 
 class Net {

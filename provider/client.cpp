@@ -129,8 +129,7 @@ ca::Trajectory RleCommandSource::fetch(int index) {
   child.close_stdin();
   const auto deadline = deadline_after(options_.timeout_s);
   const std::string text = child.read_to_eof(deadline);
-  const std::string how = child.finish(deadline_after(
-      std::max(0.0, std::chrono::duration<double>(deadline - Clock::now()).count())));
+  const std::string how = child.finish(deadline);
   const std::string who = fmt::format("external provider '{}'", argv_[0]);
   if (how != "exited with status 0")
     throw ProviderError(fmt::format("{} {} on request {}{}", who, how, index, child.stderr_tail()));

@@ -6,11 +6,11 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "ca/rle.h"
+#include "ca/text_file.h"
 
 namespace carl::test {
 
@@ -29,12 +29,13 @@ std::string bgolly_path() {
 ca::Grid bgolly_evolve(const std::string& rule, const ca::Grid& grid, int generations) {
   TempDir dir;
   const std::string in = dir.path() + "/in.rle", out = dir.path() + "/out.rle";
-  write_file(in, ca::write_rle(grid, fmt::format("{}:T{},{}", rule, grid.width(), grid.height())));
+  ca::write_text_file(
+      in, ca::write_rle(grid, fmt::format("{}:T{},{}", rule, grid.width(), grid.height())));
   const std::string cmd = fmt::format("'{}' -q -q -m {} -o '{}' '{}' > '{}/log' 2>&1",
                                       bgolly_path(), generations, out, in, dir.path());
   const int rc = std::system(cmd.c_str());
-  if (rc != 0) FAIL("bgolly failed (" << rc << "): " << read_file(dir.path() + "/log"));
-  return ca::read_rle(read_file(out), out).grid;
+  if (rc != 0) FAIL("bgolly failed (" << rc << "): " << ca::read_text_file(dir.path() + "/log"));
+  return ca::read_rle(ca::read_text_file(out), out).grid;
 }
 
 ca::Grid bounding_box(const ca::Grid& grid) {
@@ -60,20 +61,6 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot read " + path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  if (!f) throw std::runtime_error("cannot write " + path);
 }
 
 }  // namespace carl::test

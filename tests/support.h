@@ -32,7 +32,4 @@ class TempDir {
   std::string path_;
 };
 
-std::string read_file(const std::string& path);
-void write_file(const std::string& path, const std::string& text);
-
 }  // namespace carl::test

@@ -1,9 +1,9 @@
 // The zoo's --quick mode on two rules: the report's structure, and numbers that add up.
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "bench/zoo.h"
+#include "ca/text_file.h"
 #include "support.h"
 
 using nlohmann::json;
@@ -18,7 +18,7 @@ TEST_CASE("carl bench zoo --quick on two rules", "[zoo]") {
   o.provider_exe = CARL_PROVIDER_EXE;
   const std::string md_path = carl::bench::run_zoo(o);
   REQUIRE(md_path == dir.path() + "/zoo-quick.md");
-  const json j = json::parse(carl::test::read_file(dir.path() + "/zoo-quick.json"));
+  const json j = json::parse(carl::ca::read_text_file(dir.path() + "/zoo-quick.json"));
 
   // Two rules × one seed × (the default setting + the seed policy) on the scarce regime.
   const json& runs = j.at("runs");
@@ -27,8 +27,7 @@ TEST_CASE("carl bench zoo --quick on two rules", "[zoo]") {
     for (const char* key : {"suite", "rule", "regime", "setting", "exact", "wrong_entries",
                             "unknown_entries", "trajectories", "halted", "false_halt", "reason",
                             "group_detected", "group_true", "seconds", "provider_seconds",
-                            "learning_seconds", "count", "count_g",
-                            "confidently_wrong_by_round"})
+                            "learning_seconds", "count", "count_g", "confidently_wrong_by_round"})
       REQUIRE(r.contains(key));
     const bool exact = r["exact"];
     REQUIRE(exact == (r["wrong_entries"] == 0 && r["unknown_entries"] == 0));
@@ -56,7 +55,7 @@ TEST_CASE("carl bench zoo --quick on two rules", "[zoo]") {
     REQUIRE(exact == s["exact"].get<int>());
   }
   REQUIRE(total == 4);
-  const std::string md = carl::test::read_file(md_path);
+  const std::string md = carl::ca::read_text_file(md_path);
   REQUIRE_THAT(md, Catch::Contains("| suite | regime | setting |") &&
                        Catch::Contains("| named | scarce | default |") &&
                        Catch::Contains("| named | scarce | seed-policy |"));

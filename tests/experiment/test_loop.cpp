@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "ca/rulestring.h"
+#include "ca/text_file.h"
 #include "experiment/loop.h"
 #include "support.h"
 
@@ -131,7 +132,7 @@ TEST_CASE("kill and resume: nothing asked twice, the same rule", "[loop][resume]
       if (r.round == 0) throw Killed{};
     };
     REQUIRE_THROWS_AS(run(cfg, dir.path(), hooks), Killed);
-    test::write_file(dir.path() + "/trajectory-002.rle.tmp", "x = 12, y = 12\n3o$");
+    ca::write_text_file(dir.path() + "/trajectory-002.rle.tmp", "x = 12, y = 12\n3o$");
     same(run(cfg, dir.path()));
   }
 }
@@ -139,11 +140,11 @@ TEST_CASE("kill and resume: nothing asked twice, the same rule", "[loop][resume]
 TEST_CASE("carl run killed with SIGKILL resumes to the same rule", "[loop][resume][process]") {
   test::TempDir tmp;
   const std::string yaml = tmp.path() + "/k.yaml";
-  test::write_file(yaml, test::read_file(kSource + "/configs/life.yaml") +
-                             "output:\n  runs_dir: " + tmp.path() + "/runs\n");
+  ca::write_text_file(yaml, ca::read_text_file(kSource + "/configs/life.yaml") +
+                                "output:\n  runs_dir: " + tmp.path() + "/runs\n");
   // Uninterrupted reference.
   REQUIRE(std::system((kCarl + " run " + yaml + " > " + tmp.path() + "/ref.log").c_str()) == 0);
-  const std::string ref = test::read_file(tmp.path() + "/runs/life/rule.json");
+  const std::string ref = ca::read_text_file(tmp.path() + "/runs/life/rule.json");
   // Killed as soon as its second trajectory is on disk.
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -160,9 +161,9 @@ TEST_CASE("carl run killed with SIGKILL resumes to the same rule", "[loop][resum
   const std::string cmd =
       kCarl + " run --resume " + tmp.path() + "/runs/life-2 > " + tmp.path() + "/resume.log";
   REQUIRE(std::system(cmd.c_str()) == 0);
-  const std::string log = test::read_file(tmp.path() + "/resume.log");
+  const std::string log = ca::read_text_file(tmp.path() + "/resume.log");
   REQUIRE_THAT(log, Catch::Contains("none asked for again"));
   // The same rule, trajectories and reason; only the run's name differs.
   auto strip = [](std::string s) { return s.substr(s.find("\"reason\"")); };
-  REQUIRE(strip(test::read_file(tmp.path() + "/runs/life-2/rule.json")) == strip(ref));
+  REQUIRE(strip(ca::read_text_file(tmp.path() + "/runs/life-2/rule.json")) == strip(ref));
 }

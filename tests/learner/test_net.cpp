@@ -4,6 +4,7 @@
 
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
+#include "ca/text_file.h"
 #include "groups/d4.h"
 #include "groups/orbits.h"
 #include "learner/net.h"
@@ -137,7 +138,7 @@ TEST_CASE("save and load keep the net", "[net]") {
   REQUIRE(back.group().name() == "p4");
   REQUIRE(back.config().width == 8);
   REQUIRE(back.predict_patterns() == net.predict_patterns());
-  test::write_file(dir.path() + "/junk.pt", "not a checkpoint");
+  ca::write_text_file(dir.path() + "/junk.pt", "not a checkpoint");
   REQUIRE_THROWS_WITH(Net::load(dir.path() + "/junk.pt"), Catch::Contains("junk.pt"));
 }
 
