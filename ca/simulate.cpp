@@ -1,5 +1,6 @@
 #include "ca/simulate.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -127,16 +128,16 @@ Grid Stepper::step(const Grid& grid) const {
   return evolve(grid, 1);
 }
 
-Grid Stepper::evolve(const Grid& grid, int steps) const {
-  if (steps <= 0 || grid.size() == 0) return grid;
+// Steps a packed copy of `grid` `steps` times, handing each packed generation to `each`.
+template <class Each>
+void Stepper::run(const Grid& grid, int steps, Each&& each) const {
   PackedGrid cur = pack(grid), next(grid.height(), grid.width());
   PackedGrid west(grid.height(), grid.width()), east(grid.height(), grid.width());
-  const StepFn fn = step_fn_;
   const std::uint64_t tail = cur.tail_mask();
   for (int t = 0; t < steps; ++t) {
     shift_rows(cur, west, east);
-    fn({cur.bits.data(), west.bits.data(), east.bits.data(), next.bits.data(), cur.height,
-        cur.stride, lo_, hi_});
+    step_fn_({cur.bits.data(), west.bits.data(), east.bits.data(), next.bits.data(), cur.height,
+              cur.stride, lo_, hi_});
     // The kernel fills padding bits too; clear them so the next shift sees a clean row.
     for (int r = 0; r < next.height; ++r) {
       std::uint64_t* row = next.row(r);
@@ -144,15 +145,28 @@ Grid Stepper::evolve(const Grid& grid, int steps) const {
       for (int i = next.words; i < next.stride; ++i) row[i] = 0;
     }
     std::swap(cur, next);
+    each(cur, t + 1 == steps);
   }
-  return unpack(cur);
+}
+
+Grid Stepper::evolve(const Grid& grid, int steps) const {
+  if (steps <= 0 || grid.size() == 0) return grid;
+  Grid last;
+  run(grid, steps, [&](const PackedGrid& g, bool final) {
+    if (final) last = unpack(g);
+  });
+  return last;
 }
 
 Trajectory Stepper::trajectory(const Grid& x0, int steps) const {
   Trajectory t;
-  t.frames.reserve(static_cast<std::size_t>(steps) + 1);
+  t.frames.reserve(static_cast<std::size_t>(std::max(steps, 0)) + 1);
   t.frames.push_back(x0);
-  for (int i = 0; i < steps; ++i) t.frames.push_back(step(t.frames.back()));
+  if (x0.size() == 0) {
+    for (int i = 0; i < steps; ++i) t.frames.push_back(x0);
+    return t;
+  }
+  run(x0, steps, [&](const PackedGrid& g, bool) { t.frames.push_back(unpack(g)); });
   return t;
 }
 

@@ -37,6 +37,9 @@ class Stepper {
   static std::vector<std::string> available_kernels();  // those this processor can run
 
  private:
+  template <class Each>
+  void run(const Grid& grid, int steps, Each&& each) const;
+
   void (*step_fn_)(const kernel::StepArgs&) = nullptr;
   const char* kernel_name_ = "";
   std::uint8_t lo_[64];  // per level-3 node, the 2-variable function (truth table) it selects
