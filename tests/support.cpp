@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <vector>
 #include <sstream>
 #include <stdexcept>
 
@@ -35,7 +37,85 @@ ca::Grid bgolly_evolve(const std::string& rule, const ca::Grid& grid, int genera
                                       bgolly_path(), generations, out, in, dir.path());
   const int rc = std::system(cmd.c_str());
   if (rc != 0) FAIL("bgolly failed (" << rc << "): " << ca::read_text_file(dir.path() + "/log"));
-  return ca::read_rle(ca::read_text_file(out), out).grid;
+  // bgolly writes the bounding box (with no position) and a rule that carl may not read (e.g. a
+  // von Neumann one): drop the rule and its torus, read the box as it is.
+  std::string text = ca::read_text_file(out);
+  const std::size_t at = text.find(", rule =");
+  if (at != std::string::npos) text.erase(at, text.find('\n', at) - at);
+  return bounding_box(ca::read_rle(text, out).grid);
+}
+
+ca::Grid read_macrocell(const std::string& text, int height, int width) {
+  struct Node {
+    int level = 0;
+    std::string leaf;     // level 3, 2-state: rows of '.', '*' and '$'
+    long kids[4] = {};    // level >= 2 (node ids), or level 1 (cell states)
+  };
+  std::vector<Node> nodes(1);  // id 0: empty
+  std::stringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#' || line[0] == '[') continue;
+    Node n;
+    if (line[0] == '.' || line[0] == '*' || line[0] == '$') {
+      n.level = 3;
+      n.leaf = line;
+    } else {
+      std::stringstream f(line);
+      f >> n.level >> n.kids[0] >> n.kids[1] >> n.kids[2] >> n.kids[3];
+    }
+    nodes.push_back(n);
+  }
+  ca::Grid g(height, width);
+  auto put = [&](long x, long y) {
+    const long r = y + height / 2, c = x + width / 2;
+    if (r < 0 || r >= height || c < 0 || c >= width) FAIL("macrocell cell outside the torus");
+    g.set(static_cast<int>(r), static_cast<int>(c), true);
+  };
+  std::function<void(long, long, long)> place = [&](long id, long x0, long y0) {
+    if (id == 0) return;
+    const Node& n = nodes.at(static_cast<std::size_t>(id));
+    if (n.level == 1) {
+      for (int k = 0; k < 4; ++k)
+        if (n.kids[k]) put(x0 + (k & 1), y0 + (k >> 1));
+      return;
+    }
+    if (!n.leaf.empty()) {
+      long row = 0, col = 0;
+      for (char ch : n.leaf) {
+        if (ch == '$') {
+          ++row;
+          col = 0;
+        } else {
+          if (ch == '*') put(x0 + col, y0 + row);
+          ++col;
+        }
+      }
+      return;
+    }
+    const long s = 1L << (n.level - 1);
+    place(n.kids[0], x0, y0);
+    place(n.kids[1], x0 + s, y0);
+    place(n.kids[2], x0, y0 + s);
+    place(n.kids[3], x0 + s, y0 + s);
+  };
+  if (nodes.size() > 1) {
+    const long half = 1L << (nodes.back().level - 1);
+    // Observed in bgolly 3.3's output: the root's top-left cell is at (-half, 1 - half).
+    place(static_cast<long>(nodes.size()) - 1, -half, 1 - half);
+  }
+  return g;
+}
+
+ca::Grid bgolly_torus(const std::string& rle_path, int generations, int height, int width,
+                      const std::string& args) {
+  TempDir dir;
+  const std::string out = dir.path() + "/out.mc";
+  const std::string cmd = fmt::format("'{}' {} -q -q -m {} -o '{}' '{}' > '{}/log' 2>&1",
+                                      bgolly_path(), args, generations, out, rle_path, dir.path());
+  const int rc = std::system(cmd.c_str());
+  if (rc != 0) FAIL("bgolly failed (" << rc << "): " << ca::read_text_file(dir.path() + "/log"));
+  return read_macrocell(ca::read_text_file(out), height, width);
 }
 
 ca::Grid bounding_box(const ca::Grid& grid) {

@@ -16,6 +16,16 @@ std::string bgolly_path();
 // bgolly's output pattern (cropped to its bounding box, as bgolly writes it).
 ca::Grid bgolly_evolve(const std::string& rule, const ca::Grid& grid, int generations);
 
+// The torus grid a macrocell file describes (as bgolly writes it: 2-state leaves or level-1
+// nodes of states), cell (0,0) of Golly's coordinates at row H/2, column W/2.
+ca::Grid read_macrocell(const std::string& text, int height, int width);
+
+// Runs bgolly on the RLE file `rle_path` for `generations` (at least 1) with `args` before the
+// file (e.g. "-a RuleLoader -s DIR"), writing a macrocell file so that positions survive, and
+// returns the whole height×width torus.
+ca::Grid bgolly_torus(const std::string& rle_path, int generations, int height, int width,
+                      const std::string& args = "-a HashLife");
+
 // The grid cropped to the bounding box of its live cells (0×0 if empty), as Golly writes RLE.
 ca::Grid bounding_box(const ca::Grid& grid);
 
