@@ -3,6 +3,7 @@
 // between "one entry per orbit" and "all 512 entries".
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "ca/rule_table.h"
@@ -10,11 +11,36 @@
 
 namespace carl::groups {
 
+// A set of cells of the 3×3 neighbourhood: bit k is bit k of the pattern index (MAP order: bit 8
+// NW … bit 4 C … bit 0 SE, ca::PatternBit). Used for the cells a rule ignores (its support is the
+// rest).
+using CellMask = std::uint16_t;
+inline constexpr CellMask kCentre = CellMask(1u << ca::C);
+inline constexpr CellMask kVonNeumannCorners =
+    CellMask((1u << ca::NW) | (1u << ca::NE) | (1u << ca::SW) | (1u << ca::SE));
+inline constexpr CellMask kAllCells = 0x1FF;
+
+// The smallest G-invariant mask containing `mask`: every cell g·k for k in the mask, g in G.
+CellMask invariant_closure(Subgroup group, CellMask mask);
+// (A cell mask is moved by g like a pattern: apply(g, ca::Pattern(mask)).)
+
+// "Moore" (nothing ignored), "von Neumann" (the four corners), "Moore without centre",
+// "von Neumann without centre"; any other mask: "Moore without NW, C" (the ignored cells by
+// compass name, in MAP order).
+std::string support_name(CellMask ignored);
+
+// The classes of patterns that a G-invariant rule ignoring `ignored` cannot tell apart: the
+// closure of each pattern under G and under flipping any ignored cell. Without ignored cells they
+// are the G-orbits. Flipping a cell k and then applying g flips g·k, so the closure really ignores
+// every G-image of an ignored cell: a mask that is not G-invariant is replaced by its
+// invariant_closure (what ignored() returns).
 class Orbits {
  public:
-  explicit Orbits(Subgroup group);
+  explicit Orbits(Subgroup group) : Orbits(group, 0) {}
+  Orbits(Subgroup group, CellMask ignored);
 
   Subgroup group() const { return group_; }
+  CellMask ignored() const { return ignored_; }  // G-invariant
   int count() const { return static_cast<int>(members_.size()); }
   // Orbit ids run 0 … count()-1 in increasing order of their representatives.
   int orbit_of(ca::Pattern p) const { return orbit_of_[p]; }
@@ -27,6 +53,7 @@ class Orbits {
 
  private:
   Subgroup group_;
+  CellMask ignored_ = 0;
   std::vector<int> orbit_of_;
   std::vector<std::vector<ca::Pattern>> members_;
 };
@@ -37,8 +64,9 @@ ca::RuleTable expand(const Orbits& orbits, const std::vector<std::optional<bool>
 // InputError if an orbit's known members disagree (the table is not G-invariant).
 std::vector<std::optional<bool>> per_orbit(const Orbits& orbits, const ca::RuleTable& table);
 
-// A random G-invariant table: one fair bit per orbit, drawn from `seed`.
-ca::RuleTable random_invariant_rule(Subgroup group, std::uint64_t seed);
+// A random G-invariant table that ignores `ignored` (and its G-images): one fair bit per class of
+// Orbits(group, ignored), drawn from `seed`. With ignored = 0 the same tables as before.
+ca::RuleTable random_invariant_rule(Subgroup group, std::uint64_t seed, CellMask ignored = 0);
 
 // p4m orbits are the Hensel classes with a centre state: 2 × 51 = 102.
 struct HenselOrbit {
