@@ -36,12 +36,53 @@ int cmd_rule(const std::string& rulestring) {
   return 0;
 }
 
+// The torus a pattern file is evolved on: the file's ":TW,H", else --torus WxH, else one large
+// enough that no cell can reach round the torus in `steps` generations (the pattern's box plus
+// steps + 1 cells on each side), where the torus agrees with Golly's unbounded plane for rules
+// without B0.
+ca::Grid pattern_on_torus(const std::string& in, const std::string& torus, int steps) {
+  const ca::RlePattern p = ca::read_pattern(read_text_file(in), in);
+  if (!torus.empty()) {
+    const std::size_t x = torus.find('x');
+    long w = 0, h = 0;
+    auto size = [](const std::string& s, long& v) {
+      if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos)
+        return false;
+      v = std::stol(s);
+      return v >= 1 && v <= ca::kMaxPatternSide;
+    };
+    if (x == std::string::npos || !size(torus.substr(0, x), w) || !size(torus.substr(x + 1), h) ||
+        w * h > ca::kMaxPatternCells)
+      throw InputError(fmt::format(
+          "--torus '{}': expected WxH (Golly's width, height), each 1..{}, at most {} cells", torus,
+          ca::kMaxPatternSide, ca::kMaxPatternCells));
+    if (p.torus() && (p.torus_width != w || p.torus_height != h))
+      throw InputError(fmt::format("--torus {}: {} says its torus is {}x{} (rule {})", torus, in,
+                                   p.torus_width, p.torus_height, p.rule));
+    if (p.torus()) return p.grid;
+    return ca::place_on_torus(p, static_cast<int>(h), static_cast<int>(w), in);
+  }
+  if (p.torus()) return p.grid;
+  const long margin = static_cast<long>(std::max(steps, 0)) + 1;
+  const long w = p.width + 2 * margin, h = p.height + 2 * margin;
+  if (w > ca::kMaxPatternSide || h > ca::kMaxPatternSide || w * h > ca::kMaxPatternCells)
+    throw InputError(fmt::format(
+        "{}: no ':TW,H' torus in the rule, and one large enough for {} steps ({}x{}) is over "
+        "carl's limit of {} cells: give --torus WxH",
+        in, steps, w, h, ca::kMaxPatternCells));
+  ca::RlePattern centred = p;
+  centred.has_pos = false;  // the box in the middle of the torus
+  return ca::place_on_torus(centred, static_cast<int>(h), static_cast<int>(w), in);
+}
+
 int cmd_simulate(const std::string& rule, const std::string& in, int soup_h, int soup_w,
-                 double density, std::uint64_t seed, int steps, const std::string& out,
-                 bool whole) {
+                 double density, std::uint64_t seed, int steps, const std::string& out, bool whole,
+                 const std::string& torus) {
   const ca::RuleTable table = ca::parse_rule(rule);
+  if (in.empty() && !torus.empty())
+    throw InputError("--torus WxH applies to a pattern given with --in; a soup's size is --soup");
   const ca::Grid x0 = in.empty() ? ca::random_soup(soup_h, soup_w, density, seed)
-                                 : ca::read_rle(read_text_file(in), in).grid;
+                                 : pattern_on_torus(in, torus, steps);
   const ca::Stepper stepper(table);
   const std::string canonical = ca::emit_rule(table);
   std::string text;
@@ -92,6 +133,10 @@ int main(int argc, char** argv) {
   sim->add_option("--seed", seed, "soup seed")->capture_default_str();
   sim->add_option("--steps", steps, "generations")->capture_default_str();
   sim->add_flag("--trajectory", whole, "write every frame, not only the last");
+  std::string sim_torus;
+  sim->add_option("--torus", sim_torus,
+                  "torus WxH for an --in pattern without ':TW,H' (default: large enough for "
+                  "--steps)");
   sim->add_option("-o,--out", sim_out, "output RLE file (default: stdout)");
 
   std::string config, resume;
@@ -133,7 +178,7 @@ int main(int argc, char** argv) {
       int h = 0, w = 0;
       if (std::sscanf(soup.c_str(), "%dx%d", &h, &w) != 2 || h < 1 || w < 1)
         throw InputError(fmt::format("--soup '{}': expected HxW, e.g. 64x64", soup));
-      return cmd_simulate(sim_rule, sim_in, h, w, density, seed, steps, sim_out, whole);
+      return cmd_simulate(sim_rule, sim_in, h, w, density, seed, steps, sim_out, whole, sim_torus);
     }
     if (*run) {
       if (!resume.empty()) return carl::experiment::resume_experiment(resume, provider_exe());

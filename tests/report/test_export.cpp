@@ -1,0 +1,133 @@
+// report/export: Golly rule files run by bgolly's RuleLoader (the oracle), per-frame RLE files
+// read by bgolly, GIF frames decoded back.
+#include <fmt/format.h>
+#include <gif_lib.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "ca/random_rules.h"
+#include "ca/rle.h"
+#include "ca/rulestring.h"
+#include "ca/simulate.h"
+#include "ca/text_file.h"
+#include "groups/orbits.h"
+#include "report/export.h"
+#include "support.h"
+
+using namespace carl;
+using namespace carl::ca;
+using carl::report::UnknownEntries;
+
+namespace {
+
+// Evolves `soup` in bgolly with the rule file through RuleLoader, on the soup's torus.
+Grid bgolly_rule_loader(const std::string& dir, const std::string& name, const Grid& soup,
+                        int generations) {
+  const std::string path = dir + "/soup.rle";
+  write_text_file(path, write_rle(soup, name));  // rule = NAME:TW,H
+  return carl::test::bgolly_torus(path, generations, soup.height(), soup.width(),
+                                  fmt::format("-a RuleLoader -s '{}/'", dir));
+}
+
+}  // namespace
+
+TEST_CASE("Golly rule files evolve in bgolly as in carl", "[report][golly][bgolly]") {
+  struct Case {
+    std::string label;
+    RuleTable table;
+    std::string group;
+    std::string symmetries;
+  };
+  const std::vector<Case> cases = {
+      {"life", parse_rule("B3/S23"), "p4m", "rotate4reflect"},
+      {"hensel", parse_rule("B2-a3/S12-k"), "p4m", "rotate4reflect"},
+      {"p4", groups::random_invariant_rule(groups::Subgroup::parse("p4"), 5), "p4", "rotate4"},
+      {"map", random_rule(11, /*no_b0=*/true), "p1", "none"},
+      // A learned p4m group whose table is not p4m-invariant falls back to listing every entry.
+      {"map-claimed-p4m", random_rule(12, true), "p4m", "none"},
+  };
+  carl::test::TempDir dir;
+  for (const Case& c : cases) {
+    RuleTable table = c.table;
+    table.set(0, false);  // no B0: Golly's bounded grids and carl's torus agree then
+    const std::string name = "carl-" + c.label;
+    const report::GollyRule rule = report::golly_rule_file(table, groups::Subgroup::parse(c.group),
+                                                           name, UnknownEntries::zero, "test");
+    REQUIRE(rule.symmetries == c.symmetries);
+    REQUIRE(rule.unknown == 0);
+    write_text_file(dir.path() + "/" + name + ".rule", rule.text);
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      const Grid soup = random_soup(17 + static_cast<int>(seed), 29, 0.4, seed);
+      INFO(c.label << " seed " << seed);
+      REQUIRE(bgolly_rule_loader(dir.path(), name, soup, 7) == Stepper(table).evolve(soup, 7));
+    }
+  }
+}
+
+TEST_CASE("unknown entries in a Golly rule file: written as 0 or left out", "[report][golly]") {
+  RuleTable table = parse_rule("B3/S23");
+  // Forget a p4m orbit: the survival of a cell with 2 neighbours in the '2c' class (corners).
+  const groups::Orbits orbits(groups::Subgroup::parse("p4m"));
+  const Pattern survivor = Pattern((1u << C) | (1u << NW) | (1u << SE));
+  for (Pattern p : orbits.members(orbits.orbit_of(survivor))) table.forget(p);
+  const auto p4m = groups::Subgroup::parse("p4m");
+  const report::GollyRule zero = report::golly_rule_file(table, p4m, "z", UnknownEntries::zero);
+  const report::GollyRule omit = report::golly_rule_file(table, p4m, "o", UnknownEntries::omit);
+  REQUIRE(zero.unknown == static_cast<int>(orbits.members(orbits.orbit_of(survivor)).size()));
+  REQUIRE(omit.unknown == zero.unknown);
+  // Zero: the orbit dies (one more transition, 1 -> 0); omitted: Golly keeps the cell alive.
+  REQUIRE(zero.transitions == omit.transitions + 1);
+  REQUIRE(zero.text.find("written as 0") != std::string::npos);
+  REQUIRE(omit.text.find("left out") != std::string::npos);
+  carl::test::TempDir dir;
+  write_text_file(dir.path() + "/z.rule", zero.text);
+  write_text_file(dir.path() + "/o.rule", omit.text);
+  const Grid soup = random_soup(20, 24, 0.4, 3);
+  RuleTable as_zero = table, as_life = parse_rule("B3/S23");
+  for (int p = 0; p < kPatternCount; ++p)
+    if (!table.known(Pattern(p))) as_zero.set(Pattern(p), false);
+  REQUIRE(bgolly_rule_loader(dir.path(), "z", soup, 5) == Stepper(as_zero).evolve(soup, 5));
+  REQUIRE(bgolly_rule_loader(dir.path(), "o", soup, 5) == Stepper(as_life).evolve(soup, 5));
+}
+
+TEST_CASE("per-frame RLE files open in bgolly with the rule and the torus", "[report][bgolly]") {
+  carl::test::TempDir dir;
+  const RuleTable rule = parse_rule("B36/S23");
+  const Trajectory t = Stepper(rule).trajectory(random_soup(21, 34, 0.4, 4), 4);
+  const auto paths = report::write_frame_rles(t, "B36/S23", dir.path() + "/frames", "traj-000");
+  REQUIRE(paths.size() == 5);
+  for (std::size_t k = 0; k + 1 < paths.size(); ++k) {
+    REQUIRE(read_rle(read_text_file(paths[k]), paths[k]).grid == t.frames[k]);
+    // bgolly evolves frame k one generation into frame k+1: the rule and torus are in the file.
+    REQUIRE(carl::test::bgolly_torus(paths[k], 1, 21, 34) == t.frames[k + 1]);
+  }
+}
+
+TEST_CASE("GIF frames decode back to the trajectory", "[report][gif]") {
+  carl::test::TempDir dir;
+  const Trajectory t = Stepper(parse_rule("B3/S23")).trajectory(random_soup(13, 19, 0.4, 8), 6);
+  const std::string path = dir.path() + "/t.gif";
+  const int scale = 3;
+  report::write_gif(path, t, scale, 10);
+  // Decoded with giflib itself, every pixel checked.
+  int err = 0;
+  GifFileType* gif = DGifOpenFileName(path.c_str(), &err);
+  REQUIRE(gif != nullptr);
+  REQUIRE(DGifSlurp(gif) == GIF_OK);
+  REQUIRE(gif->ImageCount == 7);
+  REQUIRE(gif->SWidth == 19 * scale);
+  REQUIRE(gif->SHeight == 13 * scale);
+  for (int i = 0; i < gif->ImageCount; ++i) {
+    const SavedImage& img = gif->SavedImages[i];
+    GraphicsControlBlock gcb;
+    REQUIRE(DGifSavedExtensionToGCB(gif, i, &gcb) == GIF_OK);
+    REQUIRE(gcb.DelayTime == 10);
+    for (int y = 0; y < 13 * scale; ++y)
+      for (int x = 0; x < 19 * scale; ++x)
+        REQUIRE(img.RasterBits[y * 19 * scale + x] ==
+                t.frames[static_cast<std::size_t>(i)].at(y / scale, x / scale));
+  }
+  DGifCloseFile(gif, &err);
+  REQUIRE(report::read_gif(path, scale) == t);
+}
