@@ -1,21 +1,45 @@
 #pragma once
-// Choosing the symmetry group G ⊆ D4 of the hidden rule after round 0. Every method scores each
-// of the 8 elements (0: respected perfectly) and reports the scores with its verdict; the verdict
-// is the largest subgroup all of whose elements pass. A method must not claim a symmetry the
-// rule lacks, so where evidence is missing an element fails.
+// Choosing the symmetry group G ⊆ D4 of the hidden rule after round 0, and the cells the rule
+// ignores (its support). Every method scores each of the 8 elements (0: respected perfectly) and
+// reports the scores with its verdict; the verdict is the largest subgroup all of whose elements
+// pass. A method must not claim a symmetry the rule lacks, so where evidence is missing an
+// element fails.
+//
+// The data method and the support detector work in one of two modes:
+//  - exact (no pattern was ever seen with both next states: the data look noise-free): one
+//    observed pair of patterns with different next states rejects;
+//  - noisy (some pattern was seen with both next states): the next states are taken for samples
+//    with a rate per pattern, and the question is whether the patterns of a class (a cycle of g,
+//    or a pattern and its copy with cell k flipped) share one rate. Under i.i.d. observation noise
+//    that flips shown cells symmetrically, a rare pattern's counts are dominated by corrupted
+//    copies of common ones, but the corrupted copies of p and of g·p still have equal rates when
+//    the rule is g-invariant (the soup, the evolution and the noise all commute with g). Each
+//    class gets a likelihood-ratio (G-)test of homogeneity; the element (cell) is rejected when
+//    the sum over its classes exceeds the χ² quantile at `significance`, or when its largest
+//    single class does at significance / (number of classes) (Bonferroni). The p-value reported
+//    is the smaller of the two, the Bonferroni one multiplied back.
+// Either way an element (cell) needs at least min_evidence agreeing pairs to pass.
 #include <array>
 #include <string>
 
 #include "ca/pattern_counts.h"
+#include "groups/orbits.h"
 #include "groups/subgroup.h"
 #include "learner/net.h"
 
 namespace carl::learner {
 
 struct SymmetryOptions {
-  int min_evidence = 8;             // data: pattern pairs (p, g·p), both observed, needed per g
+  int min_evidence = 8;             // data, support: agreeing pattern pairs needed per element
   double function_tolerance = 0.0;  // function: weighted share of disagreeing pairs allowed
   double kernel_tolerance = 0.1;    // kernels: relative closure distance allowed
+  // data, support under noise: the family-wise false-rejection level of each element's (cell's)
+  // test. Small, because cells of one trajectory are not independent samples (a still life repeats
+  // its patterns in every frame), which makes the χ² statistics somewhat overdispersed.
+  double significance = 1e-9;
+  // support with a plain net: a cell is confirmed as ignored by the kernels when its first-layer
+  // weights (L2 norm over the channels) are at most this share of the strongest cell's.
+  double support_kernel_tolerance = 0.1;
 };
 
 struct SymmetryVerdict {
@@ -23,7 +47,22 @@ struct SymmetryVerdict {
   std::array<double, groups::kD4Order> score{};  // per element, in groups::kD4 order
   std::array<bool, groups::kD4Order> passes{};
   groups::Subgroup group;
-  std::string summary() const;  // "data: p4m (rot90 0 ✓, …)"
+  // data method, per element (the halting policy's evidence for G): unordered pairs {p, g·p},
+  // p ≠ g·p, both observed, whose next states agree / contradict. Exact mode: agree = the same
+  // (only) next state. Noisy mode: agree = both patterns have a significant majority (1 %), the
+  // same one, and the pair's G-test does not reject; contradict = the pair's G-test rejects at
+  // significance / (pairs compared). score = contradicting / compared (1 when nothing was
+  // compared).
+  std::array<int, groups::kD4Order> agreeing_pairs{}, contradicting_pairs{};
+  std::array<int, groups::kD4Order> compared_pairs{};
+  std::array<double, groups::kD4Order> statistic{};  // Σ G over the cycles of g (0: exact mode)
+  std::array<double, groups::kD4Order> p_value{};    // 1 in exact mode unless contradicted (0)
+  bool noisy = false;  // data method: some pattern was seen with both next states
+  // The minority share of next states over patterns seen at least 20 times: roughly the
+  // observation noise rate (0 for noise-free data; an upper estimate, since corrupted patterns
+  // add to it).
+  double noise_estimate = 0;
+  std::string summary() const;  // "data: p4m (rot90 0 ok, …)"
 };
 
 // method: "data" | "function" | "kernels" | "fixed:<group>". `net` is needed by function and
@@ -33,5 +72,27 @@ SymmetryVerdict detect_symmetry(const std::string& method, const ca::PatternCoun
 
 // The largest subgroup whose elements all pass (ties: the first in Subgroup::all()).
 groups::Subgroup largest_passing_subgroup(const std::array<bool, groups::kD4Order>& passes);
+
+// The cells the rule ignores, from the data: cell k (bit k of the pattern index) passes when no
+// observed pair of patterns differing only in cell k has different next states (exact mode), or
+// when the pairs' G-tests do not reject (noisy mode, as above), with at least min_evidence
+// agreeing pairs. With `plain_net` the kernels must confirm it too: the cell's first-layer weights
+// at most support_kernel_tolerance of the strongest cell's. The mask is then made G-invariant by
+// keeping only the cells whose whole G-orbit passes (so Orbits(g, ignored) quotients nothing that
+// the data did not show).
+struct SupportVerdict {
+  groups::CellMask ignored = 0;
+  std::array<bool, 9> passes{};  // per cell, bit order (0 = SE … 4 = C … 8 = NW)
+  std::array<int, 9> agreeing_pairs{}, contradicting_pairs{}, compared_pairs{};
+  std::array<double, 9> score{};          // contradicting / compared (1 when nothing compared)
+  std::array<double, 9> statistic{};      // Σ G over the pairs (0: exact mode)
+  std::array<double, 9> p_value{};        // as for SymmetryVerdict
+  std::array<double, 9> kernel_weight{};  // with a net: the cell's weight share; else 0
+  bool noisy = false;
+  bool used_kernels = false;
+  std::string summary() const;  // "support: von Neumann (ignored: NW, NE, SW, SE; …)"
+};
+SupportVerdict detect_support(const ca::PatternCounts& counts, groups::Subgroup g,
+                              const SymmetryOptions& options = {}, const Net* plain_net = nullptr);
 
 }  // namespace carl::learner
