@@ -2,8 +2,11 @@
 // the allocator setting, time to convergence, and confidently wrong entries of one net against a
 // committee. Timings are Google Benchmark runs; the other figures are printed as tables after.
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <map>
 
 #include "ca/pattern_counts.h"
@@ -65,6 +68,45 @@ void BM_Allocator(benchmark::State& state) {
   g_step_ms[state.range(0) ? "keep" : "default"] = 1000 * seconds / steps;
 }
 BENCHMARK(BM_Allocator)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// Committee of 5 against one net, per training step on the pattern path (Life, one 64×64 torus
+// trajectory of 32 steps, the default net). Arg 0: the group (0 = p1: all observed patterns,
+// 1 = p4m: one per orbit). Arg 1: 0 = one net (Net::train), 1 = five nets one after the other
+// (Net::train each: the committee before batching), 2 = the batched committee of 5
+// (train_together: what Committee::train runs), 3 = one net through the batched path.
+void BM_CommitteeStep(benchmark::State& state) {
+  const char* group = state.range(0) == 0 ? "p1" : "p4m";
+  const int mode = static_cast<int>(state.range(1));
+  const ca::PatternCounts counts = ca::count_patterns(life_64());
+  learner::Committee committee(learner::NetConfig{}, groups::Subgroup::parse(group),
+                               mode == 0 || mode == 3 ? 1 : 5, 1);
+  learner::TrainConfig tc;
+  tc.fit_confidence = 1.0;  // never "converged": every step runs
+  tc.max_steps = 20;
+  std::vector<learner::Net*> nets;
+  for (auto& m : committee.members()) nets.push_back(&m);
+  double seconds = 0, steps = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (mode == 2 || mode == 3)
+      steps += learner::train_together(nets, counts, tc).front().steps;
+    else
+      for (std::size_t k = 0; k < nets.size(); ++k) {
+        const int s = nets[k]->train(counts, tc).steps;
+        if (k == 0) steps += s;  // per step of the committee, not per net
+      }
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  const char* names[] = {"one net", "5 nets in turn", "committee of 5, batched",
+                         "one net, batched path"};
+  state.counters["ms_per_step"] = 1000 * seconds / steps;
+  state.SetLabel(fmt::format("{}: {}", group, names[mode]));
+  g_step_ms[fmt::format("{}/{}", group, mode)] = 1000 * seconds / steps;
+}
+BENCHMARK(BM_CommitteeStep)
+    ->ArgsProduct({{0, 1}, {0, 1, 2, 3}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(10);
 
 void convergence_table() {
   std::printf("\n## Time to convergence (one 64x64 torus trajectory, T=32, density 0.5)\n\n");
@@ -136,6 +178,8 @@ void committee_table() {
 
 int main(int argc, char** argv) {
   learner::set_threads(1);
+  bool filtered = false;  // a --benchmark_filter run skips the tables (they take minutes)
+  for (int i = 1; i < argc; ++i) filtered = filtered || std::strstr(argv[i], "filter") != nullptr;
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
@@ -147,6 +191,18 @@ int main(int argc, char** argv) {
   if (g_step_ms.count("keep") && g_step_ms.count("default"))
     std::printf("allocator: glibc defaults %.2f ms/step, keep_freed_memory %.2f ms/step: %.2fx\n",
                 g_step_ms["default"], g_step_ms["keep"], g_step_ms["default"] / g_step_ms["keep"]);
+  for (const char* g : {"p1", "p4m"})
+    if (g_step_ms.count(fmt::format("{}/0", g)) && g_step_ms.count(fmt::format("{}/2", g))) {
+      const double one = g_step_ms[fmt::format("{}/0", g)],
+                   turn = g_step_ms[fmt::format("{}/1", g)],
+                   batched = g_step_ms[fmt::format("{}/2", g)],
+                   one_batched = g_step_ms[fmt::format("{}/3", g)];
+      std::printf(
+          "%s: one net %.3f ms/step, 5 nets in turn %.3f (%.2fx), committee of 5 batched %.3f "
+          "ms/step = %.2fx one net (one net on the batched path %.3f ms/step)\n",
+          g, one, turn, turn / one, batched, batched / one, one_batched);
+    }
+  if (filtered) return 0;
   convergence_table();
   committee_table();
   return 0;

@@ -9,34 +9,48 @@ std::uint64_t member_seed(std::uint64_t seed, int k) {
 }
 
 Committee::Committee(const NetConfig& config, groups::Subgroup group, int size, std::uint64_t seed,
-                     const std::string& device) {
+                     const std::string& device)
+    : device_(resolve_device(device)) {
   if (size < 1 || size > 64)
     throw InputError(fmt::format("committee size {} is outside [1, 64]", size));
-  for (int k = 0; k < size; ++k) members_.emplace_back(config, group, member_seed(seed, k), device);
+  for (int k = 0; k < size; ++k)
+    members_.emplace_back(config, group, member_seed(seed, k), device_);
 }
 
 std::vector<TrainReport> Committee::train(const ca::PatternCounts& counts,
                                           const TrainConfig& config) {
-  std::vector<TrainReport> reports;
-  for (std::size_t k = 0; k < members_.size(); ++k) {
-    Net& net = members_[k];
-    TrainReport r = net.train(counts, config);
-    // A member stuck in a bad start (dead units, loss not falling) would veto every entry it is
-    // unsure of; it is restarted from a fresh, still seeded, initialisation, at most twice.
-    for (int retry = 1; retry <= 2 && !r.converged; ++retry) {
-      Net fresh(net.config(), net.group(), member_seed(net.seed(), 1000 + retry));
-      TrainReport again = fresh.train(counts, config);
-      again.steps += r.steps;
-      again.seconds += r.seconds;
-      if (again.misfitted < r.misfitted) {
-        net = std::move(fresh);
-        r = again;
+  std::vector<Net*> all;
+  for (Net& net : members_) all.push_back(&net);
+  std::vector<TrainReport> reports = train_together(all, counts, config);
+  // A member stuck in a bad start (dead units, loss not falling) would veto every entry it is
+  // unsure of; it is restarted from a fresh, still seeded, initialisation, at most twice.
+  for (int retry = 1; retry <= 2; ++retry) {
+    std::vector<std::size_t> stuck;
+    std::vector<Net> fresh;
+    for (std::size_t k = 0; k < members_.size(); ++k)
+      if (!reports[k].converged) {
+        const Net& net = members_[k];
+        stuck.push_back(k);
+        // On the committee's device, like the member it replaces.
+        fresh.emplace_back(net.config(), net.group(), member_seed(net.seed(), 1000 + retry),
+                           device_);
+      }
+    if (stuck.empty()) break;
+    std::vector<Net*> again_nets;
+    for (Net& net : fresh) again_nets.push_back(&net);
+    std::vector<TrainReport> again = train_together(again_nets, counts, config);
+    for (std::size_t i = 0; i < stuck.size(); ++i) {
+      TrainReport& r = reports[stuck[i]];
+      again[i].steps += r.steps;
+      again[i].seconds += r.seconds;
+      if (again[i].misfitted < r.misfitted) {
+        members_[stuck[i]] = std::move(fresh[i]);
+        r = again[i];
       } else {
-        r.steps = again.steps;
-        r.seconds = again.seconds;
+        r.steps = again[i].steps;
+        r.seconds = again[i].seconds;
       }
     }
-    reports.push_back(r);
   }
   return reports;
 }

@@ -287,6 +287,9 @@ groups::Subgroup Net::group() const {
 std::uint64_t Net::seed() const {
   return impl_->seed;
 }
+std::string Net::device() const {
+  return impl_->device.is_cuda() ? "cuda" : "cpu";
+}
 
 int Net::parameter_count() const {
   long n = 0;
@@ -339,6 +342,202 @@ TrainReport Net::train_frames(const std::vector<ca::Trajectory>& data, ca::Bound
   for (const auto& t : data) counts.add(t, boundary);
   const auto judged = impl_->batch(counts, c.min_agreement, /*per_pattern=*/c.min_agreement == 0);
   return fit(*impl_, judged, c, [&] { return impl_->frame_loss(x, y); });
+}
+
+namespace {
+
+// The parameters of K nets of one configuration, stacked: row k of `flat` is net k's parameters
+// flattened in module order (first.weight, first.bias, hidden weights and biases, out.weight,
+// out.bias), so one optimiser update covers them all. On patterns the net is a multilayer
+// perceptron over the 9 cells; the 3×3 and 1×1 convolutions become batched matrix products.
+struct Stack {
+  long width = 0, depth = 0, g = 1;
+  std::string activation;
+  torch::Tensor perms;  // the group's kernel permutations, flattened
+  std::vector<long> offsets, sizes;
+  torch::Tensor flat;  // [K, P]
+
+  // params[k]: net k's parameters in module order.
+  Stack(const NetConfig& config, const torch::Tensor& group_perms,
+        const std::vector<std::vector<torch::Tensor>>& params);
+
+  torch::Tensor param(const torch::Tensor& f, std::size_t i, torch::IntArrayRef shape) const {
+    std::vector<long> s = {f.size(0)};
+    s.insert(s.end(), shape.begin(), shape.end());
+    return f.narrow(1, offsets[i], sizes[i]).view(s);
+  }
+
+  torch::Tensor act(const torch::Tensor& x) const {
+    if (activation == "tanh") return torch::tanh(x);
+    if (activation == "gelu") return torch::gelu(x);
+    return torch::relu(x);
+  }
+
+  // Logits [K, N] of patterns x [N, 9] under the parameters f [K, P].
+  torch::Tensor logits(const torch::Tensor& f, const torch::Tensor& x) const {
+    const long k = f.size(0), n = x.size(0);
+    torch::Tensor w = param(f, 0, {width, 9}), b = param(f, 1, {width});
+    if (g > 1) {
+      // Lifting, as CellNet does it: kernel c seen through element j is channel j·C + c.
+      w = w.index_select(2, perms)
+              .view({k, width, g, 9})
+              .permute({0, 2, 1, 3})
+              .reshape({k, g * width, 9});
+      b = b.repeat({1, g});
+    }
+    torch::Tensor h = act(torch::matmul(x, w.transpose(1, 2)) + b.unsqueeze(1));  // [K,N,gC]
+    h = h.view({k, n * g, width});  // the same 1×1 stack on every orientation
+    std::size_t i = 2;
+    for (long l = 0; l < depth; ++l, i += 2)
+      h = act(torch::baddbmm(param(f, i + 1, {width}).unsqueeze(1), h,
+                             param(f, i, {width, width}).transpose(1, 2)));
+    const torch::Tensor z = torch::baddbmm(param(f, i + 1, {1}).unsqueeze(1), h,
+                                           param(f, i, {1, width}).transpose(1, 2));
+    return z.view({k, n, g}).mean(2);  // pool over G
+  }
+};
+
+Stack::Stack(const NetConfig& config, const torch::Tensor& group_perms,
+             const std::vector<std::vector<torch::Tensor>>& params)
+    : width(config.width),
+      depth(config.depth),
+      g(group_perms.size(0)),
+      activation(config.activation),
+      perms(group_perms.reshape({-1})) {
+  for (const auto& p : params.front()) {
+    offsets.push_back(offsets.empty() ? 0 : offsets.back() + sizes.back());
+    sizes.push_back(p.numel());
+  }
+  std::vector<torch::Tensor> rows;
+  for (const auto& net : params) {
+    std::vector<torch::Tensor> parts;
+    for (const auto& p : net) parts.push_back(p.detach().reshape({-1}));
+    rows.push_back(torch::cat(parts));
+  }
+  flat = torch::stack(rows);
+}
+
+}  // namespace
+
+std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
+                                        const ca::PatternCounts& counts, const TrainConfig& c) {
+  if (nets.empty()) return {};
+  if (c.data_path == "frames")
+    throw InputError("train_together is the pattern path; use train_frames for frames");
+  if (c.optimizer != "adam" && c.optimizer != "sgd")
+    throw InputError(fmt::format("unknown optimizer '{}' (adam, sgd)", c.optimizer));
+  if (c.objective != "counts" && c.objective != "balanced")
+    throw InputError(
+        fmt::format("unknown training objective '{}' (counts, balanced)", c.objective));
+  std::vector<Net::Impl*> impls;
+  for (Net* n : nets) {
+    Net::Impl& i = *n->impl_;
+    const Net::Impl& f = *nets.front()->impl_;
+    if (i.config.width != f.config.width || i.config.depth != f.config.depth ||
+        i.config.activation != f.config.activation || i.config.precision != f.config.precision ||
+        i.group != f.group || i.device != f.device)
+      throw std::logic_error("train_together: nets differ in configuration, group or device");
+    impls.push_back(&i);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  Net::Impl& lead = *impls.front();
+  const auto b = lead.batch(counts, c.min_agreement);
+  const auto judged = lead.batch(counts, c.min_agreement, /*per_pattern=*/c.min_agreement == 0);
+  const torch::Tensor x = b.x.reshape({b.x.size(0), 9});
+  const torch::Tensor xj = judged.x.reshape({judged.x.size(0), 9});
+  const torch::Tensor y = b.n1 / (b.n0 + b.n1);
+  const torch::Tensor yj = judged.n1 / (judged.n0 + judged.n1);
+
+  std::vector<std::vector<torch::Tensor>> params;
+  for (Net::Impl* i : impls) params.push_back(i->module->parameters());
+  Stack stack(lead.config, lead.perms, params);
+  std::vector<TrainReport> reports(nets.size());
+  std::vector<long> active(nets.size());  // row of the stack → net
+  for (std::size_t k = 0; k < nets.size(); ++k) active[k] = static_cast<long>(k);
+  torch::Tensor flat = stack.flat.clone(), m = torch::zeros_like(flat), v = torch::zeros_like(flat);
+  torch::Tensor last_loss;
+
+  auto misfitted = [&](const torch::Tensor& f) {
+    if (xj.size(0) == 0) return torch::zeros({f.size(0)}, torch::kLong);
+    torch::NoGradGuard no_grad;
+    const torch::Tensor p = torch::sigmoid(stack.logits(f, xj));
+    return ((p - yj).abs() > (1.0 - c.fit_confidence)).sum(1).to(torch::kCPU);
+  };
+  auto finish = [&](long row, long net, int steps, long misfit) {
+    TrainReport& r = reports[static_cast<std::size_t>(net)];
+    r.steps = steps;
+    r.final_loss = last_loss.defined() ? last_loss[row].item<double>() : 0.0;
+    r.misfitted = static_cast<int>(misfit);
+    r.converged = misfit == 0;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    torch::NoGradGuard no_grad;
+    const torch::Tensor mine = flat[row];
+    auto params = impls[static_cast<std::size_t>(net)]->module->parameters();
+    for (std::size_t i = 0; i < params.size(); ++i)
+      params[i].copy_(mine.narrow(0, stack.offsets[i], stack.sizes[i]).view_as(params[i]));
+  };
+  // Keeps the rows whose misfit count is not zero; the others are finished.
+  auto retire = [&](const torch::Tensor& misfit, int steps, bool all) {
+    auto acc = misfit.accessor<long, 1>();
+    std::vector<long> keep, kept_nets;
+    for (long row = 0; row < static_cast<long>(active.size()); ++row) {
+      if (all || acc[row] == 0)
+        finish(row, active[static_cast<std::size_t>(row)], steps, acc[row]);
+      else {
+        keep.push_back(row);
+        kept_nets.push_back(active[static_cast<std::size_t>(row)]);
+      }
+    }
+    if (keep.size() == active.size()) return;
+    const torch::Tensor idx = torch::tensor(keep, torch::kLong).to(flat.device());
+    flat = flat.index_select(0, idx);
+    m = m.index_select(0, idx);
+    v = v.index_select(0, idx);
+    if (last_loss.defined()) last_loss = last_loss.index_select(0, idx);
+    active = kept_nets;
+  };
+
+  int steps = 0;
+  if (x.size(0) > 0) {
+    const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+    const bool adam = c.optimizer == "adam";
+    const torch::Tensor n_sum = (b.n0 + b.n1).sum();
+    while (steps < c.max_steps && !active.empty()) {
+      flat.requires_grad_(true);
+      const torch::Tensor z = stack.logits(flat, x);
+      torch::Tensor losses;
+      if (c.objective == "counts")
+        losses = (b.n1 * F::softplus(-z) + b.n0 * F::softplus(z)).sum(1) / n_sum;
+      else
+        losses = F::binary_cross_entropy_with_logits(
+                     z, y.expand_as(z),
+                     F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kNone))
+                     .mean(1);
+      losses.sum().backward();
+      torch::Tensor grad = flat.grad();
+      flat = flat.detach();
+      last_loss = losses.detach();
+      ++steps;
+      // The optimiser of Net::train (LibTorch's Adam / SGD with momentum 0.9), row by row.
+      if (c.weight_decay != 0) grad = grad.add(flat, c.weight_decay);
+      if (adam) {
+        m.mul_(beta1).add_(grad, 1 - beta1);
+        v.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
+        const double bc1 = 1 - std::pow(beta1, steps), bc2 = 1 - std::pow(beta2, steps);
+        const torch::Tensor denom = (v.sqrt() / std::sqrt(bc2)).add_(eps);
+        flat.addcdiv_(m, denom, -c.learning_rate / bc1);
+      } else {
+        if (steps == 1)
+          m = grad.clone();
+        else
+          m.mul_(0.9).add_(grad);
+        flat.add_(m, -c.learning_rate);
+      }
+      if (steps % 25 == 0) retire(misfitted(flat), steps, false);
+    }
+  }
+  if (!active.empty()) retire(misfitted(flat), steps, true);
+  return reports;
 }
 
 std::pair<double, std::vector<double>> Net::loss_and_gradient(const ca::PatternCounts& counts,

@@ -79,6 +79,7 @@ class Net {
   const NetConfig& config() const;
   groups::Subgroup group() const;
   std::uint64_t seed() const;
+  std::string device() const;  // where its tensors live: "cpu" or "cuda"
 
   // Pattern path: the loss over at most 512 patterns, equal to the frame loss for `counts`.
   TrainReport train(const ca::PatternCounts& counts, const TrainConfig& config);
@@ -108,7 +109,20 @@ class Net {
   struct Impl;
   explicit Net(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
+  friend std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
+                                                 const ca::PatternCounts& counts,
+                                                 const TrainConfig& config);
 };
+
+// Trains nets of one configuration, group and device as one batched model: their parameters
+// stacked along a leading dimension, one forward and backward pass (batched matrix products) over
+// the observed patterns for all of them, the optimiser's update applied to the stack. Each net
+// follows the trajectory Net::train would give it (the same objective, optimiser, convergence
+// check every 25 steps and step budget; equal up to floating-point summation order), and leaves
+// the stack once it has converged. A report per net, in order; `seconds` is the time until that
+// net left the stack.
+std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
+                                        const ca::PatternCounts& counts, const TrainConfig& config);
 
 // Keeps freed tensor buffers in the process instead of returning them to the system after each
 // step (glibc trims and unmaps large blocks by default, which made CPU training steps 3–4× slower).

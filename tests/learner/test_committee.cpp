@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "ca/rulestring.h"
 #include "learner/committee.h"
@@ -36,4 +37,67 @@ TEST_CASE("a member stuck at a bad start is restarted", "[committee]") {
   const auto reports = c.train(counts, learner::TrainConfig{});
   for (const auto& r : reports) REQUIRE(r.converged);
   REQUIRE(reports[2].steps > 3000);  // it took the restart
+  // The restart is the seeded fresh net member_seed(seed of member 2, 1001), on the committee's
+  // device, and it is what a net of that seed trained alone becomes.
+  const std::uint64_t restart_seed = learner::member_seed(learner::member_seed(1, 2), 1001);
+  REQUIRE(c.members()[2].seed() == restart_seed);
+  REQUIRE(c.members()[0].seed() == learner::member_seed(1, 0));
+  for (const auto& m : c.members()) REQUIRE(m.device() == c.device());
+  learner::Net alone(learner::NetConfig{}, groups::Subgroup::parse("p4m"), restart_seed);
+  const auto r = alone.train(counts, learner::TrainConfig{});
+  REQUIRE(r.converged);
+  REQUIRE(reports[2].steps == 3000 + r.steps);
+  const auto p = c.predictions()[2], q = alone.predict_patterns();
+  for (int i = 0; i < 512; ++i) REQUIRE(std::abs(p[std::size_t(i)] - q[std::size_t(i)]) < 1e-3);
+}
+
+TEST_CASE("a batched committee's member k trains as net k would alone", "[committee]") {
+  // float64, so that the batched matrix products and Net::train's convolutions differ only in
+  // summation order: the same step counts and verdicts, every predicted probability within 1e-9.
+  // Members converge at different steps (and some not at all), so the stack shrinks as they go.
+  const ca::PatternCounts counts = ca::count_patterns(
+      ca::simulate(ca::parse_rule("B3/S23"), ca::random_soup(32, 32, 0.5, 3), 16));
+  learner::NetConfig nc;
+  nc.precision = "float64";
+  nc.width = 16;
+  struct Case {
+    const char* group;
+    const char* objective;
+    const char* optimizer;
+    double weight_decay;
+  };
+  for (const Case& k :
+       {Case{"p1", "balanced", "adam", 0.0}, Case{"p4m", "counts", "adam", 0.0},
+        Case{"pm-v", "balanced", "sgd", 1e-4}, Case{"p4", "balanced", "adam", 1e-3}}) {
+    INFO(k.group << " " << k.objective << " " << k.optimizer << " wd " << k.weight_decay);
+    learner::TrainConfig tc;
+    tc.objective = k.objective;
+    tc.optimizer = k.optimizer;
+    tc.weight_decay = k.weight_decay;
+    tc.max_steps = 1000;
+    if (tc.optimizer == std::string("sgd")) tc.learning_rate = 0.1;
+    learner::Committee c(nc, groups::Subgroup::parse(k.group), 4, 11);
+    std::vector<learner::Net> alone;
+    std::vector<learner::Net*> members;
+    for (auto& m : c.members()) {
+      alone.push_back(m.clone());
+      members.push_back(&m);
+    }
+    const auto reports = learner::train_together(members, counts, tc);
+    const auto preds = c.predictions();
+    for (std::size_t m = 0; m < alone.size(); ++m) {
+      const auto r = alone[m].train(counts, tc);
+      INFO("member " << m << ": " << r.steps << " steps, converged " << r.converged);
+      REQUIRE(reports[m].converged == r.converged);
+      REQUIRE(reports[m].steps == r.steps);
+      REQUIRE(reports[m].misfitted == r.misfitted);
+      REQUIRE(reports[m].final_loss == Approx(r.final_loss).margin(1e-9));
+      const auto q = alone[m].predict_patterns();
+      double worst = 0;
+      for (int i = 0; i < 512; ++i)
+        worst = std::max(worst, std::abs(preds[m][std::size_t(i)] - q[std::size_t(i)]));
+      INFO("largest difference " << worst);
+      REQUIRE(worst < 1e-9);
+    }
+  }
 }
