@@ -96,14 +96,22 @@ bool any_contradictory(const ca::PatternCounts& counts) {
 }
 
 double noise_estimate_of(const ca::PatternCounts& counts) {
-  double minority = 0, total = 0;
+  // The median minority share of the 8 most observed patterns (the common patterns' counts are
+  // mostly true occurrences, so their minority share is mostly flipped next states); 0 when no
+  // pattern was seen twice.
+  std::vector<std::pair<std::uint64_t, double>> seen;  // (count, minority share)
   for (int p = 0; p < ca::kPatternCount; ++p) {
     const auto& n = counts.n[static_cast<std::size_t>(p)];
-    if (n[0] + n[1] < 20) continue;
-    minority += double(std::min(n[0], n[1]));
-    total += double(n[0] + n[1]);
+    if (n[0] + n[1] >= 2)
+      seen.push_back({n[0] + n[1], double(std::min(n[0], n[1])) / double(n[0] + n[1])});
   }
-  return total > 0 ? minority / total : 0.0;
+  if (seen.empty()) return 0.0;
+  std::sort(seen.begin(), seen.end(), [](auto a, auto b) { return a.first > b.first; });
+  seen.resize(std::min<std::size_t>(seen.size(), 8));
+  std::vector<double> shares;
+  for (const auto& s : seen) shares.push_back(s.second);
+  std::sort(shares.begin(), shares.end());
+  return shares[shares.size() / 2];
 }
 
 // The test of one hypothesis "every class shares one rate" (an element g: the cycles of g on the
@@ -161,6 +169,44 @@ Evidence weigh(const ca::PatternCounts& counts,
     const int ma = decided_majority(counts, a);
     e.agreeing += ma >= 0 && ma == decided_majority(counts, b);
   }
+  return e;
+}
+
+// Noisy data and a cell k: the rates of p and p with k flipped need not be equal even when the
+// rule ignores k. A rare pattern's counts are mostly corrupted copies of its common Hamming
+// neighbours, weighted by how often each occurs, and flipping one cell (unlike g) is no symmetry
+// of those frequencies, so the two mixtures differ. What the rule fixes is the majority: a pair
+// contradicts when the two patterns have opposite majorities, each significant (G-test against a
+// fair coin) at alpha / (pairs compared); it agrees when both have the same majority, significant
+// at 1 %. detect_support asks for agreement on most pairs (support_coverage), since rare
+// patterns' majorities say little.
+Evidence weigh_majorities(const ca::PatternCounts& counts,
+                          const std::vector<std::pair<ca::Pattern, ca::Pattern>>& pairs,
+                          double alpha) {
+  Evidence e;
+  std::vector<std::pair<ca::Pattern, ca::Pattern>> observed;
+  for (auto [a, b] : pairs)
+    if (counts.observed(a) && counts.observed(b)) observed.push_back({a, b});
+  e.compared = static_cast<int>(observed.size());
+  auto majority = [&](ca::Pattern p) -> std::pair<int, double> {  // state (-1: tie), p-value
+    const double n0 = double(counts.n[p][0]), n1 = double(counts.n[p][1]), n = n0 + n1;
+    if (n0 == n1) return {-1, 1.0};
+    return {int(n1 > n0), chi2_sf(2 * (xlogx_over(n0, n / 2) + xlogx_over(n1, n / 2)), 1)};
+  };
+  for (auto [a, b] : observed) {
+    e.statistic += homogeneity_g(counts, {a, b});
+    const auto [ma, pa] = majority(a);
+    const auto [mb, pb] = majority(b);
+    if (ma >= 0 && mb >= 0 && ma != mb) {
+      const double p = std::min(1.0, std::max(pa, pb) * double(observed.size()));
+      e.p_value = std::min(e.p_value, p);
+      e.contradicting += p < alpha;
+      continue;
+    }
+    const int da = decided_majority(counts, a);
+    e.agreeing += da >= 0 && da == decided_majority(counts, b);
+  }
+  e.rejected = e.contradicting > 0;
   return e;
 }
 
@@ -347,7 +393,8 @@ SupportVerdict detect_support(const ca::PatternCounts& counts, groups::Subgroup 
         classes.push_back({a, b});
         pairs.push_back({a, b});
       }
-    const Evidence e = weigh(counts, classes, pairs, v.noisy, o.significance);
+    const Evidence e = v.noisy ? weigh_majorities(counts, pairs, o.support_significance)
+                               : weigh(counts, classes, pairs, false, o.significance);
     v.agreeing_pairs[i] = e.agreeing;
     v.contradicting_pairs[i] = e.contradicting;
     v.compared_pairs[i] = e.compared;
@@ -355,6 +402,7 @@ SupportVerdict detect_support(const ca::PatternCounts& counts, groups::Subgroup 
     v.p_value[i] = e.p_value;
     v.score[i] = e.compared ? double(e.contradicting) / e.compared : 1.0;
     v.passes[i] = !e.rejected && e.agreeing >= o.min_evidence &&
+                  (!v.noisy || e.agreeing >= o.support_coverage * e.compared) &&
                   (!plain_net || weight[i] <= o.support_kernel_tolerance);
   }
   // Keep a cell only when its whole G-orbit passes: then the mask is G-invariant.

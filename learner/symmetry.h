@@ -37,6 +37,14 @@ struct SymmetryOptions {
   // test. Small, because cells of one trajectory are not independent samples (a still life repeats
   // its patterns in every frame), which makes the χ² statistics somewhat overdispersed.
   double significance = 1e-9;
+  // support under noise: the family-wise level at which a pair of clean patterns with opposite
+  // majorities shows that a cell matters. Lenient, because the safe error here is the other one:
+  // a cell wrongly kept costs trajectories, a cell wrongly ignored makes a wrong rule.
+  double support_significance = 1e-3;
+  // support under noise: the share of the compared pairs that must agree (both majorities decided
+  // and equal) before a cell counts as ignored. Rare patterns under noise are mixtures whose
+  // majorities say little, so "no pair contradicts" alone is weak evidence there.
+  double support_coverage = 0.9;
   // support with a plain net: a cell is confirmed as ignored by the kernels when its first-layer
   // weights (L2 norm over the channels) are at most this share of the strongest cell's.
   double support_kernel_tolerance = 0.1;
@@ -58,9 +66,8 @@ struct SymmetryVerdict {
   std::array<double, groups::kD4Order> statistic{};  // Σ G over the cycles of g (0: exact mode)
   std::array<double, groups::kD4Order> p_value{};    // 1 in exact mode unless contradicted (0)
   bool noisy = false;  // data method: some pattern was seen with both next states
-  // The minority share of next states over patterns seen at least 20 times: roughly the
-  // observation noise rate (0 for noise-free data; an upper estimate, since corrupted patterns
-  // add to it).
+  // Roughly the observation noise rate: the median minority share of next states of the 8 most
+  // observed patterns (their counts are mostly true occurrences); 0 for noise-free data.
   double noise_estimate = 0;
   std::string summary() const;  // "data: p4m (rot90 0 ok, …)"
 };
@@ -74,19 +81,26 @@ SymmetryVerdict detect_symmetry(const std::string& method, const ca::PatternCoun
 groups::Subgroup largest_passing_subgroup(const std::array<bool, groups::kD4Order>& passes);
 
 // The cells the rule ignores, from the data: cell k (bit k of the pattern index) passes when no
-// observed pair of patterns differing only in cell k has different next states (exact mode), or
-// when the pairs' G-tests do not reject (noisy mode, as above), with at least min_evidence
-// agreeing pairs. With `plain_net` the kernels must confirm it too: the cell's first-layer weights
-// at most support_kernel_tolerance of the strongest cell's. The mask is then made G-invariant by
-// keeping only the cells whose whole G-orbit passes (so Orbits(g, ignored) quotients nothing that
-// the data did not show).
+// observed pair of patterns differing only in cell k has different next states (exact mode), with
+// at least min_evidence agreeing pairs. In noisy mode rates are not compared (flipping a cell is
+// no symmetry of noisy data: a rare pattern's counts are corrupted copies of its common
+// neighbours, in proportions that flipping k changes, so p and p with k flipped may show different
+// rates even when the rule ignores k): a pair contradicts when the two patterns' majorities are
+// opposite, each significant at support_significance / (pairs compared) against a fair coin; it
+// agrees when both have the same majority, significant at 1 %; and a cell passes only when no pair
+// contradicts and at least support_coverage of the compared pairs agree (conservative: under
+// noise a von Neumann rule's corners may need several trajectories). With `plain_net` the kernels
+// must confirm it too: the cell's
+// first-layer weights at most support_kernel_tolerance of the strongest cell's. The mask is then
+// made G-invariant by keeping only the cells whose whole G-orbit passes (so Orbits(g, ignored)
+// quotients nothing that the data did not show).
 struct SupportVerdict {
   groups::CellMask ignored = 0;
   std::array<bool, 9> passes{};  // per cell, bit order (0 = SE … 4 = C … 8 = NW)
   std::array<int, 9> agreeing_pairs{}, contradicting_pairs{}, compared_pairs{};
   std::array<double, 9> score{};          // contradicting / compared (1 when nothing compared)
-  std::array<double, 9> statistic{};      // Σ G over the pairs (0: exact mode)
-  std::array<double, 9> p_value{};        // as for SymmetryVerdict
+  std::array<double, 9> statistic{};      // Σ G over the pairs (information only)
+  std::array<double, 9> p_value{};        // noisy: the most significant opposite-majority pair
   std::array<double, 9> kernel_weight{};  // with a net: the cell's weight share; else 0
   bool noisy = false;
   bool used_kernels = false;
