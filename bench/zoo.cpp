@@ -34,11 +34,13 @@ struct Regime {
   int side, steps;
   double density, noise;
   int budget;  // trajectories, for carl and for the baselines
+  std::string mode = "torus";
 };
 
 struct Setting {
   std::string name, policy = "certified", objective = "balanced", symmetry = "data";
   int committee = 3;
+  double delta = 0.001;  // risk policy
 };
 
 struct HiddenRule {
@@ -69,6 +71,14 @@ std::vector<HiddenRule> suite(const std::string& name, int count) {
       add(order[std::size_t(i)], ca::parse_rule(order[std::size_t(i)]));
   } else if (name == "dying") {
     for (int i = 0; i < count && i < 8; ++i) add(kDying[i], ca::parse_rule(kDying[i]));
+  } else if (name == "vonneumann") {
+    // Outer-totalistic von Neumann rules (the corners never matter), B0 excluded, that neither
+    // die out at once nor fill the plane (each needs both births and survivals).
+    for (std::uint64_t seed = 1; int(out.size()) < count; ++seed) {
+      const ca::RuleTable t = ca::random_von_neumann_rule(seed, true);
+      if (!t.output(0x10) && !t.output(0x10 | 0x80 | 0x20 | 0x08 | 0x02)) continue;
+      add(fmt::format("vonneumann#{}", seed), t);
+    }
   } else {
     for (std::uint64_t seed = 1; int(out.size()) < count; ++seed) {
       ca::RuleTable t;
@@ -113,10 +123,9 @@ class TimedSource : public provider::TrajectorySource {
 // Trajectories the counting baselines need on the provider's own trajectories: until every
 // pattern (count) or every orbit of the rule's true group (count-G) has been seen. -1: not
 // within the budget.
-std::pair<int, int> baselines(const provider::ProviderOptions& po, groups::Subgroup truth,
+std::pair<int, int> baselines(const provider::ProviderOptions& po, const groups::Orbits& orbits,
                               int budget) {
   const provider::HiddenRuleWorld world(po);
-  const groups::Orbits orbits(truth);
   const ca::Boundary b = po.mode == "window" ? ca::Boundary::window : ca::Boundary::torus;
   ca::PatternCounts counts;
   int count = -1, count_g = -1;
@@ -146,12 +155,14 @@ json run_one(const HiddenRule& rule, const Regime& regime, const Setting& settin
   p.steps = regime.steps;
   p.density = regime.density;
   p.noise = regime.noise;
+  p.mode = regime.mode;
   p.seed = seed;
   cfg.learner.seed = seed;
   cfg.learner.committee = setting.committee;
   cfg.learner.train.objective = setting.objective;
   cfg.learner.symmetry = setting.symmetry;
   cfg.stopping.policy = setting.policy;
+  cfg.stopping.delta = setting.delta;
   cfg.stopping.max_trajectories = regime.budget;
   cfg.stopping.max_rounds = 2 * regime.budget;
   if (regime.noise > 0) {
@@ -164,6 +175,14 @@ json run_one(const HiddenRule& rule, const Regime& regime, const Setting& settin
   char dir[] = "/tmp/carl-zoo-XXXXXX";
   if (!::mkdtemp(dir)) throw InputError("cannot create a temporary run directory");
   const groups::Subgroup truth = groups::largest_invariant_subgroup(rule.table);
+  groups::CellMask ignored_truth = 0;  // the cells the hidden rule ignores
+  for (int k = 0; k < 9; ++k) {
+    bool ignores = true;
+    for (int q = 0; q < ca::kPatternCount && ignores; ++q)
+      ignores = rule.table.output(ca::Pattern(q)) == rule.table.output(ca::Pattern(q ^ (1 << k)));
+    if (ignores) ignored_truth |= groups::CellMask(1u << k);
+  }
+  const groups::Orbits true_classes(truth, groups::invariant_closure(truth, ignored_truth));
   std::vector<int> wrong_by_round;
   experiment::Outcome o;
   double provider_s = 0, total_s = 0;
@@ -187,7 +206,36 @@ json run_one(const HiddenRule& rule, const Regime& regime, const Setting& settin
   std::filesystem::remove_all(dir);
 
   const provider::ProviderOptions po = experiment::provider_options(p);
-  const auto [count, count_g] = baselines(po, truth, regime.budget);
+  const auto [count, count_g] = baselines(po, true_classes, regime.budget);
+
+  // What the learned table is worth on trajectories the loop never saw: the share of wrongly
+  // predicted one-step cell updates (unknown entries counted wrong) on 20 further trajectories of
+  // the same provider (without its observation noise), and on 20 at density 0.5 — there also for
+  // the same table with every generalized entry set unknown (what counting alone would give).
+  auto heldout = [&](double density, const ca::RuleTable& table) {
+    provider::ProviderOptions h = po;
+    h.noise = 0;
+    h.density = density;
+    const provider::HiddenRuleWorld world(h);
+    const ca::Boundary b = h.mode == "window" ? ca::Boundary::window : ca::Boundary::torus;
+    long wrong_cells = 0, cells = 0;
+    for (int k = 0; k < 20; ++k) {
+      const auto e = extractor::one_step_errors(table, world.trajectory(1000 + k), b);
+      wrong_cells += e.wrong_cells;
+      cells += e.cells;
+    }
+    return cells ? double(wrong_cells) / double(cells) : 0.0;
+  };
+  ca::RuleTable counted = o.rule.table;
+  int generalized = 0;
+  for (int q = 0; q < ca::kPatternCount; ++q)
+    if (o.rule.provenance[std::size_t(q)] == extractor::Provenance::generalized) {
+      counted.forget(ca::Pattern(q));
+      ++generalized;
+    }
+  const double heldout_error = heldout(p.density, o.rule.table);
+  const double heldout_dense = heldout(0.5, o.rule.table);
+  const double heldout_dense_counted = heldout(0.5, counted);
 
   int wrong = 0, unknown = 0;
   for (int q = 0; q < ca::kPatternCount; ++q) {
@@ -201,6 +249,14 @@ json run_one(const HiddenRule& rule, const Regime& regime, const Setting& settin
               {"rule", rule.name},
               {"regime", regime.name},
               {"setting", setting.name},
+              {"policy", setting.policy},
+              {"stated_bound", o.stated_bound ? json(setting.delta) : json(nullptr)},
+              {"bound_value", o.stated_bound ? json(o.stated_bound->bound) : json(nullptr)},
+              {"heldout_error", heldout_error},
+              {"heldout_error_dense", heldout_dense},
+              {"heldout_error_dense_counting", heldout_dense_counted},
+              {"generalized_entries", generalized},
+              {"support_detected", groups::support_name(o.rule.ignored_cells)},
               {"seed", seed},
               {"exact", exact},
               {"wrong_entries", wrong},
@@ -212,6 +268,7 @@ json run_one(const HiddenRule& rule, const Regime& regime, const Setting& settin
               {"reason", o.reason},
               {"group_detected", o.rule.group.name()},
               {"group_true", truth.name()},
+              {"support_true", groups::support_name(true_classes.ignored())},
               {"seconds", total_s},
               {"provider_seconds", provider_s},
               {"learning_seconds", total_s - provider_s},
@@ -238,35 +295,38 @@ std::string today() {
 
 std::string run_zoo(const ZooOptions& opt) {
   const std::vector<std::string> all_suites = {
-      "named",         "lifelike-random", "isotropic-random",
-      "chiral-random", "mirror-random",   "map-random",
-      "dying"};
+      "named",      "lifelike-random", "isotropic-random", "chiral-random", "mirror-random",
+      "map-random", "dying",           "vonneumann"};
   const std::vector<std::string> suites = opt.suites.empty() ? all_suites : opt.suites;
+  for (const std::string& name : suites)
+    if (std::find(all_suites.begin(), all_suites.end(), name) == all_suites.end())
+      throw InputError(
+          fmt::format("unknown zoo suite '{}' (one of: {})", name, fmt::join(all_suites, ", ")));
   const int per_suite = opt.rules_per_suite > 0 ? opt.rules_per_suite : (opt.quick ? 2 : 6);
   const int seeds = opt.seeds > 0 ? opt.seeds : (opt.quick ? 1 : 2);
   const Regime scarce{"scarce", 16, 8, 0.3, 0.0, 16};
   const Regime standard{"standard", 64, 32, 0.5, 0.0, 8};
   const Regime noisy{"noisy-1%", 32, 16, 0.3, 0.01, 16};
-  const Setting base{"default"};
-  std::vector<Setting> variants;
+  // A 32×32 window of a 4× larger torus, with 1% observation noise.
+  const Regime window_noisy{"window-noisy", 32, 10, 0.3, 0.01, 16, "window"};
+  const Setting certified{"certified"};
+  Setting risk{"risk", "risk"};
+  std::vector<Setting> frontier;  // the risk policy at other δ, scarce regime
+  for (double d : {0.01, 0.0001}) {
+    Setting s = risk;
+    s.name = fmt::format("risk-{:g}", d);
+    s.delta = d;
+    frontier.push_back(s);
+  }
+  std::vector<Setting> variants;  // on the named suite, scarce regime
   {
-    Setting s = base;
+    Setting s = certified;
     s.name = "seed-policy";
     s.policy = "seed";
     variants.push_back(s);
     if (!opt.quick) {
-      s = base;
-      s.name = "counts-objective";
-      s.objective = "counts";
-      variants.push_back(s);
-      for (int k : {1, 5}) {
-        s = base;
-        s.name = fmt::format("committee-{}", k);
-        s.committee = k;
-        variants.push_back(s);
-      }
       for (const char* m : {"function", "kernels"}) {
-        s = base;
+        s = certified;
         s.name = std::string("symmetry-") + m;
         s.symmetry = m;
         variants.push_back(s);
@@ -286,12 +346,19 @@ std::string run_zoo(const ZooOptions& opt) {
         suite(name, name == "named" && !opt.quick ? 2 * per_suite : per_suite);
     std::vector<Regime> regimes = {scarce};
     if (!opt.quick) regimes.push_back(standard);
-    if (name == "named" && !opt.quick) regimes.push_back(noisy);
     for (const HiddenRule& r : rules)
       for (std::uint64_t seed = 1; seed <= std::uint64_t(seeds); ++seed) {
-        for (const Regime& g : regimes) jobs.push_back({r, g, base, seed});
-        if (name == "named")
+        for (const Regime& g : regimes) {
+          jobs.push_back({r, g, certified, seed});
+          jobs.push_back({r, g, risk, seed});
+        }
+        if (!opt.quick && seed == 1)  // the δ frontier: one seed
+          for (const Setting& s : frontier) jobs.push_back({r, scarce, s, seed});
+        if (name == "named") {
+          if (!opt.quick)
+            for (const Regime& g : {noisy, window_noisy}) jobs.push_back({r, g, certified, seed});
           for (const Setting& s : variants) jobs.push_back({r, scarce, s, seed});
+        }
       }
   }
 
@@ -345,34 +412,50 @@ std::string run_zoo(const ZooOptions& opt) {
   std::string md = fmt::format(
       "# Rule zoo — {}{}\n\nEach row: runs of the loop (carl) and of the counting baselines on the "
       "same trajectories. Trajectories are median / worst over the runs that recovered the rule "
-      "exactly (carl: including the certification trajectory; count: until every pattern was "
-      "seen; count-G: until every orbit of the rule's true group was seen), with how many of the "
-      "runs did so when not all. False halts: halted believing the rule done while it was "
-      "wrong.\n\n"
-      "| suite | regime | setting | runs | exact | false halts | budget stops | group right | carl "
-      "traj. | count traj. | count-G traj. | confidently wrong at halt | median s (provider) |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+      "exactly (carl: including any certification trajectory; count: until every pattern was "
+      "seen; count-G: until every class of the rule's true group and support was seen), with how "
+      "many of the runs did so when not all; `all runs` is the median over every run. False "
+      "halts: halted with a rule that is not exactly the hidden one (for the risk policy this is "
+      "allowed within its bound: see `over δ`). Held-out error: the share of wrongly predicted "
+      "one-step cell updates (unknown entries counted wrong) on 20 trajectories the loop never "
+      "saw, median / max over the runs; `over δ`: runs whose held-out error exceeded the risk "
+      "policy's δ. Dense: the same on 20 trajectories at density 0.5, and for the same table "
+      "with every generalized entry set unknown (counting alone).\n\n"
+      "| suite | regime | setting | runs | exact | false halts | budget stops | group right | "
+      "support right | carl traj. | all runs | count traj. | count-G traj. | held-out error | "
+      "over δ | dense: carl / counting | median s |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
       opt.quick ? "quick" : today(), opt.quick ? " (smoke test)" : "");
+  auto median = [](std::vector<double> v) {
+    if (v.empty()) return 0.0;
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+  };
   for (const auto& key : order) {
     const auto& rs = groups_of_runs[key];
-    int exact = 0, false_halts = 0, budget = 0, group_right = 0, wrong_at_halt = 0;
-    std::vector<int> carl, count, count_g;
-    std::vector<double> secs, psecs;
+    int exact = 0, false_halts = 0, budget = 0, group_right = 0, support_right = 0, over = 0;
+    std::vector<int> carl, count, count_g, all;
+    std::vector<double> secs, err, dense, dense_counting;
     for (const json& r : rs) {
       exact += r["exact"].get<bool>();
       false_halts += r["false_halt"].get<bool>();
       budget += !r["halted"].get<bool>();
       group_right += r["group_detected"] == r["group_true"];
-      if (r["halted"].get<bool>()) wrong_at_halt += r["wrong_entries"].get<int>();
+      support_right += r["support_detected"] == r["support_true"];
       if (r["exact"].get<bool>()) carl.push_back(r["trajectories"].get<int>());
+      all.push_back(r["trajectories"].get<int>());
       if (!r["count"].is_null()) count.push_back(r["count"].get<int>());
       if (!r["count_g"].is_null()) count_g.push_back(r["count_g"].get<int>());
       secs.push_back(r["seconds"].get<double>());
-      psecs.push_back(r["provider_seconds"].get<double>());
+      err.push_back(r["heldout_error"].get<double>());
+      dense.push_back(r["heldout_error_dense"].get<double>());
+      dense_counting.push_back(r["heldout_error_dense_counting"].get<double>());
+      if (!r["stated_bound"].is_null() &&
+          r["heldout_error"].get<double>() > r["stated_bound"].get<double>())
+        ++over;
     }
-    std::sort(secs.begin(), secs.end());
-    std::sort(psecs.begin(), psecs.end());
     const int n = int(rs.size());
+    const bool risk = rs.front()["policy"] == "risk";
     summary.push_back({{"suite", std::get<0>(key)},
                        {"regime", std::get<1>(key)},
                        {"setting", std::get<2>(key)},
@@ -381,15 +464,43 @@ std::string run_zoo(const ZooOptions& opt) {
                        {"false_halts", false_halts},
                        {"budget_stops", budget},
                        {"group_right", group_right},
+                       {"support_right", support_right},
                        {"carl_trajectories", carl},
+                       {"all_trajectories", all},
                        {"count_trajectories", count},
                        {"count_g_trajectories", count_g},
-                       {"confidently_wrong_at_halt", wrong_at_halt}});
+                       {"heldout_over_delta", over}});
     md += fmt::format(
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1f} ({:.1f}) |\n",
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:g} | {} | {} | {:.2g} / {:.2g} | "
+        "{} | {:.2g} / {:.2g} | {:.1f} |\n",
         std::get<0>(key), std::get<1>(key), std::get<2>(key), n, exact, false_halts, budget,
-        group_right, median_worst(carl, n), median_worst(count, n), median_worst(count_g, n),
-        wrong_at_halt, secs[secs.size() / 2], psecs[psecs.size() / 2]);
+        group_right, support_right, median_worst(carl, n),
+        median(std::vector<double>(all.begin(), all.end())), median_worst(count, n),
+        median_worst(count_g, n), median(err), *std::max_element(err.begin(), err.end()),
+        risk ? std::to_string(over) : "–", median(dense), median(dense_counting), median(secs));
+  }
+  // The δ frontier of the risk policy over every suite in the scarce regime, seed 1.
+  md +=
+      "\n## The risk policy's δ frontier (scarce regime, every suite, seed 1)\n\n"
+      "| δ | runs | median trajectories | halted | halted not exact | held-out error > δ | "
+      "median held-out error |\n|---|---|---|---|---|---|---|\n";
+  for (double d : {0.01, 0.001, 0.0001}) {
+    std::vector<double> traj, err;
+    int halted = 0, inexact = 0, over = 0;
+    for (const json& r : runs) {
+      if (r["policy"] != "risk" || r["regime"] != "scarce" || r["seed"] != 1) continue;
+      const std::string setting = r["setting"];
+      const bool match = d == 0.001 ? setting == "risk" : setting == fmt::format("risk-{:g}", d);
+      if (!match) continue;
+      traj.push_back(r["trajectories"].get<int>());
+      err.push_back(r["heldout_error"].get<double>());
+      halted += r["halted"].get<bool>();
+      inexact += r["false_halt"].get<bool>();
+      over += r["heldout_error"].get<double>() > d;
+    }
+    if (traj.empty()) continue;
+    md += fmt::format("| {:g} | {} | {:g} | {} | {} | {} | {:.2g} |\n", d, traj.size(),
+                      median(traj), halted, inexact, over, median(err));
   }
   const double total = std::chrono::duration<double>(Clock::now() - start).count();
   md += fmt::format("\n{} runs in {:.0f} s.\n", runs.size(), total);

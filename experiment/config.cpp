@@ -191,8 +191,12 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
 
   Section st(top.child("stopping"), "stopping", source);
   auto& so = c.stopping;
-  st.field<std::string>("policy", so.policy, one_of({"certified", "seed"}));
+  st.field<std::string>("policy", so.policy, one_of({"certified", "risk", "seed"}));
   st.field<double>("epsilon", so.epsilon, in_range(0.0, 1.0));
+  st.field<double>("noise_epsilon", so.noise_epsilon, in_range(0.0, 1000.0));
+  st.field<int>("min_symmetry_pairs", so.min_symmetry_pairs, in_range(0, 100000));
+  st.field<double>("delta", so.delta, in_range(0.0, 1.0));
+  st.field<double>("confidence", so.confidence, in_range(0.5, 0.999999));
   st.field<double>("l1_threshold", so.l1_threshold, in_range(0.0, 1.0));
   st.field<double>("l2_threshold", so.l2_threshold, in_range(0.0, 1.0));
   st.field<std::string>("certify_on", so.certify_on, one_of({"rollout", "one_step"}));

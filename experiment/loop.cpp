@@ -5,6 +5,7 @@
 #include "ca/error.h"
 #include "ca/rulestring.h"
 #include "groups/invariance.h"
+#include "groups/orbits.h"
 #include "learner/committee.h"
 #include "learner/symmetry.h"
 
@@ -111,6 +112,46 @@ double mean_rule_loss(const ca::RuleTable& r, const std::vector<ca::Trajectory>&
   return cells ? double(wrong) / double(cells) : 0.0;
 }
 
+// L1 of a net over all trajectories: its hard rollout from x_0 against x_1 … x_T.
+double net_loss(const learner::Net& net, const std::vector<ca::Trajectory>& data, ca::Boundary b) {
+  long wrong = 0, cells = 0;
+  for (const auto& t : data) {
+    const auto r = net.rollout(t, b);
+    cells += r.cells;
+    wrong += r.wrong_cells;
+  }
+  return cells ? double(wrong) / double(cells) : 0.0;
+}
+
+// The share of observations that disagree with their pattern's majority next state.
+double noise_rate(const ca::PatternCounts& counts) {
+  const std::uint64_t n = counts.transitions();
+  std::uint64_t minority = 0;
+  for (int p = 0; p < ca::kPatternCount; ++p)
+    minority += std::min(counts.n[std::size_t(p)][0], counts.n[std::size_t(p)][1]);
+  return n ? double(minority) / double(n) : 0.0;
+}
+
+// The largest proper subgroup of g (ties: the first in Subgroup::all()).
+groups::Subgroup largest_proper_subgroup(groups::Subgroup g) {
+  groups::Subgroup best;
+  for (const groups::Subgroup& h : groups::Subgroup::all()) {
+    if (h.order() >= g.order() || h.order() <= best.order()) continue;
+    bool inside = true;
+    for (groups::Symmetry e : h.elements()) inside = inside && g.contains(e);
+    if (inside) best = h;
+  }
+  return best;
+}
+
+// The cells the rule ignores, from the data (and the plain net's kernels), made G-invariant.
+std::uint16_t detect_ignored_cells(const ca::PatternCounts& counts, groups::Subgroup group,
+                                   const learner::SymmetryOptions& options,
+                                   const learner::Net* plain) {
+  (void)counts, (void)group, (void)options, (void)plain;
+  return 0;  // TODO(support): learner::detect_support
+}
+
 }  // namespace
 
 Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const LoopHooks& hooks,
@@ -123,18 +164,39 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     if (hooks.progress) hooks.progress(s);
   };
   learner::set_threads(1);
+  const auto policy = extractor::make_policy(so);
 
   Outcome out;
+  out.policy = policy->name();
+  out.delta = so.delta;
   std::vector<ca::Trajectory> data;
   ca::PatternCounts counts;
+  std::vector<ca::PatternCounts> per_trajectory;
+  extractor::GuessTests guesses;
+  std::optional<extractor::ExtractedRule> last_rule;
+  long prequential_wrong = 0, prequential_cells = 0;
+  // Every trajectory first tests the rule of the round before it, then joins the data.
   auto take = [&](ca::Trajectory t) {
-    counts.add(t, boundary);
+    ca::PatternCounts c = ca::count_patterns(t, boundary);
+    if (last_rule) {
+      extractor::add_guess_tests(guesses, last_rule->table,
+                                 groups::Orbits(last_rule->group, last_rule->ignored_cells), counts,
+                                 c);
+      const auto e = extractor::one_step_errors(last_rule->table, t, boundary);
+      prequential_wrong += e.wrong_cells;
+      prequential_cells += e.cells;
+    }
+    counts += c;
+    per_trajectory.push_back(c);
     data.push_back(std::move(t));
   };
   take(source.next());
 
   learner::Committee committee(ls.net, groups::Subgroup(), ls.committee, ls.seed, ls.device);
-  groups::Subgroup group;  // p1 until detection
+  std::optional<learner::Net> plain;  // for the seed's L1 check when G changes later
+  groups::Subgroup group;             // p1 until detection
+  std::uint16_t ignored = 0;          // cells the rule ignores (none until detection)
+  std::vector<std::string> rejected;  // groups the seed's L1 check rejected
   learner::SymmetryOptions sym;
   sym.min_evidence = ls.min_evidence;
 
@@ -142,50 +204,74 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     RoundRecord rec;
     rec.round = round;
     rec.trajectories = static_cast<int>(data.size());
+    rec.prequential_error =
+        prequential_cells ? double(prequential_wrong) / double(prequential_cells) : -1.0;
+    prequential_wrong = prequential_cells = 0;
+    rec.noise_rate = noise_rate(counts);
+    const bool noise_free = cfg.provider.noise == 0 && rec.noise_rate == 0;
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<learner::TrainReport> reports;
 
     // Choose G: in round 0 from a trained plain committee; later from the data, so that G can
     // only follow the evidence (it shrinks as soon as the data contradict it).
     learner::SymmetryVerdict verdict;
+    const bool fixed = ls.symmetry.rfind("fixed:", 0) == 0;
     if (round == 0) {
       note(fmt::format("training the plain committee ({} nets)", committee.size()));
       reports = committee.train(counts, ls.train);
+      plain = committee.members().front().clone();
+      rec.l1_plain = net_loss(*plain, data, boundary);
       verdict = learner::detect_symmetry(ls.symmetry, counts, &committee.members().front(), sym);
     } else {
-      const bool fixed = ls.symmetry.rfind("fixed:", 0) == 0;
       verdict = learner::detect_symmetry(fixed ? ls.symmetry : "data", counts, nullptr, sym);
       if (!fixed && ls.symmetry != "data" &&
           groups::is_invariant(groups::forced_table(counts), group))
         verdict.group = group;  // the round-0 detector's choice stands while the data allow it
     }
     rec.symmetry = verdict.summary();
+    for (const std::string& r : rejected)  // the L1 check's verdict stands
+      if (verdict.group.name() == r) verdict.group = group;
     if (round == 0 || verdict.group != group) {
       group = verdict.group;
       committee.transfer_to(group);
+      if (round > 0) {  // the seed's check needs a plain net on the data of this round
+        plain->train(counts, ls.train);
+        rec.l1_plain = net_loss(*plain, data, boundary);
+      }
+      note(fmt::format("training the {} committee on {} trajectories", group.name(), data.size()));
+      reports = committee.train(counts, ls.train);
+      // The seed's check: imposing G must not make the net roll out worse than the plain net.
+      rec.l1_group = net_loss(committee.members().front(), data, boundary);
+      // A group the user fixed is checked too: the data may contradict the claim.
+      while (group.order() > 1 &&
+             rec.l1_group > rec.l1_plain + std::max(1e-3, 0.1 * rec.l1_plain)) {
+        rec.rejected_group += (rec.rejected_group.empty() ? "" : ",") + group.name();
+        rejected.push_back(group.name());
+        group = largest_proper_subgroup(group);
+        committee = learner::Committee(ls.net, group, ls.committee, ls.seed, ls.device);
+        note(fmt::format("G rejected by the L1 check; training the {} committee", group.name()));
+        reports = committee.train(counts, ls.train);
+        rec.l1_group = net_loss(committee.members().front(), data, boundary);
+      }
+    } else {
+      note(fmt::format("training the {} committee on {} trajectories", group.name(), data.size()));
+      reports = committee.train(counts, ls.train);
     }
-    note(fmt::format("training the {} committee on {} trajectories", group.name(), data.size()));
-    reports = committee.train(counts, ls.train);
+    ignored = detect_ignored_cells(counts, group, sym, plain ? &*plain : nullptr);
+    const groups::Orbits classes(group, ignored);
+    rec.support = groups::support_name(classes.ignored());
     rec.train_steps = reports.front().steps;
     rec.converged = true;
     for (const auto& r : reports) rec.converged = rec.converged && r.converged;
 
-    const auto rule =
-        extractor::extract(committee.predictions(), group, counts, cfg.extractor.significance);
+    const auto rule = extractor::extract(committee.predictions(), classes, counts,
+                                         cfg.extractor.significance, noise_free);
     if (hooks.on_rule) hooks.on_rule(rule);
     rec.group = group.name();
     rec.significant_orbits = rule.significant_orbits;
     rec.total_orbits = rule.total_orbits;
     rec.known_entries = static_cast<int>(rule.table.known_count());
-    {
-      long wrong = 0, cells = 0;
-      for (const auto& t : data) {
-        const auto r = committee.members().front().rollout(t, boundary);
-        cells += r.cells;
-        wrong += r.wrong_cells;
-      }
-      rec.l1 = cells ? double(wrong) / double(cells) : 0.0;
-    }
+    rec.l1 = net_loss(committee.members().front(), data, boundary);
     rec.l2 = mean_rule_loss(rule.table, data, boundary, false);
     rec.one_step = mean_rule_loss(rule.table, data, boundary, true);
     rec.train_seconds =
@@ -196,6 +282,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
             fmt::format("{}/net-{}.pt", checkpoint_dir, k));
 
     out.rule = rule;
+    last_rule = rule;
     out.rounds = round + 1;
     out.kernels.clear();
     for (const auto& k : committee.members().front().first_layer_kernels()) {
@@ -203,59 +290,48 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       for (int i = 0; i < 9; ++i) flat[std::size_t(i)] = k(i / 3, i % 3);
       out.kernels.push_back(flat);
     }
+
     const int asked = static_cast<int>(data.size());
-    const bool budget_left = asked < so.max_trajectories && round + 1 < so.max_rounds;
+    extractor::RoundState state;
+    state.round = round;
+    state.trajectories = asked;
+    state.budget_left = asked < so.max_trajectories && round + 1 < so.max_rounds;
+    state.rule = &rule;
+    state.counts = &counts;
+    state.per_trajectory = &per_trajectory;
+    state.l1 = rec.l1;
+    state.l2 = rec.l2;
+    state.one_step = rec.one_step;
+    state.noise_free = noise_free;
+    state.noise_rate = rec.noise_rate;
+    state.guesses = guesses;
+    extractor::Decision d = policy->decide(state);
+    if (d.bound) rec.risk_bound = d.bound->bound;
+    const std::string budget = "budget: no trajectories or rounds left";
     std::string reason;
-    if (so.policy == "certified") {
-      if (!budget_left) {
-        reason = "budget: no trajectories or rounds left";
-      } else {
-        ca::Trajectory fresh = source.next();
-        if (rule.table.complete()) {
-          const auto judged = so.certify_on == "one_step"
-                                  ? extractor::one_step_errors(rule.table, fresh, boundary)
-                                  : extractor::rule_rollout(rule.table, fresh, boundary);
-          rec.certify_error = judged.loss;
-          int unverified = 0;
-          if (so.verify_generalized) {
-            const ca::PatternCounts seen = ca::count_patterns(fresh, boundary);
-            for (int p = 0; p < ca::kPatternCount; ++p)
-              unverified += rule.provenance[static_cast<std::size_t>(p)] ==
-                                extractor::Provenance::generalized &&
-                            !seen.observed(ca::Pattern(p));
-          }
-          if (judged.loss <= so.tolerance && unverified > 0)
-            rec.decision = fmt::format("request ({} generalized entries untested)", unverified);
-          if (judged.loss <= so.tolerance && unverified == 0) {
-            out.halted = true;
-            reason = fmt::format(
-                "certified: the complete rule predicted trajectory {}, which it "
-                "had not trained on, with error {:.3g} (tolerance {:.3g})",
-                asked, judged.loss, so.tolerance);
-          }
-        }
-        if (!out.halted) {
-          if (rec.decision.empty())
-            rec.decision = rule.table.complete() ? "request (certification failed)"
-                                                 : "request (rule incomplete)";
-          take(std::move(fresh));
-        }
-      }
-    } else {
-      const auto d = extractor::seed_policy(so, rec.l1, rec.l2);
-      if (d == extractor::Decision::halt) {
-        out.halted = true;
-        reason = fmt::format("L2 = {:.3g} <= epsilon = {:.3g}", rec.l2, so.epsilon);
-      } else if (!budget_left) {
-        reason = "budget: no trajectories or rounds left";
-      } else if (d == extractor::Decision::request) {
-        rec.decision = "request";
-        take(source.next());
-      } else {
-        rec.decision = "train on";
-      }
+    if (d.action == extractor::Action::halt) {
+      reason = d.reason;
+    } else if (!state.budget_left) {
+      reason = fmt::format("{} (the policy wanted to {}: {})", budget, extractor::name(d.action),
+                           d.reason);
+    } else if (d.action == extractor::Action::test) {
+      ca::Trajectory fresh = source.next();
+      d = policy->judge(state, fresh, boundary);
+      rec.certify_error = d.judged_error;
+      if (d.action == extractor::Action::halt)
+        reason = d.reason;
+      else
+        take(std::move(fresh));
+    } else if (d.action == extractor::Action::request) {
+      take(source.next());
     }
-    if (!reason.empty()) rec.decision = out.halted ? "halt" : "stop";
+    if (reason.empty()) {
+      rec.decision = fmt::format("{} ({})", extractor::name(d.action), d.reason);
+    } else {
+      out.halted = d.action == extractor::Action::halt;
+      if (out.halted) out.stated_bound = d.bound;
+      rec.decision = out.halted ? "halt" : "stop";
+    }
     out.records.push_back(rec);
     if (hooks.on_round) hooks.on_round(rec);
     if (!reason.empty()) {

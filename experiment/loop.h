@@ -8,6 +8,7 @@
 
 #include "experiment/config.h"
 #include "extractor/extractor.h"
+#include "extractor/halting.h"
 #include "provider/client.h"
 
 namespace carl::experiment {
@@ -19,8 +20,18 @@ struct RoundRecord {
   std::string symmetry;  // the detector's summary
   int significant_orbits = 0, total_orbits = 0;
   int known_entries = 0;
+  std::string support = "Moore";  // the cells the rule is taken to depend on
   double l1 = 0, l2 = 0, one_step = 0;
-  int train_steps = 0;  // of committee member 0
+  // The seed's check when G was chosen or changed this round: L1 of a plain net and of the G-net
+  // on the data (-1: not computed this round). A G whose net rolls out worse is rejected.
+  double l1_plain = -1, l1_group = -1;
+  std::string rejected_group;  // a group the check rejected this round
+  // The previous round's rule, one step at a time, on the trajectories that arrived since
+  // (unknown entries counted wrong; -1: none arrived).
+  double prequential_error = -1;
+  double noise_rate = 0;   // estimated share of observations that disagree with their majority
+  double risk_bound = -1;  // the risk policy's bound this round (-1: not computed)
+  int train_steps = 0;     // of committee member 0
   bool converged = false;
   double train_seconds = 0;
   double certify_error = -1;  // certified policy: R_θ's error on the fresh trajectory, if judged
@@ -36,8 +47,11 @@ struct Score {
 };
 
 struct Outcome {
-  std::string reason;   // why it stopped
+  std::string reason;   // why it stopped; for a halt, what is guaranteed
   bool halted = false;  // the policy halted (false: a budget ran out)
+  std::string policy;
+  std::optional<extractor::RiskBound> stated_bound;  // the risk policy's, when it halted
+  double delta = 0;                                  // the risk policy's δ
   extractor::ExtractedRule rule;
   int trajectories = 0;  // asked of the provider, stored ones included
   int rounds = 0;

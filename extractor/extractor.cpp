@@ -26,29 +26,52 @@ std::array<int, 4> ExtractedRule::count_by_provenance() const {
 
 ExtractedRule extract(const std::vector<Predictions>& committee, groups::Subgroup group,
                       const ca::PatternCounts& counts, double significance) {
+  return extract(committee, groups::Orbits(group), counts, significance, false);
+}
+
+ExtractedRule extract(const std::vector<Predictions>& committee, const groups::Orbits& classes,
+                      const ca::PatternCounts& counts, double significance, bool data_is_exact) {
   if (committee.empty()) throw InternalError("extract: an empty committee");
-  const groups::Orbits orbits(group);
   ExtractedRule out;
-  out.group = group;
-  out.total_orbits = orbits.count();
-  for (int o = 0; o < orbits.count(); ++o) {
-    const ca::Pattern rep = orbits.representative(o);
-    bool agree = true, confident = true;
-    const bool cls = committee.front()[rep] > 0.5;
-    for (const Predictions& p : committee) {
-      agree = agree && ((p[rep] > 0.5) == cls);
-      confident = confident && std::max(p[rep], 1.0 - p[rep]) > significance;
+  out.group = classes.group();
+  out.ignored_cells = classes.ignored();
+  out.total_orbits = classes.count();
+  for (int o = 0; o < classes.count(); ++o) {
+    const auto& members = classes.members(o);
+    // The committee is asked where the data are: the most-observed member, else every member.
+    std::vector<ca::Pattern> queried;
+    ca::Pattern best = members.front();
+    for (ca::Pattern q : members)
+      if (counts.total(q) > counts.total(best)) best = q;
+    const bool orbit_observed = counts.observed(best);
+    if (orbit_observed)
+      queried = {best};
+    else
+      queried = members;
+    bool significant = true;
+    const bool cls = committee.front()[queried.front()] > 0.5;
+    for (ca::Pattern q : queried)
+      for (const Predictions& p : committee)
+        significant =
+            significant && (p[q] > 0.5) == cls && std::max(p[q], 1.0 - p[q]) > significance;
+    bool value = cls;
+    if (orbit_observed && data_is_exact) {
+      // Noise-free data prove an observed class's output, whatever the nets say.
+      int ones = 0, zeros = 0;
+      for (ca::Pattern q : members) {
+        ones += counts.n[q][1] > 0;
+        zeros += counts.n[q][0] > 0;
+      }
+      significant = ones == 0 || zeros == 0;
+      value = ones > 0;
     }
-    bool orbit_observed = false;
-    for (ca::Pattern q : orbits.members(o)) orbit_observed = orbit_observed || counts.observed(q);
-    const bool significant = agree && confident;
     out.significant_orbits += significant;
-    for (ca::Pattern q : orbits.members(o)) {
+    for (ca::Pattern q : members) {
       if (!significant) {
         out.provenance[q] = Provenance::unknown;
         continue;
       }
-      out.table.set(q, cls);
+      out.table.set(q, value);
       out.provenance[q] = counts.observed(q) ? Provenance::observed
                           : orbit_observed   ? Provenance::symmetry
                                              : Provenance::generalized;

@@ -22,6 +22,7 @@ struct ExtractedRule {
   ca::RuleTable table;  // R_θ: significant entries only
   std::array<Provenance, ca::kPatternCount> provenance{};
   groups::Subgroup group;
+  std::uint16_t ignored_cells = 0;  // cells the classes ignore (groups::Orbits::ignored)
   int significant_orbits = 0;
   int total_orbits = 0;
   std::array<int, 4> count_by_provenance() const;  // indexed by Provenance
@@ -31,6 +32,15 @@ struct ExtractedRule {
 // representative with likelihood > `significance`; its whole orbit then enters the table.
 ExtractedRule extract(const std::vector<Predictions>& committee, groups::Subgroup group,
                       const ca::PatternCounts& counts, double significance = 0.9);
+
+// The same over any partition of the patterns into classes (orbits of G, possibly merged over
+// cells the rule ignores). A class that holds an observed pattern is queried at its most-observed
+// member, an unobserved class at every member (all must agree: the nets need not ignore the
+// cells the classes ignore). With `data_is_exact` (noise-free observations) an observed class
+// takes the output its data show — the data prove it — and is left unknown if its observed
+// members disagree (then the classes are wrong for this rule).
+ExtractedRule extract(const std::vector<Predictions>& committee, const groups::Orbits& classes,
+                      const ca::PatternCounts& counts, double significance, bool data_is_exact);
 
 // Rolling a partial table out from x_0. A cell whose pattern hits an unknown entry, or whose
 // neighbourhood contains such a cell, is undetermined from then on and counts as wrong.

@@ -5,10 +5,13 @@
 namespace carl::extractor {
 
 struct StoppingOptions {
-  std::string policy = "certified";  // certified | seed
+  std::string policy = "certified";  // certified | seed | risk (extractor/halting.h)
   // seed policy: halt when L2 ≤ epsilon; request when L1 > l1_threshold and L2 > l2_threshold;
   // otherwise train on.
+  // Under observation noise ε is raised to noise_epsilon × the estimated noise rate (the error a
+  // correct rule shows against noisy frames), so that the policy can halt at all.
   double epsilon = 0.0;
+  double noise_epsilon = 3.0;
   double l1_threshold = 0.0;
   double l2_threshold = 0.0;
   // certified policy: judge a complete R_θ on a trajectory it was not trained on; halt when its
@@ -18,14 +21,16 @@ struct StoppingOptions {
   // Halt only when every generalized entry (never observed, the nets' guess) occurs in the
   // judged trajectory, so that the judgement covers it: no entry rests on a guess alone.
   bool verify_generalized = true;
+  // certified and risk: halt without a fresh trajectory when the data prove the table — every
+  // pattern observed, or every class of G observed and each symmetry of G (and each ignored cell)
+  // supported by at least this many agreeing pairs of observed patterns (0: never on symmetry).
+  int min_symmetry_pairs = 24;
+  // risk policy: halt when, with this confidence, at most a share delta of a fresh trajectory's
+  // cell updates is predicted wrongly or not at all (extractor/risk.h).
+  double delta = 0.001;
+  double confidence = 0.95;
   int max_trajectories = 16;
   int max_rounds = 64;
 };
-
-enum class Decision { request, train_on, halt };
-const char* name(Decision d);
-
-// The seed policy's decision from the losses on the data so far.
-Decision seed_policy(const StoppingOptions& o, double l1, double l2);
 
 }  // namespace carl::extractor

@@ -58,7 +58,7 @@ TEST_CASE("malformed configs name the file, line and key", "[config]") {
              Catch::Contains("learner.committee") && Catch::Contains("outside [1, 64]"));
   CHECK_THAT(
       error_of("provider:\n  rule: B3/S23\nstopping:\n  policy: hope\n"),
-      Catch::Contains("bad.yaml:4") && Catch::Contains("'hope' is not one of: certified, seed"));
+      Catch::Contains("bad.yaml:4") && Catch::Contains("'hope' is not one of: certified, risk, seed"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\nextractor:\n  significance: 2\n"),
              Catch::Contains("extractor.significance"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\noutput:\n  checkpoint: maybe\n"),

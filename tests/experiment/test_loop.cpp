@@ -12,6 +12,7 @@
 #include "ca/rulestring.h"
 #include "ca/text_file.h"
 #include "experiment/loop.h"
+#include "provider/builtin.h"
 #include "support.h"
 
 using namespace carl;
@@ -166,4 +167,72 @@ TEST_CASE("carl run killed with SIGKILL resumes to the same rule", "[loop][resum
   // The same rule, trajectories and reason; only the run's name differs.
   auto strip = [](std::string s) { return s.substr(s.find("\"reason\"")); };
   REQUIRE(strip(ca::read_text_file(tmp.path() + "/runs/life-2/rule.json")) == strip(ref));
+}
+
+TEST_CASE("a trajectory that shows all 512 patterns proves the rule: nothing more is asked",
+          "[loop][halting]") {
+  Config cfg;
+  cfg.provider.rule = "B36/S23";
+  cfg.provider.height = cfg.provider.width = 64;
+  cfg.provider.steps = 32;
+  cfg.provider.density = 0.5;
+  cfg.learner.committee = 3;
+  cfg.output.checkpoint = false;
+  // The first trajectory does show every pattern (checked against the provider's own world).
+  const provider::HiddenRuleWorld world(experiment::provider_options(cfg.provider));
+  REQUIRE(ca::count_patterns(world.trajectory(0)).observed_count() == ca::kPatternCount);
+  test::TempDir dir;
+  const experiment::Outcome o = run(cfg, dir.path());
+  CHECK(o.halted);
+  CHECK(o.trajectories == 1);
+  CHECK_THAT(o.reason, Catch::Contains("proven by the data"));
+  CHECK(ca::emit_rule(o.rule.table) == "B36/S23");
+}
+
+TEST_CASE("the seed's L1 check rejects a group the data contradict, even a fixed one",
+          "[loop][halting]") {
+  Config cfg = config_file("chiral");  // p4 but not p4m
+  cfg.learner.symmetry = "fixed:p4m";
+  cfg.output.checkpoint = false;
+  test::TempDir dir;
+  const experiment::Outcome o = run(cfg, dir.path());
+  REQUIRE_FALSE(o.records.empty());
+  const auto& first = o.records.front();
+  CHECK(first.l1_plain >= 0);
+  CHECK(first.rejected_group == "p4m");
+  CHECK(first.l1_group <= first.l1_plain + 1e-3);  // the group kept rolls out as well
+  CHECK(first.group == "p4");
+  CHECK(o.halted);
+  CHECK(experiment::score_against(o.rule.table, cfg.provider.rule).exact);
+}
+
+TEST_CASE("the risk policy halts a dying rule with a bound that held-out trajectories respect",
+          "[loop][halting]") {
+  Config cfg;
+  cfg.provider.rule = "B5678/S";  // dies out: dense patterns are never shown
+  cfg.provider.height = cfg.provider.width = 16;
+  cfg.provider.steps = 8;
+  cfg.provider.density = 0.3;
+  cfg.learner.committee = 3;
+  cfg.stopping.policy = "risk";
+  cfg.stopping.delta = 0.001;
+  cfg.output.checkpoint = false;
+  test::TempDir dir;
+  const experiment::Outcome o = run(cfg, dir.path());
+  REQUIRE(o.halted);
+  REQUIRE(o.stated_bound);
+  CHECK(o.stated_bound->bound <= 0.001);
+  CHECK(o.trajectories < cfg.stopping.max_trajectories);
+  CHECK_THAT(o.reason, Catch::Contains("risk bound"));
+  CHECK_FALSE(o.rule.table.complete());  // it did not wait for what it cannot see
+  // The realized share of mispredicted updates on 20 trajectories the loop never saw.
+  const provider::HiddenRuleWorld world(experiment::provider_options(cfg.provider));
+  long wrong = 0, cells = 0;
+  for (int k = 100; k < 120; ++k) {
+    const auto e =
+        extractor::one_step_errors(o.rule.table, world.trajectory(k), ca::Boundary::torus);
+    wrong += e.wrong_cells;
+    cells += e.cells;
+  }
+  CHECK(double(wrong) / double(cells) <= 0.001);
 }

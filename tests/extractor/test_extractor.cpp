@@ -3,7 +3,6 @@
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
 #include "extractor/extractor.h"
-#include "extractor/stopping.h"
 
 using namespace carl;
 using extractor::Predictions;
@@ -97,16 +96,4 @@ TEST_CASE("a wrong entry shows in the rule loss", "[extractor]") {
   REQUIRE(w.loss == 0.0);
   REQUIRE(w.cells ==
           30L * 30 + 28 * 28 + 26 * 26 + 24 * 24 + 22 * 22 + 20 * 20 + 18 * 18 + 16 * 16);
-}
-
-TEST_CASE("the seed policy's decisions", "[stopping]") {
-  extractor::StoppingOptions o;
-  o.policy = "seed";
-  o.epsilon = 0.0;
-  o.l1_threshold = 0.01;
-  o.l2_threshold = 0.01;
-  REQUIRE(extractor::seed_policy(o, 0.5, 0.0) == extractor::Decision::halt);
-  REQUIRE(extractor::seed_policy(o, 0.5, 0.2) == extractor::Decision::request);
-  REQUIRE(extractor::seed_policy(o, 0.0, 0.2) == extractor::Decision::train_on);
-  REQUIRE(std::string(extractor::name(extractor::Decision::train_on)) == "train on");
 }

@@ -1,0 +1,110 @@
+#include "extractor/halting.h"
+
+#include <fmt/format.h>
+
+#include "ca/error.h"
+#include "groups/d4.h"
+
+namespace carl::extractor {
+
+const char* name(Action a) {
+  switch (a) {
+    case Action::request:
+      return "request";
+    case Action::train_on:
+      return "train on";
+    case Action::halt:
+      return "halt";
+    case Action::test:
+      return "test";
+  }
+  return "?";
+}
+
+ClassEvidence class_evidence(const ca::PatternCounts& counts, groups::Subgroup group,
+                             std::uint16_t ignored_cells) {
+  ClassEvidence e;
+  e.weakest_pairs = ca::kPatternCount;  // no constraint: nothing to support
+  // An observed pattern with a single next state is known; -1 otherwise.
+  auto value = [&](ca::Pattern p) {
+    if (!counts.observed(p) || counts.contradictory(p)) return -1;
+    return counts.n[p][1] > 0 ? 1 : 0;
+  };
+  auto tally = [&](const std::string& what, auto partner) {
+    int agree = 0;
+    for (int a = 0; a < ca::kPatternCount; ++a) {
+      const ca::Pattern p = ca::Pattern(a), q = partner(p);
+      if (q <= p) continue;
+      const int x = value(p), y = value(q);
+      if (x < 0 || y < 0) continue;
+      if (x == y)
+        ++agree;
+      else
+        ++e.contradicting_pairs;
+    }
+    if (agree < e.weakest_pairs) {
+      e.weakest_pairs = agree;
+      e.weakest = what;
+    }
+  };
+  for (groups::Symmetry g : group.elements())
+    if (g != groups::Symmetry::identity)
+      tally(groups::name(g), [&](ca::Pattern p) { return groups::apply(g, p); });
+  static const char* kCell[9] = {"SE", "S", "SW", "E", "C", "W", "NE", "N", "NW"};
+  for (int k = 0; k < 9; ++k)
+    if (ignored_cells >> k & 1)
+      tally(fmt::format("cell {}", kCell[k]),
+            [&](ca::Pattern p) { return ca::Pattern(p ^ (1u << k)); });
+  const groups::Orbits classes(group, ignored_cells);
+  for (int o = 0; o < classes.count(); ++o) {
+    bool seen = false;
+    for (ca::Pattern q : classes.members(o)) seen = seen || counts.observed(q);
+    e.unobserved_classes += !seen;
+  }
+  return e;
+}
+
+std::optional<Decision> proven_by_data(const RoundState& s, const StoppingOptions& o) {
+  if (!s.noise_free || s.one_step > 0) return std::nullopt;
+  const ExtractedRule& rule = *s.rule;
+  if (s.counts->observed_count() == ca::kPatternCount && rule.table.complete())
+    return Decision{Action::halt,
+                    fmt::format("proven by the data: all 512 patterns observed, each with a single "
+                                "next state ({} transitions, no contradiction)",
+                                s.counts->transitions()),
+                    std::nullopt};
+  const auto n = rule.count_by_provenance();
+  if (!rule.table.complete() || n[std::size_t(Provenance::generalized)] > 0) return std::nullopt;
+  const ClassEvidence e = class_evidence(*s.counts, rule.group, rule.ignored_cells);
+  if (e.unobserved_classes > 0 || e.contradicting_pairs > 0) return std::nullopt;
+  if (o.min_symmetry_pairs <= 0 || e.weakest_pairs < o.min_symmetry_pairs) return std::nullopt;
+  return Decision{
+      Action::halt,
+      fmt::format("proven if the rule has symmetry {}{}: every class observed ({} patterns "
+                  "observed, {} filled by symmetry); each symmetry supported by >= {} agreeing "
+                  "pairs of observed patterns (weakest: {}), none contradicting",
+                  rule.group.name(),
+                  rule.ignored_cells
+                      ? fmt::format(" and support {}", groups::support_name(rule.ignored_cells))
+                      : std::string(),
+                  n[std::size_t(Provenance::observed)], n[std::size_t(Provenance::symmetry)],
+                  e.weakest_pairs, e.weakest.empty() ? "none" : e.weakest),
+      std::nullopt};
+}
+
+Decision HaltingPolicy::judge(const RoundState&, const ca::Trajectory&, ca::Boundary) {
+  return {Action::request, "this policy does not judge fresh trajectories", std::nullopt};
+}
+
+std::unique_ptr<HaltingPolicy> make_seed_policy(const StoppingOptions& o);
+std::unique_ptr<HaltingPolicy> make_certified_policy(const StoppingOptions& o);
+std::unique_ptr<HaltingPolicy> make_risk_policy(const StoppingOptions& o);
+
+std::unique_ptr<HaltingPolicy> make_policy(const StoppingOptions& o) {
+  if (o.policy == "seed") return make_seed_policy(o);
+  if (o.policy == "certified") return make_certified_policy(o);
+  if (o.policy == "risk") return make_risk_policy(o);
+  throw InputError(fmt::format("unknown stopping policy '{}' (certified, risk, seed)", o.policy));
+}
+
+}  // namespace carl::extractor

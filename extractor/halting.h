@@ -1,0 +1,84 @@
+#pragma once
+// Halting policies: after each round, halt, ask the provider for another trajectory, keep
+// training, or first judge the candidate rule on a fresh trajectory. One interface, one file per
+// policy (policy_seed.cpp, policy_certified.cpp, policy_risk.cpp), chosen by name.
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ca/pattern_counts.h"
+#include "extractor/extractor.h"
+#include "extractor/risk.h"
+#include "extractor/stopping.h"
+
+namespace carl::extractor {
+
+// Everything a policy may look at after a round. Pointers are to the loop's own data and stay
+// valid for the call.
+struct RoundState {
+  int round = 0;
+  int trajectories = 0;      // trained on so far
+  bool budget_left = false;  // another trajectory may be asked for
+  const ExtractedRule* rule = nullptr;
+  const ca::PatternCounts* counts = nullptr;                       // all data so far
+  const std::vector<ca::PatternCounts>* per_trajectory = nullptr;  // one entry per trajectory
+  double l1 = 0, l2 = 0;    // net and rule rollout losses on the data
+  double one_step = 0;      // the rule's one-step error on the data (unknown counts wrong)
+  bool noise_free = false;  // the provider shows the true states (config) and no pattern was
+                            // ever seen with two next states
+  double noise_rate = 0;    // estimated share of observations that disagree with their pattern's
+                            // majority (0 on noise-free data)
+  GuessTests guesses;       // every earlier rule's guesses, tested by later trajectories
+};
+
+// Evidence that the rule has the table's symmetries and ignores its ignored cells: for every
+// non-identity element of G and every ignored cell, the pairs of observed patterns it maps onto
+// each other that agree and that contradict. Computed on noise-free data.
+struct ClassEvidence {
+  int weakest_pairs = 0;  // the fewest agreeing pairs of any element or ignored cell
+  std::string weakest;    // its name ("rot90", "cell NW", …; empty when G = p1, none ignored)
+  int contradicting_pairs = 0;  // over all elements and cells
+  int unobserved_classes = 0;   // classes none of whose members was observed
+};
+ClassEvidence class_evidence(const ca::PatternCounts& counts, groups::Subgroup group,
+                             std::uint16_t ignored_cells);
+
+enum class Action { request, train_on, halt, test };
+const char* name(Action a);
+
+struct Decision {
+  Action action = Action::request;
+  std::string reason;  // why (for a halt: what is guaranteed)
+  // The risk policy's stated bound, when it halted with one.
+  std::optional<RiskBound> bound;
+  double judged_error = -1;  // judge(): the rule's error on the fresh trajectory
+};
+
+class HaltingPolicy {
+ public:
+  virtual ~HaltingPolicy() = default;
+  virtual std::string name() const = 0;
+  // After a round. Action::test asks the loop for a fresh trajectory and to call judge() with it
+  // before training on it.
+  virtual Decision decide(const RoundState& state) = 0;
+  // The candidate rule against a trajectory it has not trained on: halt, or request (the loop
+  // then trains on the fresh trajectory).
+  virtual Decision judge(const RoundState& state, const ca::Trajectory& fresh,
+                         ca::Boundary boundary);
+};
+
+// The seed policy's rule on the losses: halt when L2 ≤ epsilon; request when L1 and L2 are above
+// their thresholds; otherwise train on.
+Decision seed_decision(const StoppingOptions& options, double l1, double l2, double epsilon);
+
+// "seed" | "certified" | "risk" (StoppingOptions::policy).
+std::unique_ptr<HaltingPolicy> make_policy(const StoppingOptions& options);
+
+// The exact halts that need no fresh trajectory, shared by certified and risk: every pattern
+// observed with one next state (the data prove the table), or every class observed and the
+// classes' symmetry supported by enough agreeing pairs. nullopt when neither holds.
+std::optional<Decision> proven_by_data(const RoundState& state, const StoppingOptions& options);
+
+}  // namespace carl::extractor

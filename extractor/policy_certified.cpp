@@ -1,0 +1,66 @@
+// The certified policy: halt only on proof — the data prove the table (halting.h's
+// proven_by_data) — or when the complete table predicts a trajectory it has not trained on within
+// the tolerance and that trajectory exercises every entry the nets only guessed.
+#include <fmt/format.h>
+
+#include "extractor/halting.h"
+
+namespace carl::extractor {
+namespace {
+
+class CertifiedPolicy : public HaltingPolicy {
+ public:
+  explicit CertifiedPolicy(const StoppingOptions& o) : o_(o) {}
+  std::string name() const override { return "certified"; }
+
+  Decision decide(const RoundState& s) override {
+    if (auto proof = proven_by_data(s, o_)) return *proof;
+    if (!s.rule->table.complete())
+      return {Action::request,
+              fmt::format("rule incomplete ({} entries unknown)",
+                          ca::kPatternCount - int(s.rule->table.known_count())),
+              std::nullopt};
+    return {Action::test, "judge the complete rule on a fresh trajectory", std::nullopt};
+  }
+
+  Decision judge(const RoundState& s, const ca::Trajectory& fresh, ca::Boundary boundary) override {
+    const ExtractedRule& rule = *s.rule;
+    const auto judged = o_.certify_on == "one_step" ? one_step_errors(rule.table, fresh, boundary)
+                                                    : rule_rollout(rule.table, fresh, boundary);
+    Decision d;
+    d.judged_error = judged.loss;
+    if (judged.loss > o_.tolerance) {
+      d.reason = fmt::format("certification failed (error {:.3g} > tolerance {:.3g})", judged.loss,
+                             o_.tolerance);
+      return d;
+    }
+    int unverified = 0;
+    if (o_.verify_generalized) {
+      const ca::PatternCounts seen = ca::count_patterns(fresh, boundary);
+      for (int p = 0; p < ca::kPatternCount; ++p)
+        unverified += rule.provenance[std::size_t(p)] == Provenance::generalized &&
+                      !seen.observed(ca::Pattern(p));
+    }
+    if (unverified > 0) {
+      d.reason = fmt::format("{} generalized entries untested", unverified);
+      return d;
+    }
+    d.action = Action::halt;
+    d.reason = fmt::format(
+        "certified: the complete rule predicted trajectory {}, which it had not trained on, with "
+        "error {:.3g} (tolerance {:.3g})",
+        s.trajectories, judged.loss, o_.tolerance);
+    return d;
+  }
+
+ private:
+  StoppingOptions o_;
+};
+
+}  // namespace
+
+std::unique_ptr<HaltingPolicy> make_certified_policy(const StoppingOptions& o) {
+  return std::make_unique<CertifiedPolicy>(o);
+}
+
+}  // namespace carl::extractor

@@ -1,0 +1,47 @@
+// The risk policy: halt with a stated bound instead of waiting for patterns a provider shows
+// rarely or never — when, with the configured confidence, at most a share delta of a fresh
+// trajectory's cell updates would be predicted wrongly or not at all (extractor/risk.h). Exact
+// proofs (halting.h's proven_by_data) halt at once, as for the certified policy.
+#include <fmt/format.h>
+
+#include "extractor/halting.h"
+
+namespace carl::extractor {
+namespace {
+
+class RiskPolicy : public HaltingPolicy {
+ public:
+  explicit RiskPolicy(const StoppingOptions& o) : o_(o) {}
+  std::string name() const override { return "risk"; }
+
+  Decision decide(const RoundState& s) override {
+    if (auto proof = proven_by_data(s, o_)) return *proof;
+    // The observed entries must be right before unobserved ones are worth bounding.
+    if (s.one_step > (s.noise_free ? 0.0 : o_.tolerance))
+      return {Action::train_on,
+              fmt::format("the rule misses {:.3g} of the observed updates", s.one_step),
+              std::nullopt};
+    const groups::Orbits classes(s.rule->group, s.rule->ignored_cells);
+    const RiskBound b = risk_bound(*s.per_trajectory, classes, s.guesses, o_.confidence);
+    const auto n = s.rule->count_by_provenance();
+    if (b.bound <= o_.delta)
+      return {Action::halt,
+              fmt::format("risk bound: exact on every observed pattern; {} (delta {:g}); {} "
+                          "entries generalized, {} unknown",
+                          b.summary(), o_.delta, n[std::size_t(Provenance::generalized)],
+                          n[std::size_t(Provenance::unknown)]),
+              b};
+    return {Action::request, fmt::format("risk bound {:.3g} > delta {:g}", b.bound, o_.delta), b};
+  }
+
+ private:
+  StoppingOptions o_;
+};
+
+}  // namespace
+
+std::unique_ptr<HaltingPolicy> make_risk_policy(const StoppingOptions& o) {
+  return std::make_unique<RiskPolicy>(o);
+}
+
+}  // namespace carl::extractor

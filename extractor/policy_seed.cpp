@@ -1,0 +1,44 @@
+// The seed's policy: halt when the rule's own rollout matches the data (L2 ≤ ε); ask for more
+// data when both the net (L1) and the rule (L2) are still off; otherwise keep training.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "extractor/halting.h"
+
+namespace carl::extractor {
+namespace {
+
+class SeedPolicy : public HaltingPolicy {
+ public:
+  explicit SeedPolicy(const StoppingOptions& o) : o_(o) {}
+  std::string name() const override { return "seed"; }
+  Decision decide(const RoundState& s) override {
+    // Against noisy frames even the true rule shows an error of about the noise rate per cell.
+    const double epsilon = std::max(o_.epsilon, o_.noise_epsilon * s.noise_rate);
+    return seed_decision(o_, s.l1, s.l2, epsilon);
+  }
+
+ private:
+  StoppingOptions o_;
+};
+
+}  // namespace
+
+Decision seed_decision(const StoppingOptions& o, double l1, double l2, double epsilon) {
+  if (l2 <= epsilon)
+    return {Action::halt, fmt::format("L2 = {:.3g} <= epsilon = {:.3g}", l2, epsilon),
+            std::nullopt};
+  if (l1 > o.l1_threshold && l2 > o.l2_threshold)
+    return {Action::request,
+            fmt::format("L1 = {:.3g} and L2 = {:.3g} above their thresholds", l1, l2),
+            std::nullopt};
+  return {Action::train_on, fmt::format("L1 = {:.3g} within its threshold: train on", l1),
+          std::nullopt};
+}
+
+std::unique_ptr<HaltingPolicy> make_seed_policy(const StoppingOptions& o) {
+  return std::make_unique<SeedPolicy>(o);
+}
+
+}  // namespace carl::extractor

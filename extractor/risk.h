@@ -1,0 +1,61 @@
+#pragma once
+// The risk policy's statistics: an upper confidence bound on the share of a fresh trajectory's
+// cell updates that the learned table predicts wrongly (or not at all).
+//
+// A fresh cell update can only be mispredicted when its pattern's class was never observed (on
+// noise-free data an observed class's output is proven). So
+//   wrong share ≈ (new classes per fresh trajectory) × (cells per such appearance) / (cells per
+//                 trajectory) × (share of new classes the table gets wrong or leaves unknown).
+// - New classes per trajectory: Good–Turing at the trajectory level. The number S1 of classes
+//   seen in exactly one of n trajectories, divided by n, is an unbiased estimate of how many new
+//   classes trajectory n brings after n−1 — at least as many as trajectory n+1 brings after n.
+//   S1 is bounded above by a Poisson upper confidence limit.
+// - Cells per appearance: the mean over the appearances of rare classes (seen in at most two
+//   trajectories), at least 1.
+// - Share wrong: every trajectory tests the table of the round before it on the classes it shows
+//   for the first time (right, wrong, or unknown: counted wrong); the share is bounded above by
+//   a Clopper–Pearson limit. Before any test it is 1 (every unobserved class counted wrong).
+// The two limits are taken at α/2 each (confidence 1 − α overall, by the union bound).
+#include <string>
+#include <vector>
+
+#include "ca/pattern_counts.h"
+#include "groups/orbits.h"
+
+namespace carl::extractor {
+
+// λ such that P(Poisson(λ) ≤ k) = alpha: the upper confidence limit of a Poisson mean.
+double poisson_upper(long k, double alpha);
+// p such that P(Binomial(n, p) ≤ k) = alpha (Clopper–Pearson upper limit); 1 when n = 0.
+double binomial_upper(long k, long n, double alpha);
+
+// Tests of earlier tables' entries on classes observed for the first time.
+struct GuessTests {
+  long right = 0;    // the table had the class, with the output the data then showed
+  long wrong = 0;    // the table had it with the other output
+  long unknown = 0;  // the table left it unknown
+  long tests() const { return right + wrong + unknown; }
+};
+// Adds the tests that trajectory `fresh` makes of `table` (whose classes are `classes`), given the
+// data seen before it.
+void add_guess_tests(GuessTests& tests, const ca::RuleTable& table, const groups::Orbits& classes,
+                     const ca::PatternCounts& before, const ca::PatternCounts& fresh);
+
+struct RiskBound {
+  int trajectories = 0;
+  long singleton_classes = 0;    // S1
+  double new_classes_upper = 0;  // Poisson limit on S1, divided by n
+  double cells_per_appearance = 1;
+  double cells_per_trajectory = 0;
+  double missing_mass_estimate = 0;  // S1/n × cells per appearance / cells per trajectory
+  double missing_mass_upper = 0;
+  double wrong_share_upper = 1;  // of new classes
+  double bound = 1;              // missing_mass_upper × wrong_share_upper
+  double confidence = 0.95;
+  std::string summary() const;
+};
+
+RiskBound risk_bound(const std::vector<ca::PatternCounts>& per_trajectory,
+                     const groups::Orbits& classes, const GuessTests& tests, double confidence);
+
+}  // namespace carl::extractor

@@ -1,0 +1,235 @@
+#include <catch2/catch.hpp>
+
+#include "ca/rulestring.h"
+#include "ca/simulate.h"
+#include "extractor/halting.h"
+#include "groups/orbits.h"
+
+using namespace carl;
+using extractor::Action;
+using extractor::Provenance;
+
+namespace {
+
+// A round state over `counts` whose rule is `table` (provenance from the counts, group G).
+struct Fixture {
+  ca::PatternCounts counts;
+  std::vector<ca::PatternCounts> per;
+  extractor::ExtractedRule rule;
+  extractor::RoundState state;
+  void finish(const ca::RuleTable& table, groups::Subgroup g, bool noise_free = true) {
+    const groups::Orbits orbits(g);
+    rule.table = table;
+    rule.group = g;
+    for (int p = 0; p < ca::kPatternCount; ++p) {
+      bool orbit_seen = false;
+      for (ca::Pattern q : orbits.members(orbits.orbit_of(ca::Pattern(p))))
+        orbit_seen = orbit_seen || counts.observed(q);
+      rule.provenance[std::size_t(p)] = !table.known(ca::Pattern(p))      ? Provenance::unknown
+                                        : counts.observed(ca::Pattern(p)) ? Provenance::observed
+                                        : orbit_seen                      ? Provenance::symmetry
+                                                                          : Provenance::generalized;
+    }
+    per = {counts};
+    state.rule = &rule;
+    state.counts = &counts;
+    state.per_trajectory = &per;
+    state.trajectories = 1;
+    state.budget_left = true;
+    state.noise_free = noise_free;
+  }
+};
+
+// Observes pattern p with the rule's output, `times` times.
+void observe(ca::PatternCounts& c, const ca::RuleTable& rule, int p, int times = 1) {
+  c.n[std::size_t(p)][rule.output(ca::Pattern(p))] += std::uint64_t(times);
+}
+
+extractor::StoppingOptions options(const char* policy) {
+  extractor::StoppingOptions o;
+  o.policy = policy;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("policies are chosen by name", "[halting]") {
+  REQUIRE(extractor::make_policy(options("seed"))->name() == "seed");
+  REQUIRE(extractor::make_policy(options("certified"))->name() == "certified");
+  REQUIRE(extractor::make_policy(options("risk"))->name() == "risk");
+  REQUIRE_THROWS_WITH(extractor::make_policy(options("vibes")),
+                      Catch::Contains("'vibes'") && Catch::Contains("certified, risk, seed"));
+}
+
+TEST_CASE("the seed policy: halt on L2, request on L1 and L2, else train on; noise raises ε",
+          "[halting]") {
+  auto o = options("seed");
+  o.l1_threshold = o.l2_threshold = 0.01;
+  auto policy = extractor::make_policy(o);
+  extractor::RoundState s;
+  s.l1 = 0.5;
+  s.l2 = 0.0;
+  REQUIRE(policy->decide(s).action == Action::halt);
+  s.l2 = 0.2;
+  REQUIRE(policy->decide(s).action == Action::request);
+  s.l1 = 0.0;
+  REQUIRE(policy->decide(s).action == Action::train_on);
+  // Against 1% noise the true rule shows a few percent error: ε follows the noise rate.
+  s.l1 = 0.5;
+  s.l2 = 0.025;
+  REQUIRE(policy->decide(s).action == Action::request);
+  s.noise_rate = 0.01;
+  const auto d = policy->decide(s);
+  REQUIRE(d.action == Action::halt);
+  REQUIRE_THAT(d.reason, Catch::Contains("epsilon = 0.03"));
+}
+
+TEST_CASE("all 512 patterns observed, each with one next state: halt at once", "[halting]") {
+  const ca::RuleTable life = ca::parse_rule("B3/S23");
+  Fixture f;
+  for (int p = 0; p < ca::kPatternCount; ++p) observe(f.counts, life, p);
+  f.finish(life, groups::Subgroup());
+  auto policy = extractor::make_policy(options("certified"));
+  const auto d = policy->decide(f.state);
+  REQUIRE(d.action == Action::halt);
+  REQUIRE_THAT(d.reason, Catch::Contains("proven by the data"));
+  // The same for the risk policy, which states no bound then.
+  const auto r = extractor::make_policy(options("risk"))->decide(f.state);
+  REQUIRE(r.action == Action::halt);
+  REQUIRE_FALSE(r.bound);
+  // Noisy observations prove nothing.
+  f.state.noise_free = false;
+  REQUIRE(policy->decide(f.state).action == Action::test);
+  f.state.noise_free = true;
+  // Nor does a rule that misses observed updates.
+  f.state.one_step = 0.01;
+  REQUIRE(policy->decide(f.state).action == Action::test);
+}
+
+TEST_CASE("every class observed: halt if the symmetry is well supported, else test", "[halting]") {
+  const ca::RuleTable life = ca::parse_rule("B3/S23");
+  const groups::Subgroup p4m = groups::Subgroup::parse("p4m");
+  const groups::Orbits orbits(p4m);
+  auto o = options("certified");
+  o.min_symmetry_pairs = 24;
+  auto policy = extractor::make_policy(o);
+
+  SECTION("every orbit seen in full but one member: proven if p4m is right") {
+    Fixture f;
+    for (int p = 0; p < ca::kPatternCount; ++p)
+      if (p != 0x1EE) observe(f.counts, life, p);
+    f.finish(life, p4m);
+    const auto e = extractor::class_evidence(f.counts, p4m, 0);
+    REQUIRE(e.unobserved_classes == 0);
+    REQUIRE(e.contradicting_pairs == 0);
+    REQUIRE(e.weakest_pairs >= 24);
+    const auto d = policy->decide(f.state);
+    REQUIRE(d.action == Action::halt);
+    REQUIRE_THAT(d.reason, Catch::Contains("proven if the rule has symmetry p4m"));
+  }
+  SECTION("one member per orbit: no pair supports the symmetry, so a fresh trajectory judges") {
+    Fixture f;
+    for (int k = 0; k < orbits.count(); ++k) observe(f.counts, life, orbits.representative(k));
+    f.finish(life, p4m);
+    REQUIRE(extractor::class_evidence(f.counts, p4m, 0).weakest_pairs == 0);
+    REQUIRE(policy->decide(f.state).action == Action::test);
+  }
+  SECTION("a generalized entry still needs a fresh trajectory") {
+    Fixture f;
+    const int missing = orbits.orbit_of(0x1EF);
+    for (int p = 0; p < ca::kPatternCount; ++p)
+      if (orbits.orbit_of(ca::Pattern(p)) != missing) observe(f.counts, life, p);
+    f.finish(life, p4m);
+    REQUIRE(extractor::class_evidence(f.counts, p4m, 0).unobserved_classes == 1);
+    REQUIRE(f.rule.count_by_provenance()[std::size_t(Provenance::generalized)] > 0);
+    REQUIRE(policy->decide(f.state).action == Action::test);
+  }
+  SECTION("a contradiction within an orbit: no proof") {
+    Fixture f;
+    for (int p = 0; p < ca::kPatternCount; ++p)
+      if (p != 0x1EE) observe(f.counts, life, p);
+    f.counts.n[1] = {0, 0};
+    f.counts.n[1][!life.output(4)] = 1;  // SE alone vs SW alone: a mirror pair now disagrees
+    f.finish(life, p4m);
+    REQUIRE(extractor::class_evidence(f.counts, p4m, 0).contradicting_pairs > 0);
+    REQUIRE(policy->decide(f.state).action != Action::halt);
+  }
+}
+
+TEST_CASE("certified: incomplete asks, complete is judged on a fresh trajectory", "[halting]") {
+  const ca::RuleTable life = ca::parse_rule("B3/S23");
+  auto policy = extractor::make_policy(options("certified"));
+  Fixture f;
+  observe(f.counts, life, 0, 100);
+  ca::RuleTable partial;
+  partial.set(0, false);
+  f.finish(partial, groups::Subgroup());
+  auto d = policy->decide(f.state);
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason, Catch::Contains("511 entries unknown"));
+
+  Fixture g;
+  observe(g.counts, life, 0, 100);
+  g.finish(life, groups::Subgroup());  // 511 generalized entries
+  REQUIRE(policy->decide(g.state).action == Action::test);
+  const ca::Trajectory fresh = ca::Stepper(life).trajectory(ca::random_soup(64, 64, 0.5, 3), 32);
+  d = policy->judge(g.state, fresh, ca::Boundary::torus);
+  REQUIRE(d.judged_error == 0.0);
+  // A 64×64 soup at density 0.5 over 32 steps shows nearly every pattern, not all: some
+  // generalized entries stay untested, so no halt.
+  const auto seen = ca::count_patterns(fresh, ca::Boundary::torus);
+  if (seen.observed_count() < ca::kPatternCount) {
+    REQUIRE(d.action == Action::request);
+    REQUIRE_THAT(d.reason, Catch::Contains("generalized entries untested"));
+  }
+  // With every entry observed but the fresh trajectory mispredicted: certification fails.
+  ca::RuleTable wrong = life;
+  wrong.set(0, true);
+  Fixture h;
+  for (int p = 0; p < ca::kPatternCount; ++p) observe(h.counts, life, p);
+  h.finish(wrong, groups::Subgroup(), false);
+  d = policy->judge(h.state, fresh, ca::Boundary::torus);
+  REQUIRE(d.action == Action::request);
+  REQUIRE(d.judged_error > 0);
+  REQUIRE_THAT(d.reason, Catch::Contains("certification failed"));
+  // And the right table, fully observed, halts on judgement.
+  h.finish(life, groups::Subgroup(), false);
+  d = policy->judge(h.state, fresh, ca::Boundary::torus);
+  REQUIRE(d.action == Action::halt);
+  REQUIRE_THAT(d.reason, Catch::Contains("certified"));
+}
+
+TEST_CASE("risk: halts with a stated bound once the bound is below delta", "[halting]") {
+  const ca::RuleTable life = ca::parse_rule("B3/S23");
+  auto o = options("risk");
+  o.delta = 0.001;
+  auto policy = extractor::make_policy(o);
+  // 40 trajectories of 10,000 updates each on the same 100 patterns: nothing rare, nothing new.
+  Fixture f;
+  std::vector<ca::PatternCounts> per(40);
+  for (auto& c : per)
+    for (int p = 0; p < 100; ++p) observe(c, life, p, 100);
+  for (const auto& c : per) f.counts += c;
+  ca::RuleTable table;
+  for (int p = 0; p < 100; ++p) table.set(ca::Pattern(p), life.output(ca::Pattern(p)));
+  f.finish(table, groups::Subgroup());
+  f.per = per;
+  f.state.trajectories = 40;
+  auto d = policy->decide(f.state);
+  REQUIRE(d.action == Action::halt);
+  REQUIRE(d.bound);
+  REQUIRE(d.bound->bound <= 0.001);
+  REQUIRE(d.bound->singleton_classes == 0);
+  REQUIRE_THAT(d.reason, Catch::Contains("exact on every observed pattern") &&
+                             Catch::Contains("412 unknown"));
+  // Two trajectories with a rare pattern each: too little evidence for δ = 0.001.
+  f.per.resize(2);
+  observe(f.per[0], life, 200);
+  observe(f.per[1], life, 201);
+  d = policy->decide(f.state);
+  REQUIRE(d.action == Action::request);
+  REQUIRE(d.bound->bound > 0.001);
+  // The observed entries must be right first.
+  f.state.one_step = 0.1;
+  REQUIRE(policy->decide(f.state).action == Action::train_on);
+}

@@ -1,0 +1,135 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <random>
+
+#include "extractor/risk.h"
+
+using namespace carl;
+using extractor::binomial_upper;
+using extractor::poisson_upper;
+
+TEST_CASE("Poisson and Clopper-Pearson limits against closed forms and tables", "[risk]") {
+  // P(Poisson(λ) = 0) = e^{-λ} = α  →  λ = ln(1/α).
+  REQUIRE(poisson_upper(0, 0.05) == Approx(std::log(20.0)).epsilon(1e-6));
+  // Tabulated one-sided 95% upper limits (Garwood): k = 1 → 4.744, k = 3 → 7.754, k = 10 → 17.0.
+  REQUIRE(poisson_upper(1, 0.05) == Approx(4.7439).epsilon(1e-3));
+  REQUIRE(poisson_upper(3, 0.05) == Approx(7.7537).epsilon(1e-3));
+  REQUIRE(poisson_upper(10, 0.05) == Approx(16.962).epsilon(1e-3));
+  // (1 - p)^n = α  →  p = 1 - α^{1/n}.
+  REQUIRE(binomial_upper(0, 20, 0.05) == Approx(1 - std::pow(0.05, 1.0 / 20)).epsilon(1e-6));
+  // n = 10, k = 9: p^10 ... P(X ≤ 9) = 1 - p^10 = α  →  p = (1-α)^{1/10}.
+  REQUIRE(binomial_upper(9, 10, 0.05) == Approx(std::pow(0.95, 0.1)).epsilon(1e-6));
+  REQUIRE(binomial_upper(3, 0, 0.05) == 1.0);
+  REQUIRE(binomial_upper(4, 4, 0.05) == 1.0);
+}
+
+TEST_CASE("guess tests: a class's first observation judges the table of the round before",
+          "[risk]") {
+  const groups::Orbits classes(groups::Subgroup::parse("p1"));
+  ca::RuleTable table;
+  table.set(1, true);   // right
+  table.set(2, false);  // wrong
+  table.set(5, true);   // seen before: no test
+  ca::PatternCounts before, fresh;
+  before.n[5][1] = 3;
+  fresh.n[5][1] = 1;
+  fresh.n[1][1] = 2;
+  fresh.n[2][1] = 1;
+  fresh.n[3][0] = 4;  // unknown in the table
+  extractor::GuessTests t;
+  extractor::add_guess_tests(t, table, classes, before, fresh);
+  REQUIRE(t.right == 1);
+  REQUIRE(t.wrong == 1);
+  REQUIRE(t.unknown == 1);
+}
+
+namespace {
+
+// A provider of "trajectories" over 512 classes: class o appears in a trajectory with
+// probability p[o], then with 1 + Poisson(extra[o]) cell updates; a common background class
+// takes the rest of the trajectory's cells.
+struct SyntheticStream {
+  std::vector<double> p, extra;
+  int cells = 4096;
+  ca::PatternCounts draw(std::mt19937_64& rng) const {
+    ca::PatternCounts c;
+    long used = 0;
+    for (int o = 1; o < ca::kPatternCount; ++o) {
+      if (std::bernoulli_distribution(p[std::size_t(o)])(rng)) {
+        const long k = 1 + std::poisson_distribution<long>(extra[std::size_t(o)])(rng);
+        c.n[std::size_t(o)][0] += std::uint64_t(k);
+        used += k;
+      }
+    }
+    c.n[0][0] += std::uint64_t(std::max(0L, cells - used));
+    return c;
+  }
+  // The expected share of a fresh trajectory's cells on classes none of `seen` holds.
+  double missing_mass(const ca::PatternCounts& seen) const {
+    double m = 0;
+    for (int o = 1; o < ca::kPatternCount; ++o)
+      if (!seen.observed(ca::Pattern(o))) m += p[std::size_t(o)] * (1 + extra[std::size_t(o)]);
+    return m / cells;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the missing-mass bound covers the true missing mass in at least 95% of streams",
+          "[risk]") {
+  const groups::Orbits classes(groups::Subgroup::parse("p1"));
+  std::mt19937_64 rng(7);
+  // Zipf-like appearance probabilities: a few common classes, a long tail of rare ones.
+  SyntheticStream s;
+  s.p.assign(ca::kPatternCount, 0);
+  s.extra.assign(ca::kPatternCount, 0);
+  for (int o = 1; o < ca::kPatternCount; ++o) {
+    s.p[std::size_t(o)] = std::min(1.0, 3.0 / o);
+    s.extra[std::size_t(o)] = o < 40 ? 20.0 : o < 150 ? 1.0 : 0.3;
+  }
+  const extractor::GuessTests none;  // no tests yet: every unobserved class counted wrong
+  for (int n : {3, 8, 20}) {
+    int covered = 0, runs = 300;
+    std::vector<double> bounds;
+    for (int run = 0; run < runs; ++run) {
+      std::vector<ca::PatternCounts> per;
+      ca::PatternCounts all;
+      for (int k = 0; k < n; ++k) {
+        per.push_back(s.draw(rng));
+        all += per.back();
+      }
+      const auto b = extractor::risk_bound(per, classes, none, 0.95);
+      REQUIRE(b.wrong_share_upper == 1.0);
+      covered += b.bound >= s.missing_mass(all);
+      bounds.push_back(b.bound);
+    }
+    INFO("n = " << n);
+    CHECK(covered >= 0.95 * runs);
+    // Not vacuous: the bound shrinks with data, to within a small factor of the truth.
+    std::sort(bounds.begin(), bounds.end());
+    if (n == 20) CHECK(bounds[bounds.size() / 2] < 0.02);
+  }
+}
+
+TEST_CASE("tested guesses shrink the bound; failed guesses do not", "[risk]") {
+  const groups::Orbits classes(groups::Subgroup::parse("p1"));
+  std::vector<ca::PatternCounts> per(10);
+  for (int k = 0; k < 10; ++k) {
+    per[std::size_t(k)].n[0][0] = 1000;
+    per[std::size_t(k)].n[std::size_t(10 + k)][1] = 1;  // a singleton class in each trajectory
+  }
+  extractor::GuessTests good, bad;
+  good.right = 60;
+  bad.right = 30;
+  bad.wrong = 30;
+  const auto b0 = extractor::risk_bound(per, classes, {}, 0.95);
+  const auto bg = extractor::risk_bound(per, classes, good, 0.95);
+  const auto bb = extractor::risk_bound(per, classes, bad, 0.95);
+  REQUIRE(b0.singleton_classes == 10);
+  REQUIRE(b0.bound == Approx(b0.missing_mass_upper));
+  REQUIRE(bg.bound == Approx(b0.bound * binomial_upper(0, 60, 0.025)));
+  REQUIRE(bb.bound > 0.5 * b0.bound);
+  // S1 = 10 singletons over 10 trajectories of ~1001 cells, one cell each.
+  REQUIRE(b0.missing_mass_estimate == Approx(1.0 / 1001).epsilon(1e-3));
+  REQUIRE(b0.missing_mass_upper == Approx(poisson_upper(10, 0.025) / 10 / 1001).epsilon(1e-3));
+}
