@@ -24,6 +24,7 @@ provider::TrajectorySource& RunSource::live(int first_index) {
   const auto& p = config_.provider;
   provider::ClientOptions options;
   options.timeout_s = p.timeout_s;
+  options.expect = provider::Shape{p.height, p.width, p.steps, p.mode};  // greeting vs config
   if (!p.command.empty() && p.protocol == "rle") {
     live_ = std::make_unique<provider::RleCommandSource>(p.command, p.mode, options);
   } else {
@@ -148,8 +149,10 @@ groups::Subgroup largest_proper_subgroup(groups::Subgroup g) {
 std::uint16_t detect_ignored_cells(const ca::PatternCounts& counts, groups::Subgroup group,
                                    const learner::SymmetryOptions& options,
                                    const learner::Net* plain) {
-  (void)counts, (void)group, (void)options, (void)plain;
-  return 0;  // TODO(support): learner::detect_support
+  // The data decide; the plain net's kernels are not asked (without a sparsity penalty in its
+  // training, a cell the rule ignores keeps weights of the same size as the others).
+  (void)plain;
+  return learner::detect_support(counts, group, options, nullptr).ignored;
 }
 
 }  // namespace
