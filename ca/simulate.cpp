@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "ca/cuda/bitslice.h"
 #include "ca/error.h"
 #include "ca/simulate_kernel.h"
 
@@ -46,10 +47,7 @@ struct PackedGrid {
   const std::uint64_t* row(int r) const {
     return bits.data() + static_cast<std::size_t>(r) * stride;
   }
-  std::uint64_t tail_mask() const {
-    const int used = width - 64 * (words - 1);
-    return used == 64 ? ~0ULL : (1ULL << used) - 1;
-  }
+  std::uint64_t tail_mask() const { return bitslice::tail_mask(width); }
 };
 
 PackedGrid pack(const Grid& g) {
@@ -74,20 +72,14 @@ Grid unpack(const PackedGrid& p) {
 // west: bit c = cell c-1; east: bit c = cell c+1; both wrapping within the width.
 void shift_rows(const PackedGrid& g, PackedGrid& west, PackedGrid& east) {
   const int n = g.words;
-  const int last_bit = (g.width - 1) & 63;
-  const std::uint64_t tail = g.tail_mask();
   for (int r = 0; r < g.height; ++r) {
     const std::uint64_t* x = g.row(r);
     std::uint64_t* w = west.row(r);
     std::uint64_t* e = east.row(r);
-    const std::uint64_t first_cell = x[0] & 1;
-    const std::uint64_t last_cell = (x[n - 1] >> last_bit) & 1;
     for (int i = 0; i < n; ++i) {
-      w[i] = (x[i] << 1) | (i > 0 ? x[i - 1] >> 63 : last_cell);
-      e[i] = (x[i] >> 1) | (i + 1 < n ? x[i + 1] << 63 : 0);
+      w[i] = bitslice::west_word(x, i, n, g.width);
+      e[i] = bitslice::east_word(x, i, n, g.width);
     }
-    w[n - 1] &= tail;
-    e[n - 1] |= first_cell << last_bit;
   }
 }
 
@@ -107,15 +99,7 @@ Stepper::Stepper(const RuleTable& rule, const std::string& kernel) {
   if (!rule.complete())
     throw InputError(fmt::format("cannot simulate a partial rule table ({} of 512 entries known)",
                                  rule.known_count()));
-  for (int j = 0; j < 64; ++j) {
-    std::uint8_t lo = 0, hi = 0;
-    for (int k = 0; k < 4; ++k) {
-      lo |= std::uint8_t(rule.output(Pattern(8 * j + k)) << k);
-      hi |= std::uint8_t(rule.output(Pattern(8 * j + 4 + k)) << k);
-    }
-    lo_[j] = lo;
-    hi_[j] = hi;
-  }
+  bitslice::rule_nodes([&](int p) { return rule.output(Pattern(p)); }, lo_, hi_);
 }
 
 std::vector<std::string> Stepper::available_kernels() {
