@@ -314,7 +314,9 @@ TrainReport fit(Impl& impl, const Batch& judged, const TrainConfig& c, Loss&& lo
     opt->step();
     ++r.steps;
     r.final_loss = loss.item<double>();
-    if (r.steps % 25 == 0 && impl.misfitted(judged, c.fit_confidence) == 0) break;
+    if (r.steps % 25 == 0 && r.steps >= c.min_steps &&
+        impl.misfitted(judged, c.fit_confidence) == 0)
+      break;
   }
   r.misfitted = impl.misfitted(judged, c.fit_confidence);
   r.converged = r.misfitted == 0;
@@ -533,7 +535,7 @@ std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
           m.mul_(0.9).add_(grad);
         flat.add_(m, -c.learning_rate);
       }
-      if (steps % 25 == 0) retire(misfitted(flat), steps, false);
+      if (steps % 25 == 0 && steps >= c.min_steps) retire(misfitted(flat), steps, false);
     }
   }
   if (!active.empty()) retire(misfitted(flat), steps, true);

@@ -42,6 +42,10 @@ struct TrainConfig {
   // counts are dominated by corrupted copies of common ones. The patterns kept are trained on
   // their majority state, the minority taken for noise. 0 keeps every count as it is.
   double min_agreement = 0.0;
+  // Train at least this many steps even once every pattern is fitted (the fit is still checked
+  // every 25 steps after that), so that weight decay can shape the first-layer kernels for the
+  // kernel symmetry detector. 0: stop at the first check that finds every pattern fitted.
+  int min_steps = 0;
 };
 
 struct TrainReport {
