@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <iostream>
 
 #include "ca/rulestring.h"
 #include "learner/committee.h"
@@ -100,4 +101,26 @@ TEST_CASE("a batched committee's member k trains as net k would alone", "[commit
       REQUIRE(worst < 1e-9);
     }
   }
+}
+
+TEST_CASE("a committee on CUDA trains there and restarts members there", "[.gpu]") {
+  if (learner::resolve_device("auto") != "cuda") {
+    std::cout << "SKIPPED: no CUDA device for LibTorch (CPU-only LibTorch or no GPU)\n";
+    return;
+  }
+  // The data and seed of "a member stuck at a bad start is restarted": member 2 is rebuilt, and
+  // must be rebuilt on the committee's device (it once came back on the CPU).
+  provider::ProviderOptions po;
+  po.rule = "B57/S23467";
+  po.height = po.width = 64;
+  po.steps = 32;
+  po.density = 0.5;
+  po.seed = 1;
+  const ca::PatternCounts counts = ca::count_patterns(provider::HiddenRuleWorld(po).trajectory(0));
+  learner::Committee c(learner::NetConfig{}, groups::Subgroup::parse("p4m"), 3, 1, "cuda");
+  REQUIRE(c.device() == "cuda");
+  const auto reports = c.train(counts, learner::TrainConfig{});
+  REQUIRE(reports[2].steps > 3000);  // the restart happened
+  for (const auto& m : c.members()) REQUIRE(m.device() == "cuda");
+  for (const auto& r : reports) REQUIRE(r.converged);
 }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
+#include <iostream>
 
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
@@ -165,4 +166,61 @@ TEST_CASE("a G-net is not called converged on data that break G", "[net]") {
   REQUIRE_FALSE(r.converged);
   REQUIRE(r.misfitted > 100);
   REQUIRE(r.steps == 300);
+}
+
+TEST_CASE("a net keeps the device it was built on", "[net]") {
+  const Net net(small(), groups::Subgroup::parse("p4m"), 1, "cpu");
+  REQUIRE(net.device() == "cpu");
+  REQUIRE(net.transferred(groups::Subgroup()).device() == "cpu");
+  REQUIRE(Net(small(), groups::Subgroup(), 1, "auto").device() == learner::resolve_device("auto"));
+}
+
+// LibTorch on CUDA (learner.device: cuda). Labelled `gpu` in CTest (learner_gpu runs the [gpu]
+// cases); where LibTorch has no CUDA or no GPU is present each case prints "SKIPPED: no CUDA
+// device" and returns, and CTest reports the test as skipped.
+namespace {
+bool cuda_device() {
+  if (learner::resolve_device("auto") == "cuda") return true;
+  std::cout << "SKIPPED: no CUDA device for LibTorch (CPU-only LibTorch or no GPU)\n";
+  return false;
+}
+}  // namespace
+
+TEST_CASE("a CUDA training step equals the CPU one", "[.gpu]") {
+  if (!cuda_device()) return;
+  // Tolerance: float64, 20 Adam steps on the same data from the same initial weights (drawn on
+  // the CPU for both): every predicted probability within 1e-9, the loss and gradient within
+  // 1e-9 relative; float32: within 1e-4.
+  const ca::PatternCounts counts = ca::count_patterns(
+      ca::simulate(ca::parse_rule("B36/S23"), ca::random_soup(32, 32, 0.4, 5), 12));
+  for (const char* precision : {"float64", "float32"}) {
+    INFO(precision);
+    const double tol = std::string(precision) == "float64" ? 1e-9 : 1e-4;
+    NetConfig c;
+    c.precision = precision;
+    for (const char* group : {"p1", "p4m"}) {
+      Net cpu(c, groups::Subgroup::parse(group), 3, "cpu");
+      Net gpu(c, groups::Subgroup::parse(group), 3, "cuda");
+      REQUIRE(gpu.device() == "cuda");
+      REQUIRE(cpu.predict_patterns() == gpu.predict_patterns());  // the same initial weights
+      TrainConfig tc;
+      tc.max_steps = 20;
+      tc.fit_confidence = 1.0;
+      const auto rc = cpu.train(counts, tc), rg = gpu.train(counts, tc);
+      REQUIRE(rc.steps == rg.steps);
+      REQUIRE(rg.final_loss == Approx(rc.final_loss).epsilon(tol));
+      const auto pc = cpu.predict_patterns(), pg = gpu.predict_patterns();
+      for (int p = 0; p < 512; ++p)
+        REQUIRE(std::abs(pc[std::size_t(p)] - pg[std::size_t(p)]) < tol);
+      const auto [lc, gc] = cpu.loss_and_gradient(counts, "balanced");
+      const auto [lg, gg] = gpu.loss_and_gradient(counts, "balanced");
+      REQUIRE(lg == Approx(lc).epsilon(tol));
+      double norm = 0, diff = 0;
+      for (std::size_t i = 0; i < gc.size(); ++i) {
+        norm += gc[i] * gc[i];
+        diff += (gc[i] - gg[i]) * (gc[i] - gg[i]);
+      }
+      REQUIRE(std::sqrt(diff) <= tol * std::sqrt(norm) + 1e-12);
+    }
+  }
 }
