@@ -209,6 +209,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   Section o(top.child("output"), "output", source);
   o.field<std::string>("runs_dir", c.output.runs_dir);
   o.field<bool>("checkpoint", c.output.checkpoint);
+  o.field<bool>("report", c.output.report);
   o.reject_unknown();
   top.reject_unknown();
   return c;

@@ -45,6 +45,7 @@ struct ExtractorSettings {
 struct OutputSettings {
   std::string runs_dir = "runs";
   bool checkpoint = true;  // save the committee's nets each round
+  bool report = true;      // carl run ends with report.html and the pictures (report/)
 };
 
 struct Config {
