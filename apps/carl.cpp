@@ -14,6 +14,7 @@
 #include "ca/text_file.h"
 #include "experiment/config.h"
 #include "experiment/run.h"
+#include "report/zoo_page.h"
 #include "groups/invariance.h"
 #include "learner/net.h"
 
@@ -192,6 +193,9 @@ int main(int argc, char** argv) {
       const std::string table = read_text_file(md);
       std::fwrite(table.data(), 1, table.size(), stdout);
       fmt::print("written: {} and .json\n", md);
+      // The zoo's page (report/zoo_page.h), from the JSON beside the Markdown.
+      fmt::print("page: {}\n", carl::report::write_zoo_page(
+                                    md.substr(0, md.size() - std::string(".md").size()) + ".json"));
       return 0;
     }
   } catch (const InputError& e) {

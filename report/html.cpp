@@ -1,7 +1,10 @@
 #include "report/html.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
+#include "ca/error.h"
 #include "ca/naming.h"
 #include "ca/rulestring.h"
 #include "ca/text_file.h"

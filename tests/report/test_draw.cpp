@@ -1,8 +1,10 @@
 // report/draw: the PNGs decode, have the expected sizes, are not blank; Life's rule sheet has the
 // right number of output-1 glyphs and the right wrong-entry marks (counted as coloured blobs).
 #include <cairo.h>
+#include <fmt/format.h>
 
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <functional>
 #include <set>
 

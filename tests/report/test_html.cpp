@@ -1,10 +1,12 @@
 // report/html: the page holds the rulestring and one picture per figure section, needs no
 // network, and opens in a real browser (Debian's chromium, headless) without console errors.
 #include <cairo.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <cstring>
 #include <set>
 
 #include "ca/text_file.h"
