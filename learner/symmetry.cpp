@@ -339,11 +339,16 @@ SymmetryVerdict detect_symmetry(const std::string& method, const ca::PatternCoun
     return v;
   }
   if (method == "kernels") {
+    // A net that predicts one next state for every pattern (weight decay won and its kernels
+    // decayed to rounding noise) shows nothing: it claims nothing.
+    const auto predicted = net->predict_patterns();
+    const bool alive = *std::max_element(predicted.begin(), predicted.end()) > 0.5 &&
+                       *std::min_element(predicted.begin(), predicted.end()) < 0.5;
     const auto scores = groups::closure_scores(net->first_layer_kernels());
     for (groups::Symmetry g : groups::kD4) {
       const auto i = static_cast<std::size_t>(g);
       v.score[i] = scores[i].distance;
-      v.passes[i] = v.score[i] <= o.kernel_tolerance;
+      v.passes[i] = g == groups::Symmetry::identity || (alive && v.score[i] <= o.kernel_tolerance);
     }
     v.group = largest_passing_subgroup(v.passes);
     return v;
