@@ -71,7 +71,8 @@ class HaltingPolicy {
 
 // The seed policy's rule on the losses: halt when L2 ≤ epsilon; request when L1 and L2 are above
 // their thresholds; otherwise train on.
-Decision seed_decision(const StoppingOptions& options, double l1, double l2, double epsilon);
+Decision seed_decision(const StoppingOptions& options, double l1, double l2, double epsilon,
+                       const char* l2_name = "L2");
 
 // "seed" | "certified" | "risk" (StoppingOptions::policy).
 std::unique_ptr<HaltingPolicy> make_policy(const StoppingOptions& options);

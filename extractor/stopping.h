@@ -8,10 +8,13 @@ struct StoppingOptions {
   std::string policy = "certified";  // certified | seed | risk (extractor/halting.h)
   // seed policy: halt when L2 ≤ epsilon; request when L1 > l1_threshold and L2 > l2_threshold;
   // otherwise train on.
-  // Under observation noise ε is raised to noise_epsilon × the estimated noise rate (the error a
-  // correct rule shows against noisy frames), so that the policy can halt at all.
+  // Under observation noise (some pattern seen with both next states) the rule is judged one step
+  // at a time and ε is raised to noise_epsilon × the estimated noise rate — the share of
+  // observations that disagree with their pattern's majority, which is exactly the one-step error
+  // of the majority table on the data: the floor that even the true rule shows against noisy
+  // frames. Above 1 it tolerates wrong entries on that share of the updates.
   double epsilon = 0.0;
-  double noise_epsilon = 3.0;
+  double noise_epsilon = 1.1;
   double l1_threshold = 0.0;
   double l2_threshold = 0.0;
   // certified policy: judge a complete R_θ on a trajectory it was not trained on; halt when its
