@@ -31,13 +31,14 @@ class SeedPolicy : public HaltingPolicy {
 
 }  // namespace
 
-Decision seed_decision(const StoppingOptions& o, double l1, double l2, double epsilon) {
+Decision seed_decision(const StoppingOptions& o, double l1, double l2, double epsilon,
+                       const char* l2_name) {
   if (l2 <= epsilon)
-    return {Action::halt, fmt::format("L2 = {:.3g} <= epsilon = {:.3g}", l2, epsilon),
+    return {Action::halt, fmt::format("{} = {:.3g} <= epsilon = {:.3g}", l2_name, l2, epsilon),
             std::nullopt};
   if (l1 > o.l1_threshold && l2 > o.l2_threshold)
     return {Action::request,
-            fmt::format("L1 = {:.3g} and L2 = {:.3g} above their thresholds", l1, l2),
+            fmt::format("L1 = {:.3g} and {} = {:.3g} above their thresholds", l1, l2_name, l2),
             std::nullopt};
   return {Action::train_on, fmt::format("L1 = {:.3g} within its threshold: train on", l1),
           std::nullopt};
