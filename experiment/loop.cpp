@@ -152,7 +152,21 @@ std::uint16_t detect_ignored_cells(const ca::PatternCounts& counts, groups::Subg
   // The data decide; the plain net's kernels are not asked (without a sparsity penalty in its
   // training, a cell the rule ignores keeps weights of the same size as the others).
   (void)plain;
-  return learner::detect_support(counts, group, options, nullptr).ignored;
+  const groups::CellMask ignored = learner::detect_support(counts, group, options, nullptr).ignored;
+  // Each ignored cell was checked on its own pairs; the classes close over G and every ignored
+  // cell together, which can join patterns never compared directly. Keep them only if no class
+  // holds observed patterns with different (unambiguous) next states.
+  const ca::RuleTable forced = groups::forced_table(counts);
+  const groups::Orbits classes(group, ignored);
+  for (int o = 0; o < classes.count(); ++o) {
+    int value = -1;
+    for (ca::Pattern q : classes.members(o)) {
+      if (!forced.known(q)) continue;
+      if (value >= 0 && value != forced.output(q)) return 0;
+      value = forced.output(q);
+    }
+  }
+  return ignored;
 }
 
 }  // namespace

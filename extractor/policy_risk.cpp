@@ -16,8 +16,13 @@ class RiskPolicy : public HaltingPolicy {
 
   Decision decide(const RoundState& s) override {
     if (auto proof = proven_by_data(s, o_)) return *proof;
-    // The observed entries must be right before unobserved ones are worth bounding.
-    if (s.one_step > (s.noise_free ? 0.0 : o_.tolerance))
+    // The observed entries must be right before unobserved ones are worth bounding. On noise-free
+    // data they are proven, so a miss means classes left unknown: more data, not more training.
+    if (s.noise_free && s.one_step > 0)
+      return {Action::request,
+              fmt::format("the rule leaves {:.3g} of the observed updates unknown", s.one_step),
+              std::nullopt};
+    if (!s.noise_free && s.one_step > o_.tolerance)
       return {Action::train_on,
               fmt::format("the rule misses {:.3g} of the observed updates", s.one_step),
               std::nullopt};
