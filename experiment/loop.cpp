@@ -238,7 +238,19 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       reports = committee.train(counts, ls.train);
       plain = committee.members().front().clone();
       rec.l1_plain = net_loss(*plain, data, boundary);
-      verdict = learner::detect_symmetry(ls.symmetry, counts, &committee.members().front(), sym);
+      if (ls.symmetry == "kernels") {
+        // The seed's inspection needs readable kernels: a plain net pre-trained with weight
+        // decay and trained on past its first fit (learner/symmetry.h's measurement).
+        learner::TrainConfig readable = ls.train;
+        readable.weight_decay = std::max(readable.weight_decay, 0.003);
+        readable.min_steps = std::max(readable.min_steps, 2000);
+        readable.max_steps = std::max(readable.max_steps, 3000);
+        learner::Net inspected = committee.members().front().clone();
+        inspected.train(counts, readable);
+        verdict = learner::detect_symmetry(ls.symmetry, counts, &inspected, sym);
+      } else {
+        verdict = learner::detect_symmetry(ls.symmetry, counts, &committee.members().front(), sym);
+      }
     } else {
       verdict = learner::detect_symmetry(fixed ? ls.symmetry : "data", counts, nullptr, sym);
       if (!fixed && ls.symmetry != "data" &&
