@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 
+#include "ca/error.h"
 #include "ca/pattern.h"
 
 namespace carl::ca {
@@ -24,11 +25,15 @@ class RuleTable {
 
   bool output(Pattern p) const { return outputs_[p]; }  // false where unknown
   bool known(Pattern p) const { return known_[p]; }
+  // Both check the index (an InternalError beyond 511: a caller that reads patterns from a file
+  // checks them first).
   void set(Pattern p, bool out) {
+    CARL_CHECK(p < kPatternCount, "pattern {} is outside [0, 511]", p);
     known_[p] = true;
     outputs_[p] = out;
   }
   void forget(Pattern p) {
+    CARL_CHECK(p < kPatternCount, "pattern {} is outside [0, 511]", p);
     known_[p] = false;
     outputs_[p] = false;
   }

@@ -28,10 +28,11 @@ std::string quoted(std::string_view rule) {
 }
 
 [[noreturn]] void fail(std::string_view rule, std::size_t pos, const std::string& what) {
-  throw InputError(fmt::format("rulestring '{}': {} at character {}", quoted(rule), what, pos + 1));
+  throw InputError(
+      fmt::format("rulestring '{}': {} at character {}", quoted(rule), quoted(what), pos + 1));
 }
 [[noreturn]] void fail(std::string_view rule, const std::string& what) {
-  throw InputError(fmt::format("rulestring '{}': {}", quoted(rule), what));
+  throw InputError(fmt::format("rulestring '{}': {}", quoted(rule), quoted(what)));
 }
 
 bool starts_with_map(std::string_view s) {

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -12,6 +13,8 @@
 #include "ca/error.h"
 #include "ca/rulestring.h"
 #include "groups/subgroup.h"
+#include "provider/error.h"
+#include "provider/limits.h"
 
 namespace carl::experiment {
 namespace {
@@ -36,7 +39,8 @@ class Section {
       into = v.as<T>();
     } catch (const YAML::Exception&) {
       throw error(v, fmt::format("{}: expected {}, got '{}'", name(key), type_name<T>(),
-                                 v.IsScalar() ? v.Scalar() : std::string("a collection")));
+                                 v.IsScalar() ? provider::printable(v.Scalar().substr(0, 80))
+                                              : std::string("a collection")));
     }
     if (check) {
       const std::string problem = check(into);
@@ -49,11 +53,19 @@ class Section {
     return node_ && node_.IsMap() ? node_[key] : YAML::Node();
   }
 
-  // Call after all fields are declared.
+  // Call after all fields are declared. Also refuses keys that are not plain strings and keys
+  // given twice (yaml-cpp would silently keep one of the values).
   void reject_unknown() const {
     if (!node_ || !node_.IsMap()) return;
+    std::vector<std::string> seen;
     for (const auto& kv : node_) {
-      const std::string key = kv.first.as<std::string>();
+      if (!kv.first.IsScalar())
+        throw error(kv.first, fmt::format("{}: a key must be a name, not a collection",
+                                          path_.empty() ? "the config" : path_));
+      const std::string key = kv.first.Scalar();
+      for (const auto& s : seen)
+        if (s == key) throw error(kv.first, fmt::format("{}: given twice", name(key.c_str())));
+      seen.push_back(key);
       bool known = false;
       for (const auto& d : declared_) known = known || d == key;
       if (!known) {
@@ -88,7 +100,7 @@ class Section {
 template <class T>
 std::function<std::string(const T&)> in_range(T lo, T hi) {
   return [lo, hi](const T& v) -> std::string {
-    if (v < lo || v > hi) return fmt::format("{} is outside [{}, {}]", v, lo, hi);
+    if (!(v >= lo && v <= hi)) return fmt::format("{} is outside [{}, {}]", v, lo, hi);  // NaN too
     return "";
   };
 }
@@ -100,7 +112,8 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::ParserException& e) {
-    throw InputError(fmt::format("{}:{}: not valid YAML: {}", source, e.mark.line + 1, e.msg));
+    throw InputError(fmt::format("{}:{}: not valid YAML: {}", source, e.mark.line + 1,
+                                 provider::printable(e.msg)));
   }
   Config c;
   c.source = source;
@@ -109,6 +122,9 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   top.field<std::string>("name", c.name, [](const std::string& n) -> std::string {
     if (n.empty() || n.find('/') != std::string::npos || n == "." || n == "..")
       return "must be a non-empty name without '/'";
+    if (n.size() > 200) return "longer than 200 characters";
+    for (unsigned char ch : n)
+      if (ch < 0x20 || ch == 0x7f) return "must not contain control characters (NUL, newline …)";
     return "";
   });
 
@@ -140,6 +156,15 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   p.field<bool>("allow_reveal", ps.allow_reveal);
   p.field<double>("timeout", ps.timeout_s, in_range(0.01, 86400.0));
   p.reject_unknown();
+  try {  // refused here rather than grown into by the provider (provider/limits.h)
+    const provider::Shape shape{ps.height, ps.width, ps.steps, ps.mode};
+    provider::require_fits(
+        std::max(provider::client_bytes(shape), provider::provider_bytes(shape, ps.world_scale)),
+        fmt::format("provider: a trajectory of {} frames of {}x{}", ps.steps + 1, ps.height,
+                    ps.width));
+  } catch (const InputError& e) {
+    throw p.error(pnode ? pnode : root, e.what());
+  }
   if (ps.rule.empty() == ps.command.empty())
     throw p.error(pnode ? pnode : root,
                   "provider: give exactly one of 'rule' (built-in provider) and 'command' "

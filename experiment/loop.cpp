@@ -24,6 +24,7 @@ provider::TrajectorySource& RunSource::live(int first_index) {
   const auto& p = config_.provider;
   provider::ClientOptions options;
   options.timeout_s = p.timeout_s;
+  options.expect = provider::Shape{p.height, p.width, p.steps, p.mode};  // greeting vs config
   if (!p.command.empty() && p.protocol == "rle") {
     live_ = std::make_unique<provider::RleCommandSource>(p.command, p.mode, options);
   } else {

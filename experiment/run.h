@@ -3,7 +3,8 @@
 //
 // runs/<name>/ holds config.yaml (as used), trajectory-NNN.rle (each written and synced before
 // use), rounds.jsonl (one JSON object per round), net-K.pt (the committee), and on stopping
-// rule.json (512 entries with provenance, the group, the rulestring) and rule.txt.
+// rule.json (512 entries with provenance, the group, the rulestring) and rule.txt. The
+// directory itself is created, written and read only through experiment/run_dir.h.
 #include <string>
 
 #include "ca/rule_table.h"
@@ -14,8 +15,15 @@ namespace carl::experiment {
 // `carl run CONFIG`: a new run directory (runs/<name>, or <name>-2, -3 … if taken). Returns the
 // process exit status: 0 when the policy halted, 1 when a budget ran out.
 int run_experiment(const std::string& config_path, const std::string& provider_exe);
+struct ResumeOptions {
+  // The stored config's provider.command is run only when it matches this config's (the one
+  // the user trusts) or when trust_provider is set; the built-in provider needs neither.
+  std::string trusted_config;
+  bool trust_provider = false;
+};
 // `carl run --resume DIR`: continues from the stored trajectories without asking for any again.
-int resume_experiment(const std::string& run_dir, const std::string& provider_exe);
+int resume_experiment(const std::string& run_dir, const std::string& provider_exe,
+                      const ResumeOptions& options = {});
 // `carl inspect DIR [--against RULE]`.
 int inspect_run(const std::string& run_dir, const std::string& against);
 

@@ -5,6 +5,8 @@
 #include "ca/error.h"
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
+#include "provider/error.h"
+#include "provider/limits.h"
 
 namespace carl::provider {
 namespace {
@@ -37,6 +39,14 @@ HiddenRuleWorld::HiddenRuleWorld(const ProviderOptions& o) : options_(o) {
         fmt::format("--mode must be torus or window, not '{}'", o.mode));
   check(o.world_scale >= 1 && o.world_scale <= 64,
         fmt::format("--world-scale {} is outside [1, 64]", o.world_scale));
+  check(o.start_index >= 0, fmt::format("--start-index {} is negative", o.start_index));
+  // Refused up front rather than grown into until std::bad_alloc.
+  require_fits(
+      provider_bytes(shape(), o.world_scale),
+      fmt::format("provider: a trajectory of {} frames of {}x{}{}", o.steps + 1, o.height, o.width,
+                  o.mode == "window"
+                      ? fmt::format(" (a world {} times as wide and high)", o.world_scale)
+                      : std::string()));
 }
 
 Shape HiddenRuleWorld::shape() const {
@@ -86,6 +96,12 @@ int serve(const ProviderOptions& options, std::FILE* in, std::FILE* out) {
       const std::string payload = pack_frames(world.trajectory(served));
       ok = send(trajectory_header(served, payload) + payload);
       ++served;
+    } else if (line.rfind("START ", 0) == 0) {
+      // Resuming: the next trajectory served is number k (docs/provider-protocol.md).
+      const auto k = parse_integer(std::string_view(line).substr(6), 0, 2000000000);
+      if (k) served = static_cast<int>(*k);
+      ok = send(k ? fmt::format("STARTED {}\n", *k)
+                  : std::string("ERROR START needs a trajectory number in [0, 2000000000]\n"));
     } else if (line == "REVEAL") {
       ok = send(options.allow_reveal
                     ? "RULE " + ca::emit_rule(world.rule()) + "\n"
@@ -95,7 +111,7 @@ int serve(const ProviderOptions& options, std::FILE* in, std::FILE* out) {
       send("BYE\n");
       return 0;
     } else {
-      ok = send("ERROR unknown request '" + line.substr(0, 40) + "'\n");
+      ok = send("ERROR unknown request '" + printable(line.substr(0, 40)) + "'\n");
     }
     if (!ok) return 1;  // the client went away
     line.clear();

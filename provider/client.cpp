@@ -3,13 +3,16 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "provider/durable.h"
 #include "provider/error.h"
+#include "provider/limits.h"
 #include "provider/process.h"
 
 namespace carl::provider {
@@ -40,7 +43,27 @@ Client::Client(const std::vector<std::string>& argv, ClientOptions options)
     throw ProviderError(
         fmt::format("{} {} before its greeting{}", who(), how, process_->stderr_tail()));
   }
-  shape_ = parse_greeting(line, "'" + process_->command() + "'");
+  if (line.rfind("ERROR ", 0) == 0) {
+    process_->finish(deadline_after(1));
+    throw ProviderError(
+        fmt::format("{} refused to start: {}", who(), printable(line.substr(6, 300))));
+  }
+  shape_ = parse_greeting(line, "'" + printable(process_->command()) + "'");
+  if (options_.expect && !(shape_ == *options_.expect)) {
+    const Shape& e = *options_.expect;
+    throw ProviderError(
+        fmt::format("{} serves {}x{} frames (HxW), T = {}, {}; the config says {}x{}, T = {}, {}",
+                    who(), shape_.height, shape_.width, shape_.steps, shape_.mode, e.height,
+                    e.width, e.steps, e.mode));
+  }
+  try {
+    require_fits(client_bytes(shape_), fmt::format("{}: a trajectory of {} frames of {}x{}", who(),
+                                                   shape_.steps + 1, shape_.height, shape_.width));
+  } catch (const ProviderError&) {
+    throw;
+  } catch (const InputError& e) {
+    throw ProviderError(e.what());
+  }
 }
 
 Client::~Client() {
@@ -57,7 +80,24 @@ Client::~Client() {
 }
 
 std::string Client::who() const {
-  return fmt::format("provider '{}'", argv_.at(0));
+  return fmt::format("provider '{}'", printable(argv_.at(0)));
+}
+
+void Client::start(int index) {
+  const auto deadline = deadline_after(options_.timeout_s);
+  process_->write_all(fmt::format("START {}\n", index));
+  std::string line;
+  if (!process_->read_line(line, deadline)) {
+    const std::string how = process_->finish(deadline_after(1));
+    throw ProviderError(fmt::format("{} {} instead of answering START {}{}", who(), how, index,
+                                    process_->stderr_tail()));
+  }
+  if (line != fmt::format("STARTED {}", index))
+    throw ProviderError(fmt::format(
+        "{} cannot start at trajectory {} (it answered '{}'); resuming a run needs a provider "
+        "that supports START (docs/provider-protocol.md)",
+        who(), index, printable(line.substr(0, 80))));
+  next_seq_ = index;
 }
 
 int Client::pid() const {
@@ -65,6 +105,7 @@ int Client::pid() const {
 }
 
 ca::Trajectory Client::fetch(int index) {
+  if (index != next_seq_) start(index);
   const auto deadline = deadline_after(options_.timeout_s);
   process_->write_all("NEXT\n");
   std::string line;
@@ -74,16 +115,11 @@ ca::Trajectory Client::fetch(int index) {
                                     process_->stderr_tail()));
   }
   if (line.rfind("ERROR ", 0) == 0)
-    throw ProviderError(fmt::format("{} refused trajectory {}: {}", who(), index, line.substr(6)));
-  std::istringstream in(line);
-  std::string word, hex, extra;
-  long seq = -1;
-  long long bytes = -1;
-  if (!(in >> word >> seq >> bytes >> hex) || word != "TRAJECTORY" || (in >> extra))
     throw ProviderError(
-        fmt::format("{} sent a malformed reply '{}' (expected 'TRAJECTORY <seq> "
-                    "<bytes> <checksum>')",
-                    who(), line.substr(0, 60)));
+        fmt::format("{} refused trajectory {}: {}", who(), index, printable(line.substr(6, 200))));
+  const TrajectoryHeader h = parse_trajectory_header(line, who());
+  const long long seq = h.seq, bytes = h.bytes;
+  const std::string& hex = h.checksum;
   const std::size_t want = payload_bytes(shape_);
   if (bytes != static_cast<long long>(want))
     throw ProviderError(
@@ -102,6 +138,7 @@ ca::Trajectory Client::fetch(int index) {
   if (fmt::format("{:016x}", fnv1a64(payload)) != hex)
     throw ProviderError(
         fmt::format("{} sent trajectory {} with a wrong checksum (corrupted)", who(), index));
+  next_seq_ = index + 1;
   return unpack_frames(payload, shape_);
 }
 
@@ -110,10 +147,10 @@ std::optional<std::string> Client::reveal() {
   std::string line;
   if (!process_->read_line(line, deadline_after(options_.timeout_s)))
     throw ProviderError(fmt::format("{} closed its output instead of answering REVEAL", who()));
-  if (line.rfind("RULE ", 0) == 0) return line.substr(5);
+  if (line.rfind("RULE ", 0) == 0) return printable(line.substr(5, 200));
   if (line.rfind("ERROR ", 0) == 0) return std::nullopt;
-  throw ProviderError(
-      fmt::format("{} sent a malformed reply to REVEAL: '{}'", who(), line.substr(0, 60)));
+  throw ProviderError(fmt::format("{} sent a malformed reply to REVEAL: '{}'", who(),
+                                  printable(line.substr(0, 60))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -128,9 +165,11 @@ ca::Trajectory RleCommandSource::fetch(int index) {
   ChildProcess child(argv_, {fmt::format("CARL_REQUEST={}", index)});
   child.close_stdin();
   const auto deadline = deadline_after(options_.timeout_s);
-  const std::string text = child.read_to_eof(deadline);
+  const std::string text =
+      child.read_to_eof(deadline, static_cast<std::size_t>(std::min<std::uint64_t>(
+                                      memory_limit() / 4, std::uint64_t(1) << 30)));
   const std::string how = child.finish(deadline);
-  const std::string who = fmt::format("external provider '{}'", argv_[0]);
+  const std::string who = fmt::format("external provider '{}'", printable(argv_[0]));
   if (how != "exited with status 0")
     throw ProviderError(fmt::format("{} {} on request {}{}", who, how, index, child.stderr_tail()));
   ca::Trajectory t;
@@ -146,6 +185,12 @@ ca::Trajectory RleCommandSource::fetch(int index) {
                     who, t.frames.size(), index));
   const Shape s{t.frames[0].height(), t.frames[0].width(), t.steps(), shape_.mode};
   if (shape_.height == 0) {
+    if (options_.expect && !(s == *options_.expect)) {
+      const Shape& e = *options_.expect;
+      throw ProviderError(fmt::format(
+          "{} printed {}x{} frames (HxW), T = {} on request {}; the config says {}x{}, T = {}", who,
+          s.height, s.width, s.steps, index, e.height, e.width, e.steps));
+    }
     shape_ = s;
   } else if (!(s == shape_)) {
     throw ProviderError(fmt::format(
@@ -157,57 +202,82 @@ ca::Trajectory RleCommandSource::fetch(int index) {
 }
 
 // ---------------------------------------------------------------------------------------------
-TrajectoryStore::TrajectoryStore(std::string directory) : dir_(std::move(directory)) {
+TrajectoryStore::TrajectoryStore(std::string directory, std::optional<Shape> expect)
+    : dir_(std::move(directory)), expect_(std::move(expect)) {
   std::error_code ec;
-  std::filesystem::create_directories(dir_, ec);
+  if (!std::filesystem::is_symlink(dir_, ec)) std::filesystem::create_directories(dir_, ec);
   if (ec) throw InputError(fmt::format("{}: cannot create directory: {}", dir_, ec.message()));
+  require_real_directory(dir_);
 }
 
+namespace {
+std::string trajectory_name(int index) {
+  return fmt::format("trajectory-{:03d}.rle", index);
+}
+// The numbers of the trajectory-NNN.rle files in `dir` (any count of digits), sorted.
+std::vector<int> stored_numbers(const std::string& dir) {
+  std::vector<int> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string n = e.path().filename().string();
+    if (n.size() < 16 || n.rfind("trajectory-", 0) != 0 || n.substr(n.size() - 4) != ".rle")
+      continue;
+    const std::string digits = n.substr(11, n.size() - 15);
+    if (digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const int k = std::stoi(digits);
+    if (trajectory_name(k) == n) out.push_back(k);
+  }
+  if (ec) throw InputError(fmt::format("{}: cannot list: {}", dir, ec.message()));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+}  // namespace
+
 std::string TrajectoryStore::path(int index) const {
-  return fmt::format("{}/trajectory-{:03d}.rle", dir_, index);
+  return dir_ + "/" + trajectory_name(index);
 }
 
 std::string TrajectoryStore::save(const ca::Trajectory& t, int index) const {
-  const std::string final_path = path(index);
-  const std::string tmp = final_path + ".tmp";
-  const std::string text = ca::trajectory_to_rle(t);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw InputError(fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      throw InputError(fmt::format("{}: write failed: {}", tmp, std::strerror(errno)));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0)
-    throw InputError(fmt::format("{}: fsync failed: {}", tmp, std::strerror(errno)));
-  if (::rename(tmp.c_str(), final_path.c_str()) != 0)
-    throw InputError(fmt::format("{}: rename failed: {}", final_path, std::strerror(errno)));
-  const int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return final_path;
+  write_durably(dir_, trajectory_name(index), ca::trajectory_to_rle(t), /*replace=*/false);
+  return path(index);
 }
 
 int TrajectoryStore::count() const {
-  int k = 0;
-  while (std::filesystem::exists(path(k))) ++k;
-  return k;
+  const std::vector<int> k = stored_numbers(dir_);
+  for (std::size_t i = 0; i < k.size(); ++i)
+    if (k[i] != static_cast<int>(i))
+      throw InputError(fmt::format(
+          "{}: trajectory {} is stored but {} is missing (a gap in the numbering; carl will "
+          "not ask for it again and overwrite the later ones)",
+          path(k[i]), k[i], path(static_cast<int>(i))));
+  return static_cast<int>(k.size());
 }
 
 std::vector<ca::Trajectory> TrajectoryStore::load() const {
   std::vector<ca::Trajectory> out;
-  for (int k = 0; k < count(); ++k) {
-    std::ifstream f(path(k), std::ios::binary);
-    std::stringstream s;
-    s << f.rdbuf();
-    out.push_back(ca::trajectory_from_rle(s.str(), path(k)));
+  const int n = count();
+  for (int k = 0; k < n; ++k) {
+    const std::string p = path(k);
+    ca::Trajectory t = ca::trajectory_from_rle(read_nofollow(dir_, trajectory_name(k)), p);
+    if (t.frames.size() < 2)
+      throw InputError(
+          fmt::format("{}: {} frame(s); a trajectory needs at least 2", p, t.frames.size()));
+    const Shape s{t.frames[0].height(), t.frames[0].width(), t.steps(),
+                  expect_ ? expect_->mode : "torus"};
+    if (s.height < 1 || s.width < 1)
+      throw InputError(fmt::format("{}: frames of {}x{} cells are empty", p, s.width, s.height));
+    const Shape& want = expect_ ? *expect_ : s;
+    const Shape first = out.empty() ? want
+                                    : Shape{out[0].frames[0].height(), out[0].frames[0].width(),
+                                            out[0].steps(), want.mode};
+    if (!(s == want) || !(s == first)) {
+      const Shape& w = !(s == want) ? want : first;
+      throw InputError(
+          fmt::format("{}: {} frames of {}x{} (WxH), but the run's trajectories have "
+                      "{} frames of {}x{}",
+                      p, s.steps + 1, s.width, s.height, w.steps + 1, w.width, w.height));
+    }
+    out.push_back(std::move(t));
   }
   return out;
 }

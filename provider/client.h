@@ -17,6 +17,9 @@ class ChildProcess;
 
 struct ClientOptions {
   double timeout_s = 120;  // for the greeting and for each reply
+  // The shape the run's config states: a provider whose greeting (or, through the RLE adapter,
+  // whose first trajectory) has another is refused.
+  std::optional<Shape> expect;
 };
 
 using TrajectoryCallback = std::function<void(const ca::Trajectory&, int index)>;
@@ -43,10 +46,14 @@ class TrajectorySource {
   TrajectoryCallback callback_;
 };
 
-// Speaks the carl provider protocol with a long-running provider process.
+// Speaks the carl provider protocol with a long-running provider process. When asked for a
+// trajectory number the provider has not reached (a resumed run), it first sends
+// `START <index>` (docs/provider-protocol.md).
 class Client : public TrajectorySource {
  public:
-  // Starts argv[0] (looked up on PATH, no shell) and reads its greeting.
+  // Starts argv[0] (looked up on PATH, no shell) and reads its greeting; refuses a greeting
+  // whose shape differs from options.expect or whose trajectories would not fit the memory
+  // limit (provider/limits.h).
   Client(const std::vector<std::string>& argv, ClientOptions options = {});
   ~Client() override;  // sends QUIT, then kills and reaps the process if it lingers
   Shape shape() const override { return shape_; }
@@ -58,10 +65,12 @@ class Client : public TrajectorySource {
 
  private:
   std::string who() const;
+  void start(int index);
   std::unique_ptr<ChildProcess> process_;
   std::vector<std::string> argv_;
   ClientOptions options_;
   Shape shape_;
+  int next_seq_ = 0;  // the number the provider gives its next trajectory
 };
 
 // Adapter for any program that prints a trajectory as T+1 RLE frames: it is run once per request
@@ -83,18 +92,25 @@ class RleCommandSource : public TrajectorySource {
 };
 
 // Stored trajectories of a run: trajectory-000.rle, trajectory-001.rle, … in one directory.
+// Every file is written with provider::write_durably (beside, fsync, rename, never through a
+// symlink) and never overwritten; every file read back is checked: numbered without gaps, at
+// least 2 frames of at least 1×1 cells, all of one shape, and of `expect`'s shape when given.
 class TrajectoryStore {
  public:
-  explicit TrajectoryStore(std::string directory);  // creates it if missing
-  // Writes trajectory `index` durably (temporary file, fsync, rename, fsync of the directory)
-  // and returns its path.
+  // Creates the directory if missing; refuses a directory that is a symlink.
+  explicit TrajectoryStore(std::string directory, std::optional<Shape> expect = std::nullopt);
+  // Writes trajectory `index` durably and returns its path. An InputError when a trajectory of
+  // that number is already stored (never an overwrite).
   std::string save(const ca::Trajectory& trajectory, int index) const;
-  std::vector<ca::Trajectory> load() const;  // in order, stopping at the first gap
-  int count() const;
+  // In order. InputError (naming the file) for a gap in the numbering or a bad trajectory.
+  std::vector<ca::Trajectory> load() const;
+  int count() const;  // stored trajectories; InputError for a gap
   std::string path(int index) const;
+  const std::string& directory() const { return dir_; }
 
  private:
   std::string dir_;
+  std::optional<Shape> expect_;
 };
 
 }  // namespace carl::provider

@@ -3,15 +3,17 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
 #include "provider/error.h"
+#include "provider/limits.h"
 
 extern char** environ;
 
@@ -36,21 +38,45 @@ std::string describe_exit(int status) {
   return "stopped";
 }
 
+namespace {
+
+// argv[0] as execve wants it: as given when it holds a '/', else the first executable of that
+// name on PATH (looked up here, before fork, so the child only makes system calls).
+std::string resolve_program(const std::string& name) {
+  if (name.find('/') != std::string::npos) return name;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    const std::string dir = end > start ? dirs.substr(start, end - start) : ".";
+    const std::string candidate = dir + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return "";
+}
+
+}  // namespace
+
 ChildProcess::ChildProcess(const std::vector<std::string>& argv,
                            const std::vector<std::string>& extra_env) {
   if (argv.empty() || argv[0].empty()) throw ProviderError("provider command is empty");
   command_ = argv[0];
   // A child that dies while we write to it must give an error, not kill carl with SIGPIPE.
   ::signal(SIGPIPE, SIG_IGN);
-  int in[2], out[2], err[2];
+  const std::string program = resolve_program(argv[0]);
+  if (program.empty())
+    throw ProviderError(
+        fmt::format("provider '{}' could not be started: command not found", printable(command_)));
+  int in[2], out[2], err[2], status_pipe[2];
   make_pipe(in);
   make_pipe(out);
   make_pipe(err);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  make_pipe(status_pipe);
+  // Everything the child needs is built before fork: after it, the child only makes system
+  // calls (it is a copy of a possibly multi-threaded process).
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -60,24 +86,58 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
   std::vector<char*> env;
   for (auto& e : env_store) env.push_back(e.data());
   env.push_back(nullptr);
-  const int rc = ::posix_spawnp(&pid_, argv[0].c_str(), &actions, nullptr, args.data(), env.data());
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    // The provider and whatever it starts form their own process group, which carl ends as a
+    // whole on a timeout and when it is done; and the provider dies with carl, even when carl
+    // is killed with SIGKILL (the kernel sends it SIGKILL when its parent thread exits).
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // carl died before prctl took effect
+    ::signal(SIGPIPE, SIG_DFL);
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::dup2(err[1], 2);
+    ::execve(program.c_str(), args.data(), env.data());
+    const int e = errno;
+    [[maybe_unused]] const ssize_t n = ::write(status_pipe[1], &e, sizeof e);
+    ::_exit(127);
+  }
+  const int fork_errno = errno;
   ::close(in[0]);
   ::close(out[1]);
   ::close(err[1]);
+  ::close(status_pipe[1]);
   in_ = in[1];
   out_ = out[0];
   err_ = err[0];
-  if (rc != 0) {
+  int exec_errno = 0;
+  if (pid > 0) {
+    ::setpgid(pid, pid);  // also here, so that the group exists whichever runs first
+    ssize_t n;
+    while ((n = ::read(status_pipe[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
+    }
+    if (n != sizeof exec_errno) exec_errno = 0;  // end of file: execve succeeded
+  }
+  ::close(status_pipe[0]);
+  if (pid < 0 || exec_errno != 0) {
+    if (pid > 0) {
+      int st = 0;
+      while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+      }
+    }
     ::close(in_);
     ::close(out_);
     ::close(err_);
     in_ = out_ = err_ = -1;
     pid_ = -1;
     reaped_ = true;
-    throw ProviderError(fmt::format("provider '{}' could not be started: {}", command_,
+    const int rc = pid < 0 ? fork_errno : exec_errno;
+    throw ProviderError(fmt::format("provider '{}' could not be started: {}", printable(command_),
                                     rc == ENOENT ? "command not found" : std::strerror(rc)));
   }
+  pid_ = pid;
 }
 
 ChildProcess::~ChildProcess() {
@@ -87,16 +147,27 @@ ChildProcess::~ChildProcess() {
   if (err_ >= 0) ::close(err_);
 }
 
+void ChildProcess::end_group() {
+  // The provider's process group: whatever it started that is still running. Once only, right
+  // after the provider itself is reaped (its pid cannot have been reused as a group id while
+  // members of its group live).
+  if (group_ended_ || pid_ <= 0) return;
+  group_ended_ = true;
+  ::kill(-pid_, SIGKILL);
+}
+
 void ChildProcess::kill_and_reap() {
-  if (reaped_ || pid_ <= 0) return;
-  if (::waitpid(pid_, &status_, WNOHANG) == pid_) {
+  if (pid_ <= 0) return;
+  if (!reaped_) {
+    if (::waitpid(pid_, &status_, WNOHANG) != pid_) {
+      ::kill(-pid_, SIGKILL);
+      ::kill(pid_, SIGKILL);
+      while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
+      }
+    }
     reaped_ = true;
-    return;
   }
-  ::kill(pid_, SIGKILL);
-  while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
-  }
-  reaped_ = true;
+  end_group();
 }
 
 bool ChildProcess::running() {
@@ -111,7 +182,7 @@ void ChildProcess::write_all(const std::string& bytes) {
     const ssize_t n = ::write(in_, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0)
-      throw ProviderError(fmt::format("provider '{}' closed its input ({}){}", command_,
+      throw ProviderError(fmt::format("provider '{}' closed its input ({}){}", printable(command_),
                                       std::strerror(errno), stderr_tail()));
     done += static_cast<std::size_t>(n);
   }
@@ -149,7 +220,7 @@ void ChildProcess::timeout(const char* waiting_for) {
   throw ProviderError(
       fmt::format("provider '{}' did not answer in time while carl waited for {}; "
                   "it was killed",
-                  command_, waiting_for));
+                  printable(command_), waiting_for));
 }
 
 bool ChildProcess::read_line(std::string& line, Clock::time_point deadline) {
@@ -195,7 +266,7 @@ std::size_t ChildProcess::read_exact(std::string& into, std::size_t n, Clock::ti
   return got;
 }
 
-std::string ChildProcess::read_to_eof(Clock::time_point deadline) {
+std::string ChildProcess::read_to_eof(Clock::time_point deadline, std::size_t max_bytes) {
   std::string all = std::move(out_buffer_);
   out_buffer_.clear();
   char buf[65536];
@@ -205,8 +276,9 @@ std::string ChildProcess::read_to_eof(Clock::time_point deadline) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     all.append(buf, static_cast<std::size_t>(n));
-    if (all.size() > (1u << 30))
-      throw ProviderError(fmt::format("provider '{}' wrote over 1 GiB", command_));
+    if (all.size() > max_bytes)
+      throw ProviderError(fmt::format("provider '{}' wrote over {} (the limit for its output)",
+                                      printable(command_), describe_bytes(max_bytes)));
   }
   return all;
 }
@@ -223,6 +295,7 @@ std::string ChildProcess::finish(Clock::time_point deadline) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  end_group();
   // Collect what is left of stderr for the message.
   if (err_ >= 0) {
     char buf[4096];
@@ -242,7 +315,7 @@ std::string ChildProcess::stderr_tail() const {
   if (nl != std::string::npos) t = t.substr(nl + 1);
   if (t.empty()) return "";
   if (t.size() > 200) t = t.substr(t.size() - 200);
-  return "; its stderr said: " + t;
+  return "; its stderr said: " + printable(t);
 }
 
 }  // namespace carl::provider

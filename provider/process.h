@@ -1,7 +1,10 @@
 #pragma once
 // A child process with pipes to its stdin, stdout and stderr, started from an argv list without a
-// shell (posix_spawnp). Every read has a deadline; on timeout the child is killed and reaped
-// before the error is thrown, so no zombie is left. The destructor also kills and reaps.
+// shell (fork and execve; argv[0] looked up on PATH). The child leads its own process group and
+// gets PR_SET_PDEATHSIG=SIGKILL, so it dies with carl even when carl is killed with SIGKILL.
+// Every read has a deadline; on timeout the child's whole process group is killed and the child
+// reaped before the error is thrown, so no zombie and no grandchild is left. The destructor and
+// finish() also end the group.
 #include <sys/types.h>
 
 #include <chrono>
@@ -31,7 +34,8 @@ class ChildProcess {
   bool read_line(std::string& line, Clock::time_point deadline);
   // Appends up to n bytes; returns how many arrived before end of output.
   std::size_t read_exact(std::string& into, std::size_t n, Clock::time_point deadline);
-  std::string read_to_eof(Clock::time_point deadline);
+  // Throws ProviderError when the output exceeds max_bytes.
+  std::string read_to_eof(Clock::time_point deadline, std::size_t max_bytes = 1u << 30);
 
   // Waits until the deadline for the child to exit, then kills it; reaps it either way and
   // describes how it ended ("exited with status 3", "killed by signal 9").
@@ -44,11 +48,13 @@ class ChildProcess {
   bool wait_readable(Clock::time_point deadline);
   [[noreturn]] void timeout(const char* waiting_for);
   void kill_and_reap();
+  void end_group();
 
   std::string command_;
   pid_t pid_ = -1;
   int in_ = -1, out_ = -1, err_ = -1;
   bool reaped_ = false;
+  bool group_ended_ = false;
   int status_ = 0;
   std::string out_buffer_;
   std::string err_tail_;

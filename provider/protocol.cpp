@@ -1,14 +1,37 @@
 #include "provider/protocol.h"
 
+#include <limits>
+#include <optional>
 #include <sstream>
 
 #include "provider/error.h"
+#include "provider/limits.h"
 
 namespace carl::provider {
 
 std::string greeting_line(const Shape& s) {
   return fmt::format("{} {} {} {} {} {}\n", kGreetingWord, kProtocolVersion, s.height, s.width,
                      s.steps, s.mode);
+}
+
+TrajectoryHeader parse_trajectory_header(const std::string& line, const std::string& who) {
+  std::istringstream in(line);
+  std::string word, seq, bytes, extra;
+  TrajectoryHeader h;
+  std::optional<long long> s, b;
+  if ((in >> word >> seq >> bytes >> h.checksum) && word == "TRAJECTORY" && !(in >> extra)) {
+    s = parse_integer(seq, 0, 2000000000);
+    b = parse_integer(bytes, 0, std::numeric_limits<long long>::max());
+  }
+  if (!s || !b || h.checksum.size() != 16 ||
+      h.checksum.find_first_not_of("0123456789abcdef") != std::string::npos)
+    throw ProviderError(
+        fmt::format("{} sent a malformed reply '{}' (expected 'TRAJECTORY <seq> <bytes> "
+                    "<checksum>')",
+                    who, printable(line.substr(0, 60))));
+  h.seq = *s;
+  h.bytes = *b;
+  return h;
 }
 
 Shape parse_greeting(const std::string& line, const std::string& who) {
@@ -19,14 +42,15 @@ Shape parse_greeting(const std::string& line, const std::string& who) {
   if (!(in >> word >> version >> s.height >> s.width >> s.steps >> s.mode) ||
       word != kGreetingWord || (in >> extra))
     throw ProviderError(fmt::format("provider {}: bad greeting '{}' (expected '{} {} H W T mode')",
-                                    who, line.substr(0, 80), kGreetingWord, kProtocolVersion));
+                                    who, printable(line.substr(0, 80)), kGreetingWord,
+                                    kProtocolVersion));
   if (version != kProtocolVersion)
     throw ProviderError(fmt::format("provider {}: speaks protocol version {}, carl speaks {}", who,
                                     version, kProtocolVersion));
   if (s.height < 1 || s.width < 1 || s.steps < 1 || s.height > 65536 || s.width > 65536 ||
       s.steps > 1000000 || (s.mode != "torus" && s.mode != "window"))
-    throw ProviderError(
-        fmt::format("provider {}: greeting has an invalid shape '{}'", who, line.substr(0, 80)));
+    throw ProviderError(fmt::format("provider {}: greeting has an invalid shape '{}'", who,
+                                    printable(line.substr(0, 80))));
   return s;
 }
 

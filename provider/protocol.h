@@ -38,4 +38,12 @@ std::uint64_t fnv1a64(const std::string& bytes);
 // "TRAJECTORY <seq> <bytes> <fnv1a64 hex>\n"
 std::string trajectory_header(int seq, const std::string& payload);
 
+struct TrajectoryHeader {
+  long long seq = -1;
+  long long bytes = -1;
+  std::string checksum;  // 16 lowercase hex digits
+};
+// Parses a TRAJECTORY line (without its '\n'); ProviderError naming `who` when malformed.
+TrajectoryHeader parse_trajectory_header(const std::string& line, const std::string& who);
+
 }  // namespace carl::provider

@@ -48,3 +48,15 @@ TEST_CASE("from_function fills every entry", "[rule_table]") {
   REQUIRE(t.known_count() == 512);
   for (int p = 0; p < 512; ++p) REQUIRE(t.output(Pattern(p)) == ((p & 1) != 0));
 }
+
+TEST_CASE("set and forget check the pattern index", "[rule_table]") {
+  RuleTable t;
+  for (int bad : {512, 600, 65535, 70000}) {
+    INFO(bad);
+    REQUIRE_THROWS_AS(t.set(Pattern(bad), true), carl::InternalError);
+    REQUIRE_THROWS_AS(t.forget(Pattern(bad)), carl::InternalError);
+  }
+  REQUIRE(t.known_count() == 0);
+  t.set(511, true);
+  REQUIRE(t.known(511));
+}

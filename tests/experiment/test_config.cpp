@@ -66,3 +66,37 @@ TEST_CASE("malformed configs name the file, line and key", "[config]") {
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\nlearnr: {}\n"),
              Catch::Contains("bad.yaml:3") && Catch::Contains("learnr: unknown key"));
 }
+
+TEST_CASE("configs that used to slip through validation (issue 16)", "[config]") {
+  // NaN compares false with every bound.
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  density: .nan\n"),
+             Catch::Contains("bad.yaml:3: provider.density: nan is outside [0, 1]"));
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  noise: .NaN\n"),
+             Catch::Contains("provider.noise: nan is outside"));
+  // A key given twice would silently drop one value.
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  height: 8\n  height: 16\n"),
+             Catch::Contains("bad.yaml:4: provider.height: given twice"));
+  CHECK_THAT(error_of("name: a\nname: b\nprovider:\n  rule: B3/S23\n"),
+             Catch::Contains("bad.yaml:2: name: given twice"));
+  // A key that is not a name.
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  [a, b]: 3\n"),
+             Catch::Contains("bad.yaml:3: provider: a key must be a name"));
+  CHECK_THAT(error_of("? {x: 1}\n: 2\nprovider:\n  rule: B3/S23\n"),
+             Catch::Contains("the config: a key must be a name"));
+  // Control characters in the run's name (it becomes a directory name and is echoed).
+  for (const char* bad : {"\"a\\0b\"", "\"a\\nb\"", "\"a\\eb\"", "\"a\\tb\""}) {
+    INFO(bad);
+    CHECK_THAT(error_of(std::string("name: ") + bad + "\nprovider:\n  rule: B3/S23\n"),
+               Catch::Contains("bad.yaml:1: name: must not contain control characters"));
+  }
+  // Inside the documented ranges, but beyond the memory limit: refused before the provider
+  // grows into it.
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  height: 4096\n  width: 4096\n"
+                      "  steps: 100000\n"),
+             Catch::Contains("bad.yaml:2: provider: a trajectory of 100001 frames of 4096x4096 "
+                             "needs about") &&
+                 Catch::Contains("over the memory limit of 4.0 GiB"));
+  // An echoed value cannot carry terminal escapes.
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  height: \"\\e[2J\"\n"),
+             Catch::Contains("got '\\x1b[2J'"));
+}

@@ -8,6 +8,7 @@
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
+#include "provider/builtin.h"
 #include "provider/client.h"
 #include "provider/error.h"
 #include "support.h"
@@ -145,4 +146,76 @@ TEST_CASE("scripts/golly-provider: bgolly's frames follow the rule", "[client][e
       REQUIRE(a.frames[0] != b.frames[0]);  // a fresh soup per request
     }
   }
+}
+
+TEST_CASE("START k: a fresh provider serves trajectory k, as the killed one would have",
+          "[client][resume]") {
+  const std::vector<std::string> argv{kProvider, "--rule",  "B36/S23", "--height", "10", "--width",
+                                      "12",      "--steps", "4",       "--seed",   "5"};
+  // Reference: the world in process (trajectory k depends only on the options and k).
+  provider::ProviderOptions o;
+  o.rule = "B36/S23";
+  o.height = 10;
+  o.width = 12;
+  o.steps = 4;
+  o.seed = 5;
+  const provider::HiddenRuleWorld world(o);
+  Client c(argv);
+  c.start_at(3);
+  std::vector<int> seen;
+  c.on_trajectory([&](const ca::Trajectory&, int index) { seen.push_back(index); });
+  REQUIRE(c.next() == world.trajectory(3));
+  REQUIRE(c.next() == world.trajectory(4));
+  REQUIRE(seen == std::vector<int>{3, 4});
+  // A provider that does not know START: one clear error, before any trajectory is asked.
+  Client old({kFakes + "no-start"});
+  old.start_at(2);
+  REQUIRE_THAT(error_of([&] { old.next(); }), Catch::Contains("cannot start at trajectory 2") &&
+                                                  Catch::Contains("unknown request 'START 2'") &&
+                                                  Catch::Contains("supports START"));
+  REQUIRE(old.requests() == 0);
+}
+
+TEST_CASE("a greeting is compared with the config and with the memory limit", "[client][limits]") {
+  ClientOptions expect;
+  expect.expect = provider::Shape{12, 12, 4, "torus"};
+  REQUIRE_THAT(
+      error_of([&] {
+        Client({kProvider, "--rule", "B3/S23", "--height", "7", "--width", "9", "--steps", "3"},
+               expect);
+      }),
+      Catch::Contains("serves 7x9 frames (HxW), T = 3, torus; the config says 12x12, "
+                      "T = 4, torus"));
+  REQUIRE_NOTHROW(Client(
+      {kProvider, "--rule", "B3/S23", "--height", "12", "--width", "12", "--steps", "4"}, expect));
+  // The built-in provider refuses what does not fit before allocating; so does carl's side.
+  ::setenv("CARL_MEMORY_LIMIT", "1M", 1);
+  REQUIRE_THAT(error_of([&] {
+                 Client({kProvider, "--rule", "B3/S23", "--height", "1024", "--width", "1024",
+                         "--steps", "3"});
+               }),
+               Catch::Contains("refused to start: provider: a trajectory of 4 frames of "
+                               "1024x1024 needs about") &&
+                   Catch::Contains("over the memory limit of 1.0 MiB"));
+  ::unsetenv("CARL_MEMORY_LIMIT");
+  // A provider that announces more than the limit allows is refused at its greeting, before
+  // a byte of its payload is read.
+  REQUIRE_THAT(error_of([&] { Client({kFakes + "huge-greeting"}); }),
+               Catch::Contains("huge-greeting': a trajectory of 1000001 frames of 65536x65536 "
+                               "needs about") &&
+                   Catch::Contains("over the memory limit of 4.0 GiB"));
+  REQUIRE_THAT(error_of([] {
+                 provider::parse_greeting("CARL-PROVIDER 1 65536 65536 1000001 torus", "'x'");
+               }),
+               Catch::Contains("invalid shape"));
+}
+
+TEST_CASE("a provider's text is echoed with control characters escaped", "[client][hostile]") {
+  ClientOptions quick;
+  quick.timeout_s = 5;
+  Client c({kFakes + "escapes"}, quick);
+  const std::string e = error_of([&] { c.next(); });
+  REQUIRE_THAT(e, Catch::Contains("refused trajectory 0: \\x1b[31mred\\x1b[0m \\x1b[2J"));
+  for (char ch : e) REQUIRE(static_cast<unsigned char>(ch) >= 0x20);
+  REQUIRE(provider::printable("a\nb\\c\x9b") == "a\\x0ab\\\\c\\x9b");
 }

@@ -1,0 +1,121 @@
+#include "provider/durable.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "ca/error.h"
+
+namespace carl::provider {
+namespace {
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() {
+    const int f = fd_;
+    fd_ = -1;
+    return f;
+  }
+
+ private:
+  int fd_;
+};
+
+std::string why(int err) {
+  if (err == ELOOP) return "it is a symbolic link (refused)";
+  return std::strerror(err);
+}
+
+int open_dir(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+      throw InputError(fmt::format("{}: the directory is a symbolic link (refused)", dir));
+    throw InputError(fmt::format("{}: cannot open the directory: {}", dir, std::strerror(err)));
+  }
+  return fd;
+}
+
+}  // namespace
+
+void require_real_directory(const std::string& dir) {
+  Fd d(open_dir(dir));
+}
+
+bool entry_exists(const std::string& dir, const std::string& name) {
+  struct stat st {};
+  return ::lstat((dir + "/" + name).c_str(), &st) == 0;
+}
+
+void write_durably(const std::string& dir, const std::string& name, const std::string& bytes,
+                   bool replace) {
+  const std::string path = dir + "/" + name;
+  const std::string tmp = name + ".tmp";
+  Fd d(open_dir(dir));
+  if (::unlinkat(d.get(), tmp.c_str(), 0) != 0 && errno != ENOENT)
+    throw InputError(fmt::format("{}/{}: cannot remove: {}", dir, tmp, std::strerror(errno)));
+  Fd f(::openat(d.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (f.get() < 0) throw InputError(fmt::format("{}/{}: cannot create: {}", dir, tmp, why(errno)));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(f.get(), bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      throw InputError(fmt::format("{}/{}: write failed: {}", dir, tmp, std::strerror(errno)));
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(f.get()) != 0 || ::close(f.release()) != 0)
+    throw InputError(fmt::format("{}/{}: fsync failed: {}", dir, tmp, std::strerror(errno)));
+  if (!replace) {
+    // link() never replaces: an existing file (or link) of that name is kept and reported.
+    if (::linkat(d.get(), tmp.c_str(), d.get(), name.c_str(), 0) != 0) {
+      const int err = errno;
+      ::unlinkat(d.get(), tmp.c_str(), 0);
+      throw InputError(fmt::format("{}: {}", path,
+                                   err == EEXIST
+                                       ? "already exists; carl never overwrites it"
+                                       : std::string("cannot write: ") + std::strerror(err)));
+    }
+    ::unlinkat(d.get(), tmp.c_str(), 0);
+  } else if (::renameat(d.get(), tmp.c_str(), d.get(), name.c_str()) != 0) {
+    throw InputError(fmt::format("{}: rename failed: {}", path, std::strerror(errno)));
+  }
+  if (::fsync(d.get()) != 0)
+    throw InputError(
+        fmt::format("{}: fsync of the directory failed: {}", dir, std::strerror(errno)));
+}
+
+std::string read_nofollow(const std::string& dir, const std::string& name) {
+  Fd d(open_dir(dir));
+  Fd f(::openat(d.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (f.get() < 0) throw InputError(fmt::format("{}/{}: cannot open: {}", dir, name, why(errno)));
+  struct stat st {};
+  if (::fstat(f.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    throw InputError(fmt::format("{}/{}: not a regular file", dir, name));
+  std::string out;
+  char buf[65536];
+  while (true) {
+    const ssize_t n = ::read(f.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      throw InputError(fmt::format("{}/{}: read failed: {}", dir, name, std::strerror(errno)));
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+}  // namespace carl::provider

@@ -1,0 +1,47 @@
+#pragma once
+// What carl refuses before allocating: sizes parsed with overflow checks, and a memory limit
+// that every request is checked against up front (the provider's world and frames, the
+// client's payload, frames and stored copy), with a one-line error instead of std::bad_alloc.
+//
+// The limit is CARL_MEMORY_LIMIT from the environment (bytes, or a number with a K, M, G or T
+// suffix: binary units), 4G when unset. A provider started by carl inherits it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "provider/protocol.h"
+
+namespace carl::provider {
+
+inline constexpr std::uint64_t kDefaultMemoryLimit = 4ULL << 30;
+
+// "123", "64K", "512M", "4G", "1T" → bytes; nullopt for anything else or on overflow.
+std::optional<std::uint64_t> parse_byte_size(std::string_view text);
+// A decimal integer in [lo, hi] with nothing else around it; nullopt otherwise (no wrap-around:
+// "4294967301" is out of range, not 5).
+std::optional<long long> parse_integer(std::string_view text, long long lo, long long hi);
+
+// "HxW" (e.g. "64x64"): two integers in [1, max_side] around one 'x', nothing else; nullopt
+// otherwise ("5x5x5", "4294967301x5" and "99999999999x5" included).
+std::optional<std::pair<int, int>> parse_dimensions(std::string_view text, int max_side);
+
+// The limit in force: CARL_MEMORY_LIMIT, or the default. InputError for a malformed value.
+std::uint64_t memory_limit();
+
+// a·b·c…, saturating at UINT64_MAX instead of wrapping.
+std::uint64_t saturating_product(std::initializer_list<std::uint64_t> factors);
+
+// Estimated peak bytes for one trajectory of `shape`: on carl's side (payload, unpacked frames,
+// the RLE text stored), and on the built-in provider's (the whole world's frames, the window
+// shown, the payload).
+std::uint64_t client_bytes(const Shape& shape);
+std::uint64_t provider_bytes(const Shape& shape, int world_scale);
+
+// InputError "<what> needs about N MiB, over the memory limit of M MiB (CARL_MEMORY_LIMIT)"
+// when `bytes` exceeds the limit.
+void require_fits(std::uint64_t bytes, const std::string& what);
+std::string describe_bytes(std::uint64_t bytes);
+
+}  // namespace carl::provider

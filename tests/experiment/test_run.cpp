@@ -1,0 +1,252 @@
+// `carl run`, `--resume`, `inspect` and `simulate` as a user (or a hostile file) meets them: the
+// carl executable end to end.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "ca/text_file.h"
+#include "support.h"
+
+using namespace carl;
+namespace fs = std::filesystem;
+
+namespace {
+const std::string kProvider = CARL_PROVIDER_EXE;
+const std::string kCarl = CARL_EXE;
+const std::string kSource = CARL_SOURCE_DIR;
+
+struct Result {
+  int status = -1;
+  std::string output;  // stdout and stderr
+  std::string errors;  // stderr
+};
+
+Result run_carl(const std::string& args, const std::string& dir) {
+  const std::string out = dir + "/carl.out", err = dir + "/carl.err";
+  const int rc = std::system((kCarl + " " + args + " > " + out + " 2> " + err).c_str());
+  Result r;
+  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  r.errors = ca::read_text_file(err);
+  r.output = ca::read_text_file(out) + r.errors;
+  return r;
+}
+
+int lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+// A life-sized config whose provider is one of the three kinds.
+std::string config_for(const std::string& kind, const std::string& runs) {
+  std::string provider;
+  if (kind == "built-in")
+    provider = "  rule: B3/S23\n";
+  else if (kind == "carl-protocol")  // carl-provider run as any external program would be
+    provider = "  command: [" + kProvider +
+               ", --rule, B3/S23, --height, '16', --width, '16', --steps, '8', --seed, '3']\n";
+  else  // rle: Golly's bgolly behind the RLE adapter
+    provider = "  command: [" + kSource +
+               "/scripts/golly-provider, B3/S23, '16', '16', '8', '0.3', '3']\n  protocol: rle\n";
+  return "name: k\nprovider:\n" + provider +
+         "  height: 16\n  width: 16\n  steps: 8\n  seed: 3\nlearner:\n  committee: 2\n  seed: 1\n"
+         "stopping:\n  policy: certified\n  max_trajectories: 12\noutput:\n  runs_dir: " +
+         runs + "\n";
+}
+
+int trajectory_count(const std::string& dir) {
+  int k = 0;
+  while (fs::exists(fmt::format("{}/trajectory-{:03d}.rle", dir, k))) ++k;
+  return k;
+}
+}  // namespace
+
+TEST_CASE("kill -9 and resume, with every kind of provider: nothing lost, nothing asked twice",
+          "[run][resume][process]") {
+  for (const std::string kind : {"built-in", "carl-protocol", "rle"}) {
+    INFO(kind);
+    test::TempDir tmp;
+    const std::string yaml = tmp.path() + "/k.yaml";
+    ca::write_text_file(yaml, config_for(kind, tmp.path() + "/runs"));
+    // Uninterrupted reference.
+    const Result ref = run_carl("run " + yaml, tmp.path());
+    REQUIRE(ref.status == 0);
+    const std::string ref_dir = tmp.path() + "/runs/k";
+    const int asked = trajectory_count(ref_dir);
+    REQUIRE(asked >= 2);  // so that the kill below falls inside the run
+    // Killed with SIGKILL as soon as its first trajectory is on disk.
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::freopen("/dev/null", "w", stdout);
+      ::execl(kCarl.c_str(), kCarl.c_str(), "run", yaml.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    const std::string dir = tmp.path() + "/runs/k-2";
+    for (int i = 0; i < 20000 && !fs::exists(dir + "/trajectory-000.rle"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    const int stored = trajectory_count(dir);
+    REQUIRE(stored >= 1);
+    REQUIRE(stored < asked);
+    const Result resumed = run_carl("run --resume " + dir + " --trust-provider", tmp.path());
+    INFO(resumed.output);
+    REQUIRE(resumed.status == 0);
+    REQUIRE_THAT(resumed.output,
+                 Catch::Contains(fmt::format("{} stored trajectories will be replayed", stored)));
+    REQUIRE_THAT(resumed.output,
+                 Catch::Contains(fmt::format("trajectories asked: {} ({} stored before this run)",
+                                             asked, stored)));
+    // Every trajectory is the one the uninterrupted run was given: 0 mismatches.
+    REQUIRE(trajectory_count(dir) == asked);
+    int mismatches = 0;
+    for (int k = 0; k < asked; ++k) {
+      const std::string name = fmt::format("/trajectory-{:03d}.rle", k);
+      mismatches += ca::read_text_file(dir + name) != ca::read_text_file(ref_dir + name);
+    }
+    REQUIRE(mismatches == 0);
+    auto strip = [](std::string s) { return s.substr(s.find("\"reason\"")); };
+    REQUIRE(strip(ca::read_text_file(dir + "/rule.json")) ==
+            strip(ca::read_text_file(ref_dir + "/rule.json")));
+  }
+}
+
+TEST_CASE("a run that fails at start-up leaves no directory behind", "[run]") {
+  test::TempDir tmp;
+  const std::string yaml = tmp.path() + "/bad.yaml";
+  ca::write_text_file(yaml, "name: bad\nprovider:\n  command: [" + tmp.path() +
+                                "/no-such-provider]\noutput:\n  runs_dir: " + tmp.path() +
+                                "/runs\n");
+  const Result r = run_carl("run " + yaml, tmp.path());
+  REQUIRE(r.status == 2);
+  REQUIRE_THAT(r.output, Catch::Contains("could not be started: command not found"));
+  REQUIRE(lines(r.errors) == 1);
+  REQUIRE_FALSE(fs::exists(tmp.path() + "/runs/bad"));
+}
+
+TEST_CASE("--resume runs a stored provider command only when trusted", "[run][resume][hostile]") {
+  test::TempDir tmp;
+  const std::string runs = tmp.path() + "/runs";
+  const std::string yaml = tmp.path() + "/k.yaml";
+  ca::write_text_file(yaml, config_for("carl-protocol", runs));
+  const Result first = run_carl("run " + yaml, tmp.path());
+  REQUIRE(first.status == 0);
+  const std::string dir = runs + "/k";
+  // A planted command: it would leave a mark if it ever ran.
+  const std::string mark = tmp.path() + "/ran";
+  ca::write_text_file(dir + "/config.yaml", "name: k\nprovider:\n  command: [/bin/sh, -c, 'touch " +
+                                                mark +
+                                                "']\n  height: 16\n  width: 16\n  steps: 8\n");
+  std::filesystem::remove(dir + "/rule.json");
+  const Result r = run_carl("run --resume " + dir, tmp.path());
+  REQUIRE(r.status == 2);
+  REQUIRE_THAT(r.output, Catch::Contains("[/bin/sh -c touch " + mark + "]") &&
+                             Catch::Contains("would be run") &&
+                             Catch::Contains("--trust-provider"));
+  const Result other = run_carl("run " + yaml + " --resume " + dir, tmp.path());
+  REQUIRE(other.status == 2);
+  REQUIRE_THAT(other.output, Catch::Contains("differs from"));
+  REQUIRE_FALSE(fs::exists(mark));
+}
+
+TEST_CASE("--resume refuses gaps, wrong shapes and symlinked run directories",
+          "[run][resume][hostile]") {
+  test::TempDir tmp;
+  const std::string yaml = tmp.path() + "/k.yaml";
+  ca::write_text_file(yaml, config_for("built-in", tmp.path() + "/runs"));
+  REQUIRE(run_carl("run " + yaml, tmp.path()).status == 0);
+  const std::string dir = tmp.path() + "/runs/k";
+  const std::string second = ca::read_text_file(dir + "/trajectory-001.rle");
+
+  SECTION("a gap: never filled by asking again and overwriting") {
+    fs::remove(dir + "/trajectory-000.rle");
+    const Result r = run_carl("run --resume " + dir, tmp.path());
+    REQUIRE(r.status == 2);
+    REQUIRE(lines(r.errors) == 1);
+    REQUIRE_THAT(r.output, Catch::Contains("trajectory-000.rle is missing"));
+    REQUIRE(ca::read_text_file(dir + "/trajectory-001.rle") == second);
+    REQUIRE_FALSE(fs::exists(dir + "/trajectory-000.rle"));
+  }
+  SECTION("a trajectory of another size, of one frame, of 0x0") {
+    for (const std::string bad :
+         {std::string("x = 3, y = 3\n3o!\nx = 3, y = 3\n3o!\n"), std::string("x = 16, y = 16\n!\n"),
+          std::string("x = 0, y = 0\n!\nx = 0, y = 0\n!\n")}) {
+      INFO(bad);
+      ca::write_text_file(dir + "/trajectory-001.rle", bad);
+      const Result r = run_carl("run --resume " + dir, tmp.path());
+      REQUIRE(r.status == 2);
+      REQUIRE(lines(r.errors) == 1);
+      REQUIRE_THAT(r.output, Catch::Contains("trajectory-001.rle"));
+    }
+  }
+  SECTION("a symlinked run directory") {
+    fs::create_symlink(dir, tmp.path() + "/link");
+    const Result r = run_carl("run --resume " + tmp.path() + "/link", tmp.path());
+    REQUIRE(r.status == 2);
+    REQUIRE_THAT(r.output, Catch::Contains("symbolic link (refused)"));
+  }
+}
+
+TEST_CASE("carl inspect checks rule.json: a clear error, never a crash", "[run][inspect]") {
+  test::TempDir tmp;
+  const std::string yaml = tmp.path() + "/k.yaml";
+  ca::write_text_file(yaml, config_for("built-in", tmp.path() + "/runs"));
+  REQUIRE(run_carl("run " + yaml, tmp.path()).status == 0);
+  const std::string dir = tmp.path() + "/runs/k";
+  REQUIRE(run_carl("inspect " + dir, tmp.path()).status == 0);
+  const std::string good = ca::read_text_file(dir + "/rule.json");
+  for (const nlohmann::json bad : {nlohmann::json(-1), nlohmann::json(600), nlohmann::json(70000),
+                                   nlohmann::json("x"), nlohmann::json(nullptr)}) {
+    INFO(bad.dump());
+    nlohmann::json j = nlohmann::json::parse(good);
+    j["entries"][3]["pattern"] = bad;
+    ca::write_text_file(dir + "/rule.json", j.dump());
+    const Result r = run_carl("inspect " + dir, tmp.path());
+    REQUIRE(r.status == 2);
+    REQUIRE(lines(r.errors) == 1);
+    REQUIRE_THAT(r.output, Catch::Contains(dir + "/rule.json: entries[3].pattern:"));
+  }
+  nlohmann::json j = nlohmann::json::parse(good);
+  j.erase("provenance_counts");
+  ca::write_text_file(dir + "/rule.json", j.dump());
+  const Result r = run_carl("inspect " + dir, tmp.path());
+  REQUIRE(r.status == 2);
+  REQUIRE_THAT(r.output, Catch::Contains("rule.json: provenance_counts: missing"));
+}
+
+TEST_CASE("carl simulate: sizes and steps checked before anything is allocated", "[run][limits]") {
+  test::TempDir tmp;
+  for (const std::string bad : {"--soup 99999999999x5", "--soup 4294967301x5", "--soup 5x5x5",
+                                "--soup 0x5", "--steps -5", "--soup 65536x65536 --steps 1000"}) {
+    INFO(bad);
+    const Result r = run_carl("simulate --rule B3/S23 " + bad, tmp.path());
+    REQUIRE(r.status == 2);
+    REQUIRE(lines(r.errors) == 1);
+    REQUIRE_THAT(r.output, Catch::StartsWith("carl: --s") || Catch::Contains("memory limit"));
+  }
+  const Result ok = run_carl("simulate --rule B3/S23 --soup 8x9 --steps 0", tmp.path());
+  REQUIRE(ok.status == 0);
+  REQUIRE_THAT(ok.output, Catch::Contains("x = 9, y = 8"));
+}
+
+TEST_CASE("a provider's greeting must match the config", "[run][limits]") {
+  test::TempDir tmp;
+  const std::string yaml = tmp.path() + "/g.yaml";
+  ca::write_text_file(yaml, "name: g\nprovider:\n  command: [" + kProvider +
+                                ", --rule, B3/S23, --height, '7', --width, '9', --steps, '3']\n"
+                                "  height: 12\n  width: 12\n  steps: 4\noutput:\n  runs_dir: " +
+                                tmp.path() + "/runs\n");
+  const Result r = run_carl("run " + yaml, tmp.path());
+  REQUIRE(r.status == 2);
+  REQUIRE(lines(r.errors) == 1);
+  REQUIRE_THAT(r.output, Catch::Contains("serves 7x9 frames (HxW), T = 3, torus; the config says "
+                                         "12x12, T = 4, torus"));
+  REQUIRE_FALSE(fs::exists(tmp.path() + "/runs/g"));
+}
