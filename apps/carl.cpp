@@ -18,6 +18,8 @@
 #include "report/zoo_page.h"
 #include "groups/invariance.h"
 #include "learner/net.h"
+#include "provider/error.h"
+#include "provider/limits.h"
 
 namespace {
 
@@ -100,6 +102,26 @@ int cmd_simulate(const std::string& rule, const std::string& in, int soup_h, int
   return 0;
 }
 
+// --soup HxW and --steps, parsed with overflow checks and refused beyond the memory limit
+// (provider/limits.h) before anything is allocated.
+std::pair<int, int> checked_soup(const std::string& soup, int steps, bool whole) {
+  const auto hw = provider::parse_dimensions(soup, 65536);
+  if (!hw)
+    throw InputError(fmt::format("--soup '{}': expected HxW, each 1..65536, e.g. 64x64",
+                                 provider::printable(soup.substr(0, 40))));
+  if (steps < 0 || steps > 1000000)
+    throw InputError(fmt::format("--steps {}: expected 0..1000000 generations", steps));
+  const std::uint64_t cells =
+      provider::saturating_product({std::uint64_t(hw->first), std::uint64_t(hw->second)});
+  // The soup, the stepper's packed copies and the RLE text; every frame with --trajectory.
+  provider::require_fits(
+      provider::saturating_product({cells, whole ? std::uint64_t(steps) + 1 : 1, 4}),
+      fmt::format("carl simulate: {} of {}x{}",
+                  whole ? fmt::format("{} frames", steps + 1) : std::string("a soup"), hw->first,
+                  hw->second));
+  return *hw;
+}
+
 // carl-provider is installed beside carl.
 std::string provider_exe() {
   std::error_code ec;
@@ -145,11 +167,14 @@ int main(int argc, char** argv) {
 
   std::string config, resume;
   auto* run = app.add_subcommand("run", "Run an experiment from a YAML config");
-  auto* config_opt =
-      run->add_option("config", config, "experiment config (YAML)")->check(CLI::ExistingFile);
-  run->add_option("--resume", resume, "continue a killed run from its directory")
-      ->check(CLI::ExistingDirectory)
-      ->excludes(config_opt);
+  run->add_option("config", config, "experiment config (YAML)")->check(CLI::ExistingFile);
+  bool trust_provider = false;
+  run->add_option("--resume", resume,
+                  "continue a killed run from its directory (with CONFIG: the config you trust, "
+                  "whose provider command must match the stored one)")
+      ->check(CLI::ExistingDirectory);
+  run->add_flag("--trust-provider", trust_provider,
+                "--resume: run the provider command stored in the run directory");
 
   std::string inspect_dir, against;
   auto* inspect = app.add_subcommand("inspect", "Show a run's rule, rounds and provenance");
@@ -183,13 +208,13 @@ int main(int argc, char** argv) {
     }
     if (*rule) return cmd_rule(rulestring);
     if (*sim) {
-      int h = 0, w = 0;
-      if (std::sscanf(soup.c_str(), "%dx%d", &h, &w) != 2 || h < 1 || w < 1)
-        throw InputError(fmt::format("--soup '{}': expected HxW, e.g. 64x64", soup));
+      const auto [h, w] = checked_soup(soup, steps, whole);
       return cmd_simulate(sim_rule, sim_in, h, w, density, seed, steps, sim_out, whole, sim_torus);
     }
     if (*run) {
-      if (!resume.empty()) return carl::experiment::resume_experiment(resume, provider_exe());
+      if (!resume.empty())
+        return carl::experiment::resume_experiment(resume, provider_exe(),
+                                                   {config, trust_provider});
       if (config.empty()) throw InputError("carl run: give a config file or --resume RUN_DIR");
       return carl::experiment::run_experiment(config, provider_exe());
     }

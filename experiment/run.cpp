@@ -4,9 +4,8 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
+#include <memory>
 #include <sstream>
 
 #include "ca/error.h"
@@ -14,11 +13,12 @@
 #include "ca/rulestring.h"
 #include "ca/text_file.h"
 #include "experiment/loop.h"
+#include "experiment/run_dir.h"
 #include "groups/orbits.h"
+#include "provider/error.h"
 
 namespace carl::experiment {
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 namespace {
 
@@ -42,24 +42,6 @@ std::string entry_lines(const ca::RuleTable& t, const std::optional<Score>& scor
   return out;
 }
 
-json round_json(const RoundRecord& r) {
-  return json{{"round", r.round},
-              {"trajectories", r.trajectories},
-              {"group", r.group},
-              {"symmetry", r.symmetry},
-              {"significant_orbits", r.significant_orbits},
-              {"total_orbits", r.total_orbits},
-              {"known_entries", r.known_entries},
-              {"l1", r.l1},
-              {"l2", r.l2},
-              {"one_step", r.one_step},
-              {"train_steps", r.train_steps},
-              {"converged", r.converged},
-              {"seconds", r.train_seconds},
-              {"certify_error", r.certify_error < 0 ? json(nullptr) : json(r.certify_error)},
-              {"decision", r.decision}};
-}
-
 std::string round_line(const RoundRecord& r) {
   return fmt::format(
       "round {:>2} | trajectories {:>2} | G {:<4} | significant {:>3}/{:<3} | L1 "
@@ -68,66 +50,29 @@ std::string round_line(const RoundRecord& r) {
       r.decision);
 }
 
-json rule_json(const Config& cfg, const Outcome& o) {
-  json entries = json::array();
-  for (int p = 0; p < ca::kPatternCount; ++p) {
-    const bool known = o.rule.table.known(ca::Pattern(p));
-    entries.push_back(
-        {{"pattern", p},
-         {"output", known ? json(int(o.rule.table.output(ca::Pattern(p)))) : json(nullptr)},
-         {"provenance", extractor::name(o.rule.provenance[static_cast<std::size_t>(p)])}});
+int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe, bool resumed) {
+  provider::TrajectoryStore store(dir.path(), run_shape(cfg));
+  std::unique_ptr<RunSource> source_ptr;
+  try {
+    source_ptr = std::make_unique<RunSource>(cfg, store, provider_exe);
+  } catch (...) {
+    if (!resumed) dir.remove();
+    throw;
   }
-  const auto n = o.rule.count_by_provenance();
-  json j = {
-      {"name", cfg.name},
-      {"halted", o.halted},
-      {"reason", o.reason},
-      {"group", o.rule.group.name()},
-      {"complete", o.rule.table.complete()},
-      {"rulestring", o.rule.table.complete() ? json(ca::emit_rule(o.rule.table)) : json(nullptr)},
-      {"trajectories", o.trajectories},
-      {"rounds", o.rounds},
-      {"provenance_counts",
-       {{"observed", n[0]}, {"symmetry", n[1]}, {"generalized", n[2]}, {"unknown", n[3]}}},
-      {"entries", entries},
-      {"first_layer_kernels", o.kernels}};
-  if (o.score)
-    j["score"] = {{"hidden_rule", o.score->hidden_rule},
-                  {"exact", o.score->exact},
-                  {"wrong", o.score->wrong},
-                  {"unknown", o.score->unknown},
-                  {"wrong_patterns", o.score->wrong_patterns}};
-  else
-    j["score"] = nullptr;
-  return j;
-}
-
-// The run directory for a fresh run: runs/<name>, or the first free <name>-k.
-fs::path fresh_run_dir(const Config& cfg) {
-  const fs::path base = fs::path(cfg.output.runs_dir) / cfg.name;
-  if (!fs::exists(base)) return base;
-  for (int k = 2;; ++k) {
-    const fs::path p = fs::path(cfg.output.runs_dir) / fmt::format("{}-{}", cfg.name, k);
-    if (!fs::exists(p)) return p;
-  }
-}
-
-int run_in(const fs::path& dir, const Config& cfg, const std::string& provider_exe, bool resumed) {
-  provider::TrajectoryStore store(dir.string());
-  RunSource source(cfg, store, provider_exe);
+  RunSource& source = *source_ptr;
   const int stored = source.stored();
-  fmt::print("carl run {}: {} -> {}\n", cfg.name, resumed ? "resuming" : "starting", dir.string());
+  fmt::print("carl run {}: {} -> {}\n", cfg.name, resumed ? "resuming" : "starting", dir.path());
   if (resumed)
     fmt::print("  {} stored trajectories will be replayed, none asked for again\n", stored);
   const bool tty = ::isatty(1);
-  std::ofstream rounds(dir / "rounds.jsonl", std::ios::trunc);
+  std::string rounds;  // rounds.jsonl, rewritten durably after each round
   LoopHooks hooks;
   hooks.on_round = [&](const RoundRecord& r) {
     if (tty) fmt::print("\r\033[K");
     fmt::print("{}\n", round_line(r));
     std::fflush(stdout);
-    rounds << round_json(r).dump() << "\n";
-    rounds.flush();
+    rounds += round_json_line(r) + "\n";
+    dir.write("rounds.jsonl", rounds);
   };
   hooks.progress = [&](const std::string& s) {
     if (tty) {
@@ -135,11 +80,19 @@ int run_in(const fs::path& dir, const Config& cfg, const std::string& provider_e
       std::fflush(stdout);
     }
   };
-  Outcome o = run_loop(cfg, source, hooks, cfg.output.checkpoint ? dir.string() : "");
+  Outcome o;
+  try {
+    o = run_loop(cfg, source, hooks, cfg.output.checkpoint ? dir.path() : "");
+  } catch (...) {
+    // A fresh run that failed before its first trajectory leaves no directory behind.
+    source_ptr.reset();  // ends the provider first
+    if (!resumed && store.count() == 0) dir.remove();
+    throw;
+  }
   if (cfg.provider.allow_reveal) {
     if (auto hidden = source.reveal()) o.score = score_against(o.rule.table, *hidden);
   }
-  ca::write_text_file((dir / "rule.json").string(), rule_json(cfg, o).dump(1) + "\n");
+  dir.write("rule.json", rule_json_text(cfg, o));
   const auto n = o.rule.count_by_provenance();
   std::string txt = fmt::format(
       "rule: {}\ngroup: {}\nreason: {}\ntrajectories: {}\nentries: {} observed, {} by symmetry, "
@@ -147,7 +100,7 @@ int run_in(const fs::path& dir, const Config& cfg, const std::string& provider_e
       rulestring_or_partial(o.rule.table), o.rule.group.name(), o.reason, o.trajectories, n[0],
       n[1], n[2], n[3], entry_lines(o.rule.table, o.score),
       render_orbits(o.rule.table, o.rule.group));
-  ca::write_text_file((dir / "rule.txt").string(), txt);
+  dir.write("rule.txt", txt);
 
   fmt::print("{}: {}\n", o.halted ? "halted" : "stopped", o.reason);
   fmt::print("rule: {} (group {}; {} observed, {} by symmetry, {} generalized, {} unknown)\n",
@@ -159,7 +112,7 @@ int run_in(const fs::path& dir, const Config& cfg, const std::string& provider_e
                    ? "exact, all 512 entries right"
                    : fmt::format("{} wrong, {} unknown entries", o.score->wrong, o.score->unknown));
   fmt::print("{}", entry_lines(o.rule.table, o.score));
-  fmt::print("run directory: {} (carl inspect {})\n", dir.string(), dir.string());
+  fmt::print("run directory: {} (carl inspect {})\n", dir.path(), dir.path());
   return o.halted ? 0 : 1;
 }
 
@@ -190,68 +143,75 @@ std::string render_orbits(const ca::RuleTable& table, groups::Subgroup group, in
 }
 
 int run_experiment(const std::string& config_path, const std::string& provider_exe) {
-  const Config cfg = load_config(config_path);
-  const fs::path dir = fresh_run_dir(cfg);
-  fs::create_directories(dir);
-  ca::write_text_file((dir / "config.yaml").string(), ca::read_text_file(config_path));
+  const std::string text = ca::read_text_file(config_path);
+  const Config cfg = parse_config(text, config_path);
+  const RunDir dir = RunDir::create(cfg.output.runs_dir, cfg.name);
+  try {
+    dir.write("config.yaml", text);
+  } catch (...) {
+    dir.remove();
+    throw;
+  }
   return run_in(dir, cfg, provider_exe, false);
 }
 
-int resume_experiment(const std::string& run_dir, const std::string& provider_exe) {
-  const fs::path dir(run_dir);
-  if (!fs::exists(dir / "config.yaml"))
-    throw InputError(fmt::format("{}: not a run directory (no config.yaml)", run_dir));
-  Config cfg = parse_config(ca::read_text_file((dir / "config.yaml").string()),
-                            (dir / "config.yaml").string());
+namespace {
+std::string argv_text(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) out += (out.empty() ? "" : " ") + provider::printable(a);
+  return "[" + out + "]";
+}
+}  // namespace
+
+int resume_experiment(const std::string& run_dir, const std::string& provider_exe,
+                      const ResumeOptions& options) {
+  const RunDir dir = RunDir::open(run_dir);
+  const Config cfg = parse_config(dir.read("config.yaml"), dir.file("config.yaml"));
+  const auto& command = cfg.provider.command;
+  if (!command.empty()) {
+    // The stored config names a program to run: an untrusted run directory must not run one.
+    fmt::print("carl run --resume: the provider command stored in {} is {}\n",
+               dir.file("config.yaml"), argv_text(command));
+    bool trusted = options.trust_provider;
+    if (!trusted && !options.trusted_config.empty()) {
+      const Config mine = load_config(options.trusted_config);
+      if (mine.provider.command != command || mine.provider.protocol != cfg.provider.protocol)
+        throw InputError(fmt::format(
+            "{}: provider.command {} differs from {} in {}; not run (pass --trust-provider to "
+            "run the stored one)",
+            dir.file("config.yaml"), argv_text(command), argv_text(mine.provider.command),
+            options.trusted_config));
+      trusted = true;
+    }
+    if (!trusted)
+      throw InputError(fmt::format(
+          "{}: provider.command {} would be run; give the config you trust (carl run CONFIG "
+          "--resume DIR) or pass --trust-provider",
+          dir.file("config.yaml"), argv_text(command)));
+  }
   return run_in(dir, cfg, provider_exe, true);
 }
 
 int inspect_run(const std::string& run_dir, const std::string& against) {
-  const fs::path dir(run_dir);
-  const std::string path = (dir / "rule.json").string();
-  json j;
-  try {
-    j = json::parse(ca::read_text_file(path));
-  } catch (const json::exception& e) {
-    throw InputError(fmt::format("{}: not valid JSON ({})", path, e.what()));
-  }
-  ca::RuleTable table;
-  for (const auto& e : j.at("entries"))
-    if (!e.at("output").is_null())
-      table.set(ca::Pattern(e.at("pattern").get<int>()), e.at("output").get<int>() != 0);
-  const groups::Subgroup group = groups::Subgroup::parse(j.at("group").get<std::string>());
-  const auto& pc = j.at("provenance_counts");
-  fmt::print("run {}: {}\n", j.at("name").get<std::string>(),
-             j.at("halted").get<bool>() ? "halted" : "stopped");
-  fmt::print("reason: {}\n", j.at("reason").get<std::string>());
+  const RunContents run = load_run(run_dir, /*with_trajectories=*/false);
+  if (!run.rule)
+    throw InputError(fmt::format("{}/rule.json: missing (the run has not finished)", run_dir));
+  const StoredRule& r = *run.rule;
+  const ca::RuleTable& table = r.table;
+  const groups::Subgroup group = r.group;
+  const auto& pc = r.provenance_counts;
+  fmt::print("run {}: {}\n", r.name, r.halted ? "halted" : "stopped");
+  fmt::print("reason: {}\n", r.reason);
   fmt::print("group: {}\nrule: {}\n", group.name(), rulestring_or_partial(table));
-  fmt::print("entries: {} observed, {} by symmetry, {} generalized, {} unknown\n",
-             pc.at("observed").get<int>(), pc.at("symmetry").get<int>(),
-             pc.at("generalized").get<int>(), pc.at("unknown").get<int>());
-  fmt::print("trajectories: {}, rounds: {}\n", j.at("trajectories").get<int>(),
-             j.at("rounds").get<int>());
-  if (!j.at("score").is_null())
+  fmt::print("entries: {} observed, {} by symmetry, {} generalized, {} unknown\n", pc[0], pc[1],
+             pc[2], pc[3]);
+  fmt::print("trajectories: {}, rounds: {}\n", r.trajectories, r.rounds);
+  if (r.score)
     fmt::print("score: {} against {}\n",
-               j["score"]["exact"].get<bool>()
-                   ? "exact"
-                   : fmt::format("{} wrong", j["score"]["wrong"].get<int>()),
-               j["score"]["hidden_rule"].get<std::string>());
+               r.score->exact ? "exact" : fmt::format("{} wrong", r.score->wrong),
+               r.score->hidden_rule);
   fmt::print("\nrounds:\n");
-  std::ifstream rounds(dir / "rounds.jsonl");
-  for (std::string line; std::getline(rounds, line);) {
-    const json r = json::parse(line, nullptr, false);
-    if (r.is_discarded()) continue;
-    RoundRecord rec;
-    rec.round = r.value("round", 0);
-    rec.trajectories = r.value("trajectories", 0);
-    rec.group = r.value("group", "");
-    rec.significant_orbits = r.value("significant_orbits", 0);
-    rec.total_orbits = r.value("total_orbits", 0);
-    rec.l1 = r.value("l1", 0.0);
-    rec.l2 = r.value("l2", 0.0);
-    rec.decision = r.value("decision", "");
-    fmt::print("  {}\n", round_line(rec));
-  }
+  for (const RoundRecord& rec : run.rounds) fmt::print("  {}\n", round_line(rec));
   fmt::print("\nrule table by {} orbit (representative, then =output):\n\n{}", group.name(),
              render_orbits(table, group));
   if (!against.empty()) {
