@@ -366,6 +366,32 @@ TEST_CASE("the kernel method reads the kernels of nets pre-trained with weight d
   REQUIRE(detect_symmetry("kernels", counts, &dead).group.name() == "p1");
 }
 
+TEST_CASE("the support's kernel confirmation on nets pre-trained with weight decay",
+          "[symmetry][support][kernels]") {
+  // A von Neumann rule's corner weights vanish, so the kernels confirm what the data show; Life's
+  // do not, so a (hypothetical) data verdict for its corners would be vetoed.
+  const std::pair<ca::RuleTable, groups::CellMask> cases[] = {
+      {ca::von_neumann_rule(0b00010, 0b01010), groups::kVonNeumannCorners},
+      {ca::random_von_neumann_rule(3, true), groups::kVonNeumannCorners},
+      {ca::parse_rule("B3/S23"), 0}};
+  for (const auto& [rule, ignored] : cases) {
+    const ca::PatternCounts counts = standard_data(rule, 1);
+    learner::Net net(learner::NetConfig{}, groups::Subgroup(), 1);
+    net.train(counts, kernel_training());
+    const auto v = learner::detect_support(counts, groups::Subgroup::parse("p4m"), {}, &net);
+    INFO(v.summary());
+    REQUIRE(v.used_kernels);
+    REQUIRE(v.ignored == ignored);
+    for (int k = 0; k < 9; ++k) {
+      INFO("cell " << k << " weight " << v.kernel_weight[std::size_t(k)]);
+      if ((groups::kVonNeumannCorners >> k) & 1)
+        REQUIRE((v.kernel_weight[std::size_t(k)] < 0.2) == (ignored != 0));
+      else
+        REQUIRE(v.kernel_weight[std::size_t(k)] > 0.4);
+    }
+  }
+}
+
 // The kernel detector's figures (not run by ctest): plain nets pre-trained with weight decay on
 // one standard-regime trajectory (64×64, T = 32, density 0.5) of each named rule of the zoo and of
 // rules without p4m; prints each net's closure distances and, per tolerance, how often the true
