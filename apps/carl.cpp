@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "apps/provider_cli.h"
 #include "bench/zoo.h"
@@ -14,12 +15,14 @@
 #include "ca/simulate.h"
 #include "ca/text_file.h"
 #include "experiment/config.h"
+#include "experiment/learn.h"
 #include "experiment/run.h"
-#include "report/zoo_page.h"
 #include "groups/invariance.h"
 #include "learner/net.h"
 #include "provider/error.h"
 #include "provider/limits.h"
+#include "report/from_run.h"
+#include "report/zoo_page.h"
 
 namespace {
 
@@ -122,6 +125,50 @@ std::pair<int, int> checked_soup(const std::string& soup, int steps, bool whole)
   return *hw;
 }
 
+// `carl run` ends with the run's report (config output.report, on by default). The run directory
+// is the one given to --resume, or the one the run created under output.runs_dir; the report is
+// written when the run returns (not when it fails with an error).
+class ReportAfterRun {
+ public:
+  ReportAfterRun(const std::string& config, const std::string& resume) : dir_(resume) {
+    if (!dir_.empty() || config.empty()) return;
+    try {
+      const auto cfg = carl::experiment::load_config(config);
+      runs_dir_ = cfg.output.runs_dir;
+      name_ = cfg.name;
+      if (std::filesystem::is_directory(runs_dir_))
+        for (const auto& e : std::filesystem::directory_iterator(runs_dir_))
+          before_.push_back(e.path().string());
+    } catch (const std::exception&) {
+      // carl run reports the config's error itself.
+    }
+  }
+  ~ReportAfterRun() {
+    if (std::uncaught_exceptions() > 0) return;
+    try {
+      std::string dir = dir_;
+      if (dir.empty() && !runs_dir_.empty() && std::filesystem::is_directory(runs_dir_))
+        for (const auto& e : std::filesystem::directory_iterator(runs_dir_)) {
+          const std::string p = e.path().string(), leaf = e.path().filename().string();
+          if (std::find(before_.begin(), before_.end(), p) == before_.end() &&
+              (leaf == name_ || leaf.rfind(name_ + "-", 0) == 0))
+            dir = p;
+        }
+      if (dir.empty() || !std::filesystem::exists(dir + "/rule.json")) return;
+      const auto cfg = carl::experiment::parse_config(read_text_file(dir + "/config.yaml"),
+                                                      dir + "/config.yaml");
+      if (!cfg.output.report) return;
+      fmt::print("report: {} (carl report {})\n", carl::report::report_run(dir), dir);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "carl: the run's report was not written: {}\n", e.what());
+    }
+  }
+
+ private:
+  std::string dir_, runs_dir_, name_;
+  std::vector<std::string> before_;
+};
+
 // carl-provider is installed beside carl.
 std::string provider_exe() {
   std::error_code ec;
@@ -183,6 +230,48 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   inspect->add_option("--against", against, "list the entries that differ from this rule");
 
+  std::string report_dir;
+  auto* report = app.add_subcommand(
+      "report", "Draw a run's pictures and its one-page report.html into the run directory");
+  report->add_option("run_dir", report_dir, "run directory")->required();
+
+  std::string export_dir, export_unknown = "zero";
+  carl::report::ExportOptions export_options;
+  auto* export_cmd = app.add_subcommand(
+      "export", "A run's rule as a Golly rule file; its trajectories as RLE or GIF");
+  export_cmd->add_option("run_dir", export_dir, "run directory")->required();
+  export_cmd->add_option("--golly", export_options.golly_rule,
+                         "write the learned table as a Golly rule file NAME.rule (@RULE + @TABLE)");
+  export_cmd
+      ->add_option("--unknown", export_unknown,
+                   "--golly: unknown entries written as 0 (zero) or left out, so a cell keeps "
+                   "its state (omit)")
+      ->check(CLI::IsMember({"zero", "omit"}))
+      ->capture_default_str();
+  export_cmd->add_option("--rle", export_options.rle_dir,
+                         "one Golly-openable RLE file per frame of each stored trajectory");
+  export_cmd->add_option("--gif", export_options.gif, "an animated GIF of a stored trajectory");
+  export_cmd->add_option("--trajectory", export_options.trajectory,
+                         "--gif: which stored trajectory (default: the last)");
+  export_cmd->add_option("--scale", export_options.gif_scale, "--gif: pixels per cell")
+      ->check(CLI::Range(1, 32))
+      ->capture_default_str();
+
+  carl::experiment::LearnOptions learn_options;
+  int learn_no_more = -1;
+  auto* learn = app.add_subcommand(
+      "learn", "Learn from recorded trajectories (RLE files), with no live provider");
+  learn->add_option("files", learn_options.files, "trajectory files (T+1 RLE frames each)");
+  learn
+      ->add_option("--config", learn_options.config,
+                   "learner, stopping and output settings (YAML; its provider is replaced)")
+      ->check(CLI::ExistingFile);
+  learn->add_option("--name", learn_options.name,
+                    "run name (default: the config's, else the first "
+                    "file's stem)");
+  learn->add_option("--no-more", learn_no_more, "(internal) the stand-in provider of a learn run")
+      ->group("");
+
   carl::bench::ZooOptions zoo;
   auto* bench = app.add_subcommand("bench", "Benchmarks");
   bench->require_subcommand(1);
@@ -211,12 +300,41 @@ int main(int argc, char** argv) {
       const auto [h, w] = checked_soup(soup, steps, whole);
       return cmd_simulate(sim_rule, sim_in, h, w, density, seed, steps, sim_out, whole, sim_torus);
     }
+    std::optional<ReportAfterRun> report_after_run;
+    if (*run) report_after_run.emplace(config, resume);
     if (*run) {
       if (!resume.empty())
         return carl::experiment::resume_experiment(resume, provider_exe(),
                                                    {config, trust_provider});
       if (config.empty()) throw InputError("carl run: give a config file or --resume RUN_DIR");
       return carl::experiment::run_experiment(config, provider_exe());
+    }
+    if (*report) {
+      fmt::print("written: {}\n", carl::report::report_run(report_dir));
+      return 0;
+    }
+    if (*export_cmd) {
+      export_options.unknown = export_unknown == "omit" ? carl::report::UnknownEntries::omit
+                                                        : carl::report::UnknownEntries::zero;
+      return carl::report::export_run(export_dir, export_options);
+    }
+    if (*learn && learn_no_more >= 0)
+      throw InputError(fmt::format(
+          "carl learn: only the {} recorded trajectories exist; there is no provider to ask",
+          learn_no_more));
+    if (*learn) {
+      learn_options.no_provider = {"carl", "learn", "--no-more",
+                                   std::to_string(learn_options.files.size())};
+      std::string dir;
+      const int rc = carl::experiment::learn_from_files(learn_options, &dir);
+      try {
+        const auto cfg = carl::experiment::parse_config(read_text_file(dir + "/config.yaml"), dir);
+        if (cfg.output.report)
+          fmt::print("report: {} (carl report {})\n", carl::report::report_run(dir), dir);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "carl: the run's report was not written: {}\n", e.what());
+      }
+      return rc;
     }
     if (*inspect) return carl::experiment::inspect_run(inspect_dir, against);
     if (*zoo_cmd) {
@@ -227,7 +345,7 @@ int main(int argc, char** argv) {
       fmt::print("written: {} and .json\n", md);
       // The zoo's page (report/zoo_page.h), from the JSON beside the Markdown.
       fmt::print("page: {}\n", carl::report::write_zoo_page(
-                                    md.substr(0, md.size() - std::string(".md").size()) + ".json"));
+                                   md.substr(0, md.size() - std::string(".md").size()) + ".json"));
       return 0;
     }
   } catch (const InputError& e) {

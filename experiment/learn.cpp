@@ -1,0 +1,91 @@
+#include "experiment/learn.h"
+
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+
+#include "ca/error.h"
+#include "ca/text_file.h"
+#include "ca/trajectory.h"
+#include "experiment/config.h"
+#include "experiment/run.h"
+#include "experiment/run_dir.h"
+#include "provider/client.h"
+
+namespace carl::experiment {
+
+int learn_from_files(const LearnOptions& o, std::string* run_dir) {
+  if (o.files.empty()) throw InputError("carl learn: give one or more recorded trajectory files");
+  std::vector<ca::Trajectory> recorded;
+  for (const std::string& f : o.files) {
+    ca::Trajectory t = ca::trajectory_from_rle(ca::read_text_file(f), f);
+    if (t.frames.size() < 2)
+      throw InputError(fmt::format("{}: a recorded trajectory needs at least 2 frames, found {}", f,
+                                   t.frames.size()));
+    if (!recorded.empty() &&
+        (t.frames[0].height() != recorded[0].frames[0].height() ||
+         t.frames[0].width() != recorded[0].frames[0].width() || t.steps() != recorded[0].steps()))
+      throw InputError(fmt::format(
+          "{}: {} frames of {}x{}, but {} has {} frames of {}x{}: recordings must share one shape",
+          f, t.frames.size(), t.frames[0].width(), t.frames[0].height(), o.files[0],
+          recorded[0].frames.size(), recorded[0].frames[0].width(),
+          recorded[0].frames[0].height()));
+    recorded.push_back(std::move(t));
+  }
+  const ca::Grid& g = recorded[0].frames[0];
+
+  // The config: the user's, with its provider section replaced by the recordings' shape and
+  // its budget set to exactly the recordings.
+  YAML::Node root(YAML::NodeType::Map);
+  std::string name = o.name;
+  if (!o.config.empty()) {
+    const Config user = load_config(o.config);  // validated as the user wrote it
+    if (name.empty()) name = user.name;
+    try {
+      root = YAML::Load(ca::read_text_file(o.config));
+    } catch (const YAML::Exception& e) {
+      throw InputError(fmt::format("{}: not valid YAML: {}", o.config, e.what()));
+    }
+  }
+  if (name.empty()) name = std::filesystem::path(o.files[0]).stem().string();
+  std::string mode = "torus";
+  if (root["provider"] && root["provider"]["mode"])
+    mode = root["provider"]["mode"].as<std::string>();
+  YAML::Node provider(YAML::NodeType::Map);
+  provider["command"] = o.no_provider;
+  provider["protocol"] = "rle";
+  provider["height"] = g.height();
+  provider["width"] = g.width();
+  provider["steps"] = recorded[0].steps();
+  provider["mode"] = mode;
+  root["provider"] = provider;
+  root["name"] = name;
+  root["stopping"]["max_trajectories"] = static_cast<int>(recorded.size());
+  YAML::Emitter out;
+  out << root;
+  const std::string text = fmt::format(
+      "# carl learn: {} recorded trajectories, no live provider (the command below is\n"
+      "# never started: the budget is the recordings)\n{}\n",
+      recorded.size(), out.c_str());
+  const Config cfg = parse_config(text, o.config.empty() ? "carl learn" : o.config);
+
+  const RunDir dir = RunDir::create(cfg.output.runs_dir, cfg.name);
+  dir.write("config.yaml", text);
+  const provider::TrajectoryStore store(dir.path());
+  for (std::size_t k = 0; k < recorded.size(); ++k) store.save(recorded[k], static_cast<int>(k));
+  if (run_dir) *run_dir = dir.path();
+  fmt::print("carl learn: {} recorded trajectories of {} frames of {}x{} -> {}\n", recorded.size(),
+             recorded[0].frames.size(), g.height(), g.width(), dir.path());
+  ResumeOptions trust;
+  trust.trust_provider = true;  // carl wrote that command itself
+  const int rc = resume_experiment(dir.path(), "", trust);
+  if (rc != 0)
+    fmt::print(
+        "carl learn: the recordings did not settle the rule: the loop would need at least one "
+        "more trajectory of {}x{}, {} steps (record more, then: carl learn {} NEW.rle …)\n",
+        g.height(), g.width(), recorded[0].steps(), fmt::join(o.files, " "));
+  return rc;
+}
+
+}  // namespace carl::experiment

@@ -1,0 +1,158 @@
+#include "report/from_run.h"
+
+#include <filesystem>
+
+#include "ca/error.h"
+#include "ca/naming.h"
+#include "ca/rulestring.h"
+#include "ca/text_file.h"
+#include "experiment/run_dir.h"
+#include "learner/net.h"
+#include "report/html.h"
+
+namespace carl::report {
+namespace fs = std::filesystem;
+
+RunData run_data(const experiment::RunContents& run) {
+  RunData d;
+  d.name = run.config.name;
+  d.config_text = run.config_text;
+  d.max_trajectories = run.config.stopping.max_trajectories;
+  d.torus = run.config.provider.mode != "window";
+  d.trajectories = run.trajectory_count;
+  for (int p = 0; p < 512; ++p) d.provenance[std::size_t(p)] = Source::unknown;
+  if (run.rule) {
+    const experiment::StoredRule& r = *run.rule;
+    d.name = r.name;
+    d.reason = r.reason;
+    d.halted = r.halted;
+    d.group = r.group;
+    d.table = r.table;
+    for (int p = 0; p < 512; ++p)
+      d.provenance[std::size_t(p)] =
+          static_cast<Source>(static_cast<int>(r.provenance[std::size_t(p)]));
+    d.trajectories = r.trajectories;
+    d.rounds = r.rounds;
+    for (const auto& k : r.kernels) d.kernels_g.push_back(k);
+    if (r.score) d.hidden_rule = r.score->hidden_rule;
+  } else {
+    d.reason = "unfinished: no rule.json yet";
+  }
+  for (const experiment::RoundRecord& rec : run.rounds) {
+    RoundPoint pt;
+    pt.round = rec.round;
+    pt.trajectories = rec.trajectories;
+    pt.group = rec.group;
+    pt.l1 = rec.l1;
+    pt.l2 = rec.l2;
+    pt.one_step = rec.one_step;
+    pt.significant_orbits = rec.significant_orbits;
+    pt.total_orbits = rec.total_orbits;
+    pt.seconds = rec.train_seconds;
+    pt.decision = rec.decision;
+    d.seconds += rec.train_seconds;
+    d.round_points.push_back(pt);
+  }
+  if (!d.rounds) d.rounds = static_cast<int>(run.rounds.size());
+  if (!run.trajectories.empty()) {
+    d.last = run.trajectories.back();
+    const std::string net = run.dir + "/net-0.pt";
+    if (fs::exists(net)) {
+      try {
+        const learner::Net n = learner::Net::load(net);
+        const learner::Rollout r =
+            n.rollout(d.last, d.torus ? ca::Boundary::torus : ca::Boundary::window);
+        if (d.torus && r.frames.size() == d.last.frames.size() - 1) {
+          ca::Trajectory y;
+          y.frames.push_back(d.last.frames[0]);
+          for (const ca::Grid& g : r.frames) y.frames.push_back(g);
+          d.net_rollout = std::move(y);
+        }
+      } catch (const std::exception&) {
+        // A net that does not load is left out of the picture; the rest of the report stands.
+      }
+    }
+  }
+  return d;
+}
+
+std::string report_run(const std::string& run_dir) {
+  const experiment::RunContents run = experiment::load_run(run_dir);
+  const RunData d = run_data(run);
+  const auto paths = write_report(d, run_dir);
+  return paths.back();
+}
+
+int export_run(const std::string& run_dir, const ExportOptions& o) {
+  if (o.golly_rule.empty() && o.rle_dir.empty() && o.gif.empty())
+    throw InputError("carl export: give at least one of --golly FILE.rule, --rle DIR, --gif FILE");
+  const experiment::RunContents run = experiment::load_run(run_dir);
+  if (!o.golly_rule.empty()) {
+    if (!run.rule)
+      throw InputError(fmt::format("{}: no rule.json: the run has not finished", run_dir));
+    const fs::path path(o.golly_rule);
+    if (path.extension() != ".rule")
+      throw InputError(
+          fmt::format("--golly {}: Golly finds a rule NAME in NAME.rule", o.golly_rule));
+    const std::string name = golly_rule_name(path.stem().string());
+    const experiment::StoredRule& r = *run.rule;
+    const RunData d = run_data(run);
+    const auto n = d.provenance_counts();
+    const ca::RuleNames names = ca::rule_names(r.table);
+    std::string comment = fmt::format(
+        "Learned by carl from run {} ({}), group {}.\nrule: {}\nentries: {} observed, {} by "
+        "symmetry, {} generalized, {} unknown\ntrajectories: {}, rounds: {}\n{}: {}",
+        r.name, run_dir, r.group.name(), names.rulestring, n[0], n[1], n[2], n[3], r.trajectories,
+        r.rounds, r.halted ? "halted" : "stopped", r.reason);
+    if (!names.unknown.empty()) comment += "\nunknown entries: " + names.unknown;
+    const GollyRule g = golly_rule_file(r.table, r.group, name, o.unknown, comment);
+    if (path.has_parent_path()) fs::create_directories(path.parent_path());
+    ca::write_text_file(o.golly_rule, g.text);
+    fmt::print("wrote {}: @RULE {} ({} transitions, symmetries {})\n", o.golly_rule, name,
+               g.transitions, g.symmetries);
+    if (g.unknown > 0)
+      fmt::print(
+          "  {} unknown entries, {}: {}\n", g.unknown,
+          o.unknown == UnknownEntries::zero ? "written as 0" : "left out (Golly keeps the state)",
+          names.unknown);
+    fmt::print(
+        "  run it on a W×H torus: bgolly -a RuleLoader -s {}/ -r {}:TW,H PATTERN.rle (Golly: put "
+        "{} in its rules folder)\n",
+        path.has_parent_path() ? path.parent_path().string() : ".", name, o.golly_rule);
+  }
+  if (!o.rle_dir.empty()) {
+    if (run.trajectories.empty())
+      throw InputError(fmt::format("{}: no stored trajectories", run_dir));
+    // The rule each frame carries: the learned one when complete; otherwise the best guess with
+    // unknown entries as 0 (said in each file's comment).
+    std::string rule;
+    if (run.rule) {
+      const ca::RuleNames names = ca::rule_names(run.rule->table);
+      rule = run.rule->table.complete() ? names.rulestring : names.unknown_as_0;
+    }
+    if (rule.empty())
+      throw InputError(
+          fmt::format("{}: no rule.json, so no rule to write into the frames", run_dir));
+    int files = 0;
+    for (std::size_t k = 0; k < run.trajectories.size(); ++k)
+      files += static_cast<int>(
+          write_frame_rles(run.trajectories[k], rule, o.rle_dir, fmt::format("trajectory-{:03}", k))
+              .size());
+    fmt::print("wrote {} RLE files into {} (rule {} on the frames' torus)\n", files, o.rle_dir,
+               rule);
+  }
+  if (!o.gif.empty()) {
+    if (run.trajectories.empty())
+      throw InputError(fmt::format("{}: no stored trajectories", run_dir));
+    const int k = o.trajectory < 0 ? static_cast<int>(run.trajectories.size()) - 1 : o.trajectory;
+    if (k >= static_cast<int>(run.trajectories.size()))
+      throw InputError(fmt::format("--trajectory {}: the run stored {} (0 … {})", k,
+                                   run.trajectories.size(), run.trajectories.size() - 1));
+    write_gif(o.gif, run.trajectories[std::size_t(k)], o.gif_scale);
+    fmt::print("wrote {}: trajectory {}, {} frames\n", o.gif, k,
+               run.trajectories[std::size_t(k)].frames.size());
+  }
+  return 0;
+}
+
+}  // namespace carl::report

@@ -1,0 +1,93 @@
+// carl learn: learning from recorded trajectory files, with no live provider; entries named the
+// way users name them in rule.txt, the run summary and carl inspect --against.
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+
+#include "ca/text_file.h"
+#include "support.h"
+
+namespace fs = std::filesystem;
+using carl::ca::read_text_file;
+
+namespace {
+
+int carl_cmd(const std::string& args, const std::string& cwd, std::string* output = nullptr) {
+  const std::string out = cwd + "/cmd.out";
+  const int rc =
+      std::system(fmt::format("cd '{}' && '{}' {} > '{}' 2>&1", cwd, CARL_EXE, args, out).c_str());
+  if (output) *output = read_text_file(out);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("carl learn halts on enough recorded trajectories", "[learn][cli]") {
+  carl::test::TempDir dir;
+  std::string out;
+  for (int s = 1; s <= 3; ++s)
+    REQUIRE(carl_cmd(fmt::format("simulate --rule B36/S23 --soup 24x24 --density 0.3 --seed {} "
+                                 "--steps 12 --trajectory -o t{}.rle",
+                                 s, s),
+                     dir.path()) == 0);
+  REQUIRE(carl_cmd("learn t1.rle t2.rle t3.rle --name high", dir.path(), &out) == 0);
+  INFO(out);
+  REQUIRE_THAT(out, Catch::Contains("3 recorded trajectories of 13 frames of 24x24 -> runs/high"));
+  REQUIRE_THAT(out, Catch::Contains("halted:"));
+  REQUIRE_THAT(out, Catch::Contains("rule: B36/S23"));
+  // The recordings are the run's stored trajectories; none was asked of any provider.
+  for (int k = 0; k < 3; ++k)
+    REQUIRE(read_text_file(fmt::format("{}/runs/high/trajectory-{:03}.rle", dir.path(), k))
+                .find("frame 12") != std::string::npos);
+  REQUIRE_FALSE(fs::exists(dir.path() + "/runs/high/trajectory-003.rle"));
+  REQUIRE(fs::exists(dir.path() + "/runs/high/report.html"));
+  // inspect --against names the differing entries by Hensel class.
+  REQUIRE(carl_cmd("inspect runs/high --against B3/S23", dir.path(), &out) == 1);
+  REQUIRE_THAT(out, Catch::Contains("wrong (28 entries): B6a, B6c, B6k, B6n, B6e, B6i"));
+}
+
+TEST_CASE("carl learn says what more it would need; names unknown entries", "[learn][cli]") {
+  carl::test::TempDir dir;
+  std::string out;
+  REQUIRE(carl_cmd("simulate --rule B3/S23 --soup 10x10 --density 0.2 --seed 3 --steps 2 "
+                   "--trajectory -o small.rle",
+                   dir.path()) == 0);
+  carl::ca::write_text_file(dir.path() + "/c.yaml",
+                            "name: tiny\nprovider:\n  rule: B3/S23\nlearner:\n  committee: 2\n"
+                            "output:\n  runs_dir: out\n  report: false\n");
+  REQUIRE(carl_cmd("learn small.rle --config c.yaml", dir.path(), &out) == 1);
+  INFO(out);
+  REQUIRE_THAT(out, Catch::Contains("-> out/tiny"));
+  REQUIRE_THAT(out, Catch::Contains("stopped: budget"));
+  REQUIRE_THAT(out, Catch::Contains("would need at least one more trajectory of 10x10, 2 steps"));
+  REQUIRE_THAT(out, Catch::Contains("best guesses"));
+  REQUIRE_THAT(out, Catch::Contains("(unknown as 0)"));
+  REQUIRE_THAT(out, Catch::Contains("unknown entries: "));
+  REQUIRE_FALSE(fs::exists(dir.path() + "/out/tiny/report.html"));  // output.report: false
+  const std::string txt = read_text_file(dir.path() + "/out/tiny/rule.txt");
+  REQUIRE_THAT(txt, Catch::Contains("unknown entries: B"));  // Hensel names: whole orbits
+  // The stored config: the recordings' shape, a budget of exactly the recordings.
+  const std::string cfg = read_text_file(dir.path() + "/out/tiny/config.yaml");
+  REQUIRE_THAT(cfg, Catch::Contains("max_trajectories: 1") && Catch::Contains("height: 10"));
+}
+
+TEST_CASE("carl learn refuses bad recordings with one line naming the file", "[learn][cli]") {
+  carl::test::TempDir dir;
+  std::string out;
+  carl::ca::write_text_file(dir.path() + "/one.rle", "x = 3, y = 3\nbo$2bo$3o!\n");
+  REQUIRE(carl_cmd("learn one.rle", dir.path(), &out) == 2);
+  REQUIRE_THAT(out, Catch::Contains("one.rle: a recorded trajectory needs at least 2 frames"));
+  REQUIRE(carl_cmd("simulate --rule B3/S23 --soup 8x8 --steps 2 --trajectory -o a.rle",
+                   dir.path()) == 0);
+  REQUIRE(carl_cmd("simulate --rule B3/S23 --soup 9x8 --steps 2 --trajectory -o b.rle",
+                   dir.path()) == 0);
+  REQUIRE(carl_cmd("learn a.rle b.rle", dir.path(), &out) == 2);
+  REQUIRE_THAT(out, Catch::Contains("b.rle:") && Catch::Contains("one shape"));
+  carl::ca::write_text_file(dir.path() + "/bad.rle", "x = 3, y = 3, rule = NOTARULE\no!\n");
+  REQUIRE(carl_cmd("learn bad.rle", dir.path(), &out) == 2);
+  REQUIRE_THAT(out, Catch::Contains("bad.rle:1") && Catch::Contains("NOTARULE"));
+  REQUIRE(carl_cmd("learn", dir.path(), &out) == 2);
+  REQUIRE_FALSE(fs::exists(dir.path() + "/runs"));
+}
