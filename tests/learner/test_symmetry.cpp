@@ -455,3 +455,49 @@ TEST_CASE("kernel detector figures", "[.kernel-figures]") {
               << named_runs << ", others true group " << other_right[t] << "/" << other_runs
               << ", wrong claims " << wrong[t] << "/" << named_runs + other_runs << "\n";
 }
+
+// The noise-aware detectors' figures (not run by ctest): the data method's group and the support
+// under 1 % noise, torus (32×32, T = 16) and window (32×32 of 128×128, T = 10), density 0.3, for 1,
+// 3 and 8 pooled trajectories (support: 1 and 4) and 20 seeds (support: 3).
+//   build-h4/tests/carl_learner_tests "[.noise-figures]"
+TEST_CASE("noise-aware detector figures", "[.noise-figures]") {
+  const std::pair<ca::RuleTable, const char*> rules[] = {{ca::parse_rule("B3/S23"), "p4m"},
+                                                         {ca::parse_rule("B2-a/S12"), "p4m"},
+                                                         {chiral(), "p4"},
+                                                         {random_invariant("p4", 11), "p4"},
+                                                         {random_invariant("pm-v", 12), "pm-v"},
+                                                         {ca::random_rule(13), "p1"}};
+  int runs = 0, right = 0, wrong = 0;
+  for (const char* mode : {"torus", "window"})
+    for (int trajectories : {1, 3, 8})
+      for (const auto& [rule, want] : rules)
+        for (int seed = 1; seed <= 20; ++seed) {
+          const auto v =
+              detect_symmetry("data", noisy_data(rule, mode, seed, trajectories), nullptr);
+          const auto truth = groups::Subgroup::parse(want);
+          ++runs;
+          right += v.group == truth;
+          wrong += !truth.contains(v.group);
+        }
+  std::cout << "symmetry under noise: true group " << right << "/" << runs
+            << ", a group the rule lacks " << wrong << "/" << runs << "\n";
+  std::vector<SupportCase> cases = support_cases();
+  cases.push_back(
+      {ca::random_von_neumann_rule(1, true), "von Neumann 1", groups::kVonNeumannCorners});
+  cases.push_back(
+      {ca::random_von_neumann_rule(4, true), "von Neumann 4", groups::kVonNeumannCorners});
+  for (int trajectories : {1, 4}) {
+    int n = 0, exact = 0, too_much = 0;
+    for (const auto& c : cases)
+      for (const char* mode : {"torus", "window"})
+        for (int seed = 1; seed <= 3; ++seed) {
+          const auto v = learner::detect_support(noisy_data(c.rule, mode, seed, trajectories),
+                                                 groups::Subgroup::parse("p4m"));
+          ++n;
+          exact += v.ignored == c.ignored;
+          too_much += (v.ignored & ~c.ignored) != 0;
+        }
+    std::cout << "support under noise, " << trajectories << " trajectories: exact " << exact << "/"
+              << n << ", a cell the rule reads ignored " << too_much << "/" << n << "\n";
+  }
+}
