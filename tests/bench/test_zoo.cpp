@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/zoo.h"
+#include "ca/rulestring.h"
 #include "ca/text_file.h"
+#include "experiment/loop.h"
 #include "support.h"
 
 using nlohmann::json;
@@ -20,14 +22,35 @@ TEST_CASE("carl bench zoo --quick on two rules", "[zoo]") {
   REQUIRE(md_path == dir.path() + "/zoo-quick.md");
   const json j = json::parse(carl::ca::read_text_file(dir.path() + "/zoo-quick.json"));
 
-  // Two rules × one seed × (the default setting + the seed policy) on the scarce regime.
+  // Two rules × one seed × (the certified and risk policies + the seed policy) on the scarce
+  // regime.
   const json& runs = j.at("runs");
-  REQUIRE(runs.size() == 4);
+  REQUIRE(runs.size() == 6);
   for (const json& r : runs) {
-    for (const char* key : {"suite", "rule", "regime", "setting", "exact", "wrong_entries",
-                            "unknown_entries", "trajectories", "halted", "false_halt", "reason",
-                            "group_detected", "group_true", "seconds", "provider_seconds",
-                            "learning_seconds", "count", "count_g", "confidently_wrong_by_round"})
+    for (const char* key : {"suite",
+                            "rule",
+                            "regime",
+                            "setting",
+                            "exact",
+                            "wrong_entries",
+                            "unknown_entries",
+                            "trajectories",
+                            "halted",
+                            "false_halt",
+                            "reason",
+                            "group_detected",
+                            "group_true",
+                            "seconds",
+                            "provider_seconds",
+                            "learning_seconds",
+                            "count",
+                            "count_g",
+                            "confidently_wrong_by_round",
+                            "policy",
+                            "stated_bound",
+                            "heldout_error",
+                            "heldout_error_dense",
+                            "generalized_entries"})
       REQUIRE(r.contains(key));
     const bool exact = r["exact"];
     REQUIRE(exact == (r["wrong_entries"] == 0 && r["unknown_entries"] == 0));
@@ -38,10 +61,41 @@ TEST_CASE("carl bench zoo --quick on two rules", "[zoo]") {
     if (!r["count"].is_null() && !r["count_g"].is_null())
       REQUIRE(r["count_g"].get<int>() <= r["count"].get<int>());  // symmetry never costs data
     REQUIRE(r["confidently_wrong_by_round"].size() >= 1);
+    // An exact table mispredicts no update of a held-out trajectory.
+    if (exact) REQUIRE(r["heldout_error"].get<double>() == 0.0);
+    // Only a halt on the risk bound states one.
+    const bool bound_halt = r["policy"] == "risk" && r["halted"].get<bool>() &&
+                            r["reason"].get<std::string>().rfind("risk bound", 0) == 0;
+    REQUIRE(r["stated_bound"].is_null() == !bound_halt);
+  }
+  // A record equals a direct run of the loop on the same job (the zoo's scarce regime: 16×16,
+  // T=8, density 0.3, budget 16; committee 3, seed 1, certified).
+  {
+    const json& r = runs.at(0);
+    REQUIRE(r["setting"] == "certified");
+    carl::experiment::Config cfg;
+    cfg.provider.rule = r["rule"].get<std::string>();
+    cfg.provider.height = cfg.provider.width = 16;
+    cfg.provider.steps = 8;
+    cfg.provider.density = 0.3;
+    cfg.provider.seed = cfg.learner.seed = 1;
+    cfg.learner.committee = 3;
+    cfg.stopping.max_trajectories = 16;
+    cfg.stopping.max_rounds = 32;
+    cfg.output.checkpoint = false;
+    carl::test::TempDir run_dir;
+    carl::provider::TrajectoryStore store(run_dir.path());
+    carl::experiment::RunSource source(cfg, store, CARL_PROVIDER_EXE);
+    const auto o = carl::experiment::run_loop(cfg, source, {});
+    REQUIRE(r["trajectories"].get<int>() == o.trajectories);
+    REQUIRE(r["halted"].get<bool>() == o.halted);
+    REQUIRE(r["reason"].get<std::string>() == o.reason);
+    REQUIRE(r["exact"].get<bool>() ==
+            carl::experiment::score_against(o.rule.table, cfg.provider.rule).exact);
   }
   // The summary rows partition the runs, and their counts agree with them.
   const json& summary = j.at("summary");
-  REQUIRE(summary.size() == 2);
+  REQUIRE(summary.size() == 3);
   int total = 0;
   for (const json& s : summary) {
     const int n = s["runs"];
@@ -54,9 +108,10 @@ TEST_CASE("carl bench zoo --quick on two rules", "[zoo]") {
       if (r["setting"] == s["setting"]) exact += r["exact"].get<bool>();
     REQUIRE(exact == s["exact"].get<int>());
   }
-  REQUIRE(total == 4);
+  REQUIRE(total == 6);
   const std::string md = carl::ca::read_text_file(md_path);
   REQUIRE_THAT(md, Catch::Contains("| suite | regime | setting |") &&
-                       Catch::Contains("| named | scarce | default |") &&
+                       Catch::Contains("| named | scarce | certified |") &&
+                       Catch::Contains("| named | scarce | risk |") &&
                        Catch::Contains("| named | scarce | seed-policy |"));
 }
