@@ -35,6 +35,13 @@ RunData run_data(const experiment::RunContents& run) {
     d.rounds = r.rounds;
     for (const auto& k : r.kernels) d.kernels_g.push_back(k);
     if (r.score) d.hidden_rule = r.score->hidden_rule;
+    if (r.stated_bound >= 0)
+      d.guarantee = fmt::format(
+          "{} policy: at most {:.4g} of cell updates predicted wrongly (δ = {:.4g}), with "
+          "confidence {:.4g}",
+          r.policy, r.stated_bound, r.stated_delta, r.stated_confidence);
+    else if (r.halted && !r.policy.empty())
+      d.guarantee = fmt::format("{} policy: {}", r.policy, r.reason);
   } else {
     d.reason = "unfinished: no rule.json yet";
   }
@@ -50,6 +57,8 @@ RunData run_data(const experiment::RunContents& run) {
     pt.total_orbits = rec.total_orbits;
     pt.seconds = rec.train_seconds;
     pt.decision = rec.decision;
+    if (rec.l1_plain >= 0) pt.plain_l1 = rec.l1_plain;
+    if (rec.l1_group >= 0) pt.g_l1 = rec.l1_group;
     d.seconds += rec.train_seconds;
     d.round_points.push_back(pt);
   }
