@@ -7,7 +7,6 @@
 #include <optional>
 
 #include "apps/provider_cli.h"
-#include "bench/zoo.h"
 #include "ca/error.h"
 #include "ca/naming.h"
 #include "ca/rle.h"
@@ -23,6 +22,7 @@
 #include "provider/limits.h"
 #include "report/from_run.h"
 #include "report/zoo_page.h"
+#include "sweep/zoo.h"
 
 namespace {
 
@@ -272,7 +272,7 @@ int main(int argc, char** argv) {
   learn->add_option("--no-more", learn_no_more, "(internal) the stand-in provider of a learn run")
       ->group("");
 
-  carl::bench::ZooOptions zoo;
+  carl::sweep::ZooOptions zoo;
   auto* bench = app.add_subcommand("bench", "Benchmarks");
   bench->require_subcommand(1);
   auto* zoo_cmd = bench->add_subcommand("zoo", "The rule zoo: recovery, trajectories, false halts");
@@ -339,7 +339,7 @@ int main(int argc, char** argv) {
     if (*inspect) return carl::experiment::inspect_run(inspect_dir, against);
     if (*zoo_cmd) {
       zoo.provider_exe = provider_exe();
-      const std::string md = carl::bench::run_zoo(zoo);
+      const std::string md = carl::sweep::run_zoo(zoo);
       const std::string table = read_text_file(md);
       std::fwrite(table.data(), 1, table.size(), stdout);
       fmt::print("written: {} and .json\n", md);

@@ -2,23 +2,23 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "bench/zoo.h"
 #include "ca/rulestring.h"
 #include "ca/text_file.h"
 #include "experiment/loop.h"
 #include "support.h"
+#include "sweep/zoo.h"
 
 using nlohmann::json;
 
 TEST_CASE("carl bench zoo --quick on two rules", "[zoo]") {
   carl::test::TempDir dir;
-  carl::bench::ZooOptions o;
+  carl::sweep::ZooOptions o;
   o.quick = true;
   o.suites = {"named"};
   o.rules_per_suite = 2;
   o.out_dir = dir.path();
   o.provider_exe = CARL_PROVIDER_EXE;
-  const std::string md_path = carl::bench::run_zoo(o);
+  const std::string md_path = carl::sweep::run_zoo(o);
   REQUIRE(md_path == dir.path() + "/zoo-quick.md");
   const json j = json::parse(carl::ca::read_text_file(dir.path() + "/zoo-quick.json"));
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace carl::bench {
+namespace carl::sweep {
 
 struct ZooOptions {
   bool quick = false;               // a smoke run: a few rules, one seed, the scarce regime
@@ -20,4 +20,4 @@ struct ZooOptions {
 // Markdown path.
 std::string run_zoo(const ZooOptions& options);
 
-}  // namespace carl::bench
+}  // namespace carl::sweep

@@ -1,4 +1,4 @@
-#include "bench/zoo.h"
+#include "sweep/zoo.h"
 
 #include <stdlib.h>
 
@@ -23,7 +23,7 @@
 #include "groups/orbits.h"
 #include "provider/builtin.h"
 
-namespace carl::bench {
+namespace carl::sweep {
 namespace {
 
 using nlohmann::json;
@@ -512,4 +512,4 @@ std::string run_zoo(const ZooOptions& opt) {
   return stem + ".md";
 }
 
-}  // namespace carl::bench
+}  // namespace carl::sweep
