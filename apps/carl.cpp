@@ -1,10 +1,12 @@
 // carl: recover the hidden rule of a cellular automaton. A thin front-end over the libraries.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <vector>
 
 #include "apps/provider_cli.h"
 #include "ca/error.h"
@@ -180,12 +182,67 @@ std::string provider_exe() {
   return "carl-provider";  // from PATH
 }
 
+// The number of single-character insertions, deletions and substitutions from a to b.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// CLI11 answers a mistyped subcommand with "A subcommand is required". Walks the words of the
+// command line the way CLI11 will, and where a word stands in a subcommand's place but names
+// none, returns the one-line error: the word, and the nearest valid subcommand when one is close
+// (at most two edits, or the word begins it), else the list of valid ones.
+std::optional<std::string> unknown_subcommand(CLI::App& app, int argc, char** argv) {
+  CLI::App* at = &app;
+  std::string where = "carl";
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') return std::nullopt;
+    const auto subs = at->get_subcommands([](CLI::App*) { return true; });
+    if (subs.empty()) return std::nullopt;
+    CLI::App* next = nullptr;
+    for (CLI::App* s : subs)
+      if (s->check_name(word)) next = s;
+    if (next) {
+      at = next;
+      where += " " + word;
+      continue;
+    }
+    if (!at->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty())
+      return std::nullopt;  // the word may be a positional argument
+    std::string nearest, names;
+    std::size_t best = 3;
+    for (CLI::App* s : subs) {
+      if (s->get_group().empty()) continue;  // hidden
+      const std::string& name = s->get_name();
+      names += (names.empty() ? "" : ", ") + name;
+      const std::size_t d = name.rfind(word, 0) == 0 ? 1 : edit_distance(word, name);
+      if (d < best) best = d, nearest = name;
+    }
+    if (!nearest.empty())
+      return fmt::format("{}: unknown command '{}'; did you mean '{}'?", where, word, nearest);
+    return fmt::format("{}: unknown command '{}' (one of: {})", where, word, names);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   carl::learner::keep_freed_memory();  // see learner/net.h: faster CPU training steps
   CLI::App app{"carl: recover the hidden rule of a cellular automaton"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("carl ") + CARL_VERSION);
 
   std::string rulestring;
   auto* rule = app.add_subcommand("rule", "Parse a rulestring and print its canonical forms");
@@ -288,7 +345,17 @@ int main(int argc, char** argv) {
       app.add_subcommand("provide", "Serve trajectories of a hidden rule (as carl-provider)");
   carl::apps::add_provider_options(*provide, provider_options);
 
-  CLI11_PARSE(app, argc, argv);
+  // Exit codes (README.md): 0 done, 1 a run stopped by its budget, 2 bad input (CLI11's own
+  // parse errors included, whatever code CLI11 gives them), 3 an internal error.
+  if (const auto error = unknown_subcommand(app, argc, argv)) {
+    fmt::print(stderr, "{}\n", *error);
+    return 2;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // --help and --version exit 0
+  }
   if (*provide) return carl::apps::run_provider(provider_options);
   try {
     if (*rule && apgsearch) {

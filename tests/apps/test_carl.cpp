@@ -1,0 +1,133 @@
+// apps/carl.cpp's own promises, run as a user runs them: the built `carl` as a subprocess.
+// --version, a mistyped subcommand named with the nearest valid one, the documented exit codes
+// (README.md: 0 done, 1 stopped by its budget, 2 bad input, CLI11's parse errors included, 3
+// internal), and the zoo's list of valid suites.
+#include <fmt/format.h>
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "support.h"
+
+namespace {
+
+struct Result {
+  int status = -1;
+  std::string output;  // stdout and stderr together
+};
+
+Result run_carl(const std::string& args, const std::string& cwd) {
+  const std::string out = cwd + "/carl.out";
+  const int rc =
+      std::system(fmt::format("cd '{}' && '{}' {} > '{}' 2>&1", cwd, CARL_EXE, args, out).c_str());
+  Result r;
+  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  std::ifstream in(out);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  r.output = ss.str();
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("carl --version prints the project version from CMake", "[apps]") {
+  carl::test::TempDir dir;
+  const Result r = run_carl("--version", dir.path());
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK(r.output == std::string("carl ") + CARL_VERSION + "\n");
+}
+
+TEST_CASE("a mistyped subcommand is named, with the nearest valid one", "[apps]") {
+  carl::test::TempDir dir;
+  {
+    const Result r = run_carl("simulat --rule B3/S23", dir.path());
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK(r.output.find("'simulat'") != std::string::npos);
+    CHECK(r.output.find("did you mean 'simulate'?") != std::string::npos);
+  }
+  {
+    const Result r = run_carl("inpsect runs/x", dir.path());
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK(r.output.find("did you mean 'inspect'?") != std::string::npos);
+  }
+  {  // one level down
+    const Result r = run_carl("bench zo --quick", dir.path());
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK(r.output.find("'zo'") != std::string::npos);
+    CHECK(r.output.find("did you mean 'zoo'?") != std::string::npos);
+  }
+  {  // nothing near: the valid ones are listed
+    const Result r = run_carl("xyzzyplugh", dir.path());
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK(r.output.find("'xyzzyplugh'") != std::string::npos);
+    CHECK(r.output.find("simulate") != std::string::npos);
+    CHECK(r.output.find("did you mean") == std::string::npos);
+  }
+}
+
+TEST_CASE("exit codes: 2 for bad input, CLI11's parse errors included", "[apps]") {
+  carl::test::TempDir dir;
+  struct Case {
+    const char* args;
+    const char* why;
+  };
+  for (const Case c : {
+           Case{"rule B3/S23x", "a bad rulestring (InputError)"},
+           Case{"run no-such-config.yaml", "a file that does not exist (CLI11 validation)"},
+           Case{"simulate --steps 3", "a required option missing (CLI11)"},
+           Case{"rule B3/S23 --no-such-flag", "an unknown option (CLI11)"},
+           Case{"", "no subcommand (CLI11)"},
+           Case{"export", "a required argument missing (CLI11)"},
+       }) {
+    const Result r = run_carl(c.args, dir.path());
+    INFO(c.why << ": carl " << c.args << "\n" << r.output);
+    CHECK(r.status == 2);
+  }
+  SECTION("help is not an error") {
+    const Result r = run_carl("--help", dir.path());
+    CHECK(r.status == 0);
+    CHECK(r.output.find("simulate") != std::string::npos);
+  }
+}
+
+TEST_CASE("exit code 1: a run stopped by its budget", "[apps]") {
+  carl::test::TempDir dir;
+  // Life needs a second trajectory to be certified; a budget of one stops the run first.
+  std::ofstream(dir.path() + "/budget.yaml") << "name: budget\n"
+                                                "provider:\n"
+                                                "  rule: B3/S23\n"
+                                                "  height: 16\n"
+                                                "  width: 16\n"
+                                                "  steps: 6\n"
+                                                "learner:\n"
+                                                "  committee: 1\n"
+                                                "stopping:\n"
+                                                "  policy: certified\n"
+                                                "  max_trajectories: 1\n"
+                                                "output:\n"
+                                                "  report: false\n";
+  const Result r = run_carl("run budget.yaml", dir.path());
+  INFO(r.output);
+  CHECK(r.status == 1);
+}
+
+TEST_CASE("carl bench zoo --suites nosuch lists the valid suites", "[apps]") {
+  carl::test::TempDir dir;
+  const Result r = run_carl("bench zoo --quick --suites nosuch --out zoo", dir.path());
+  INFO(r.output);
+  CHECK(r.status == 2);
+  CHECK(r.output.find("'nosuch'") != std::string::npos);
+  for (const char* suite : {"named", "lifelike-random", "isotropic-random", "chiral-random",
+                            "mirror-random", "map-random", "dying", "vonneumann"})
+    CHECK(r.output.find(suite) != std::string::npos);
+}
