@@ -81,7 +81,9 @@ class Section {
   }
 
  private:
-  std::string name(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+  std::string name(const char* key) const {  // keys from the file are quoted safely
+    return provider::printable(path_.empty() ? std::string(key) : path_ + "." + key);
+  }
   template <class T>
   static const char* type_name() {
     if constexpr (std::is_same_v<T, int> || std::is_same_v<T, std::uint64_t>) return "an integer";

@@ -99,4 +99,8 @@ TEST_CASE("configs that used to slip through validation (issue 16)", "[config]")
   // An echoed value cannot carry terminal escapes.
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  height: \"\\e[2J\"\n"),
              Catch::Contains("got '\\x1b[2J'"));
+  // Nor an echoed key (found by fuzz_config).
+  const std::string key = error_of("\"na\\nme\": x\nprovider:\n  rule: B3/S23\n");
+  CHECK_THAT(key, Catch::Contains("bad.yaml:1: na\\x0ame: unknown key"));
+  CHECK(key.find('\n') == std::string::npos);
 }
