@@ -316,12 +316,17 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     out.rule = rule;
     last_rule = rule;
     out.rounds = round + 1;
-    out.kernels.clear();
-    for (const auto& k : committee.members().front().first_layer_kernels()) {
-      std::array<double, 9> flat{};
-      for (int i = 0; i < 9; ++i) flat[std::size_t(i)] = k(i / 3, i % 3);
-      out.kernels.push_back(flat);
-    }
+    auto flatten = [](const std::vector<Eigen::MatrixXd>& bank) {
+      std::vector<std::array<double, 9>> out;
+      for (const auto& k : bank) {
+        std::array<double, 9> flat{};
+        for (int i = 0; i < 9; ++i) flat[std::size_t(i)] = k(i / 3, i % 3);
+        out.push_back(flat);
+      }
+      return out;
+    };
+    out.kernels = flatten(committee.members().front().first_layer_kernels());
+    if (plain) out.plain_kernels = flatten(plain->first_layer_kernels());
 
     const int asked = static_cast<int>(data.size());
     extractor::RoundState state;

@@ -59,6 +59,8 @@ struct Outcome {
   std::vector<RoundRecord> records;
   // Committee member 0's first-layer 3×3 kernels at the end, for the report.
   std::vector<std::array<double, 9>> kernels;
+  // The plain net's first-layer kernels (the one the seed's L1 check compared against).
+  std::vector<std::array<double, 9>> plain_kernels;
 };
 
 // Where trajectories come from for a loop: stored ones first (resume), then the provider,

@@ -129,7 +129,8 @@ std::string rule_json_text(const Config& cfg, const Outcome& o) {
       {"provenance_counts",
        {{"observed", n[0]}, {"symmetry", n[1]}, {"generalized", n[2]}, {"unknown", n[3]}}},
       {"entries", entries},
-      {"first_layer_kernels", o.kernels}};
+      {"first_layer_kernels", o.kernels},
+      {"plain_first_layer_kernels", o.plain_kernels}};
   if (o.score)
     j["score"] = {{"hidden_rule", o.score->hidden_rule},
                   {"exact", o.score->exact},
@@ -343,12 +344,13 @@ StoredRule parse_rule_json(const std::string& text, const std::string& source) {
     }
     pc.no_other_keys();
   }
-  {
-    const json& k = top.at("first_layer_kernels");
+  // A bank of 3×3 kernels, row-major.
+  auto read_kernels = [&](const char* key, std::vector<std::array<double, 9>>& into) {
+    const json& k = top.at(key);
     if (!k.is_array() || k.size() > 4096)
-      top.fail("first_layer_kernels", "expected an array of at most 4096 kernels");
+      top.fail(key, "expected an array of at most 4096 kernels");
     for (std::size_t i = 0; i < k.size(); ++i) {
-      const std::string f = fmt::format("first_layer_kernels[{}]", i);
+      const std::string f = fmt::format("{}[{}]", key, i);
       if (!k[i].is_array() || k[i].size() != 9)
         top.fail(f, "expected an array of 9 numbers (a 3x3 kernel, row-major)");
       std::array<double, 9> flat{};
@@ -357,9 +359,13 @@ StoredRule parse_rule_json(const std::string& text, const std::string& source) {
           top.fail(fmt::format("{}[{}]", f, c), "expected a finite number");
         flat[c] = k[i][c].get<double>();
       }
-      r.kernels.push_back(flat);
+      into.push_back(flat);
     }
-  }
+  };
+  read_kernels("first_layer_kernels", r.kernels);
+  // Added with the seed's L1 check; absent from older run directories.
+  if (top.present("plain_first_layer_kernels"))
+    read_kernels("plain_first_layer_kernels", r.plain_kernels);
   if (!top.is_null("score")) {
     Obj s(top.at("score"), source, "score");
     Score sc;

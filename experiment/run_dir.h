@@ -68,6 +68,7 @@ struct StoredRule {
   std::array<extractor::Provenance, ca::kPatternCount> provenance{};
   std::array<int, 4> provenance_counts{};      // indexed by Provenance; checked against the entries
   std::vector<std::array<double, 9>> kernels;  // committee member 0's first-layer 3×3 kernels
+  std::vector<std::array<double, 9>> plain_kernels;  // the plain net's (absent in older runs)
   std::optional<Score> score;
 };
 

@@ -34,6 +34,7 @@ RunData run_data(const experiment::RunContents& run) {
     d.trajectories = r.trajectories;
     d.rounds = r.rounds;
     for (const auto& k : r.kernels) d.kernels_g.push_back(k);
+    for (const auto& k : r.plain_kernels) d.kernels_plain.push_back(k);
     if (r.score) d.hidden_rule = r.score->hidden_rule;
     if (r.stated_bound >= 0)
       d.guarantee = fmt::format(

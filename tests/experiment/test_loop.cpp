@@ -201,6 +201,9 @@ TEST_CASE("the seed's L1 check rejects a group the data contradict, even a fixed
   CHECK(first.l1_plain >= 0);
   CHECK(first.rejected_group == "p4m");
   CHECK(first.l1_group <= first.l1_plain + 1e-3);  // the group kept rolls out as well
+  // Both kernel banks are kept for the report: the plain net's and the final G-net's.
+  REQUIRE(o.plain_kernels.size() == o.kernels.size());
+  CHECK(o.plain_kernels != o.kernels);
   CHECK(first.group == "p4");
   CHECK(o.halted);
   CHECK(experiment::score_against(o.rule.table, cfg.provider.rule).exact);
