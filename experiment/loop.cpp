@@ -1,6 +1,11 @@
 #include "experiment/loop.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <fstream>
+#include <iterator>
 
 #include "ca/error.h"
 #include "ca/rulestring.h"
@@ -8,6 +13,7 @@
 #include "groups/orbits.h"
 #include "learner/committee.h"
 #include "learner/symmetry.h"
+#include "provider/durable.h"
 
 namespace carl::experiment {
 
@@ -131,6 +137,26 @@ double noise_rate(const ca::PatternCounts& counts) {
   for (int p = 0; p < ca::kPatternCount; ++p)
     minority += std::min(counts.n[std::size_t(p)][0], counts.n[std::size_t(p)][1]);
   return n ? double(minority) / double(n) : 0.0;
+}
+
+// A net's archive into the run directory like every other file there (provider/durable.h:
+// written beside, synced, renamed; never through a planted link). LibTorch writes by path, so the
+// archive is first written to a fresh private file of our own.
+void save_checkpoint(const learner::Net& net, const std::string& dir, const std::string& name) {
+  char scratch[] = "/tmp/carl-net-XXXXXX";
+  const int fd = ::mkstemp(scratch);
+  if (fd < 0) throw InputError(fmt::format("{}: cannot create a scratch file for {}", dir, name));
+  ::close(fd);
+  try {
+    net.save(scratch);
+    std::ifstream in(scratch, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ::unlink(scratch);
+    provider::write_durably(dir, name, bytes);
+  } catch (...) {
+    ::unlink(scratch);
+    throw;
+  }
 }
 
 // The largest proper subgroup of g (ties: the first in Subgroup::all()).
@@ -310,8 +336,8 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!checkpoint_dir.empty())
       for (int k = 0; k < committee.size(); ++k)
-        committee.members()[static_cast<std::size_t>(k)].save(
-            fmt::format("{}/net-{}.pt", checkpoint_dir, k));
+        save_checkpoint(committee.members()[static_cast<std::size_t>(k)], checkpoint_dir,
+                        fmt::format("net-{}.pt", k));
 
     out.rule = rule;
     last_rule = rule;

@@ -239,3 +239,18 @@ TEST_CASE("the risk policy halts a dying rule with a bound that held-out traject
   }
   CHECK(double(wrong) / double(cells) <= 0.001);
 }
+
+TEST_CASE("checkpoints never follow a planted link", "[loop][hostile]") {
+  test::TempDir dir, elsewhere;
+  const std::string target = elsewhere.path() + "/victim";
+  ca::write_text_file(target, "precious\n");
+  std::filesystem::create_symlink(target, dir.path() + "/net-0.pt");
+  Config cfg = config_file("life");
+  cfg.learner.committee = 1;
+  provider::TrajectoryStore store(dir.path());
+  experiment::RunSource source(cfg, store, kProvider);
+  experiment::run_loop(cfg, source, {}, dir.path());
+  CHECK(ca::read_text_file(target) == "precious\n");
+  CHECK_FALSE(std::filesystem::is_symlink(dir.path() + "/net-0.pt"));
+  CHECK(std::filesystem::file_size(dir.path() + "/net-0.pt") > 1000);
+}
