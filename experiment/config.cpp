@@ -44,7 +44,9 @@ class Section {
     }
     if (check) {
       const std::string problem = check(into);
-      if (!problem.empty()) throw error(v, fmt::format("{}: {}", name(key), problem));
+      // A check's message may quote the value: escaped, so that it stays one line.
+      if (!problem.empty())
+        throw error(v, fmt::format("{}: {}", name(key), provider::printable(problem)));
     }
   }
 

@@ -56,9 +56,9 @@ TEST_CASE("malformed configs name the file, line and key", "[config]") {
              Catch::Contains("'p3' is not a subgroup"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\nlearner:\n  committee: 0\n"),
              Catch::Contains("learner.committee") && Catch::Contains("outside [1, 64]"));
-  CHECK_THAT(
-      error_of("provider:\n  rule: B3/S23\nstopping:\n  policy: hope\n"),
-      Catch::Contains("bad.yaml:4") && Catch::Contains("'hope' is not one of: certified, risk, seed"));
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\nstopping:\n  policy: hope\n"),
+             Catch::Contains("bad.yaml:4") &&
+                 Catch::Contains("'hope' is not one of: certified, risk, seed"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\nextractor:\n  significance: 2\n"),
              Catch::Contains("extractor.significance"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\noutput:\n  checkpoint: maybe\n"),
@@ -96,6 +96,14 @@ TEST_CASE("configs that used to slip through validation (issue 16)", "[config]")
              Catch::Contains("bad.yaml:2: provider: a trajectory of 100001 frames of 4096x4096 "
                              "needs about") &&
                  Catch::Contains("over the memory limit of 4.0 GiB"));
+  // A value quoted by a check stays on one line (a fuzz finding: mode "w\ndow").
+  for (const char* key : {"mode", "protocol"}) {
+    INFO(key);
+    const std::string e =
+        error_of(std::string("provider:\n  rule: B3/S23\n  ") + key + ": \"w\\ndow\"\n");
+    CHECK(e.find('\n') == std::string::npos);
+    CHECK_THAT(e, Catch::Contains("bad.yaml:3: provider.") && Catch::Contains("w\\x0adow"));
+  }
   // An echoed value cannot carry terminal escapes.
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  height: \"\\e[2J\"\n"),
              Catch::Contains("got '\\x1b[2J'"));
