@@ -139,26 +139,6 @@ double noise_rate(const ca::PatternCounts& counts) {
   return n ? double(minority) / double(n) : 0.0;
 }
 
-// A net's archive into the run directory like every other file there (provider/durable.h:
-// written beside, synced, renamed; never through a planted link). LibTorch writes by path, so the
-// archive is first written to a fresh private file of our own.
-void save_checkpoint(const learner::Net& net, const std::string& dir, const std::string& name) {
-  char scratch[] = "/tmp/carl-net-XXXXXX";
-  const int fd = ::mkstemp(scratch);
-  if (fd < 0) throw InputError(fmt::format("{}: cannot create a scratch file for {}", dir, name));
-  ::close(fd);
-  try {
-    net.save(scratch);
-    std::ifstream in(scratch, std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    ::unlink(scratch);
-    provider::write_durably(dir, name, bytes);
-  } catch (...) {
-    ::unlink(scratch);
-    throw;
-  }
-}
-
 // The largest proper subgroup of g (ties: the first in Subgroup::all()).
 groups::Subgroup largest_proper_subgroup(groups::Subgroup g) {
   groups::Subgroup best;
@@ -171,27 +151,16 @@ groups::Subgroup largest_proper_subgroup(groups::Subgroup g) {
   return best;
 }
 
-// The cells the rule ignores, from the data (and the plain net's kernels), made G-invariant.
+// The cells the rule ignores, from the data, made G-invariant. The plain net's kernels are not
+// asked: without a sparsity penalty in its training, a cell the rule ignores keeps weights of the
+// same size as the others.
 std::uint16_t detect_ignored_cells(const ca::PatternCounts& counts, groups::Subgroup group,
-                                   const learner::SymmetryOptions& options,
-                                   const learner::Net* plain) {
-  // The data decide; the plain net's kernels are not asked (without a sparsity penalty in its
-  // training, a cell the rule ignores keeps weights of the same size as the others).
-  (void)plain;
+                                   const learner::SymmetryOptions& options) {
   const groups::CellMask ignored = learner::detect_support(counts, group, options, nullptr).ignored;
   // Each ignored cell was checked on its own pairs; the classes close over G and every ignored
   // cell together, which can join patterns never compared directly. Keep them only if no class
   // holds observed patterns with different (unambiguous) next states.
-  const ca::RuleTable forced = groups::forced_table(counts);
-  const groups::Orbits classes(group, ignored);
-  for (int o = 0; o < classes.count(); ++o) {
-    int value = -1;
-    for (ca::Pattern q : classes.members(o)) {
-      if (!forced.known(q)) continue;
-      if (value >= 0 && value != forced.output(q)) return 0;
-      value = forced.output(q);
-    }
-  }
+  if (!groups::is_invariant(groups::forced_table(counts), groups::Orbits(group, ignored))) return 0;
   return ignored;
 }
 
@@ -315,7 +284,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       note(fmt::format("training the {} committee on {} trajectories", group.name(), data.size()));
       reports = committee.train(counts, ls.train);
     }
-    ignored = detect_ignored_cells(counts, group, sym, plain ? &*plain : nullptr);
+    ignored = detect_ignored_cells(counts, group, sym);
     const groups::Orbits classes(group, ignored);
     rec.support = groups::support_name(classes.ignored());
     rec.train_steps = reports.front().steps;
@@ -329,15 +298,19 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     rec.significant_orbits = rule.significant_orbits;
     rec.total_orbits = rule.total_orbits;
     rec.known_entries = static_cast<int>(rule.table.known_count());
-    rec.l1 = net_loss(committee.members().front(), data, boundary);
+    // The G-net's L1 was already measured for the check when G was chosen this round.
+    rec.l1 =
+        rec.l1_group >= 0 ? rec.l1_group : net_loss(committee.members().front(), data, boundary);
     rec.l2 = mean_rule_loss(rule.table, data, boundary, false);
     rec.one_step = mean_rule_loss(rule.table, data, boundary, true);
     rec.train_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!checkpoint_dir.empty())
       for (int k = 0; k < committee.size(); ++k)
-        save_checkpoint(committee.members()[static_cast<std::size_t>(k)], checkpoint_dir,
-                        fmt::format("net-{}.pt", k));
+        // Like every run-directory file (provider/durable.h): written beside, synced, renamed,
+        // never through a planted link.
+        provider::write_durably(checkpoint_dir, fmt::format("net-{}.pt", k),
+                                committee.members()[static_cast<std::size_t>(k)].serialized());
 
     out.rule = rule;
     last_rule = rule;

@@ -4,6 +4,7 @@
 
 #include "ca/error.h"
 #include "groups/d4.h"
+#include "groups/invariance.h"
 
 namespace carl::extractor {
 
@@ -25,19 +26,15 @@ ClassEvidence class_evidence(const ca::PatternCounts& counts, groups::Subgroup g
                              std::uint16_t ignored_cells) {
   ClassEvidence e;
   e.weakest_pairs = ca::kPatternCount;  // no constraint: nothing to support
-  // An observed pattern with a single next state is known; -1 otherwise.
-  auto value = [&](ca::Pattern p) {
-    if (!counts.observed(p) || counts.contradictory(p)) return -1;
-    return counts.n[p][1] > 0 ? 1 : 0;
-  };
+  // Observed patterns with a single next state.
+  const ca::RuleTable known = groups::forced_table(counts);
   auto tally = [&](const std::string& what, auto partner) {
     int agree = 0;
     for (int a = 0; a < ca::kPatternCount; ++a) {
       const ca::Pattern p = ca::Pattern(a), q = partner(p);
       if (q <= p) continue;
-      const int x = value(p), y = value(q);
-      if (x < 0 || y < 0) continue;
-      if (x == y)
+      if (!known.known(p) || !known.known(q)) continue;
+      if (known.output(p) == known.output(q))
         ++agree;
       else
         ++e.contradicting_pairs;

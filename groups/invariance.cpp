@@ -49,7 +49,10 @@ std::vector<Contradiction> contradictions(const ca::PatternCounts& counts, Subgr
 }
 
 bool is_invariant(const ca::RuleTable& table, Subgroup group) {
-  const Orbits orbits(group);
+  return is_invariant(table, Orbits(group));
+}
+
+bool is_invariant(const ca::RuleTable& table, const Orbits& orbits) {
   for (int o = 0; o < orbits.count(); ++o) {
     int value = -1;
     for (ca::Pattern p : orbits.members(o)) {

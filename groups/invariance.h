@@ -4,6 +4,7 @@
 
 #include "ca/pattern_counts.h"
 #include "ca/rule_table.h"
+#include "groups/orbits.h"
 #include "groups/subgroup.h"
 
 namespace carl::groups {
@@ -23,6 +24,9 @@ ca::RuleTable forced_table(const ca::PatternCounts& counts);
 
 // No orbit of G holds two known entries with different outputs.
 bool is_invariant(const ca::RuleTable& table, Subgroup group);
+// The same for any classes of patterns (orbits of G, merged over ignored cells): no class holds
+// two known entries with different outputs.
+bool is_invariant(const ca::RuleTable& table, const Orbits& classes);
 
 // The largest subgroup under which the table is invariant. For a complete table the elements it
 // respects form a group, so the answer is unique. For a partial table several subgroups of the

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <fstream>
 #include <mutex>
 #include <sstream>
 
@@ -614,6 +615,13 @@ std::vector<Eigen::MatrixXd> Net::first_layer_kernels() const {
 }
 
 void Net::save(const std::string& path) const {
+  const std::string bytes = serialized();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out.flush()) throw InputError(fmt::format("{}: cannot write the net", path));
+}
+
+std::string Net::serialized() const {
   torch::serialize::OutputArchive archive;
   impl_->module->save(archive);
   const NetConfig& c = impl_->config;
@@ -621,7 +629,9 @@ void Net::save(const std::string& path) const {
                 c10::IValue(fmt::format(
                     "width={};depth={};activation={};precision={};group={};seed={}", c.width,
                     c.depth, c.activation, c.precision, impl_->group.name(), impl_->seed)));
-  archive.save_to(path);
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  return bytes.str();
 }
 
 Net Net::load(const std::string& path, const std::string& device) {

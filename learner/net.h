@@ -107,6 +107,7 @@ class Net {
   int parameter_count() const;
 
   void save(const std::string& path) const;  // LibTorch archive with config, group and seed
+  std::string serialized() const;            // the same archive, as bytes
   static Net load(const std::string& path, const std::string& device = "cpu");
 
  private:
