@@ -58,6 +58,83 @@ std::string resolve_program(const std::string& name) {
   return "";
 }
 
+// The supervisor: carl's child, the provider's parent. It leads the provider's process group,
+// gets a signal when carl dies (even by SIGKILL) and then kills the whole group, the provider's
+// own children included; otherwise it waits for the provider and ends as the provider ended, so
+// that carl reads the provider's own exit status. It runs in a copy of a possibly
+// multi-threaded process and never execs, so it only makes async-signal-safe calls: fork,
+// setpgid, prctl, sigprocmask, sigaction, sigwait, waitpid, kill, dup2, close(_range), execve,
+// _exit. Its standard
+// streams are the provider's pipes on entry.
+[[noreturn]] void supervise(pid_t carl, int status_fd, int fd_bound, const char* program,
+                            char* const* args, char* const* env) {
+  ::setpgid(0, 0);
+  // SIGCHLD (the provider ended) and SIGTERM (carl ended) are taken with sigwait; blocked first,
+  // so that neither is lost nor acted on by a handler carl installed.
+  sigset_t waited, before;
+  ::sigemptyset(&waited);
+  ::sigaddset(&waited, SIGCHLD);
+  ::sigaddset(&waited, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &waited, &before);
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  ::sigaction(SIGCHLD, &default_action, nullptr);  // never ignored: its exit must be seen
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != carl) ::_exit(127);  // carl died before prctl took effect
+  // Only the provider's pipes and the exec-status pipe stay open: a copy of another pipe's end
+  // here would keep that pipe open after carl closed it.
+  if (::close_range(3, static_cast<unsigned>(status_fd) - 1, 0) != 0 ||
+      ::close_range(static_cast<unsigned>(status_fd) + 1, ~0u, 0) != 0) {
+    for (int fd = 3; fd < fd_bound; ++fd)
+      if (fd != status_fd) ::close(fd);
+  }
+  const pid_t supervisor = ::getpid();
+  const pid_t provider = ::fork();
+  if (provider == 0) {
+    // In the group; dies with the supervisor too (should it be killed on its own).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != supervisor) ::_exit(127);
+    ::sigprocmask(SIG_SETMASK, &before, nullptr);
+    ::sigaction(SIGPIPE, &default_action, nullptr);  // carl ignores it; the provider must not
+    ::execve(program, args, env);
+    const int e = errno;
+    [[maybe_unused]] const ssize_t n = ::write(status_fd, &e, sizeof e);
+    ::_exit(127);
+  }
+  if (provider < 0) {
+    const int e = errno;
+    [[maybe_unused]] const ssize_t n = ::write(status_fd, &e, sizeof e);
+    ::_exit(127);
+  }
+  // The pipes are the provider's alone now: carl sees their ends close when the provider's do.
+  ::close(0);
+  ::close(1);
+  ::close(2);
+  ::close(status_fd);
+  while (true) {
+    int got = 0;
+    if (::sigwait(&waited, &got) != 0) continue;
+    if (got == SIGTERM) {
+      ::kill(0, SIGKILL);  // the whole group, this process included
+      ::_exit(128 + SIGKILL);
+    }
+    int status = 0;
+    if (::waitpid(provider, &status, WNOHANG) != provider) continue;
+    if (WIFEXITED(status)) ::_exit(WEXITSTATUS(status));
+    // Killed by a signal: end by the same signal, with its default action and unblocked, but
+    // without a core dump (this process is a copy of carl's memory).
+    const int by = WTERMSIG(status);
+    ::prctl(PR_SET_DUMPABLE, 0);
+    ::sigaction(by, &default_action, nullptr);
+    sigset_t only;
+    ::sigemptyset(&only);
+    ::sigaddset(&only, by);
+    ::sigprocmask(SIG_UNBLOCK, &only, nullptr);
+    ::kill(supervisor, by);
+    ::_exit(128 + by);  // a signal whose default is not to end a process (cannot end one)
+  }
+}
+
 }  // namespace
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv,
@@ -75,8 +152,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
   make_pipe(out);
   make_pipe(err);
   make_pipe(status_pipe);
-  // Everything the child needs is built before fork: after it, the child only makes system
-  // calls (it is a copy of a possibly multi-threaded process).
+  // Everything the supervisor and the program need is built before fork: after it, they only
+  // make async-signal-safe calls (they are copies of a possibly multi-threaded process).
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -86,23 +163,17 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
   std::vector<char*> env;
   for (auto& e : env_store) env.push_back(e.data());
   env.push_back(nullptr);
+  // Closing the descriptors carl has open is left to the supervisor, which does not exec; the
+  // fallback bound is read here, before fork.
+  const long open_max = ::sysconf(_SC_OPEN_MAX);
+  const int fd_bound = open_max > 0 && open_max < (1 << 20) ? static_cast<int>(open_max) : 1 << 16;
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {
-    // The provider and whatever it starts form their own process group, which carl ends as a
-    // whole on a timeout and when it is done; and the provider dies with carl, even when carl
-    // is killed with SIGKILL (the kernel sends it SIGKILL when its parent thread exits).
-    ::setpgid(0, 0);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);  // carl died before prctl took effect
-    ::signal(SIGPIPE, SIG_DFL);
     ::dup2(in[0], 0);
     ::dup2(out[1], 1);
     ::dup2(err[1], 2);
-    ::execve(program.c_str(), args.data(), env.data());
-    const int e = errno;
-    [[maybe_unused]] const ssize_t n = ::write(status_pipe[1], &e, sizeof e);
-    ::_exit(127);
+    supervise(parent, status_pipe[1], fd_bound, program.c_str(), args.data(), env.data());
   }
   const int fork_errno = errno;
   ::close(in[0]);

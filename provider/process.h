@@ -1,8 +1,17 @@
 #pragma once
 // A child process with pipes to its stdin, stdout and stderr, started from an argv list without a
-// shell (fork and execve; argv[0] looked up on PATH). The child leads its own process group and
-// gets PR_SET_PDEATHSIG=SIGKILL, so it dies with carl even when carl is killed with SIGKILL.
-// Every read has a deadline; on timeout the child's whole process group is killed and the child
+// shell (fork and execve; argv[0] looked up on PATH).
+//
+// Between carl and the program stands a small supervisor process (a fork of carl that never
+// execs): it leads the program's own process group and gets a signal when carl dies, even by
+// SIGKILL (PR_SET_PDEATHSIG), whereupon it kills that whole group, so the program's own children
+// (a script's bgolly or sleep) die with carl too. The program itself also dies with the
+// supervisor. Otherwise the supervisor waits for the program and ends as it ended, so pid() is
+// the supervisor's (and the group's) id, and finish() describes the program's own exit
+// ("exited with status 3", "was killed by signal 9"). Not covered: a process the program moves
+// out of its group (setsid, setpgid) survives a kill -9 of carl.
+//
+// Every read has a deadline; on timeout the whole process group is killed and the supervisor
 // reaped before the error is thrown, so no zombie and no grandchild is left. The destructor and
 // finish() also end the group.
 #include <sys/types.h>
@@ -24,7 +33,7 @@ class ChildProcess {
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return pid_; }  // the supervisor's, which is the process group's id
   const std::string& command() const { return command_; }
 
   // Throws ProviderError if the child has closed its stdin.
@@ -37,8 +46,8 @@ class ChildProcess {
   // Throws ProviderError when the output exceeds max_bytes.
   std::string read_to_eof(Clock::time_point deadline, std::size_t max_bytes = 1u << 30);
 
-  // Waits until the deadline for the child to exit, then kills it; reaps it either way and
-  // describes how it ended ("exited with status 3", "killed by signal 9").
+  // Waits until the deadline for the program to exit, then kills the group; reaps it either way
+  // and describes how the program ended ("exited with status 3", "was killed by signal 9").
   std::string finish(Clock::time_point deadline);
   bool running();
   std::string stderr_tail() const;  // the last line(s) it wrote to stderr, for error messages

@@ -1,4 +1,5 @@
-// Provider processes: their own process group, ended as a whole; they die with carl.
+// Provider processes: their own process group, ended as a whole; they and their own children
+// die with carl.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -104,9 +105,55 @@ TEST_CASE("a provider that ignores its input dies when carl is killed with SIGKI
   int status = 0;
   ::waitpid(carl, &status, 0);
   REQUIRE(dies_soon(provider_pid));
-  // (Its helper, a grandchild of carl, is not covered: see docs/provider-protocol.md.)
-  ::kill(read_pid(pidfile + ".helper"), SIGKILL);
   ::unsetenv("CARL_TEST_PIDFILE");
+}
+
+TEST_CASE("a provider's own child dies when carl is killed with SIGKILL", "[process]") {
+  test::TempDir tmp;
+  const std::string pidfile = tmp.path() + "/pid";
+  ::setenv("CARL_TEST_PIDFILE", pidfile.c_str(), 1);
+  // The stand-in for carl owns the provider, which has started a helper in the background;
+  // the stand-in is killed with SIGKILL, so nothing of carl's runs to end the helper.
+  const pid_t carl = ::fork();
+  if (carl == 0) {
+    try {
+      provider::ChildProcess p({kFakes + "spawns-helper"});
+      ::pause();
+    } catch (...) {
+    }
+    ::_exit(1);
+  }
+  const int helper = read_pid(pidfile + ".helper");
+  REQUIRE(alive(helper));
+  ::kill(carl, SIGKILL);
+  int status = 0;
+  ::waitpid(carl, &status, 0);
+  // A deadline, not a timing: the helper must be gone within 5 s.
+  bool gone = false;
+  for (int i = 0; i < 1000 && !gone; ++i) {
+    gone = !alive(helper);
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!gone) ::kill(helper, SIGKILL);  // do not leave it behind when the test fails
+  REQUIRE(gone);
+  ::unsetenv("CARL_TEST_PIDFILE");
+}
+
+TEST_CASE("how a provider ended is reported as the provider's own exit", "[process]") {
+  const auto far = provider::Clock::now() + std::chrono::seconds(10);
+  {
+    provider::ChildProcess p({"sh", "-c", "echo 'out of soup' >&2; exit 3"});
+    REQUIRE(p.finish(far) == "exited with status 3");
+    REQUIRE(p.stderr_tail() == "; its stderr said: out of soup");
+  }
+  {
+    provider::ChildProcess p({"sh", "-c", "kill -TERM $$"});
+    REQUIRE(p.finish(far) == "was killed by signal 15");
+  }
+  {
+    provider::ChildProcess p({"sh", "-c", "exec true"});
+    REQUIRE(p.finish(far) == "exited with status 0");
+  }
 }
 
 TEST_CASE("a program that cannot be started is a clear error", "[process]") {
