@@ -9,8 +9,8 @@
 #include "ca/error.h"
 #include "ca/pattern.h"
 #include "ca/rle.h"
-#include "ca/text_file.h"
 #include "groups/orbits.h"
+#include "provider/durable.h"
 
 namespace carl::report {
 namespace {
@@ -92,6 +92,12 @@ GollyRule golly_rule_file(const ca::RuleTable& table, groups::Subgroup group,
   return out;
 }
 
+void write_file(const std::string& path, const std::string& bytes) {
+  const std::filesystem::path p(path);
+  const std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
+  provider::write_durably(dir, p.filename().string(), bytes);
+}
+
 std::vector<std::string> write_frame_rles(const ca::Trajectory& trajectory, const std::string& rule,
                                           const std::string& dir, const std::string& prefix) {
   std::filesystem::create_directories(dir);
@@ -99,20 +105,31 @@ std::vector<std::string> write_frame_rles(const ca::Trajectory& trajectory, cons
   const int last = trajectory.steps();
   for (int t = 0; t <= last; ++t) {
     const std::string path = fmt::format("{}/{}-{:03}.rle", dir, prefix, t);
-    ca::write_text_file(path, ca::write_rle(trajectory.frames[static_cast<std::size_t>(t)], rule,
-                                            fmt::format("{}: frame {} of {}", prefix, t, last)));
+    write_file(path, ca::write_rle(trajectory.frames[static_cast<std::size_t>(t)], rule,
+                                   fmt::format("{}: frame {} of {}", prefix, t, last)));
     paths.push_back(path);
   }
   return paths;
 }
+
+namespace {
+// giflib's output function: appends to the std::string given to EGifOpen.
+int append_gif_bytes(GifFileType* gif, const GifByteType* data, int n) {
+  static_cast<std::string*>(gif->UserData)
+      ->append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
+  return n;
+}
+}  // namespace
 
 void write_gif(const std::string& path, const ca::Trajectory& trajectory, int scale, int delay_cs) {
   if (trajectory.frames.empty()) throw InputError(fmt::format("{}: no frames to draw", path));
   const int h = trajectory.frames[0].height() * scale, w = trajectory.frames[0].width() * scale;
   if (w > 65535 || h > 65535)
     throw InputError(fmt::format("{}: {}x{} pixels is beyond a GIF's size", path, w, h));
+  // Encoded into memory, then written like every other file (beside, synced, renamed).
+  std::string bytes;
   int err = 0;
-  GifFileType* gif = EGifOpenFileName(path.c_str(), false, &err);
+  GifFileType* gif = EGifOpen(&bytes, append_gif_bytes, &err);
   if (!gif) throw InputError(fmt::format("{}: cannot write ({})", path, GifErrorString(err)));
   auto fail = [&](const char* what) {
     int e = 0;
@@ -152,6 +169,7 @@ void write_gif(const std::string& path, const ca::Trajectory& trajectory, int sc
   }
   if (EGifCloseFile(gif, &err) == GIF_ERROR)
     throw InputError(fmt::format("{}: closing failed ({})", path, GifErrorString(err)));
+  write_file(path, bytes);
 }
 
 ca::Trajectory read_gif(const std::string& path, int scale) {

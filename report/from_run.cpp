@@ -5,9 +5,9 @@
 #include "ca/error.h"
 #include "ca/naming.h"
 #include "ca/rulestring.h"
-#include "ca/text_file.h"
 #include "experiment/run_dir.h"
 #include "learner/net.h"
+#include "report/export.h"
 #include "report/html.h"
 
 namespace carl::report {
@@ -117,7 +117,7 @@ int export_run(const std::string& run_dir, const ExportOptions& o) {
     if (!names.unknown.empty()) comment += "\nunknown entries: " + names.unknown;
     const GollyRule g = golly_rule_file(r.table, r.group, name, o.unknown, comment);
     if (path.has_parent_path()) fs::create_directories(path.parent_path());
-    ca::write_text_file(o.golly_rule, g.text);
+    write_file(o.golly_rule, g.text);
     fmt::print("wrote {}: @RULE {} ({} transitions, symmetries {})\n", o.golly_rule, name,
                g.transitions, g.symmetries);
     if (g.unknown > 0)

@@ -7,7 +7,7 @@
 #include "ca/error.h"
 #include "ca/naming.h"
 #include "ca/rulestring.h"
-#include "ca/text_file.h"
+#include "provider/durable.h"
 
 namespace carl::report {
 
@@ -69,17 +69,10 @@ std::string report_html(const RunData& run, const Pictures& pics) {
   std::string score;
   if (run.hidden_rule) {
     try {
-      const ca::RuleTable hidden = ca::parse_rule(*run.hidden_rule);
-      int wrong = 0, unknown = 0;
-      for (int p = 0; p < ca::kPatternCount; ++p) {
-        if (!run.table.known(ca::Pattern(p)))
-          ++unknown;
-        else if (run.table.output(ca::Pattern(p)) != hidden.output(ca::Pattern(p)))
-          ++wrong;
-      }
-      score = wrong == 0 && unknown == 0
-                  ? "exact: all 512 entries right"
-                  : fmt::format("{} wrong, {} unknown entries", wrong, unknown);
+      const ca::TableComparison c = ca::compare(run.table, ca::parse_rule(*run.hidden_rule));
+      score = c.exact() ? "exact: all 512 entries right"
+                        : fmt::format("{} wrong, {} unknown entries", c.wrong.size(),
+                                      c.unknown.size());
     } catch (const InputError& e) {
       score = e.what();
     }
@@ -154,9 +147,11 @@ std::vector<std::string> write_report(const RunData& run, const std::string& dir
   std::filesystem::create_directories(dir);
   const Pictures pics = draw_all(run);
   std::vector<std::string> paths;
+  // Like every file in a run directory: beside, synced, renamed; a planted link is replaced,
+  // never followed.
   auto put = [&](const std::string& stem, const Picture& p) {
-    ca::write_text_file(dir + "/" + stem + ".png", p.png);
-    ca::write_text_file(dir + "/" + stem + ".svg", p.svg);
+    provider::write_durably(dir, stem + ".png", p.png);
+    provider::write_durably(dir, stem + ".svg", p.svg);
     paths.push_back(dir + "/" + stem + ".png");
     paths.push_back(dir + "/" + stem + ".svg");
   };
@@ -164,7 +159,7 @@ std::vector<std::string> write_report(const RunData& run, const std::string& dir
   put("kernels", pics.kernels);
   put("trajectories", pics.trajectories);
   put("curves", pics.curves);
-  ca::write_text_file(dir + "/report.html", report_html(run, pics));
+  provider::write_durably(dir, "report.html", report_html(run, pics));
   paths.push_back(dir + "/report.html");
   return paths;
 }

@@ -6,6 +6,7 @@
 #include "ca/error.h"
 #include "ca/text_file.h"
 #include "report/canvas.h"
+#include "report/export.h"
 #include "report/html.h"
 
 namespace carl::report {
@@ -174,7 +175,7 @@ std::string write_zoo_page(const std::string& json_path) {
   const std::string out = (std::filesystem::path(json_path).parent_path() /
                            (std::filesystem::path(json_path).stem().string() + ".html"))
                               .string();
-  ca::write_text_file(out, zoo_html(zoo));
+  write_file(out, zoo_html(zoo));
   return out;
 }
 

@@ -2,6 +2,8 @@
 // read by bgolly, GIF frames decoded back.
 #include <fmt/format.h>
 #include <gif_lib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -130,4 +132,35 @@ TEST_CASE("GIF frames decode back to the trajectory", "[report][gif]") {
   }
   DGifCloseFile(gif, &err);
   REQUIRE(report::read_gif(path, scale) == t);
+}
+
+TEST_CASE(
+    "links planted at a GIF, a frame's RLE, a rule file or their temporary files are not "
+    "followed",
+    "[report][gif][durable]") {
+  // A link at the name itself, and one at the name a plain write-and-rename would write first
+  // (each victim written before its .tmp neighbour, which writing it would use).
+  carl::test::TempDir dir, elsewhere;
+  const Trajectory t = Stepper(parse_rule("B3/S23")).trajectory(random_soup(8, 8, 0.4, 3), 2);
+  const std::vector<std::string> names = {"t.gif",         "t.gif.tmp", "f-001.rle",
+                                          "f-001.rle.tmp", "Life.rule", "Life.rule.tmp"};
+  for (const auto& name : names) {
+    write_text_file(elsewhere.path() + "/" + name, "not carl's\n");
+    REQUIRE(::symlink((elsewhere.path() + "/" + name).c_str(), (dir.path() + "/" + name).c_str()) ==
+            0);
+  }
+  report::write_gif(dir.path() + "/t.gif", t, 2, 10);
+  report::write_frame_rles(t, "B3/S23", dir.path(), "f");
+  report::write_file(dir.path() + "/Life.rule", "@RULE Life\n");
+  for (const auto& name : names) {
+    INFO(name);
+    REQUIRE(read_text_file(elsewhere.path() + "/" + name) == "not carl's\n");
+  }
+  for (const char* name : {"t.gif", "f-001.rle", "Life.rule"}) {
+    struct stat st {};
+    REQUIRE(::lstat((dir.path() + "/" + name).c_str(), &st) == 0);
+    REQUIRE(S_ISREG(st.st_mode));
+  }
+  REQUIRE(report::read_gif(dir.path() + "/t.gif", 2) == t);
+  REQUIRE(read_rle(read_text_file(dir.path() + "/f-001.rle"), "f-001").grid == t.frames[1]);
 }

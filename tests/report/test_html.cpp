@@ -2,6 +2,7 @@
 // network, and opens in a real browser (Debian's chromium, headless) without console errors.
 #include <cairo.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -164,4 +165,29 @@ TEST_CASE("the report opens in headless chromium without console errors",
   REQUIRE(w == 1280);
   REQUIRE(colours.size() > 16);
   REQUIRE(double(ink) / (double(w) * h) > 0.02);
+}
+
+TEST_CASE("links planted at report.html, a picture or their temporary files are not followed",
+          "[report][html][durable]") {
+  // A link at the name itself, and one at the name a plain write-and-rename would write first.
+  test::TempDir dir, elsewhere;
+  const std::vector<std::string> names = {"report.html", "report.html.tmp", "rule-sheet.png",
+                                          "rule-sheet.png.tmp"};
+  for (const auto& name : names) {
+    ca::write_text_file(elsewhere.path() + "/" + name, "not carl's\n");
+    REQUIRE(::symlink((elsewhere.path() + "/" + name).c_str(), (dir.path() + "/" + name).c_str()) ==
+            0);
+  }
+  report::write_report(test::life_run(), dir.path());
+  for (const auto& name : names) {
+    INFO(name);
+    REQUIRE(ca::read_text_file(elsewhere.path() + "/" + name) == "not carl's\n");
+  }
+  for (const char* name : {"report.html", "rule-sheet.png"}) {
+    struct stat st {};
+    REQUIRE(::lstat((dir.path() + "/" + name).c_str(), &st) == 0);
+    REQUIRE(S_ISREG(st.st_mode));
+  }
+  REQUIRE(ca::read_text_file(dir.path() + "/report.html").find("B3/S23") != std::string::npos);
+  REQUIRE(ca::read_text_file(dir.path() + "/rule-sheet.png").substr(1, 3) == "PNG");
 }
