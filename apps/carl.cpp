@@ -37,7 +37,7 @@ int cmd_rule(const std::string& rulestring) {
   const ca::RuleTable t = ca::parse_rule(rulestring);
   const std::string family = ca::is_outer_totalistic(t) ? "outer-totalistic (B/S)"
                              : ca::is_isotropic(t)      ? "isotropic non-totalistic (Hensel)"
-                                                        : "no D4 symmetry assumed (MAP)";
+                                                        : "not isotropic (MAP notation only)";
   fmt::print(
       "canonical: {}\nfamily:    {}\nsymmetry:  {} (the largest subgroup of D4 it respects)\n"
       "MAP:       {}\n",
@@ -107,24 +107,28 @@ int cmd_simulate(const std::string& rule, const std::string& in, int soup_h, int
   return 0;
 }
 
-// --soup HxW and --steps, parsed with overflow checks and refused beyond the memory limit
-// (provider/limits.h) before anything is allocated.
+// --soup WxH (width first, as --torus and Golly's "x = W, y = H") and --steps, parsed with
+// overflow checks and refused beyond the memory limit (provider/limits.h) before anything is
+// allocated. Returns {height, width}.
 std::pair<int, int> checked_soup(const std::string& soup, int steps, bool whole) {
-  const auto hw = provider::parse_dimensions(soup, 65536);
-  if (!hw)
-    throw InputError(fmt::format("--soup '{}': expected HxW, each 1..65536, e.g. 64x64",
-                                 provider::printable(soup.substr(0, 40))));
+  const auto wh = provider::parse_dimensions(soup, 65536);
+  if (!wh)
+    throw InputError(
+        fmt::format("--soup '{}': expected WxH (width x height), each 1..65536, "
+                    "e.g. 64x48",
+                    provider::printable(soup.substr(0, 40))));
+  const std::pair<int, int> hw{wh->second, wh->first};
   if (steps < 0 || steps > 1000000)
     throw InputError(fmt::format("--steps {}: expected 0..1000000 generations", steps));
   const std::uint64_t cells =
-      provider::saturating_product({std::uint64_t(hw->first), std::uint64_t(hw->second)});
+      provider::saturating_product({std::uint64_t(hw.first), std::uint64_t(hw.second)});
   // The soup, the stepper's packed copies and the RLE text; every frame with --trajectory.
   provider::require_fits(
       provider::saturating_product({cells, whole ? std::uint64_t(steps) + 1 : 1, 4}),
       fmt::format("carl simulate: {} of {}x{}",
-                  whole ? fmt::format("{} frames", steps + 1) : std::string("a soup"), hw->first,
-                  hw->second));
-  return *hw;
+                  whole ? fmt::format("{} frames", steps + 1) : std::string("a soup"), hw.second,
+                  hw.first));
+  return hw;
 }
 
 // `carl run` ends with the run's report (config output.report, on by default). The run directory
@@ -258,7 +262,8 @@ int main(int argc, char** argv) {
   auto* sim = app.add_subcommand("simulate", "Evolve a pattern on a torus");
   sim->add_option("--rule", sim_rule, "rulestring")->required();
   sim->add_option("--in", sim_in, "initial pattern (RLE); default: a random soup");
-  sim->add_option("--soup", soup, "soup size HxW when no --in is given")->capture_default_str();
+  sim->add_option("--soup", soup, "soup size WxH (width x height) when no --in is given")
+      ->capture_default_str();
   sim->add_option("--density", density, "soup density")->capture_default_str();
   sim->add_option("--seed", seed, "soup seed")->capture_default_str();
   sim->add_option("--steps", steps, "generations")->capture_default_str();

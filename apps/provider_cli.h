@@ -1,25 +1,24 @@
 #pragma once
 // The built-in provider's command-line options, shared by `carl-provider` and `carl provide`.
 #include <CLI/CLI.hpp>
+#include <type_traits>
 
 #include "provider/builtin.h"
 
 namespace carl::apps {
 
+// One option per declared parameter (provider/parameters.h), with its default shown; the
+// provider checks the values itself (HiddenRuleWorld), with the same messages as the config.
 inline void add_provider_options(CLI::App& app, provider::ProviderOptions& o) {
-  app.add_option("--rule", o.rule, "hidden rule (B/S, Hensel or MAP rulestring)")->required();
-  app.add_option("--height", o.height, "grid height H")->capture_default_str();
-  app.add_option("--width", o.width, "grid width W")->capture_default_str();
-  app.add_option("--steps", o.steps, "trajectory length T (T+1 frames)")->capture_default_str();
-  app.add_option("--density", o.density, "initial soup density")->capture_default_str();
-  app.add_option("--noise", o.noise, "probability of flipping each shown cell")
-      ->capture_default_str();
-  app.add_option("--mode", o.mode, "torus, or window (H×W window of a larger torus)")
-      ->capture_default_str();
-  app.add_option("--world-scale", o.world_scale, "window mode: world side / window side")
-      ->capture_default_str();
-  app.add_option("--seed", o.seed, "seed of the soups and the noise")->capture_default_str();
-  app.add_flag("--allow-reveal", o.allow_reveal, "answer REVEAL (for benchmarks that score)");
+  provider::visit_parameters(
+      static_cast<provider::WorldParameters&>(o), [&](const auto& parameter, auto& value) {
+        using T = std::decay_t<decltype(value)>;
+        if constexpr (std::is_same_v<T, bool>)
+          app.add_flag(parameter.flag(), value, parameter.help);
+        else
+          app.add_option(parameter.flag(), value, parameter.help)->capture_default_str();
+      });
+  app.get_option("--rule")->required();
   app.add_option("--start-index", o.start_index, "number of the first trajectory served (resume)")
       ->capture_default_str();
 }

@@ -123,9 +123,15 @@ RuleTable parse_bs(std::string_view full, std::string_view body, std::size_t off
     const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(body[i])));
     const std::size_t pos = offset + i;
     if (c == ' ') continue;
-    if (c == 'h' || c == 'v')
+    const bool last = body.find_first_not_of(' ', i + 1) == std::string_view::npos;
+    if ((c == 'h' || c == 'v') && last && !sym.empty())
       fail(full, pos, "hexagonal and von Neumann rules are not 3x3 Moore rules");
     if (c == 'w' && sym.empty()) fail(full, pos, "Wolfram (1-D) rules are not 3x3 Moore rules");
+    // A word such as "HighLife" or "Life" is a rule's name, which carl does not look up.
+    if (sym.empty() && std::isalpha(static_cast<unsigned char>(c)) && c != 'b' && c != 's')
+      fail(full, pos,
+           "not a rulestring (rule names are not read): give B/S (B36/S23), Hensel (B2-a/S12) "
+           "or MAP notation");
     std::size_t* mark = c == 'b' ? &b : c == 's' ? &s : (c == '/' || c == '_') ? &slash : nullptr;
     if (mark) {
       if (*mark != std::string::npos)

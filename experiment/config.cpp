@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <sstream>
+#include <type_traits>
 
 #include "ca/error.h"
 #include "ca/rulestring.h"
@@ -135,29 +136,18 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   const YAML::Node pnode = top.child("provider");
   Section p(pnode, "provider", source);
   ProviderSettings& ps = c.provider;
-  p.field<std::string>("rule", ps.rule, [](const std::string& r) -> std::string {
-    try {
-      ca::parse_rule(r);
-    } catch (const InputError& e) {
-      return e.what();
-    }
-    return "";
-  });
+  // The world's parameters, as provider/parameters.h declares them (rule is optional here: an
+  // external command may serve instead, checked below).
+  provider::visit_parameters(
+      static_cast<provider::WorldParameters&>(ps), [&](const auto& parameter, auto& value) {
+        using T = std::decay_t<decltype(value)>;
+        p.field<T>(parameter.name, value,
+                   [parameter](const T& v) -> std::string { return parameter.problem(v); });
+      });
   p.field<std::vector<std::string>>("command", ps.command);
   p.field<std::string>("protocol", ps.protocol, [](const std::string& v) -> std::string {
     return v == "carl" || v == "rle" ? "" : "must be 'carl' or 'rle', got '" + v + "'";
   });
-  p.field<int>("height", ps.height, in_range(3, 4096));
-  p.field<int>("width", ps.width, in_range(3, 4096));
-  p.field<int>("steps", ps.steps, in_range(1, 100000));
-  p.field<double>("density", ps.density, in_range(0.0, 1.0));
-  p.field<double>("noise", ps.noise, in_range(0.0, 0.5));
-  p.field<std::string>("mode", ps.mode, [](const std::string& m) -> std::string {
-    return m == "torus" || m == "window" ? "" : "must be 'torus' or 'window', got '" + m + "'";
-  });
-  p.field<int>("world_scale", ps.world_scale, in_range(1, 64));
-  p.field<std::uint64_t>("seed", ps.seed);
-  p.field<bool>("allow_reveal", ps.allow_reveal);
   p.field<double>("timeout", ps.timeout_s, in_range(0.01, 86400.0));
   p.reject_unknown();
   try {  // refused here rather than grown into by the provider (provider/limits.h)
@@ -246,25 +236,69 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
 
 provider::ProviderOptions provider_options(const ProviderSettings& s) {
   provider::ProviderOptions o;
-  o.rule = s.rule;
-  o.height = s.height;
-  o.width = s.width;
-  o.steps = s.steps;
-  o.density = s.density;
-  o.noise = s.noise;
-  o.mode = s.mode;
-  o.world_scale = s.world_scale;
-  o.seed = s.seed;
-  o.allow_reveal = s.allow_reveal;
+  static_cast<provider::WorldParameters&>(o) = s;
   return o;
 }
 
-Config load_config(const std::string& path) {
+namespace {
+// The end of the YAML scalar token that starts at `pos` (plain, 'single' or "double" quoted).
+std::size_t scalar_token_end(const std::string& text, std::size_t pos, const std::string& value) {
+  if (pos >= text.size()) return std::string::npos;
+  if (text[pos] == '"') {
+    for (std::size_t i = pos + 1; i < text.size(); ++i) {
+      if (text[i] == '\\')
+        ++i;
+      else if (text[i] == '"')
+        return i + 1;
+    }
+    return std::string::npos;
+  }
+  if (text[pos] == '\'') {
+    for (std::size_t i = pos + 1; i < text.size(); ++i) {
+      if (text[i] != '\'') continue;
+      if (i + 1 < text.size() && text[i + 1] == '\'')
+        ++i;
+      else
+        return i + 1;
+    }
+    return std::string::npos;
+  }
+  return text.compare(pos, value.size(), value) == 0 ? pos + value.size() : std::string::npos;
+}
+}  // namespace
+
+ConfigFile read_config_file(const std::string& path) {
   std::ifstream f(path);
   if (!f) throw InputError(fmt::format("{}: cannot open the config file", path));
   std::stringstream s;
   s << f.rdbuf();
-  return parse_config(s.str(), path);
+  ConfigFile file{s.str(), parse_config(s.str(), path)};
+  const auto& command = file.config.provider.command;
+  if (command.empty() || command[0].empty() || command[0][0] == '/' ||
+      command[0].find('/') == std::string::npos)
+    return file;  // absolute, or a bare name looked up on PATH
+  const std::string resolved =
+      (std::filesystem::absolute(std::filesystem::path(path).parent_path()) / command[0])
+          .lexically_normal()
+          .string();
+  const YAML::Node program = YAML::Load(file.text)["provider"]["command"][0];
+  const auto begin = static_cast<std::size_t>(program.Mark().pos);
+  const std::size_t end = scalar_token_end(file.text, begin, command[0]);
+  if (end == std::string::npos)
+    throw InputError(
+        fmt::format("{}:{}: provider.command: cannot resolve '{}' against the config "
+                    "file's directory; give an absolute path",
+                    path, program.Mark().line + 1, provider::printable(command[0])));
+  std::string quoted = "\"";
+  for (char ch : resolved)
+    quoted += ch == '"' || ch == '\\' ? std::string("\\") + ch : std::string(1, ch);
+  file.text.replace(begin, end - begin, quoted + "\"");
+  file.config = parse_config(file.text, path);
+  return file;
+}
+
+Config load_config(const std::string& path) {
+  return read_config_file(path).config;
 }
 
 }  // namespace carl::experiment

@@ -9,23 +9,16 @@
 #include "extractor/stopping.h"
 #include "learner/net.h"
 #include "provider/builtin.h"
+#include "provider/parameters.h"
 
 namespace carl::experiment {
 
-struct ProviderSettings {
-  std::string rule;                  // hidden rule (built-in provider), any rulestring
-  std::vector<std::string> command;  // or: an external provider's argv
+// The hidden world's parameters (rule, height, width, steps, density, noise, mode, world_scale,
+// seed, allow_reveal: declared once, in provider/parameters.h) and how carl reaches the provider.
+struct ProviderSettings : provider::WorldParameters {
+  std::vector<std::string> command;  // instead of rule: an external provider's argv
   std::string protocol = "carl";     // external provider speaks: carl (protocol) | rle (frames)
-  int height = 24;
-  int width = 24;
-  int steps = 12;  // T: frames x_0 … x_T
-  double density = 0.3;
-  double noise = 0.0;          // observation noise: each shown cell flipped with this probability
-  std::string mode = "torus";  // torus | window
-  int world_scale = 4;         // window mode: the world is this many times the window per side
-  std::uint64_t seed = 1;
-  bool allow_reveal = false;  // let carl score the learned rule after halting
-  double timeout_s = 120;     // per reply
+  double timeout_s = 120;            // per reply
 };
 
 struct LearnerSettings {
@@ -58,7 +51,16 @@ struct Config {
   OutputSettings output;
 };
 
-Config load_config(const std::string& path);
+// A config file as read from disk. `text` is the file's text, except that a relative provider
+// program (provider.command's first word, when it holds a '/') is rewritten as an absolute path,
+// resolved against the config file's directory: the config works from any working directory, and
+// the copy stored in a run directory names the same program wherever the run is resumed from.
+struct ConfigFile {
+  std::string text;
+  Config config;
+};
+ConfigFile read_config_file(const std::string& path);
+Config load_config(const std::string& path);  // read_config_file(path).config
 // The built-in provider's options for these settings (the zoo's baselines replay them in
 // process; RunSource passes the same values on carl-provider's command line).
 provider::ProviderOptions provider_options(const ProviderSettings& settings);

@@ -36,28 +36,10 @@ provider::TrajectorySource& RunSource::live(int first_index) {
   } else {
     std::vector<std::string> argv = p.command;
     if (argv.empty()) {
-      argv = {provider_exe_,
-              "--rule",
-              p.rule,
-              "--height",
-              std::to_string(p.height),
-              "--width",
-              std::to_string(p.width),
-              "--steps",
-              std::to_string(p.steps),
-              "--density",
-              fmt::format("{}", p.density),
-              "--noise",
-              fmt::format("{}", p.noise),
-              "--mode",
-              p.mode,
-              "--world-scale",
-              std::to_string(p.world_scale),
-              "--seed",
-              std::to_string(p.seed),
-              "--start-index",
-              std::to_string(first_index)};
-      if (p.allow_reveal) argv.push_back("--allow-reveal");
+      argv = provider::parameter_arguments(p);
+      argv.insert(argv.begin(), provider_exe_);
+      argv.push_back("--start-index");
+      argv.push_back(std::to_string(first_index));
     }
     live_ = std::make_unique<provider::Client>(argv, options);
   }

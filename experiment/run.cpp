@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -42,12 +43,15 @@ std::string entry_lines(const ca::RuleTable& t, const std::optional<Score>& scor
   return out;
 }
 
-std::string round_line(const RoundRecord& r) {
+// One round on the terminal: the budget used (trajectories of stopping.max_trajectories) and,
+// when known (seconds ≥ 0), the round's wall-clock seconds (provider, training and extraction).
+std::string round_line(const RoundRecord& r, int max_trajectories, double seconds = -1) {
   return fmt::format(
-      "round {:>2} | trajectories {:>2} | G {:<4} | significant {:>3}/{:<3} | L1 "
-      "{:.4f} | L2 {:.4f} | {}",
-      r.round, r.trajectories, r.group, r.significant_orbits, r.total_orbits, r.l1, r.l2,
-      r.decision);
+      "round {:>2} | trajectories {:>2} of {} |{} G {:<4} | significant {:>3}/{:<3} | L1 {:.4f} "
+      "| L2 {:.4f} | {}",
+      r.round, r.trajectories, max_trajectories,
+      seconds >= 0 ? fmt::format(" {:5.1f} s |", seconds) : std::string(), r.group,
+      r.significant_orbits, r.total_orbits, r.l1, r.l2, r.decision);
 }
 
 int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe, bool resumed) {
@@ -67,9 +71,13 @@ int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe
   const bool tty = ::isatty(1);
   std::string rounds;  // rounds.jsonl, rewritten durably after each round
   LoopHooks hooks;
+  auto round_start = std::chrono::steady_clock::now();
   hooks.on_round = [&](const RoundRecord& r) {
+    const auto now = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(now - round_start).count();
+    round_start = now;
     if (tty) fmt::print("\r\033[K");
-    fmt::print("{}\n", round_line(r));
+    fmt::print("{}\n", round_line(r, cfg.stopping.max_trajectories, seconds));
     std::fflush(stdout);
     rounds += round_json_line(r) + "\n";
     dir.write("rounds.jsonl", rounds);
@@ -84,6 +92,10 @@ int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe
   try {
     o = run_loop(cfg, source, hooks, cfg.output.checkpoint ? dir.path() : "");
   } catch (...) {
+    if (tty) {  // the error (printed by the caller) starts on its own line, not after "… training"
+      fmt::print("\r\033[K");
+      std::fflush(stdout);
+    }
     // A fresh run that failed before its first trajectory leaves no directory behind.
     source_ptr.reset();  // ends the provider first
     if (!resumed && store.count() == 0) dir.remove();
@@ -143,8 +155,9 @@ std::string render_orbits(const ca::RuleTable& table, groups::Subgroup group, in
 }
 
 int run_experiment(const std::string& config_path, const std::string& provider_exe) {
-  const std::string text = ca::read_text_file(config_path);
-  const Config cfg = parse_config(text, config_path);
+  const ConfigFile file = read_config_file(config_path);
+  const std::string& text = file.text;
+  const Config& cfg = file.config;
   const RunDir dir = RunDir::create(cfg.output.runs_dir, cfg.name);
   try {
     dir.write("config.yaml", text);
@@ -211,7 +224,8 @@ int inspect_run(const std::string& run_dir, const std::string& against) {
                r.score->exact ? "exact" : fmt::format("{} wrong", r.score->wrong),
                r.score->hidden_rule);
   fmt::print("\nrounds:\n");
-  for (const RoundRecord& rec : run.rounds) fmt::print("  {}\n", round_line(rec));
+  for (const RoundRecord& rec : run.rounds)
+    fmt::print("  {}\n", round_line(rec, run.config.stopping.max_trajectories));
   fmt::print("\nrule table by {} orbit (representative, then =output):\n\n{}", group.name(),
              render_orbits(table, group));
   if (!against.empty()) {

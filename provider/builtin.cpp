@@ -23,23 +23,11 @@ std::uint64_t mix(std::uint64_t seed, std::uint64_t k, std::uint64_t stream) {
 }  // namespace
 
 HiddenRuleWorld::HiddenRuleWorld(const ProviderOptions& o) : options_(o) {
-  if (o.rule.empty()) throw InputError("provider: --rule is required");
+  if (const std::string problem = first_problem(o); !problem.empty())
+    throw InputError("provider: " + problem);
+  if (o.start_index < 0)
+    throw InputError(fmt::format("provider: --start-index {} is negative", o.start_index));
   rule_ = ca::parse_rule(o.rule);
-  auto check = [](bool ok, const std::string& what) {
-    if (!ok) throw InputError("provider: " + what);
-  };
-  check(o.height >= 3 && o.height <= 65536,
-        fmt::format("--height {} is outside [3, 65536]", o.height));
-  check(o.width >= 3 && o.width <= 65536, fmt::format("--width {} is outside [3, 65536]", o.width));
-  check(o.steps >= 1 && o.steps <= 1000000,
-        fmt::format("--steps {} is outside [1, 1000000]", o.steps));
-  check(o.density >= 0 && o.density <= 1, fmt::format("--density {} is outside [0, 1]", o.density));
-  check(o.noise >= 0 && o.noise <= 0.5, fmt::format("--noise {} is outside [0, 0.5]", o.noise));
-  check(o.mode == "torus" || o.mode == "window",
-        fmt::format("--mode must be torus or window, not '{}'", o.mode));
-  check(o.world_scale >= 1 && o.world_scale <= 64,
-        fmt::format("--world-scale {} is outside [1, 64]", o.world_scale));
-  check(o.start_index >= 0, fmt::format("--start-index {} is negative", o.start_index));
   // Refused up front rather than grown into until std::bad_alloc.
   require_fits(
       provider_bytes(shape(), o.world_scale),

@@ -7,28 +7,20 @@
 
 #include "ca/rule_table.h"
 #include "ca/trajectory.h"
+#include "provider/parameters.h"
 #include "provider/protocol.h"
 
 namespace carl::provider {
 
-struct ProviderOptions {
-  std::string rule;  // any rulestring ca::parse_rule accepts
-  int height = 24;
-  int width = 24;
-  int steps = 12;
-  double density = 0.3;
-  double noise = 0.0;          // each shown cell flipped with this probability
-  std::string mode = "torus";  // torus | window
-  int world_scale = 4;         // window mode: world side = world_scale × window side
-  std::uint64_t seed = 1;
-  bool allow_reveal = false;
+// The world's parameters (provider/parameters.h) and where to start numbering.
+struct ProviderOptions : WorldParameters {
   int start_index = 0;  // the first request is trajectory start_index (resuming a run)
 };
 
-// Checks the options (InputError naming the option) and produces trajectory k: a fresh random
-// soup of the world evolved T steps under the hidden rule; in window mode the central H×W window
-// of a larger torus is shown; noise flips shown cells and never feeds back into the evolution.
-// Trajectory k depends only on (options, k).
+// Checks the options (InputError naming the option, from the parameters' declarations) and produces
+// trajectory k: a fresh random soup of the world evolved T steps under the hidden rule; in window
+// mode the central H×W window of a larger torus is shown; noise flips shown cells and never feeds
+// back into the evolution. Trajectory k depends only on (options, k).
 class HiddenRuleWorld {
  public:
   explicit HiddenRuleWorld(const ProviderOptions& options);

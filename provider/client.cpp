@@ -26,10 +26,8 @@ Clock::time_point deadline_after(double seconds) {
 }  // namespace
 
 ca::Trajectory TrajectorySource::next() {
-  const int index = first_index_ + requests_;
-  ca::Trajectory t = fetch(index);
+  ca::Trajectory t = fetch(next_index());
   ++requests_;
-  if (callback_) callback_(t, index);
   return t;
 }
 

@@ -1,8 +1,7 @@
 #pragma once
 // Where trajectories come from, as the learner side sees it: a provider process that it can only
-// ask for one more trajectory. Every trajectory is handed to the on_trajectory callback (which
-// the experiment uses to write it to disk and sync) before next() returns it.
-#include <functional>
+// ask for one more trajectory (the experiment writes each to disk and syncs it before using it:
+// experiment/loop.h's RunSource).
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,18 +21,16 @@ struct ClientOptions {
   std::optional<Shape> expect;
 };
 
-using TrajectoryCallback = std::function<void(const ca::Trajectory&, int index)>;
-
 class TrajectorySource {
  public:
   virtual ~TrajectorySource() = default;
   virtual Shape shape() const = 0;
   // Asks for one more trajectory. Throws ProviderError on any failure of the provider.
   ca::Trajectory next();
-  int requests() const { return requests_; }  // trajectories asked for so far
+  int requests() const { return requests_; }                   // trajectories asked for so far
+  int next_index() const { return first_index_ + requests_; }  // the number next() asks for
   // Numbers the next trajectory `index` (a resumed run continues where it stopped).
   void start_at(int index) { first_index_ = index; }
-  void on_trajectory(TrajectoryCallback callback) { callback_ = std::move(callback); }
   // The hidden rule, only from a provider that allows it (benchmarks score after halting).
   virtual std::optional<std::string> reveal() { return std::nullopt; }
 
@@ -43,7 +40,6 @@ class TrajectorySource {
  private:
   int requests_ = 0;
   int first_index_ = 0;
-  TrajectoryCallback callback_;
 };
 
 // Speaks the carl provider protocol with a long-running provider process. When asked for a

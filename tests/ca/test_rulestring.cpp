@@ -129,6 +129,10 @@ TEST_CASE("malformed rulestrings say what and where", "[rulestring]") {
   CHECK_THAT(error_of(""), Catch::Contains("empty"));
   CHECK_THAT(error_of("B3/S2-a2i"), Catch::Contains("both listed and negated"));
   CHECK_THAT(error_of("B3/S23H"), Catch::Contains("hexagonal"));
+  CHECK_THAT(error_of("B2/S013V"), Catch::Contains("von Neumann"));
+  // A rule's name is not a rulestring, and is not called hexagonal for its 'h'.
+  CHECK_THAT(error_of("HighLife"), Catch::Contains("rule names are not read"));
+  CHECK_THAT(error_of("Life"), Catch::Contains("rule names are not read"));
   CHECK_THAT(error_of("W110"), Catch::Contains("Wolfram"));
   CHECK_THAT(error_of("MAPARYX"), Catch::Contains("86 base64 characters"));
   CHECK_THAT(error_of(std::string(kLifeMap).replace(10, 1, "!")),

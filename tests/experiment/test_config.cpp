@@ -1,7 +1,12 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
 
 #include "ca/error.h"
+#include "ca/text_file.h"
 #include "experiment/config.h"
+#include "support.h"
 
 using carl::experiment::parse_config;
 
@@ -47,7 +52,7 @@ TEST_CASE("malformed configs name the file, line and key", "[config]") {
   CHECK_THAT(error_of("provider:\n  rule: B3/S2z\n"),
              Catch::Contains("bad.yaml:2") && Catch::Contains("provider.rule"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  mode: sphere\n"),
-             Catch::Contains("'torus' or 'window'"));
+             Catch::Contains("provider.mode: 'sphere' is not one of: torus, window"));
   CHECK_THAT(error_of("provider:\n  height: 5\n"), Catch::Contains("exactly one of 'rule'"));
   CHECK_THAT(error_of("provider: [1, 2\n"), Catch::Contains("not valid YAML"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\nlearner:\n  symmetry: vibes\n"),
@@ -111,4 +116,94 @@ TEST_CASE("configs that used to slip through validation (issue 16)", "[config]")
   const std::string key = error_of("\"na\\nme\": x\nprovider:\n  rule: B3/S23\n");
   CHECK_THAT(key, Catch::Contains("bad.yaml:1: na\\x0ame: unknown key"));
   CHECK(key.find('\n') == std::string::npos);
+}
+
+TEST_CASE("a relative provider command is resolved against the config file's directory",
+          "[config]") {
+  namespace fs = std::filesystem;
+  using carl::experiment::read_config_file;
+  carl::test::TempDir tmp;
+  fs::create_directories(tmp.path() + "/configs");
+  const std::string expected = (fs::path(tmp.path()) / "scripts/prov").lexically_normal().string();
+  // Plain, single- and double-quoted, in flow and block lists; comments are kept.
+  for (const std::string command :
+       {"[../scripts/prov, B3/S23]", "['../scripts/prov', B3/S23]", "[\"../scripts/prov\", B3/S23]",
+        "\n    - ../scripts/prov\n    - B3/S23"}) {
+    INFO(command);
+    const std::string path = tmp.path() + "/configs/x.yaml";
+    carl::ca::write_text_file(
+        path, "name: x  # kept\nprovider:\n  command: " + command + "\n  height: 8\n");
+    const auto file = read_config_file(path);
+    REQUIRE(file.config.provider.command == std::vector<std::string>{expected, "B3/S23"});
+    // The text stored in a run directory names the same program from anywhere.
+    REQUIRE(parse_config(file.text, "elsewhere/config.yaml").provider.command ==
+            file.config.provider.command);
+    REQUIRE_THAT(file.text, Catch::Contains("# kept") && Catch::Contains("height: 8"));
+  }
+  // A bare name is looked up on PATH and an absolute path is kept: neither is rewritten.
+  for (const std::string program : {"golly-provider", "/usr/bin/env"}) {
+    const std::string path = tmp.path() + "/configs/y.yaml";
+    carl::ca::write_text_file(path, "provider:\n  command: [" + program + "]\n");
+    REQUIRE(read_config_file(path).config.provider.command[0] == program);
+  }
+}
+
+TEST_CASE("the learner's closed choices are read against their names", "[config]") {
+  namespace learner = carl::learner;
+  using carl::experiment::Config;
+  const Config c = parse_config(
+      "provider:\n  rule: B3/S23\nlearner:\n  activation: gelu\n  objective: counts\n"
+      "  optimizer: sgd\n  device: auto\n  symmetry: fixed:pm-v\n",
+      "c.yaml");
+  REQUIRE(c.learner.net.activation == learner::Activation::gelu);
+  REQUIRE(c.learner.train.objective == learner::Objective::counts);
+  REQUIRE(c.learner.train.optimizer == learner::Optimizer::sgd);
+  REQUIRE(c.learner.device == learner::Device::automatic);
+  REQUIRE(c.learner.symmetry.kind == learner::SymmetryMethod::fixed);
+  REQUIRE(c.learner.symmetry.group.name() == "pm-v");
+  const Config d = parse_config("provider:\n  rule: B3/S23\n", "d.yaml");
+  REQUIRE(d.learner.net.activation == learner::Activation::relu);
+  REQUIRE(d.learner.train.optimizer == learner::Optimizer::adam);
+  REQUIRE(d.learner.device == learner::Device::cpu);
+  REQUIRE(d.learner.symmetry == learner::SymmetryMethod::data);
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\nlearner:\n  activation: swish\n"),
+             Catch::Contains("bad.yaml:4") && Catch::Contains("learner.activation") &&
+                 Catch::Contains("'swish' is not one of: relu, tanh, gelu"));
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\nlearner:\n  objective: mse\n"),
+             Catch::Contains("'mse' is not one of: balanced, counts"));
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\nlearner:\n  optimizer: lbfgs\n"),
+             Catch::Contains("'lbfgs' is not one of: adam, sgd"));
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\nlearner:\n  device: tpu\n"),
+             Catch::Contains("'tpu' is not one of: auto, cpu, cuda"));
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\nlearner:\n  symmetry: vibes\n"),
+             Catch::Contains("'vibes' is not one of: data, function, kernels, fixed:<group>"));
+}
+
+TEST_CASE("the config and carl-provider refuse the same values in the same words", "[config]") {
+  // One declaration (provider/parameters.h) behind both: provider.<key> in a config, --<key> on
+  // carl-provider's command line.
+  carl::test::TempDir tmp;
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, std::string>>{{"height", "5000"},
+                                                        {"width", "2"},
+                                                        {"steps", "0"},
+                                                        {"steps", "100001"},
+                                                        {"density", "1.5"},
+                                                        {"noise", "0.6"},
+                                                        {"mode", "sphere"},
+                                                        {"world_scale", "65"}}) {
+    INFO(key << " " << value);
+    const std::string config_error =
+        error_of("provider:\n  rule: B3/S23\n  " + key + ": " + value + "\n");
+    const std::string prefix = "provider." + key + ": ";
+    REQUIRE(config_error.find(prefix) != std::string::npos);
+    const std::string problem = config_error.substr(config_error.find(prefix) + prefix.size());
+    std::string flag = "--" + key;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    const std::string cmd = std::string(CARL_PROVIDER_EXE) + " --rule B3/S23 " + flag + " " +
+                            value + " < /dev/null > /dev/null 2> " + tmp.path() + "/err";
+    REQUIRE(std::system(cmd.c_str()) != 0);
+    REQUIRE_THAT(carl::ca::read_text_file(tmp.path() + "/err"),
+                 Catch::Contains(flag + " " + problem));
+  }
 }

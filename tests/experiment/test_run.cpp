@@ -231,7 +231,8 @@ TEST_CASE("carl simulate: sizes and steps checked before anything is allocated",
     REQUIRE(lines(r.errors) == 1);
     REQUIRE_THAT(r.output, Catch::StartsWith("carl: --s") || Catch::Contains("memory limit"));
   }
-  const Result ok = run_carl("simulate --rule B3/S23 --soup 8x9 --steps 0", tmp.path());
+  // W×H, as --torus and Golly's header: 9 wide, 8 high.
+  const Result ok = run_carl("simulate --rule B3/S23 --soup 9x8 --steps 0", tmp.path());
   REQUIRE(ok.status == 0);
   REQUIRE_THAT(ok.output, Catch::Contains("x = 9, y = 8"));
 }
@@ -249,4 +250,80 @@ TEST_CASE("a provider's greeting must match the config", "[run][limits]") {
   REQUIRE_THAT(r.output, Catch::Contains("serves 7x9 frames (HxW), T = 3, torus; the config says "
                                          "12x12, T = 4, torus"));
   REQUIRE_FALSE(fs::exists(tmp.path() + "/runs/g"));
+}
+
+TEST_CASE("carl run with every documented key set to a value other than its default",
+          "[run][config][docs]") {
+  test::TempDir tmp;
+  const std::string runs = tmp.path() + "/out";
+  // Values chosen to differ from docs/config.md's defaults and to finish in seconds.
+  const std::string main_config =
+      "name: everykey\n"
+      "provider:\n  rule: B36/S23\n  height: 14\n  width: 11\n  steps: 6\n  density: 0.4\n"
+      "  noise: 0.001\n  mode: window\n  world_scale: 2\n  seed: 3\n  allow_reveal: true\n"
+      "  timeout: 60\n"
+      "learner:\n  width: 12\n  depth: 1\n  activation: tanh\n  objective: counts\n"
+      "  optimizer: sgd\n  learning_rate: 0.05\n  weight_decay: 0.0001\n  max_steps: 150\n"
+      "  fit_confidence: 0.9\n  min_agreement: 0.6\n  committee: 2\n  symmetry: function\n"
+      "  min_evidence: 4\n  device: auto\n  seed: 7\n"
+      "extractor:\n  significance: 0.8\n"
+      "stopping:\n  policy: risk\n  min_symmetry_pairs: 12\n  delta: 0.01\n  confidence: 0.9\n"
+      "  noise_epsilon: 1.5\n  certify_on: one_step\n  tolerance: 0.01\n"
+      "  verify_generalized: false\n  epsilon: 0.01\n  l1_threshold: 0.01\n  l2_threshold: 0.01\n"
+      "  max_trajectories: 2\n  max_rounds: 3\n"
+      "output:\n  runs_dir: " +
+      runs + "\n  checkpoint: false\n  report: false\n";
+  // provider.command and provider.protocol replace provider.rule: a second config.
+  const std::string external_config = "name: external\nprovider:\n  command: [" + kSource +
+                                      "/scripts/golly-provider, B3/S23, '12', '12', '4', '0.3', "
+                                      "'2']\n  protocol: rle\n  height: 12\n  width: 12\n"
+                                      "  steps: 4\nlearner:\n  committee: 2\n"
+                                      "stopping:\n  max_trajectories: 2\noutput:\n  runs_dir: " +
+                                      runs + "\n  report: false\n";
+  // Every key in docs/config.md's table is set by one of the two (so a key documented later
+  // without being tried here fails this test).
+  const std::string page = ca::read_text_file(kSource + "/docs/config.md");
+  int documented = 0;
+  for (std::size_t row = page.find("\n| `"); row != std::string::npos;
+       row = page.find("\n| `", row + 1)) {
+    const std::string cell = page.substr(row + 3, page.find(" |", row + 3) - row - 3);
+    for (std::size_t b = cell.find('`'); b != std::string::npos; b = cell.find('`', b + 1)) {
+      const std::size_t e = cell.find('`', b + 1);
+      const std::string key = cell.substr(b + 1, e - b - 1);
+      b = e;
+      const std::string leaf = key.substr(key.find('.') + 1);
+      INFO("documented key " << key);
+      ++documented;
+      CHECK((main_config.find("\n  " + leaf + ":") != std::string::npos ||
+             main_config.rfind(leaf + ":", 0) == 0 ||
+             external_config.find("\n  " + leaf + ":") != std::string::npos));
+    }
+  }
+  REQUIRE(documented >= 40);
+  for (const auto& [name, yaml] : {std::pair{std::string("everykey"), main_config},
+                                   {std::string("external"), external_config}}) {
+    INFO(name);
+    ca::write_text_file(tmp.path() + "/" + name + ".yaml", yaml);
+    const Result r = run_carl("run " + tmp.path() + "/" + name + ".yaml", tmp.path());
+    INFO(r.output);
+    REQUIRE((r.status == 0 || r.status == 1));  // halted, or stopped by the tiny budget
+    REQUIRE(lines(r.errors) == 0);
+    const std::string dir = runs + "/" + name;
+    const nlohmann::json rule = nlohmann::json::parse(ca::read_text_file(dir + "/rule.json"));
+    REQUIRE(rule["trajectories"].get<int>() <= 2);
+    REQUIRE_FALSE(fs::exists(dir + "/report.html"));  // output.report: false
+    if (name == "everykey") {
+      REQUIRE(rule["policy"] == "risk");
+      REQUIRE(rule["rounds"].get<int>() <= 3);
+      REQUIRE_FALSE(fs::exists(dir + "/net-0.pt"));  // output.checkpoint: false
+      REQUIRE_THAT(ca::read_text_file(dir + "/trajectory-000.rle"),
+                   Catch::Contains("x = 11, y = 14"));
+      REQUIRE_THAT(r.output, Catch::Contains("score against the revealed hidden rule"));
+      // Each round shows the budget used: stopping.max_trajectories.
+      REQUIRE_THAT(r.output, Catch::Contains("| trajectories  1 of 2 |"));
+    } else {
+      REQUIRE_THAT(ca::read_text_file(dir + "/trajectory-000.rle"),
+                   Catch::Contains("x = 12, y = 12"));
+    }
+  }
 }

@@ -1,10 +1,14 @@
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdlib>
+#include <sstream>
 
 #include "ca/error.h"
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
+#include "ca/text_file.h"
 #include "provider/builtin.h"
+#include "support.h"
 
 using namespace carl;
 
@@ -21,14 +25,20 @@ provider::ProviderOptions options(const std::string& rule) {
 }  // namespace
 
 TEST_CASE("torus trajectories follow the hidden rule and are reproducible", "[builtin]") {
+  // Each step checked against Golly's bgolly on the same torus (the independent oracle).
+  for (const std::string rule : {"B36/S23", "B2-a/S12", "B3-cnq/S23-a"}) {
+    INFO(rule);
+    const ca::Trajectory t = provider::HiddenRuleWorld(options(rule)).trajectory(3);
+    for (std::size_t s = 0; s + 1 < t.frames.size(); ++s)
+      REQUIRE(test::bgolly_evolve(rule, t.frames[s], 1) == test::bounding_box(t.frames[s + 1]));
+  }
   const provider::HiddenRuleWorld world(options("B36/S23"));
-  const ca::RuleTable rule = ca::parse_rule("B36/S23");
   const ca::Trajectory a = world.trajectory(0), b = world.trajectory(1);
   REQUIRE(a.frames.size() == 7);
   REQUIRE(a.frames[0].height() == 20);
   REQUIRE(a.frames[0].width() == 28);
-  REQUIRE(a == ca::simulate(rule, a.frames[0], 6));
-  REQUIRE(b == ca::simulate(rule, b.frames[0], 6));
+  REQUIRE(test::bgolly_evolve("B36/S23", a.frames[0], 6) == test::bounding_box(a.frames[6]));
+  REQUIRE(test::bgolly_evolve("B36/S23", b.frames[0], 6) == test::bounding_box(b.frames[6]));
   REQUIRE(a.frames[0] != b.frames[0]);  // a fresh soup per request
   REQUIRE(provider::HiddenRuleWorld(options("B36/S23")).trajectory(1) == b);  // same seed
   auto other = options("B36/S23");
@@ -85,4 +95,46 @@ TEST_CASE("bad provider options are named", "[builtin]") {
   o = options("B3/S23");
   o.mode = "klein";
   REQUIRE_THROWS_WITH(provider::HiddenRuleWorld(o), Catch::Contains("--mode"));
+}
+
+TEST_CASE("docs/provider-protocol.md's example exchange is what carl-provider says",
+          "[builtin][docs]") {
+  // The example is read from the page and replayed: '>' lines are sent, '<' lines expected
+  // byte for byte; "[N bytes…]" stands for the payload the header before it announced.
+  const std::string page = ca::read_text_file(CARL_SOURCE_DIR "/docs/provider-protocol.md");
+  const std::size_t section = page.find("## Example exchange");
+  REQUIRE(section != std::string::npos);
+  const std::size_t cmd_begin = page.find("`carl-provider ", section) + 1;
+  const std::string command = page.substr(cmd_begin, page.find('`', cmd_begin) - cmd_begin);
+  const std::size_t block = page.find("```\n", section) + 4;
+  std::istringstream lines(page.substr(block, page.find("```", block) - block));
+  std::string sent, line;
+  std::vector<std::string> expected;
+  while (std::getline(lines, line)) {
+    if (line.rfind("> ", 0) == 0) sent += line.substr(2) + "\n";
+    if (line.rfind("< ", 0) == 0) expected.push_back(line.substr(2));
+  }
+  REQUIRE(expected.size() >= 4);
+  test::TempDir dir;
+  ca::write_text_file(dir.path() + "/in", sent);
+  const std::string run = std::string(CARL_PROVIDER_EXE) + command.substr(13) + " < '" +
+                          dir.path() + "/in' > '" + dir.path() + "/out'";
+  REQUIRE(std::system(run.c_str()) == 0);
+  const std::string out = ca::read_text_file(dir.path() + "/out");
+  std::size_t at = 0, payload = 0;
+  for (const std::string& e : expected) {
+    INFO(e);
+    if (e.rfind("[", 0) == 0) {  // the payload announced by the TRAJECTORY line before it
+      REQUIRE(payload > 0);
+      at += payload;
+      payload = 0;
+      continue;
+    }
+    const std::size_t end = out.find('\n', at);
+    REQUIRE(end != std::string::npos);
+    REQUIRE(out.substr(at, end - at) == e);
+    if (e.rfind("TRAJECTORY ", 0) == 0) payload = std::stoul(e.substr(e.find(' ', 11) + 1));
+    at = end + 1;
+  }
+  REQUIRE(at == out.size());  // nothing more was said
 }

@@ -41,14 +41,11 @@ TEST_CASE("protocol round trip with the built-in provider", "[client]") {
   Client c({kProvider, "--rule", "B2-a/S12", "--height", "12", "--width", "20", "--steps", "5",
             "--seed", "9"});
   REQUIRE(c.shape() == provider::Shape{12, 20, 5, "torus"});
-  std::vector<int> seen;
-  c.on_trajectory([&](const ca::Trajectory& t, int index) {
-    REQUIRE(t.frames.size() == 6);
-    seen.push_back(index);
-  });
+  REQUIRE(c.next_index() == 0);
   const ca::Trajectory a = c.next(), b = c.next();
+  REQUIRE(a.frames.size() == 6);
   REQUIRE(c.requests() == 2);
-  REQUIRE(seen == std::vector<int>{0, 1});
+  REQUIRE(c.next_index() == 2);
   const ca::RuleTable rule = ca::parse_rule("B2-a/S12");
   REQUIRE(a == ca::simulate(rule, a.frames[0], 5));
   REQUIRE(b == ca::simulate(rule, b.frames[0], 5));
@@ -110,8 +107,10 @@ TEST_CASE("the trajectory store writes durably and reads back in order", "[clien
   REQUIRE(store.count() == 0);
   Client c({kProvider, "--rule", "B3/S23", "--height", "9", "--width", "11", "--steps", "3"});
   std::vector<ca::Trajectory> got;
-  c.on_trajectory([&](const ca::Trajectory& t, int index) { store.save(t, index); });
-  for (int k = 0; k < 3; ++k) got.push_back(c.next());
+  for (int k = 0; k < 3; ++k) {
+    got.push_back(c.next());
+    store.save(got.back(), k);
+  }
   REQUIRE(store.count() == 3);
   REQUIRE(store.load() == got);
   // A reader of the directory sees complete files only (no .tmp left behind).
@@ -162,11 +161,10 @@ TEST_CASE("START k: a fresh provider serves trajectory k, as the killed one woul
   const provider::HiddenRuleWorld world(o);
   Client c(argv);
   c.start_at(3);
-  std::vector<int> seen;
-  c.on_trajectory([&](const ca::Trajectory&, int index) { seen.push_back(index); });
+  REQUIRE(c.next_index() == 3);
   REQUIRE(c.next() == world.trajectory(3));
   REQUIRE(c.next() == world.trajectory(4));
-  REQUIRE(seen == std::vector<int>{3, 4});
+  REQUIRE(c.next_index() == 5);
   // A provider that does not know START: one clear error, before any trajectory is asked.
   Client old({kFakes + "no-start"});
   old.start_at(2);
@@ -218,4 +216,28 @@ TEST_CASE("a provider's text is echoed with control characters escaped", "[clien
   REQUIRE_THAT(e, Catch::Contains("refused trajectory 0: \\x1b[31mred\\x1b[0m \\x1b[2J"));
   for (char ch : e) REQUIRE(static_cast<unsigned char>(ch) >= 0x20);
   REQUIRE(provider::printable("a\nb\\c\x9b") == "a\\x0ab\\\\c\\x9b");
+}
+
+TEST_CASE("every world parameter reaches carl-provider through the derived argv", "[client]") {
+  // All different from their defaults: a parameter left out of the argv changes the trajectory,
+  // the greeting or the reveal.
+  provider::ProviderOptions o;
+  o.rule = "B2-a/S12";
+  o.height = 10;
+  o.width = 13;
+  o.steps = 3;
+  o.density = 0.37;
+  o.noise = 0.02;
+  o.mode = "window";
+  o.world_scale = 3;
+  o.seed = 11;
+  o.allow_reveal = true;
+  std::vector<std::string> argv = provider::parameter_arguments(o);
+  argv.insert(argv.begin(), kProvider);
+  Client c(argv);
+  REQUIRE(c.shape() == provider::Shape{10, 13, 3, "window"});
+  const provider::HiddenRuleWorld world(o);
+  REQUIRE(c.next() == world.trajectory(0));
+  REQUIRE(c.next() == world.trajectory(1));
+  REQUIRE(c.reveal() == std::optional<std::string>("B2-a/S12"));
 }
