@@ -4,6 +4,7 @@
 #include <bitset>
 #include <cstddef>
 #include <functional>
+#include <vector>
 
 #include "ca/error.h"
 #include "ca/pattern.h"
@@ -53,6 +54,26 @@ class RuleTable {
   std::bitset<kPatternCount> outputs_;  // invariant: zero where !known_
   std::bitset<kPatternCount> known_;
 };
+
+// Where a learned table departs from the true, complete one: entries it knows with the other
+// output, and entries it does not know. The one comparison of a learned rule with the hidden one
+// (scores, reports, the zoo).
+struct TableComparison {
+  std::vector<Pattern> wrong;
+  std::vector<Pattern> unknown;
+  bool exact() const { return wrong.empty() && unknown.empty(); }
+};
+inline TableComparison compare(const RuleTable& learned, const RuleTable& truth) {
+  TableComparison c;
+  for (int i = 0; i < kPatternCount; ++i) {
+    const auto p = static_cast<Pattern>(i);
+    if (!learned.known(p))
+      c.unknown.push_back(p);
+    else if (learned.output(p) != truth.output(p))
+      c.wrong.push_back(p);
+  }
+  return c;
+}
 
 }  // namespace carl::ca
 

@@ -43,4 +43,20 @@ Trajectory trajectory_from_rle(const std::string& text, const std::string& sourc
   return t;
 }
 
+void RolloutScore::add(const Grid& got, const Grid& want, const Grid* undetermined) {
+  const int dr = (want.height() - got.height()) / 2, dc = (want.width() - got.width()) / 2;
+  CARL_CHECK(dr >= 0 && dc >= 0 && want.height() - got.height() == 2 * dr &&
+                 want.width() - got.width() == 2 * dc,
+             "a {}x{} prediction is not the centre of a {}x{} frame", got.height(), got.width(),
+             want.height(), want.width());
+  long wrong = 0;
+  for (int r = 0; r < got.height(); ++r)
+    for (int c = 0; c < got.width(); ++c)
+      wrong += (undetermined && undetermined->at(r, c)) || got.at(r, c) != want.at(r + dr, c + dc);
+  per_step.push_back(got.size() ? double(wrong) / double(got.size()) : 0.0);
+  wrong_cells += wrong;
+  cells += static_cast<long>(got.size());
+  loss = cells ? double(wrong_cells) / double(cells) : 0.0;
+}
+
 }  // namespace carl::ca

@@ -177,30 +177,36 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   LearnerSettings& ls = c.learner;
   l.field<int>("width", ls.net.width, in_range(1, 1024));
   l.field<int>("depth", ls.net.depth, in_range(0, 16));
-  l.field<std::string>("activation", ls.net.activation, one_of({"relu", "tanh", "gelu"}));
-  l.field<std::string>("objective", ls.train.objective, one_of({"balanced", "counts"}));
-  l.field<std::string>("data_path", ls.train.data_path, one_of({"patterns", "frames"}));
-  l.field<std::string>("optimizer", ls.train.optimizer, one_of({"adam", "sgd"}));
+  // A closed choice: its word read against the choice's one table of names (learner/net.h).
+  auto choice = [&l](const char* key, auto& into) {
+    using Choice = std::decay_t<decltype(into)>;
+    std::string word = learner::name(into);
+    l.field<std::string>(key, word, [](const std::string& v) -> std::string {
+      return learner::parse_choice<Choice>(v) ? "" : learner::not_one_of<Choice>(v);
+    });
+    into = *learner::parse_choice<Choice>(word);
+  };
+  choice("activation", ls.net.activation);
+  choice("objective", ls.train.objective);
+  choice("optimizer", ls.train.optimizer);
   l.field<double>("learning_rate", ls.train.learning_rate, in_range(1e-7, 10.0));
   l.field<double>("weight_decay", ls.train.weight_decay, in_range(0.0, 1.0));
   l.field<int>("max_steps", ls.train.max_steps, in_range(1, 10000000));
   l.field<double>("fit_confidence", ls.train.fit_confidence, in_range(0.5, 1.0));
   l.field<double>("min_agreement", ls.train.min_agreement, in_range(0.0, 1.0));
   l.field<int>("committee", ls.committee, in_range(1, 64));
-  l.field<std::string>("symmetry", ls.symmetry, [](const std::string& v) -> std::string {
-    if (v == "data" || v == "function" || v == "kernels") return "";
-    if (v.rfind("fixed:", 0) == 0) {
-      try {
-        groups::Subgroup::parse(v.substr(6));
-        return "";
-      } catch (const InputError& e) {
-        return e.what();
-      }
+  std::string symmetry = ls.symmetry.name();
+  l.field<std::string>("symmetry", symmetry, [](const std::string& v) -> std::string {
+    try {
+      learner::SymmetryMethod::parse(v);
+      return "";
+    } catch (const InputError& e) {
+      return e.what();
     }
-    return fmt::format("'{}' is not one of: data, function, kernels, fixed:<group>", v);
   });
+  ls.symmetry = learner::SymmetryMethod::parse(symmetry);
   l.field<int>("min_evidence", ls.min_evidence, in_range(0, 100000));
-  l.field<std::string>("device", ls.device, one_of({"auto", "cpu", "cuda"}));
+  choice("device", ls.device);
   l.field<std::uint64_t>("seed", ls.seed);
   l.reject_unknown();
 

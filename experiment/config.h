@@ -8,6 +8,7 @@
 
 #include "extractor/stopping.h"
 #include "learner/net.h"
+#include "learner/symmetry.h"
 #include "provider/builtin.h"
 #include "provider/parameters.h"
 
@@ -25,9 +26,9 @@ struct LearnerSettings {
   learner::NetConfig net;
   learner::TrainConfig train;
   int committee = 5;
-  std::string symmetry = "data";  // data | function | kernels | fixed:<group>
-  int min_evidence = 8;           // symmetry detection: pairs needed per element
-  std::string device = "cpu";     // auto | cpu | cuda
+  learner::SymmetryMethod symmetry;
+  int min_evidence = 8;  // symmetry detection: pairs needed per element
+  learner::Device device = learner::Device::cpu;
   std::uint64_t seed = 1;
 };
 

@@ -74,16 +74,11 @@ ca::Trajectory RunSource::fetch(int index) {
 Score score_against(const ca::RuleTable& learned, const std::string& hidden_rulestring) {
   Score s;
   s.hidden_rule = hidden_rulestring;
-  const ca::RuleTable hidden = ca::parse_rule(hidden_rulestring);
-  for (int p = 0; p < ca::kPatternCount; ++p) {
-    if (!learned.known(ca::Pattern(p))) {
-      ++s.unknown;
-    } else if (learned.output(ca::Pattern(p)) != hidden.output(ca::Pattern(p))) {
-      ++s.wrong;
-      s.wrong_patterns.push_back(p);
-    }
-  }
-  s.exact = s.wrong == 0 && s.unknown == 0;
+  const ca::TableComparison c = ca::compare(learned, ca::parse_rule(hidden_rulestring));
+  s.wrong = static_cast<int>(c.wrong.size());
+  s.unknown = static_cast<int>(c.unknown.size());
+  s.wrong_patterns.assign(c.wrong.begin(), c.wrong.end());
+  s.exact = c.exact();
   return s;
 }
 
@@ -91,25 +86,14 @@ namespace {
 
 double mean_rule_loss(const ca::RuleTable& r, const std::vector<ca::Trajectory>& data,
                       ca::Boundary b, bool one_step) {
-  long wrong = 0, cells = 0;
-  for (const auto& t : data) {
-    const auto x =
-        one_step ? extractor::one_step_errors(r, t, b) : extractor::rule_rollout(r, t, b);
-    wrong += x.wrong_cells;
-    cells += x.cells;
-  }
-  return cells ? double(wrong) / double(cells) : 0.0;
+  return ca::pooled_loss(data, [&](const ca::Trajectory& t) {
+    return one_step ? extractor::one_step_errors(r, t, b) : extractor::rule_rollout(r, t, b);
+  });
 }
 
 // L1 of a net over all trajectories: its hard rollout from x_0 against x_1 … x_T.
 double net_loss(const learner::Net& net, const std::vector<ca::Trajectory>& data, ca::Boundary b) {
-  long wrong = 0, cells = 0;
-  for (const auto& t : data) {
-    const auto r = net.rollout(t, b);
-    cells += r.cells;
-    wrong += r.wrong_cells;
-  }
-  return cells ? double(wrong) / double(cells) : 0.0;
+  return ca::pooled_loss(data, [&](const ca::Trajectory& t) { return net.rollout(t, b); });
 }
 
 // The share of observations that disagree with their pattern's majority next state.
@@ -209,13 +193,13 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     // Choose G: in round 0 from a trained plain committee; later from the data, so that G can
     // only follow the evidence (it shrinks as soon as the data contradict it).
     learner::SymmetryVerdict verdict;
-    const bool fixed = ls.symmetry.rfind("fixed:", 0) == 0;
+    const bool fixed = ls.symmetry.kind == learner::SymmetryMethod::fixed;
     if (round == 0) {
       note(fmt::format("training the plain committee ({} nets)", committee.size()));
       reports = committee.train(counts, ls.train);
       plain = committee.members().front().clone();
       rec.l1_plain = net_loss(*plain, data, boundary);
-      if (ls.symmetry == "kernels") {
+      if (ls.symmetry.kind == learner::SymmetryMethod::kernels) {
         // The seed's inspection needs readable kernels: a plain net pre-trained with weight
         // decay and trained on past its first fit (learner/symmetry.h's measurement).
         learner::TrainConfig readable = ls.train;
@@ -229,8 +213,9 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
         verdict = learner::detect_symmetry(ls.symmetry, counts, &committee.members().front(), sym);
       }
     } else {
-      verdict = learner::detect_symmetry(fixed ? ls.symmetry : "data", counts, nullptr, sym);
-      if (!fixed && ls.symmetry != "data" &&
+      verdict = learner::detect_symmetry(fixed ? ls.symmetry : learner::SymmetryMethod::data,
+                                         counts, nullptr, sym);
+      if (!fixed && ls.symmetry.kind != learner::SymmetryMethod::data &&
           groups::is_invariant(groups::forced_table(counts), group))
         verdict.group = group;  // the round-0 detector's choice stands while the data allow it
     }

@@ -230,14 +230,8 @@ int inspect_run(const std::string& run_dir, const std::string& against) {
              render_orbits(table, group));
   if (!against.empty()) {
     const ca::RuleTable other = ca::parse_rule(against);
-    int differ = 0;
-    std::vector<ca::Pattern> wrong, unknown;
-    for (int p = 0; p < ca::kPatternCount; ++p) {
-      const ca::Pattern q = ca::Pattern(p);
-      if (table.known(q) && table.output(q) == other.output(q)) continue;
-      ++differ;
-      (table.known(q) ? wrong : unknown).push_back(q);
-    }
+    const auto [wrong, unknown] = ca::compare(table, other);
+    const std::size_t differ = wrong.size() + unknown.size();
     // By name: Hensel classes (B6k, S8) where whole p4m orbits differ, 3×3 pictures otherwise.
     std::string lines;
     if (!wrong.empty())

@@ -99,19 +99,6 @@ std::pair<ca::Grid, ca::Grid> partial_step(const ca::RuleTable& table, const ca:
   return {next, bad};
 }
 
-void tally(RuleRollout& r, const ca::Grid& got, const ca::Grid& bad, const ca::Grid& want) {
-  long wrong = 0;
-  for (std::size_t i = 0; i < got.size(); ++i)
-    wrong += bad.cells()[i] || got.cells()[i] != want.cells()[i];
-  r.per_step.push_back(got.size() ? double(wrong) / double(got.size()) : 0.0);
-  r.wrong_cells += wrong;
-  r.cells += static_cast<long>(got.size());
-}
-
-ca::Grid interior(const ca::Grid& g, int k) {
-  return g.crop(k, k, g.height() - 2 * k, g.width() - 2 * k);
-}
-
 }  // namespace
 
 RuleRollout rule_rollout(const ca::RuleTable& table, const ca::Trajectory& truth,
@@ -122,23 +109,19 @@ RuleRollout rule_rollout(const ca::RuleTable& table, const ca::Trajectory& truth
   for (std::size_t t = 1; t < truth.frames.size(); ++t) {
     if (boundary == ca::Boundary::window && (x.height() < 3 || x.width() < 3)) break;
     std::tie(x, bad) = partial_step(table, x, bad, boundary);
-    const int k = boundary == ca::Boundary::window ? static_cast<int>(t) : 0;
-    tally(r, x, bad, interior(truth.frames[t], k));
+    r.add(x, truth.frames[t], &bad);
   }
-  r.loss = r.cells ? double(r.wrong_cells) / double(r.cells) : 0.0;
   return r;
 }
 
 RuleRollout one_step_errors(const ca::RuleTable& table, const ca::Trajectory& truth,
                             ca::Boundary boundary) {
   RuleRollout r;
-  const int k = boundary == ca::Boundary::window ? 1 : 0;
   for (std::size_t t = 0; t + 1 < truth.frames.size(); ++t) {
     const ca::Grid& x = truth.frames[t];
     const auto [next, bad] = partial_step(table, x, ca::Grid(x.height(), x.width()), boundary);
-    tally(r, next, bad, interior(truth.frames[t + 1], k));
+    r.add(next, truth.frames[t + 1], &bad);
   }
-  r.loss = r.cells ? double(r.wrong_cells) / double(r.cells) : 0.0;
   return r;
 }
 

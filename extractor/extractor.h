@@ -8,6 +8,7 @@
 #include "ca/pattern_counts.h"
 #include "ca/rule_table.h"
 #include "ca/simulate.h"
+#include "ca/trajectory.h"
 #include "groups/orbits.h"
 
 namespace carl::extractor {
@@ -44,12 +45,9 @@ ExtractedRule extract(const std::vector<Predictions>& committee, const groups::O
 
 // Rolling a partial table out from x_0. A cell whose pattern hits an unknown entry, or whose
 // neighbourhood contains such a cell, is undetermined from then on and counts as wrong.
-struct RuleRollout {
-  std::vector<double> per_step;  // fraction of wrong or undetermined cells at step t
-  double loss = 0;               // over the whole rollout: L2
-  long wrong_cells = 0;
-  long cells = 0;
-};
+// per_step[t-1]: the share of wrong or undetermined cells at step t; loss over the whole rollout
+// is L2.
+using RuleRollout = ca::RolloutScore;
 RuleRollout rule_rollout(const ca::RuleTable& table, const ca::Trajectory& truth,
                          ca::Boundary boundary);
 // Teacher-forced: each x_t → x_{t+1} judged on its own (unknown entries count as wrong).

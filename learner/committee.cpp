@@ -9,7 +9,7 @@ std::uint64_t member_seed(std::uint64_t seed, int k) {
 }
 
 Committee::Committee(const NetConfig& config, groups::Subgroup group, int size, std::uint64_t seed,
-                     const std::string& device)
+                     Device device)
     : device_(resolve_device(device)) {
   if (size < 1 || size > 64)
     throw InputError(fmt::format("committee size {} is outside [1, 64]", size));

@@ -14,7 +14,7 @@ namespace carl::learner {
 class Committee {
  public:
   Committee(const NetConfig& config, groups::Subgroup group, int size, std::uint64_t seed,
-            const std::string& device = "cpu");
+            Device device = Device::cpu);
 
   // A member that does not converge is restarted from a fresh seeded initialisation (at most
   // twice), keeping whichever fits better; the restarts of several members train together, on
@@ -24,7 +24,7 @@ class Committee {
   void transfer_to(groups::Subgroup group);
 
   groups::Subgroup group() const;
-  const std::string& device() const { return device_; }  // "cpu" or "cuda", every member's
+  Device device() const { return device_; }  // cpu or cuda, every member's
   int size() const { return static_cast<int>(members_.size()); }
   const std::vector<Net>& members() const { return members_; }
   std::vector<Net>& members() { return members_; }
@@ -32,7 +32,7 @@ class Committee {
 
  private:
   std::vector<Net> members_;
-  std::string device_;
+  Device device_;
 };
 
 // The seed of member k of a committee seeded with `seed`.

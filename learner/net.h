@@ -1,5 +1,6 @@
 #pragma once
-// The rule learner's nets, behind a LibTorch-free interface (the torch code is in net.cpp).
+// The rule learner's nets, behind a LibTorch-free interface (the torch code: cell_net.cpp, the
+// modules and inference; training.cpp; checkpoint.cpp; runtime.cpp, device and threads).
 //
 // A net maps a cell's 3×3 neighbourhood to the logit of its next state: a 3×3 convolution, then
 // 1×1 convolutions, so its receptive field is exactly the neighbourhood. A G-net (G ⊆ D4) lifts
@@ -10,7 +11,10 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ca/pattern_counts.h"
@@ -20,17 +24,74 @@
 
 namespace carl::learner {
 
+// Closed choices. Each has one table of names (ChoiceNames), which both reads a config's word
+// (parse_choice) and writes it back (name): rule.json, rounds and benchmarks print the same words.
+enum class Activation { relu, tanh, gelu };
+enum class Precision { float32, float64 };  // tests compare the paths in float64
+enum class Objective { balanced, counts };  // see docs/config.md
+enum class Optimizer { adam, sgd };
+// auto: cuda when LibTorch was built with CUDA and a GPU is present, else cpu.
+enum class Device { automatic, cpu, cuda };
+
+template <class Choice>
+struct ChoiceNames;
+template <>
+struct ChoiceNames<Activation> {
+  static constexpr std::pair<Activation, const char*> names[] = {
+      {Activation::relu, "relu"}, {Activation::tanh, "tanh"}, {Activation::gelu, "gelu"}};
+};
+template <>
+struct ChoiceNames<Precision> {
+  static constexpr std::pair<Precision, const char*> names[] = {{Precision::float32, "float32"},
+                                                                {Precision::float64, "float64"}};
+};
+template <>
+struct ChoiceNames<Objective> {
+  static constexpr std::pair<Objective, const char*> names[] = {{Objective::balanced, "balanced"},
+                                                                {Objective::counts, "counts"}};
+};
+template <>
+struct ChoiceNames<Optimizer> {
+  static constexpr std::pair<Optimizer, const char*> names[] = {{Optimizer::adam, "adam"},
+                                                                {Optimizer::sgd, "sgd"}};
+};
+template <>
+struct ChoiceNames<Device> {
+  static constexpr std::pair<Device, const char*> names[] = {
+      {Device::automatic, "auto"}, {Device::cpu, "cpu"}, {Device::cuda, "cuda"}};
+};
+
+template <class Choice, class = decltype(ChoiceNames<Choice>::names)>
+const char* name(Choice value) {
+  for (const auto& [v, word] : ChoiceNames<Choice>::names)
+    if (v == value) return word;
+  return "?";  // unreachable for a value of the enum
+}
+template <class Choice>
+std::optional<Choice> parse_choice(std::string_view word) {
+  for (const auto& [v, w] : ChoiceNames<Choice>::names)
+    if (word == w) return v;
+  return std::nullopt;
+}
+// "'x' is not one of: relu, tanh, gelu" (the words in table order).
+template <class Choice>
+std::string not_one_of(std::string_view word) {
+  std::string list;
+  for (const auto& [v, w] : ChoiceNames<Choice>::names)
+    list += (list.empty() ? "" : ", ") + std::string(w);
+  return "'" + std::string(word) + "' is not one of: " + list;
+}
+
 struct NetConfig {
-  int width = 32;                     // channels of the 3×3 layer and the hidden 1×1 layers
-  int depth = 2;                      // hidden 1×1 layers
-  std::string activation = "relu";    // relu | tanh | gelu
-  std::string precision = "float32";  // float32 | float64 (tests compare paths in float64)
+  int width = 32;  // channels of the 3×3 layer and the hidden 1×1 layers
+  int depth = 2;   // hidden 1×1 layers
+  Activation activation = Activation::relu;
+  Precision precision = Precision::float32;
 };
 
 struct TrainConfig {
-  std::string objective = "balanced";  // counts | balanced (see learner issue / docs/config.md)
-  std::string data_path = "patterns";  // patterns | frames
-  std::string optimizer = "adam";      // adam | sgd
+  Objective objective = Objective::balanced;
+  Optimizer optimizer = Optimizer::adam;
   double learning_rate = 0.01;
   double weight_decay = 0.0;
   int max_steps = 3000;
@@ -59,19 +120,15 @@ struct TrainReport {
 // L1: the fraction of wrong cells when the net, rolled out from x_0 with hard predictions, is
 // compared with x_1 … x_T; per_step[t-1] is the fraction at step t. In window mode only the cells
 // whose value the window determines after t steps are compared.
-struct Rollout {
+struct Rollout : ca::RolloutScore {
   std::vector<ca::Grid> frames;  // y_1 … y_T
-  std::vector<double> per_step;
-  double loss = 0;
-  long wrong_cells = 0;  // over the rollout, so losses over several trajectories can be pooled
-  long cells = 0;
 };
 
 class Net {
  public:
   // A freshly initialised plain net (group p1) or G-net, weights drawn from `seed`.
   Net(const NetConfig& config, groups::Subgroup group, std::uint64_t seed,
-      const std::string& device = "cpu");
+      Device device = Device::cpu);
   ~Net();
   Net(Net&&) noexcept;
   Net& operator=(Net&&) noexcept;
@@ -83,7 +140,7 @@ class Net {
   const NetConfig& config() const;
   groups::Subgroup group() const;
   std::uint64_t seed() const;
-  std::string device() const;  // where its tensors live: "cpu" or "cuda"
+  Device device() const;  // where its tensors live: cpu or cuda
 
   // Pattern path: the loss over at most 512 patterns, equal to the frame loss for `counts`.
   TrainReport train(const ca::PatternCounts& counts, const TrainConfig& config);
@@ -94,7 +151,7 @@ class Net {
 
   // Loss and gradient (flattened, parameter order) on either path, for testing their equality.
   std::pair<double, std::vector<double>> loss_and_gradient(const ca::PatternCounts& counts,
-                                                           const std::string& objective);
+                                                           Objective objective);
   std::pair<double, std::vector<double>> loss_and_gradient(const std::vector<ca::Trajectory>& data,
                                                            ca::Boundary boundary);
 
@@ -106,9 +163,12 @@ class Net {
   std::vector<Eigen::MatrixXd> first_layer_kernels() const;  // the width 3×3 kernels
   int parameter_count() const;
 
-  void save(const std::string& path) const;  // LibTorch archive with config, group and seed
-  std::string serialized() const;            // the same archive, as bytes
-  static Net load(const std::string& path, const std::string& device = "cpu");
+  // A LibTorch archive: the parameters, and the configuration, group and seed each as a field of
+  // its own. load refuses (InputError naming the file and the field) a file that is no such
+  // archive, lacks a field or holds one of the wrong type or value.
+  void save(const std::string& path) const;
+  std::string serialized() const;  // the same archive, as bytes
+  static Net load(const std::string& path, Device device = Device::cpu);
 
  private:
   struct Impl;
@@ -139,7 +199,8 @@ void default_freed_memory();
 // Intra-op threads of LibTorch (1 keeps runs reproducible and is fastest for pattern batches).
 void set_threads(int threads);
 
-// "auto" → "cuda" when LibTorch was built with CUDA and a GPU is present, else "cpu".
-std::string resolve_device(const std::string& device);
+// Device::automatic → cuda when LibTorch was built with CUDA and a GPU is present, else cpu; cuda
+// without either is an InputError.
+Device resolve_device(Device device);
 
 }  // namespace carl::learner

@@ -258,8 +258,36 @@ groups::Subgroup largest_passing_subgroup(const std::array<bool, groups::kD4Orde
   return best;
 }
 
+SymmetryMethod SymmetryMethod::fixed_to(groups::Subgroup g) {
+  SymmetryMethod m(fixed);
+  m.group = g;
+  return m;
+}
+
+SymmetryMethod SymmetryMethod::parse(const std::string& word) {
+  if (word == "data") return data;
+  if (word == "function") return function;
+  if (word == "kernels") return kernels;
+  if (word.rfind("fixed:", 0) == 0) return fixed_to(groups::Subgroup::parse(word.substr(6)));
+  throw InputError(fmt::format("'{}' is not one of: data, function, kernels, fixed:<group>", word));
+}
+
+std::string SymmetryMethod::name() const {
+  switch (kind) {
+    case data:
+      return "data";
+    case function:
+      return "function";
+    case kernels:
+      return "kernels";
+    case fixed:
+      break;
+  }
+  return "fixed:" + group.name();
+}
+
 std::string SymmetryVerdict::summary() const {
-  std::string s = fmt::format("{}: {} (", method, group.name());
+  std::string s = fmt::format("{}: {} (", method.name(), group.name());
   if (noisy) s += fmt::format("noise ~{:.2g}; ", noise_estimate);
   for (groups::Symmetry g : groups::kD4) {
     if (g == groups::Symmetry::identity) continue;
@@ -271,17 +299,17 @@ std::string SymmetryVerdict::summary() const {
   return s + ")";
 }
 
-SymmetryVerdict detect_symmetry(const std::string& method, const ca::PatternCounts& counts,
+SymmetryVerdict detect_symmetry(const SymmetryMethod& method, const ca::PatternCounts& counts,
                                 const Net* net, const SymmetryOptions& o) {
   SymmetryVerdict v;
   v.method = method;
-  if (method.rfind("fixed:", 0) == 0) {
-    v.group = groups::Subgroup::parse(method.substr(6));
+  if (method.kind == SymmetryMethod::fixed) {
+    v.group = method.group;
     for (groups::Symmetry g : groups::kD4)
       v.passes[static_cast<std::size_t>(g)] = v.group.contains(g);
     return v;
   }
-  if (method == "data") {
+  if (method.kind == SymmetryMethod::data) {
     v.noisy = any_contradictory(counts);
     v.noise_estimate = noise_estimate_of(counts);
     for (groups::Symmetry g : groups::kD4) {
@@ -310,13 +338,9 @@ SymmetryVerdict detect_symmetry(const std::string& method, const ca::PatternCoun
     }
     return v;
   }
-  if (method != "function" && method != "kernels")
-    throw InputError(
-        fmt::format("unknown symmetry method '{}' (data, function, kernels, "
-                    "fixed:<group>)",
-                    method));
-  if (!net) throw InputError(fmt::format("symmetry method '{}' needs a trained net", method));
-  if (method == "function") {
+  if (!net)
+    throw InputError(fmt::format("symmetry method '{}' needs a trained net", method.name()));
+  if (method.kind == SymmetryMethod::function) {
     const auto p = net->predict_patterns();
     auto support = [&](int q) {
       const double n = double(counts.total(ca::Pattern(q)));
@@ -338,7 +362,7 @@ SymmetryVerdict detect_symmetry(const std::string& method, const ca::PatternCoun
     v.group = largest_passing_subgroup(v.passes);
     return v;
   }
-  if (method == "kernels") {
+  {  // kernels
     // A net that predicts one next state for every pattern (weight decay won and its kernels
     // decayed to rounding noise) shows nothing: it claims nothing.
     const auto predicted = net->predict_patterns();
@@ -353,10 +377,6 @@ SymmetryVerdict detect_symmetry(const std::string& method, const ca::PatternCoun
     v.group = largest_passing_subgroup(v.passes);
     return v;
   }
-  throw InputError(
-      fmt::format("unknown symmetry method '{}' (data, function, kernels, "
-                  "fixed:<group>)",
-                  method));
 }
 
 namespace {

@@ -52,8 +52,26 @@ struct SymmetryOptions {
   double support_kernel_tolerance = 0.2;
 };
 
+// How G is chosen: from the data, from a trained plain net's predictions (function) or first-layer
+// kernels, or fixed by the user. Written "data", "function", "kernels" or "fixed:<group>".
+struct SymmetryMethod {
+  enum Kind { data, function, kernels, fixed };
+  Kind kind = data;
+  groups::Subgroup group;  // fixed: the group
+
+  SymmetryMethod(Kind k = data) : kind(k) {}  // NOLINT: a kind is a method (fixed: to p1)
+  static SymmetryMethod fixed_to(groups::Subgroup g);
+  // InputError: "'x' is not one of: data, function, kernels, fixed:<group>", or the group's own.
+  static SymmetryMethod parse(const std::string& word);
+  std::string name() const;  // what parse reads
+  bool needs_net() const { return kind == function || kind == kernels; }
+  friend bool operator==(const SymmetryMethod& a, const SymmetryMethod& b) {
+    return a.kind == b.kind && (a.kind != fixed || a.group == b.group);
+  }
+};
+
 struct SymmetryVerdict {
-  std::string method;
+  SymmetryMethod method;
   std::array<double, groups::kD4Order> score{};  // per element, in groups::kD4 order
   std::array<bool, groups::kD4Order> passes{};
   groups::Subgroup group;
@@ -74,8 +92,7 @@ struct SymmetryVerdict {
   std::string summary() const;  // "data: p4m (rot90 0 ok, …)"
 };
 
-// method: "data" | "function" | "kernels" | "fixed:<group>". `net` is needed by function and
-// kernels (pass a trained plain net).
+// `net` is needed by function and kernels (pass a trained plain net).
 //
 // kernels: the first-layer kernel bank of the plain net as a set: g passes when g·K matches the
 // bank up to a permutation of the channels (groups::closure, Hungarian matching) within
@@ -86,7 +103,7 @@ struct SymmetryVerdict {
 // true group for 10 of the 24 named rules (the outer-totalistic ones whose nets fit; none of the
 // 12 Hensel rules), 0 wrong claims in 37 nets. Without that pre-training the kernels stay near
 // their random start and nothing is found.
-SymmetryVerdict detect_symmetry(const std::string& method, const ca::PatternCounts& counts,
+SymmetryVerdict detect_symmetry(const SymmetryMethod& method, const ca::PatternCounts& counts,
                                 const Net* net, const SymmetryOptions& options = {});
 
 // The largest subgroup whose elements all pass (ties: the first in Subgroup::all()).

@@ -159,8 +159,8 @@ json run_one(const HiddenRule& rule, const Regime& regime, const Setting& settin
   p.seed = seed;
   cfg.learner.seed = seed;
   cfg.learner.committee = setting.committee;
-  cfg.learner.train.objective = setting.objective;
-  cfg.learner.symmetry = setting.symmetry;
+  cfg.learner.train.objective = *learner::parse_choice<learner::Objective>(setting.objective);
+  cfg.learner.symmetry = learner::SymmetryMethod::parse(setting.symmetry);
   cfg.stopping.policy = setting.policy;
   cfg.stopping.delta = setting.delta;
   cfg.stopping.max_trajectories = regime.budget;

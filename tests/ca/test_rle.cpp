@@ -204,3 +204,28 @@ TEST_CASE("trajectories round-trip through multi-frame RLE", "[rle][trajectory]"
   REQUIRE_THROWS_WITH(trajectory_from_rle(text + "x = 2, y = 2\no!\n", "t.rle"),
                       Catch::Contains("t.rle:") && Catch::Contains("frame 6"));
 }
+
+TEST_CASE("a rollout score counts wrong cells against the frame's centre", "[trajectory]") {
+  Grid want(4, 4);
+  want.set(0, 0, true);  // outside the centre: not compared with a 2x2 prediction
+  want.set(1, 1, true);
+  want.set(2, 2, true);
+  RolloutScore s;
+  Grid got(4, 4);
+  got.set(1, 1, true);
+  s.add(got, want);  // (0, 0) and (2, 2) missing: 2 of 16 cells wrong
+  REQUIRE(s.per_step == std::vector<double>{2.0 / 16});
+  Grid centre(2, 2);
+  centre.set(0, 0, true);
+  centre.set(1, 1, true);
+  Grid undetermined(2, 2);
+  undetermined.set(0, 1, true);
+  s.add(centre, want, &undetermined);  // right everywhere but the undetermined cell
+  REQUIRE(s.per_step.back() == 1.0 / 4);
+  REQUIRE(s.wrong_cells == 3);
+  REQUIRE(s.cells == 20);
+  REQUIRE(s.loss == 3.0 / 20);
+  REQUIRE_THROWS_AS(s.add(Grid(3, 4), want), carl::InternalError);
+  const std::vector<Trajectory> data(2);
+  REQUIRE(pooled_loss(data, [&](const Trajectory&) { return s; }) == 3.0 / 20);
+}

@@ -60,3 +60,18 @@ TEST_CASE("set and forget check the pattern index", "[rule_table]") {
   t.set(511, true);
   REQUIRE(t.known(511));
 }
+
+TEST_CASE("compare: wrong entries are known ones with the other output, unknown ones apart",
+          "[rule_table]") {
+  const RuleTable truth = carl::ca::random_rule(7);
+  REQUIRE(carl::ca::compare(truth, truth).exact());
+  RuleTable learned = truth;
+  learned.set(40, !truth.output(40));
+  learned.forget(300);
+  learned.set(511, !truth.output(511));
+  const auto c = carl::ca::compare(learned, truth);
+  REQUIRE(c.wrong == std::vector<Pattern>{40, 511});
+  REQUIRE(c.unknown == std::vector<Pattern>{300});
+  REQUIRE_FALSE(c.exact());
+  REQUIRE(carl::ca::compare(RuleTable(), truth).unknown.size() == 512);
+}

@@ -32,7 +32,7 @@ TEST_CASE("a config's fields and defaults", "[config]") {
   REQUIRE(c.provider.mode == "torus");
   REQUIRE(c.output.runs_dir == "runs");
   REQUIRE(c.learner.committee == 5);
-  REQUIRE(c.learner.train.objective == "balanced");
+  REQUIRE(c.learner.train.objective == carl::learner::Objective::balanced);
   REQUIRE(c.stopping.policy == "certified");
   REQUIRE(c.extractor.significance == Approx(0.9));
   const auto e =

@@ -192,7 +192,7 @@ TEST_CASE("a trajectory that shows all 512 patterns proves the rule: nothing mor
 TEST_CASE("the seed's L1 check rejects a group the data contradict, even a fixed one",
           "[loop][halting]") {
   Config cfg = config_file("chiral");  // p4 but not p4m
-  cfg.learner.symmetry = "fixed:p4m";
+  cfg.learner.symmetry = learner::SymmetryMethod::parse("fixed:p4m");
   cfg.output.checkpoint = false;
   test::TempDir dir;
   const experiment::Outcome o = run(cfg, dir.path());

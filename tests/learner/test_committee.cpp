@@ -59,7 +59,7 @@ TEST_CASE("a batched committee's member k trains as net k would alone", "[commit
   const ca::PatternCounts counts = ca::count_patterns(
       ca::simulate(ca::parse_rule("B3/S23"), ca::random_soup(32, 32, 0.5, 3), 16));
   learner::NetConfig nc;
-  nc.precision = "float64";
+  nc.precision = learner::Precision::float64;
   nc.width = 16;
   struct Case {
     const char* group;
@@ -72,11 +72,11 @@ TEST_CASE("a batched committee's member k trains as net k would alone", "[commit
         Case{"pm-v", "balanced", "sgd", 1e-4}, Case{"p4", "balanced", "adam", 1e-3}}) {
     INFO(k.group << " " << k.objective << " " << k.optimizer << " wd " << k.weight_decay);
     learner::TrainConfig tc;
-    tc.objective = k.objective;
-    tc.optimizer = k.optimizer;
+    tc.objective = *learner::parse_choice<learner::Objective>(k.objective);
+    tc.optimizer = *learner::parse_choice<learner::Optimizer>(k.optimizer);
     tc.weight_decay = k.weight_decay;
     tc.max_steps = 1000;
-    if (tc.optimizer == std::string("sgd")) tc.learning_rate = 0.1;
+    if (tc.optimizer == learner::Optimizer::sgd) tc.learning_rate = 0.1;
     learner::Committee c(nc, groups::Subgroup::parse(k.group), 4, 11);
     std::vector<learner::Net> alone;
     std::vector<learner::Net*> members;
@@ -104,7 +104,7 @@ TEST_CASE("a batched committee's member k trains as net k would alone", "[commit
 }
 
 TEST_CASE("a committee on CUDA trains there and restarts members there", "[.gpu]") {
-  if (learner::resolve_device("auto") != "cuda") {
+  if (learner::resolve_device(learner::Device::automatic) != learner::Device::cuda) {
     std::cout << "SKIPPED: no CUDA device for LibTorch (CPU-only LibTorch or no GPU)\n";
     return;
   }
@@ -117,10 +117,11 @@ TEST_CASE("a committee on CUDA trains there and restarts members there", "[.gpu]
   po.density = 0.5;
   po.seed = 1;
   const ca::PatternCounts counts = ca::count_patterns(provider::HiddenRuleWorld(po).trajectory(0));
-  learner::Committee c(learner::NetConfig{}, groups::Subgroup::parse("p4m"), 3, 1, "cuda");
-  REQUIRE(c.device() == "cuda");
+  learner::Committee c(learner::NetConfig{}, groups::Subgroup::parse("p4m"), 3, 1,
+                       learner::Device::cuda);
+  REQUIRE(c.device() == learner::Device::cuda);
   const auto reports = c.train(counts, learner::TrainConfig{});
   REQUIRE(reports[2].steps > 3000);  // the restart happened
-  for (const auto& m : c.members()) REQUIRE(m.device() == "cuda");
+  for (const auto& m : c.members()) REQUIRE(m.device() == learner::Device::cuda);
   for (const auto& r : reports) REQUIRE(r.converged);
 }

@@ -10,6 +10,7 @@
 
 using namespace carl;
 using learner::detect_symmetry;
+using learner::SymmetryMethod;
 
 namespace {
 // p4 but not p4m: born on an edge neighbour plus the corner clockwise after it.
@@ -63,7 +64,7 @@ TEST_CASE("the data method finds each rule's group and claims nothing more", "[s
   };
   for (const auto& [rule, want] : cases) {
     INFO(want);
-    const auto v = detect_symmetry("data", data_of(rule, 64, 16), nullptr);
+    const auto v = detect_symmetry(SymmetryMethod::data, data_of(rule, 64, 16), nullptr);
     REQUIRE(v.group.name() == want);
     REQUIRE(v.passes[0]);
     for (groups::Symmetry g : groups::kD4) REQUIRE(v.passes[std::size_t(g)] == v.group.contains(g));
@@ -72,15 +73,25 @@ TEST_CASE("the data method finds each rule's group and claims nothing more", "[s
 
 TEST_CASE("without evidence no symmetry is claimed", "[symmetry]") {
   ca::PatternCounts none;
-  REQUIRE(detect_symmetry("data", none, nullptr).group.name() == "p1");
+  REQUIRE(detect_symmetry(SymmetryMethod::data, none, nullptr).group.name() == "p1");
 }
 
 TEST_CASE("fixed groups and unknown methods", "[symmetry]") {
-  const auto v = detect_symmetry("fixed:cm-d", {}, nullptr);
+  const SymmetryMethod fixed = SymmetryMethod::parse("fixed:cm-d");
+  REQUIRE(fixed.kind == SymmetryMethod::fixed);
+  REQUIRE(fixed.name() == "fixed:cm-d");
+  const auto v = detect_symmetry(fixed, {}, nullptr);
   REQUIRE(v.group.name() == "cm-d");
-  REQUIRE_THROWS_WITH(detect_symmetry("fixed:p3", {}, nullptr), Catch::Contains("'p3'"));
-  REQUIRE_THROWS_WITH(detect_symmetry("vibes", {}, nullptr), Catch::Contains("unknown symmetry"));
-  REQUIRE_THROWS_WITH(detect_symmetry("function", {}, nullptr), Catch::Contains("needs a trained"));
+  REQUIRE(v.summary().rfind("fixed:cm-d: cm-d (", 0) == 0);
+  for (const char* word : {"data", "function", "kernels", "fixed:p4m"})
+    REQUIRE(SymmetryMethod::parse(word).name() == word);
+  REQUIRE(SymmetryMethod::parse("kernels") == SymmetryMethod::kernels);
+  REQUIRE_FALSE(SymmetryMethod::parse("fixed:p4") == SymmetryMethod::parse("fixed:p4m"));
+  REQUIRE_THROWS_WITH(SymmetryMethod::parse("fixed:p3"), Catch::Contains("'p3'"));
+  REQUIRE_THROWS_WITH(SymmetryMethod::parse("vibes"),
+                      "'vibes' is not one of: data, function, kernels, fixed:<group>");
+  REQUIRE_THROWS_WITH(detect_symmetry(SymmetryMethod::function, {}, nullptr),
+                      Catch::Contains("needs a trained"));
   REQUIRE(learner::largest_passing_subgroup({true, true, true, true, false, false, false, false})
               .name() == "p4");
 }
@@ -96,10 +107,10 @@ TEST_CASE("the function and kernel methods on trained plain nets", "[symmetry]")
     learner::TrainConfig tc;
     tc.max_steps = 3000;
     REQUIRE(net.train(counts, tc).converged);
-    const auto f = detect_symmetry("function", counts, &net);
+    const auto f = detect_symmetry(SymmetryMethod::function, counts, &net);
     REQUIRE(f.group.name() == want);
     // Kernel inspection is weaker: it must never claim more than the rule has.
-    const auto k = detect_symmetry("kernels", counts, &net);
+    const auto k = detect_symmetry(SymmetryMethod::kernels, counts, &net);
     REQUIRE(groups::Subgroup::parse(want).contains(k.group));
     REQUIRE_FALSE(k.summary().empty());
   }
@@ -120,8 +131,8 @@ TEST_CASE("under 1 % noise the data method finds each rule's group, torus and wi
       for (int trajectories : {1, 4})
         for (int seed = 1; seed <= 4; ++seed) {
           INFO(mode << " " << want << " trajectories " << trajectories << " seed " << seed);
-          const auto v =
-              detect_symmetry("data", noisy_data(rule, mode, seed, trajectories), nullptr);
+          const auto v = detect_symmetry(SymmetryMethod::data,
+                                         noisy_data(rule, mode, seed, trajectories), nullptr);
           INFO(v.summary());
           REQUIRE(v.noisy);
           REQUIRE(v.noise_estimate > 0.002);
@@ -150,7 +161,7 @@ TEST_CASE("the data method's evidence on hand-made counts", "[symmetry][noise]")
     // Twelve p4m-invariant pairs agree (every pattern with N or E alone, plus corners)…
     for (int p = 0; p < 512; ++p)
       c.n[std::size_t(p)][ca::pattern_neighbours(ca::Pattern(p)) == 3] = 5;
-    auto v = detect_symmetry("data", c, nullptr);
+    auto v = detect_symmetry(SymmetryMethod::data, c, nullptr);
     REQUIRE_FALSE(v.noisy);
     REQUIRE(v.group.name() == "p4m");
     REQUIRE(v.contradicting_pairs[element(v, Symmetry::rot90)] == 0);
@@ -158,7 +169,7 @@ TEST_CASE("the data method's evidence on hand-made counts", "[symmetry][noise]")
             v.compared_pairs[element(v, Symmetry::rot90)]);
     // … until one pattern's next state differs from its quarter turn's.
     c.n[b] = {0, 5};
-    v = detect_symmetry("data", c, nullptr);
+    v = detect_symmetry(SymmetryMethod::data, c, nullptr);
     REQUIRE(v.contradicting_pairs[element(v, Symmetry::rot90)] >= 1);
     REQUIRE_FALSE(v.passes[element(v, Symmetry::rot90)]);
     REQUIRE(v.group.name() == "pm-h");  // the mirror across the horizontal axis keeps N and E
@@ -170,17 +181,17 @@ TEST_CASE("the data method's evidence on hand-made counts", "[symmetry][noise]")
       c.n[std::size_t(p)][out] = 200;
       c.n[std::size_t(p)][!out] = 2;  // 1 % of the next states flipped
     }
-    auto v = detect_symmetry("data", c, nullptr);
+    auto v = detect_symmetry(SymmetryMethod::data, c, nullptr);
     REQUIRE(v.noisy);
     REQUIRE(v.noise_estimate == Approx(2.0 / 202));
     REQUIRE(v.group.name() == "p4m");
     // A pattern whose flipped share is a little higher is still one rate with its images…
     c.n[b] = {195, 7};
-    v = detect_symmetry("data", c, nullptr);
+    v = detect_symmetry(SymmetryMethod::data, c, nullptr);
     REQUIRE(v.group.name() == "p4m");
     // … but one whose majority is the other next state is not.
     c.n[b] = {2, 200};
-    v = detect_symmetry("data", c, nullptr);
+    v = detect_symmetry(SymmetryMethod::data, c, nullptr);
     REQUIRE(v.contradicting_pairs[element(v, Symmetry::rot90)] >= 1);
     REQUIRE(v.p_value[element(v, Symmetry::rot90)] < 1e-9);
     REQUIRE(v.group.name() == "pm-h");
@@ -331,7 +342,7 @@ TEST_CASE("the kernel method reads the kernels of nets pre-trained with weight d
     const auto report = net.train(counts, kernel_training());
     REQUIRE(report.steps >= 2000);  // min_steps: trained on after the first fit
     REQUIRE(report.converged);
-    const auto v = detect_symmetry("kernels", counts, &net);
+    const auto v = detect_symmetry(SymmetryMethod::kernels, counts, &net);
     INFO(v.summary());
     REQUIRE(v.group.name() == "p4m");
     // Without the decay and the extra steps the same net stops at its first fit with kernels
@@ -340,7 +351,7 @@ TEST_CASE("the kernel method reads the kernels of nets pre-trained with weight d
     learner::TrainConfig tc;
     tc.max_steps = 3000;
     REQUIRE(plain.train(counts, tc).converged);
-    REQUIRE(detect_symmetry("kernels", counts, &plain).group.name() == "p1");
+    REQUIRE(detect_symmetry(SymmetryMethod::kernels, counts, &plain).group.name() == "p1");
   }
   // Rules without p4m: no group they lack is claimed.
   const std::pair<ca::RuleTable, const char*> lacking[] = {
@@ -350,7 +361,7 @@ TEST_CASE("the kernel method reads the kernels of nets pre-trained with weight d
     const ca::PatternCounts counts = standard_data(rule, 1);
     learner::Net net(learner::NetConfig{}, groups::Subgroup(), 1);
     net.train(counts, kernel_training());
-    const auto v = detect_symmetry("kernels", counts, &net);
+    const auto v = detect_symmetry(SymmetryMethod::kernels, counts, &net);
     INFO(v.summary());
     REQUIRE(groups::Subgroup::parse(want).contains(v.group));
   }
@@ -363,7 +374,7 @@ TEST_CASE("the kernel method reads the kernels of nets pre-trained with weight d
   REQUIRE(*std::max_element(predicted.begin(), predicted.end()) -
               *std::min_element(predicted.begin(), predicted.end()) <
           0.01);
-  REQUIRE(detect_symmetry("kernels", counts, &dead).group.name() == "p1");
+  REQUIRE(detect_symmetry(SymmetryMethod::kernels, counts, &dead).group.name() == "p1");
 }
 
 TEST_CASE("the support's kernel confirmation on nets pre-trained with weight decay",
@@ -442,7 +453,7 @@ TEST_CASE("kernel detector figures", "[.kernel-figures]") {
       for (std::size_t t = 0; t < 5; ++t) {
         learner::SymmetryOptions so;
         so.kernel_tolerance = tolerances[t];
-        const auto v = detect_symmetry("kernels", counts, &net, so);
+        const auto v = detect_symmetry(SymmetryMethod::kernels, counts, &net, so);
         (is_named ? named_right : other_right)[t] += v.group == truth;
         wrong[t] += !truth.contains(v.group);
         if (t == 2) line = v.summary();
@@ -472,8 +483,8 @@ TEST_CASE("noise-aware detector figures", "[.noise-figures]") {
     for (int trajectories : {1, 3, 8})
       for (const auto& [rule, want] : rules)
         for (int seed = 1; seed <= 20; ++seed) {
-          const auto v =
-              detect_symmetry("data", noisy_data(rule, mode, seed, trajectories), nullptr);
+          const auto v = detect_symmetry(SymmetryMethod::data,
+                                         noisy_data(rule, mode, seed, trajectories), nullptr);
           const auto truth = groups::Subgroup::parse(want);
           ++runs;
           right += v.group == truth;

@@ -21,7 +21,7 @@ TEST_CASE("transfer from a trained plain net: predictions are the orbit-average 
           "[net][transfer]") {
   learner::NetConfig config;
   config.width = 8;
-  config.precision = "float64";
+  config.precision = learner::Precision::float64;
   Net plain(config, groups::Subgroup(), 3);
   const Net untrained = plain.clone();
   const ca::RuleTable highlife = ca::parse_rule("B36/S23");
