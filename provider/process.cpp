@@ -60,22 +60,22 @@ std::string resolve_program(const std::string& name) {
 
 // The supervisor: carl's child, the provider's parent. It leads the provider's process group,
 // gets a signal when carl dies (even by SIGKILL) and then kills the whole group, the provider's
-// own children included; otherwise it waits for the provider and ends as the provider ended, so
-// that carl reads the provider's own exit status. It runs in a copy of a possibly
-// multi-threaded process and never execs, so it only makes async-signal-safe calls: fork,
-// setpgid, prctl, sigprocmask, sigaction, sigwait, waitpid, kill, dup2, close(_range), execve,
-// _exit. Its standard
-// streams are the provider's pipes on entry.
-[[noreturn]] void supervise(pid_t carl, int status_fd, int fd_bound, const char* program,
-                            char* const* args, char* const* env) {
-  ::setpgid(0, 0);
-  // SIGCHLD (the provider ended) and SIGTERM (carl ended) are taken with sigwait; blocked first,
-  // so that neither is lost nor acted on by a handler carl installed.
-  sigset_t waited, before;
+// own children included. When the provider ends, it kills what the provider left in the group
+// and ends as the provider ended, so that carl reads the provider's own exit status. It runs in
+// a copy of a possibly multi-threaded process and never execs, so it only makes
+// async-signal-safe calls: fork, setpgid, prctl, sigprocmask, sigaction, sigwait, waitpid, kill,
+// dup2, close(_range), execve, _exit. Its standard streams are the provider's pipes on entry.
+[[noreturn]] void supervise(pid_t carl, pid_t carl_group, int status_fd, int fd_bound,
+                            const char* program, char* const* args, char* const* env) {
+  // Every signal is blocked (none reaches a handler carl installed); SIGCHLD (the provider
+  // ended) and SIGTERM (carl ended) are taken with sigwait.
+  sigset_t all, waited, before;
+  ::sigfillset(&all);
+  ::sigprocmask(SIG_BLOCK, &all, &before);
   ::sigemptyset(&waited);
   ::sigaddset(&waited, SIGCHLD);
   ::sigaddset(&waited, SIGTERM);
-  ::sigprocmask(SIG_BLOCK, &waited, &before);
+  ::setpgid(0, 0);
   struct sigaction default_action {};
   default_action.sa_handler = SIG_DFL;
   ::sigaction(SIGCHLD, &default_action, nullptr);  // never ignored: its exit must be seen
@@ -120,6 +120,14 @@ std::string resolve_program(const std::string& name) {
     }
     int status = 0;
     if (::waitpid(provider, &status, WNOHANG) != provider) continue;
+    // What the provider started ends with it, now: carl would end the group once it reaps this
+    // process, but carl may be dying (its pipes close, ending a provider that reads them, before
+    // its death signal comes). This process leaves the group first, to live and report the
+    // exit; when carl's group is gone, carl is too, and the whole group ends.
+    if (::setpgid(0, carl_group) == 0)
+      ::kill(-supervisor, SIGKILL);
+    else
+      ::kill(0, SIGKILL);
     if (WIFEXITED(status)) ::_exit(WEXITSTATUS(status));
     // Killed by a signal: end by the same signal, with its default action and unblocked, but
     // without a core dump (this process is a copy of carl's memory).
@@ -167,13 +175,14 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
   // fallback bound is read here, before fork.
   const long open_max = ::sysconf(_SC_OPEN_MAX);
   const int fd_bound = open_max > 0 && open_max < (1 << 20) ? static_cast<int>(open_max) : 1 << 16;
-  const pid_t parent = ::getpid();
+  const pid_t parent = ::getpid(), parent_group = ::getpgrp();
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(in[0], 0);
     ::dup2(out[1], 1);
     ::dup2(err[1], 2);
-    supervise(parent, status_pipe[1], fd_bound, program.c_str(), args.data(), env.data());
+    supervise(parent, parent_group, status_pipe[1], fd_bound, program.c_str(), args.data(),
+              env.data());
   }
   const int fork_errno = errno;
   ::close(in[0]);

@@ -6,10 +6,11 @@
 // execs): it leads the program's own process group and gets a signal when carl dies, even by
 // SIGKILL (PR_SET_PDEATHSIG), whereupon it kills that whole group, so the program's own children
 // (a script's bgolly or sleep) die with carl too. The program itself also dies with the
-// supervisor. Otherwise the supervisor waits for the program and ends as it ended, so pid() is
-// the supervisor's (and the group's) id, and finish() describes the program's own exit
-// ("exited with status 3", "was killed by signal 9"). Not covered: a process the program moves
-// out of its group (setsid, setpgid) survives a kill -9 of carl.
+// supervisor. Otherwise the supervisor waits for the program, kills what the program left in
+// the group when it ends (carl may be dying: its pipes close before its death signal comes) and
+// ends as the program ended, so pid() is the supervisor's (and the group's) id, and finish()
+// describes the program's own exit ("exited with status 3", "was killed by signal 9"). Not covered:
+// a process the program moves out of its group (setsid, setpgid) survives a kill -9 of carl.
 //
 // Every read has a deadline; on timeout the whole process group is killed and the supervisor
 // reaped before the error is thrown, so no zombie and no grandchild is left. The destructor and

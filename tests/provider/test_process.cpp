@@ -139,6 +139,38 @@ TEST_CASE("a provider's own child dies when carl is killed with SIGKILL", "[proc
   ::unsetenv("CARL_TEST_PIDFILE");
 }
 
+TEST_CASE("a provider's own child dies when the provider ends before carl is killed", "[process]") {
+  // When carl dies its pipes close before its children are told: a provider that reads its
+  // input ends first. Here the provider ends on its own, leaving a helper; carl (the stand-in)
+  // has not looked at it yet when it is killed with SIGKILL.
+  test::TempDir tmp;
+  const std::string pidfile = tmp.path() + "/pid";
+  const pid_t carl = ::fork();
+  if (carl == 0) {
+    try {
+      provider::ChildProcess p({"sh", "-c",
+                                "sleep 1000 & echo $! > " + pidfile + ".helper; echo $$ > " +
+                                    pidfile + "; exec cat > /dev/null"});
+      p.close_stdin();
+      ::pause();
+    } catch (...) {
+    }
+    ::_exit(1);
+  }
+  const int helper = read_pid(pidfile + ".helper");
+  REQUIRE(dies_soon(read_pid(pidfile)));  // the provider has ended
+  ::kill(carl, SIGKILL);
+  int status = 0;
+  ::waitpid(carl, &status, 0);
+  bool gone = false;
+  for (int i = 0; i < 1000 && !gone; ++i) {
+    gone = !alive(helper);
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!gone) ::kill(helper, SIGKILL);
+  REQUIRE(gone);
+}
+
 TEST_CASE("how a provider ended is reported as the provider's own exit", "[process]") {
   const auto far = provider::Clock::now() + std::chrono::seconds(10);
   {
