@@ -24,8 +24,8 @@
 
 namespace carl::learner {
 
-// Closed choices. Each has one table of names (ChoiceNames), which both reads a config's word
-// (parse_choice) and writes it back (name): rule.json, rounds and benchmarks print the same words.
+// Closed choices. Each has one table of names (ChoiceNames), which both reads a word (parse_choice:
+// the config, a checkpoint) and writes it (name), so what is printed is what is read.
 enum class Activation { relu, tanh, gelu };
 enum class Precision { float32, float64 };  // tests compare the paths in float64
 enum class Objective { balanced, counts };  // see docs/config.md
