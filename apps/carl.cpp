@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "apps/provider_cli.h"
+#include "apps/sweep_command.h"
 #include "ca/error.h"
 #include "ca/naming.h"
 #include "ca/rle.h"
@@ -345,6 +346,8 @@ int main(int argc, char** argv) {
   zoo_cmd->add_option("--out", zoo.out_dir, "output directory")->capture_default_str();
   zoo_cmd->add_option("--jobs", zoo.jobs, "runs in parallel")->capture_default_str();
 
+  carl::apps::SweepCommand sweep_command(app);
+
   carl::provider::ProviderOptions provider_options;
   auto* provide =
       app.add_subcommand("provide", "Serve trajectories of a hidden rule (as carl-provider)");
@@ -409,6 +412,7 @@ int main(int argc, char** argv) {
       return rc;
     }
     if (*inspect) return carl::experiment::inspect_run(inspect_dir, against);
+    if (sweep_command.chosen()) return sweep_command.run(provider_exe());
     if (*zoo_cmd) {
       zoo.provider_exe = provider_exe();
       const std::string md = carl::sweep::run_zoo(zoo);

@@ -1,7 +1,5 @@
 #include "sweep/zoo.h"
 
-#include <stdlib.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -10,279 +8,18 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "ca/error.h"
-#include "ca/random_rules.h"
-#include "ca/rulestring.h"
-#include "experiment/loop.h"
-#include "groups/invariance.h"
-#include "groups/orbits.h"
-#include "provider/builtin.h"
+#include "sweep/job.h"
 
 namespace carl::sweep {
 namespace {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-struct Regime {
-  std::string name;
-  int side, steps;
-  double density, noise;
-  int budget;  // trajectories, for carl and for the baselines
-  std::string mode = "torus";
-};
-
-struct Setting {
-  std::string name, policy = "certified", objective = "balanced", symmetry = "data";
-  int committee = 3;
-  double delta = 0.001;  // risk policy
-};
-
-struct HiddenRule {
-  std::string suite, name;
-  ca::RuleTable table;
-};
-
-const char* kNamed[] = {
-    "B3/S23",        "B36/S23",   "B2/S",          "B3678/S34678",    "B35678/S5678",
-    "B1357/S1357",   "B3/S12345", "B36/S125",      "B368/S245",       "B4678/S35678",
-    "B3/S012345678", "B34/S34",   "B2-a/S12",      "B3/S2-i34q",      "B2e3ai/S23",
-    "B2i34c/S2-i3",  "B2cn3/S23", "B34ceq/S2-k3",  "B3aiy4e/S1c2ae3", "B2k3-r/S1e2-ca",
-    "B4w5/S2-e3j",   "B3n/S23-k", "B36-c/S23-n4e", "B2c3a/S1e2"};
-const char* kDying[] = {"B5678/S", "B678/S678", "B5/S",      "B4678/S",
-                        "B78/S78", "B6/S",      "B45678/S8", "B8/S"};
-
-std::vector<HiddenRule> suite(const std::string& name, int count) {
-  std::vector<HiddenRule> out;
-  auto add = [&](std::string n, ca::RuleTable t) { out.push_back({name, std::move(n), t}); };
-  if (name == "named") {
-    // Alternate Life-like and Hensel rules so a prefix holds both kinds.
-    std::vector<const char*> order;
-    for (int i = 0; i < 12; ++i) {
-      order.push_back(kNamed[i]);
-      order.push_back(kNamed[12 + i]);
-    }
-    for (int i = 0; i < count && i < int(order.size()); ++i)
-      add(order[std::size_t(i)], ca::parse_rule(order[std::size_t(i)]));
-  } else if (name == "dying") {
-    for (int i = 0; i < count && i < 8; ++i) add(kDying[i], ca::parse_rule(kDying[i]));
-  } else if (name == "vonneumann") {
-    // Outer-totalistic von Neumann rules (the corners never matter), B0 excluded, that neither
-    // die out at once nor fill the plane (each needs both births and survivals).
-    for (std::uint64_t seed = 1; int(out.size()) < count; ++seed) {
-      const ca::RuleTable t = ca::random_von_neumann_rule(seed, true);
-      if (!t.output(0x10) && !t.output(0x10 | 0x80 | 0x20 | 0x08 | 0x02)) continue;
-      add(fmt::format("vonneumann#{}", seed), t);
-    }
-  } else {
-    for (std::uint64_t seed = 1; int(out.size()) < count; ++seed) {
-      ca::RuleTable t;
-      if (name == "lifelike-random") t = ca::random_outer_totalistic_rule(seed);
-      if (name == "isotropic-random") t = ca::random_isotropic_rule(seed);
-      if (name == "map-random") t = ca::random_rule(seed);
-      if (name == "chiral-random")
-        t = groups::random_invariant_rule(groups::Subgroup::parse("p4"), seed);
-      if (name == "mirror-random")
-        t = groups::random_invariant_rule(groups::Subgroup::parse("pm-v"), seed);
-      if (!t.complete()) throw InputError(fmt::format("unknown zoo suite '{}'", name));
-      const std::string want = name == "chiral-random"   ? "p4"
-                               : name == "mirror-random" ? "pm-v"
-                               : name == "map-random"    ? "p1"
-                                                         : "p4m";
-      if (groups::largest_invariant_subgroup(t).name() != want) continue;
-      add(fmt::format("{}#{}", name, seed), t);
-    }
-  }
-  return out;
-}
-
-// A source that times the provider.
-class TimedSource : public provider::TrajectorySource {
- public:
-  explicit TimedSource(provider::TrajectorySource& inner) : inner_(inner) {}
-  provider::Shape shape() const override { return inner_.shape(); }
-  double seconds = 0;
-
- protected:
-  ca::Trajectory fetch(int) override {
-    const auto t0 = Clock::now();
-    ca::Trajectory t = inner_.next();
-    seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-    return t;
-  }
-
- private:
-  provider::TrajectorySource& inner_;
-};
-
-// Trajectories the counting baselines need on the provider's own trajectories: until every
-// pattern (count) or every orbit of the rule's true group (count-G) has been seen. -1: not
-// within the budget.
-std::pair<int, int> baselines(const provider::ProviderOptions& po, const groups::Orbits& orbits,
-                              int budget) {
-  const provider::HiddenRuleWorld world(po);
-  const ca::Boundary b = po.mode == "window" ? ca::Boundary::window : ca::Boundary::torus;
-  ca::PatternCounts counts;
-  int count = -1, count_g = -1;
-  for (int k = 0; k < budget && count < 0; ++k) {
-    counts.add(world.trajectory(k), b);
-    if (count_g < 0) {
-      bool all = true;
-      for (int o = 0; o < orbits.count() && all; ++o) {
-        bool seen = false;
-        for (ca::Pattern p : orbits.members(o)) seen = seen || counts.observed(p);
-        all = seen;
-      }
-      if (all) count_g = k + 1;
-    }
-    if (counts.observed_count() == ca::kPatternCount) count = k + 1;
-  }
-  return {count, count_g};
-}
-
-json run_one(const HiddenRule& rule, const Regime& regime, const Setting& setting,
-             std::uint64_t seed, const std::string& provider_exe) {
-  experiment::Config cfg;
-  cfg.name = "zoo";
-  auto& p = cfg.provider;
-  p.rule = ca::emit_rule(rule.table);
-  p.height = p.width = regime.side;
-  p.steps = regime.steps;
-  p.density = regime.density;
-  p.noise = regime.noise;
-  p.mode = regime.mode;
-  p.seed = seed;
-  cfg.learner.seed = seed;
-  cfg.learner.committee = setting.committee;
-  cfg.learner.train.objective = *learner::parse_choice<learner::Objective>(setting.objective);
-  cfg.learner.symmetry = learner::SymmetryMethod::parse(setting.symmetry);
-  cfg.stopping.policy = setting.policy;
-  cfg.stopping.delta = setting.delta;
-  cfg.stopping.max_trajectories = regime.budget;
-  cfg.stopping.max_rounds = 2 * regime.budget;
-  if (regime.noise > 0) {
-    cfg.learner.train.min_agreement = 0.8;
-    cfg.stopping.certify_on = "one_step";
-    cfg.stopping.tolerance = 0.05;
-  }
-  cfg.output.checkpoint = false;
-
-  char dir[] = "/tmp/carl-zoo-XXXXXX";
-  if (!::mkdtemp(dir)) throw InputError("cannot create a temporary run directory");
-  const groups::Subgroup truth = groups::largest_invariant_subgroup(rule.table);
-  groups::CellMask ignored_truth = 0;  // the cells the hidden rule ignores
-  for (int k = 0; k < 9; ++k) {
-    bool ignores = true;
-    for (int q = 0; q < ca::kPatternCount && ignores; ++q)
-      ignores = rule.table.output(ca::Pattern(q)) == rule.table.output(ca::Pattern(q ^ (1 << k)));
-    if (ignores) ignored_truth |= groups::CellMask(1u << k);
-  }
-  const groups::Orbits true_classes(truth, groups::invariant_closure(truth, ignored_truth));
-  std::vector<int> wrong_by_round;
-  experiment::Outcome o;
-  double provider_s = 0, total_s = 0;
-  {
-    provider::TrajectoryStore store(dir);
-    experiment::RunSource live(cfg, store, provider_exe);
-    TimedSource source(live);
-    experiment::LoopHooks hooks;
-    hooks.on_rule = [&](const extractor::ExtractedRule& r) {
-      int wrong = 0;
-      for (int q = 0; q < ca::kPatternCount; ++q)
-        wrong += r.table.known(ca::Pattern(q)) &&
-                 r.table.output(ca::Pattern(q)) != rule.table.output(ca::Pattern(q));
-      wrong_by_round.push_back(wrong);
-    };
-    const auto t0 = Clock::now();
-    o = experiment::run_loop(cfg, source, hooks);
-    total_s = std::chrono::duration<double>(Clock::now() - t0).count();
-    provider_s = source.seconds;
-  }
-  std::filesystem::remove_all(dir);
-
-  const provider::ProviderOptions po = experiment::provider_options(p);
-  const auto [count, count_g] = baselines(po, true_classes, regime.budget);
-
-  // What the learned table is worth on trajectories the loop never saw: the share of wrongly
-  // predicted one-step cell updates (unknown entries counted wrong) on 20 further trajectories of
-  // the same provider (without its observation noise), and on 20 at density 0.5 — there also for
-  // the same table with every generalized entry set unknown (what counting alone would give).
-  auto heldout = [&](double density, const ca::RuleTable& table) {
-    provider::ProviderOptions h = po;
-    h.noise = 0;
-    h.density = density;
-    const provider::HiddenRuleWorld world(h);
-    const ca::Boundary b = h.mode == "window" ? ca::Boundary::window : ca::Boundary::torus;
-    long wrong_cells = 0, cells = 0;
-    for (int k = 0; k < 20; ++k) {
-      const auto e = extractor::one_step_errors(table, world.trajectory(1000 + k), b);
-      wrong_cells += e.wrong_cells;
-      cells += e.cells;
-    }
-    return cells ? double(wrong_cells) / double(cells) : 0.0;
-  };
-  ca::RuleTable counted = o.rule.table;
-  int generalized = 0;
-  for (int q = 0; q < ca::kPatternCount; ++q)
-    if (o.rule.provenance[std::size_t(q)] == extractor::Provenance::generalized) {
-      counted.forget(ca::Pattern(q));
-      ++generalized;
-    }
-  const double heldout_error = heldout(p.density, o.rule.table);
-  const double heldout_dense = heldout(0.5, o.rule.table);
-  const double heldout_dense_counted = heldout(0.5, counted);
-
-  int wrong = 0, unknown = 0;
-  for (int q = 0; q < ca::kPatternCount; ++q) {
-    if (!o.rule.table.known(ca::Pattern(q)))
-      ++unknown;
-    else
-      wrong += o.rule.table.output(ca::Pattern(q)) != rule.table.output(ca::Pattern(q));
-  }
-  const bool exact = wrong == 0 && unknown == 0;
-  return json{{"suite", rule.suite},
-              {"rule", rule.name},
-              {"regime", regime.name},
-              {"setting", setting.name},
-              {"policy", setting.policy},
-              {"stated_bound", o.stated_bound ? json(setting.delta) : json(nullptr)},
-              {"bound_value", o.stated_bound ? json(o.stated_bound->bound) : json(nullptr)},
-              {"heldout_error", heldout_error},
-              {"heldout_error_dense", heldout_dense},
-              {"heldout_error_dense_counting", heldout_dense_counted},
-              {"generalized_entries", generalized},
-              {"support_detected", groups::support_name(o.rule.ignored_cells)},
-              {"seed", seed},
-              {"exact", exact},
-              {"wrong_entries", wrong},
-              {"unknown_entries", unknown},
-              {"confidently_wrong_by_round", wrong_by_round},
-              {"trajectories", o.trajectories},
-              {"halted", o.halted},
-              {"false_halt", o.halted && !exact},
-              {"reason", o.reason},
-              {"group_detected", o.rule.group.name()},
-              {"group_true", truth.name()},
-              {"support_true", groups::support_name(true_classes.ignored())},
-              {"seconds", total_s},
-              {"provider_seconds", provider_s},
-              {"learning_seconds", total_s - provider_s},
-              {"count", count < 0 ? json(nullptr) : json(count)},
-              {"count_g", count_g < 0 ? json(nullptr) : json(count_g)}};
-}
-
-std::string median_worst(std::vector<int> v, int runs) {
-  if (v.empty()) return "–";
-  std::sort(v.begin(), v.end());
-  const double med = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-  return fmt::format("{:g} / {}{}", med, v.back(),
-                     int(v.size()) < runs ? fmt::format(" ({} of {})", v.size(), runs) : "");
-}
 
 std::string today() {
   const std::time_t t = std::time(nullptr);
@@ -294,9 +31,7 @@ std::string today() {
 }  // namespace
 
 std::string run_zoo(const ZooOptions& opt) {
-  const std::vector<std::string> all_suites = {
-      "named",      "lifelike-random", "isotropic-random", "chiral-random", "mirror-random",
-      "map-random", "dying",           "vonneumann"};
+  const std::vector<std::string>& all_suites = zoo_suite_names();
   const std::vector<std::string> suites = opt.suites.empty() ? all_suites : opt.suites;
   for (const std::string& name : suites)
     if (std::find(all_suites.begin(), all_suites.end(), name) == all_suites.end())
@@ -304,35 +39,23 @@ std::string run_zoo(const ZooOptions& opt) {
           fmt::format("unknown zoo suite '{}' (one of: {})", name, fmt::join(all_suites, ", ")));
   const int per_suite = opt.rules_per_suite > 0 ? opt.rules_per_suite : (opt.quick ? 2 : 6);
   const int seeds = opt.seeds > 0 ? opt.seeds : (opt.quick ? 1 : 2);
-  const Regime scarce{"scarce", 16, 8, 0.3, 0.0, 16};
-  const Regime standard{"standard", 64, 32, 0.5, 0.0, 8};
-  const Regime noisy{"noisy-1%", 32, 16, 0.3, 0.01, 16};
-  // A 32×32 window of a 4× larger torus, with 1% observation noise.
-  const Regime window_noisy{"window-noisy", 32, 10, 0.3, 0.01, 16, "window"};
-  const Setting certified{"certified"};
-  Setting risk{"risk", "risk"};
-  std::vector<Setting> frontier;  // the risk policy at other δ, scarce regime
-  for (double d : {0.01, 0.0001}) {
-    Setting s = risk;
-    s.name = fmt::format("risk-{:g}", d);
-    s.delta = d;
-    frontier.push_back(s);
-  }
-  std::vector<Setting> variants;  // on the named suite, scarce regime
-  {
-    Setting s = certified;
-    s.name = "seed-policy";
-    s.policy = "seed";
-    variants.push_back(s);
-    if (!opt.quick) {
-      for (const char* m : {"function", "kernels"}) {
-        s = certified;
-        s.name = std::string("symmetry-") + m;
-        s.symmetry = m;
-        variants.push_back(s);
-      }
-    }
-  }
+  auto regime = [](const std::string& n) {
+    for (const Regime& g : zoo_regimes())
+      if (g.name == n) return g;
+    throw InternalError("no zoo regime " + n);
+  };
+  auto setting = [](const std::string& n) {
+    for (const Setting& s : zoo_settings())
+      if (s.name == n) return s;
+    throw InternalError("no zoo setting " + n);
+  };
+  const Regime scarce = regime("scarce"), standard = regime("standard"), noisy = regime("noisy-1%"),
+               window_noisy = regime("window-noisy");
+  const Setting certified = setting("certified"), risk = setting("risk");
+  const std::vector<Setting> frontier = {setting("risk-0.01"), setting("risk-0.0001")};
+  std::vector<Setting> variants = {setting("seed-policy")};  // named suite, scarce regime
+  if (!opt.quick)
+    for (const char* v : {"symmetry-function", "symmetry-kernels"}) variants.push_back(setting(v));
 
   struct Job {
     HiddenRule rule;
@@ -343,7 +66,7 @@ std::string run_zoo(const ZooOptions& opt) {
   std::vector<Job> jobs;
   for (const std::string& name : suites) {
     const std::vector<HiddenRule> rules =
-        suite(name, name == "named" && !opt.quick ? 2 * per_suite : per_suite);
+        zoo_suite(name, name == "named" && !opt.quick ? 2 * per_suite : per_suite);
     std::vector<Regime> regimes = {scarce};
     if (!opt.quick) regimes.push_back(standard);
     for (const HiddenRule& r : rules)
@@ -371,7 +94,7 @@ std::string run_zoo(const ZooOptions& opt) {
     for (std::size_t i; (i = next++) < jobs.size();) {
       const Job& j = jobs[i];
       try {
-        results[i] = run_one(j.rule, j.regime, j.setting, j.seed, opt.provider_exe);
+        results[i] = run_job(j.rule, j.regime, j.setting, j.seed, opt.provider_exe);
       } catch (...) {
         std::lock_guard<std::mutex> lock(print);
         if (!failure) failure = std::current_exception();
@@ -399,116 +122,14 @@ std::string run_zoo(const ZooOptions& opt) {
   for (auto& r : results) runs.push_back(std::move(r));
   std::fprintf(stderr, "\r%*s\r", 140, "");
 
-  // Summary rows: suite × regime × setting.
-  std::map<std::tuple<std::string, std::string, std::string>, std::vector<json>> groups_of_runs;
-  std::vector<std::tuple<std::string, std::string, std::string>> order;
-  for (const json& r : runs) {
-    const auto key = std::make_tuple(r["suite"].get<std::string>(), r["regime"].get<std::string>(),
-                                     r["setting"].get<std::string>());
-    if (!groups_of_runs.count(key)) order.push_back(key);
-    groups_of_runs[key].push_back(r);
-  }
-  json summary = json::array();
-  std::string md = fmt::format(
-      "# Rule zoo — {}{}\n\nEach row: runs of the loop (carl) and of the counting baselines on the "
-      "same trajectories. Trajectories are median / worst over the runs that recovered the rule "
-      "exactly (carl: including any certification trajectory; count: until every pattern was "
-      "seen; count-G: until every class of the rule's true group and support was seen), with how "
-      "many of the runs did so when not all; `all runs` is the median over every run. False "
-      "halts: halted with a rule that is not exactly the hidden one (for the risk policy this is "
-      "allowed within its bound: see `over δ`). Held-out error: the share of wrongly predicted "
-      "one-step cell updates (unknown entries counted wrong) on 20 trajectories the loop never "
-      "saw, median / max over the runs; `over δ`: runs whose held-out error exceeded the risk "
-      "policy's δ. Dense: the same on 20 trajectories at density 0.5, and for the same table "
-      "with every generalized entry set unknown (counting alone).\n\n"
-      "| suite | regime | setting | runs | exact | false halts | budget stops | group right | "
-      "support right | carl traj. | all runs | count traj. | count-G traj. | held-out error | "
-      "over δ | dense: carl / counting | median s |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
-      opt.quick ? "quick" : today(), opt.quick ? " (smoke test)" : "");
-  auto median = [](std::vector<double> v) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-  };
-  for (const auto& key : order) {
-    const auto& rs = groups_of_runs[key];
-    int exact = 0, false_halts = 0, budget = 0, group_right = 0, support_right = 0, over = 0;
-    std::vector<int> carl, count, count_g, all;
-    std::vector<double> secs, err, dense, dense_counting;
-    for (const json& r : rs) {
-      exact += r["exact"].get<bool>();
-      false_halts += r["false_halt"].get<bool>();
-      budget += !r["halted"].get<bool>();
-      group_right += r["group_detected"] == r["group_true"];
-      support_right += r["support_detected"] == r["support_true"];
-      if (r["exact"].get<bool>()) carl.push_back(r["trajectories"].get<int>());
-      all.push_back(r["trajectories"].get<int>());
-      if (!r["count"].is_null()) count.push_back(r["count"].get<int>());
-      if (!r["count_g"].is_null()) count_g.push_back(r["count_g"].get<int>());
-      secs.push_back(r["seconds"].get<double>());
-      err.push_back(r["heldout_error"].get<double>());
-      dense.push_back(r["heldout_error_dense"].get<double>());
-      dense_counting.push_back(r["heldout_error_dense_counting"].get<double>());
-      if (!r["stated_bound"].is_null() &&
-          r["heldout_error"].get<double>() > r["stated_bound"].get<double>())
-        ++over;
-    }
-    const int n = int(rs.size());
-    const bool risk = rs.front()["policy"] == "risk";
-    summary.push_back({{"suite", std::get<0>(key)},
-                       {"regime", std::get<1>(key)},
-                       {"setting", std::get<2>(key)},
-                       {"runs", n},
-                       {"exact", exact},
-                       {"false_halts", false_halts},
-                       {"budget_stops", budget},
-                       {"group_right", group_right},
-                       {"support_right", support_right},
-                       {"carl_trajectories", carl},
-                       {"all_trajectories", all},
-                       {"count_trajectories", count},
-                       {"count_g_trajectories", count_g},
-                       {"heldout_over_delta", over}});
-    md += fmt::format(
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:g} | {} | {} | {:.2g} / {:.2g} | "
-        "{} | {:.2g} / {:.2g} | {:.1f} |\n",
-        std::get<0>(key), std::get<1>(key), std::get<2>(key), n, exact, false_halts, budget,
-        group_right, support_right, median_worst(carl, n),
-        median(std::vector<double>(all.begin(), all.end())), median_worst(count, n),
-        median_worst(count_g, n), median(err), *std::max_element(err.begin(), err.end()),
-        risk ? std::to_string(over) : "–", median(dense), median(dense_counting), median(secs));
-  }
-  // The δ frontier of the risk policy over every suite in the scarce regime, seed 1.
-  md +=
-      "\n## The risk policy's δ frontier (scarce regime, every suite, seed 1)\n\n"
-      "| δ | runs | median trajectories | halted | halted not exact | held-out error > δ | "
-      "median held-out error |\n|---|---|---|---|---|---|---|\n";
-  for (double d : {0.01, 0.001, 0.0001}) {
-    std::vector<double> traj, err;
-    int halted = 0, inexact = 0, over = 0;
-    for (const json& r : runs) {
-      if (r["policy"] != "risk" || r["regime"] != "scarce" || r["seed"] != 1) continue;
-      const std::string setting = r["setting"];
-      const bool match = d == 0.001 ? setting == "risk" : setting == fmt::format("risk-{:g}", d);
-      if (!match) continue;
-      traj.push_back(r["trajectories"].get<int>());
-      err.push_back(r["heldout_error"].get<double>());
-      halted += r["halted"].get<bool>();
-      inexact += r["false_halt"].get<bool>();
-      over += r["heldout_error"].get<double>() > d;
-    }
-    if (traj.empty()) continue;
-    md += fmt::format("| {:g} | {} | {:g} | {} | {} | {} | {:.2g} |\n", d, traj.size(),
-                      median(traj), halted, inexact, over, median(err));
-  }
   const double total = std::chrono::duration<double>(Clock::now() - start).count();
-  md += fmt::format("\n{} runs in {:.0f} s.\n", runs.size(), total);
+  const ZooSummary summary =
+      summarize(runs, opt.quick ? "Rule zoo — quick (smoke test)" : "Rule zoo — " + today(), total);
 
   std::filesystem::create_directories(opt.out_dir);
   const std::string stem = opt.out_dir + "/zoo-" + (opt.quick ? std::string("quick") : today());
-  std::ofstream(stem + ".json") << json{{"runs", runs}, {"summary", summary}}.dump(1) << "\n";
-  std::ofstream(stem + ".md") << md;
+  std::ofstream(stem + ".json") << json{{"runs", runs}, {"summary", summary.rows}}.dump(1) << "\n";
+  std::ofstream(stem + ".md") << summary.markdown;
   return stem + ".md";
 }
 

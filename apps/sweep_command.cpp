@@ -1,0 +1,48 @@
+#include "apps/sweep_command.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+
+namespace carl::apps {
+
+SweepCommand::SweepCommand(CLI::App& app)
+    : command_(app.add_subcommand(
+          "sweep",
+          "Run a sweep of rule × regime × seed × setting jobs (resumable; under mpirun, across "
+          "ranks)")) {
+  command_->add_option("sweep_file", options_.sweep_file, "sweep file (YAML, docs/sweep.md)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command_->add_option("--out", options_.out_dir,
+                       "output directory; started again on it, the sweep resumes (default: "
+                       "sweeps/NAME)");
+  command_
+      ->add_option("--jobs", options_.jobs,
+                   "jobs at once in this process (under mpirun: on rank 0, beside handing out "
+                   "jobs; 0 there: hand out only)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  command_->add_flag("--worker", worker_, "(internal) serve jobs on stdin/stdout")->group("");
+}
+
+bool SweepCommand::chosen() const {
+  return command_->parsed();
+}
+
+int SweepCommand::run(const std::string& provider_exe) {
+  options_.provider_exe = provider_exe;
+  if (worker_) return sweep::serve_jobs(options_.sweep_file, provider_exe);
+  // --jobs N: N worker processes of this same carl (sweep/sweep.h says why not threads).
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) options_.worker_command = {self.string(), "sweep", options_.sweep_file, "--worker"};
+  const sweep::SweepResult r = sweep::run_sweep(options_);
+  if (r.summary_md.empty()) return 0;  // an MPI rank other than 0
+  fmt::print("{} jobs ({} run now); records: {}/records.jsonl\nwritten: {} and summary.html\n",
+             r.jobs, r.ran, r.out_dir, r.summary_md);
+  return 0;
+}
+
+}  // namespace carl::apps

@@ -1,0 +1,431 @@
+#include "sweep/plan.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <set>
+
+#include "ca/error.h"
+#include "ca/random_rules.h"
+#include "ca/rulestring.h"
+#include "ca/text_file.h"
+#include "groups/subgroup.h"
+#include "learner/symmetry.h"
+#include "provider/error.h"
+
+namespace carl::sweep {
+
+struct SweepPlan::Source {
+  std::string label;              // the records' "suite"
+  std::vector<HiddenRule> rules;  // suite, file and rule sources: all of them
+  std::string family;             // random and lifelike sources: generated on demand
+  std::uint64_t count = 0, seed = 0;
+  bool all_lifelike = false;
+};
+
+namespace {
+
+std::uint64_t splitmix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+// A permutation of [0, 2^18) keyed by seed (a four-round Feistel network on two 9-bit halves):
+// the first `count` values of it are a sample of distinct Life-like rules.
+std::uint32_t permute18(std::uint32_t x, std::uint64_t seed) {
+  std::uint32_t left = x >> 9, right = x & 511;
+  for (std::uint64_t round = 0; round < 4; ++round) {
+    const std::uint32_t f = std::uint32_t(splitmix(seed * 8 + round + (std::uint64_t(right) << 8)));
+    const std::uint32_t next = left ^ (f & 511);
+    left = right;
+    right = next;
+  }
+  return (left << 9) | right;
+}
+
+HiddenRule generated(const SweepPlan::Source& s, std::uint64_t k) {
+  ca::RuleTable t;
+  if (s.all_lifelike) {
+    t = lifelike_rule(std::uint32_t(k));
+  } else {
+    const std::uint64_t rule_seed = splitmix(splitmix(s.seed) + k);
+    if (s.family == "lifelike") t = lifelike_rule(permute18(std::uint32_t(k), s.seed));
+    if (s.family == "isotropic") t = ca::random_isotropic_rule(rule_seed);
+    if (s.family == "map") t = ca::random_rule(rule_seed);
+    if (s.family == "vonneumann") t = ca::random_von_neumann_rule(rule_seed);
+  }
+  CARL_CHECK(t.complete(), "family {}", s.family);
+  return {s.label, ca::emit_rule(t), t};
+}
+
+// One YAML mapping read against declared keys: anything undeclared, mistyped or out of range is
+// an InputError "file:line: key: problem".
+class Fields {
+ public:
+  Fields(const YAML::Node& node, std::string where, const std::string& file)
+      : node_(node), where_(std::move(where)), file_(file) {
+    if (!node_.IsMap()) throw error(node_, where_ + ": expected a mapping of keys to values");
+  }
+
+  InputError error(const YAML::Node& at, const std::string& what) const {
+    return InputError(fmt::format("{}:{}: {}", file_, at.Mark().line + 1, what));
+  }
+  std::string key(const std::string& k) const { return where_.empty() ? k : where_ + "." + k; }
+
+  YAML::Node get(const char* k) {
+    declared_.push_back(k);
+    return node_[k];
+  }
+  bool has(const char* k) const { return bool(node_[k]); }
+
+  template <class T>
+  bool read(const char* k, T& into, std::function<std::string(const T&)> check = nullptr) {
+    const YAML::Node v = get(k);
+    if (!v) return false;
+    into = as<T>(v, key(k));
+    if (check) {
+      const std::string problem = check(into);
+      if (!problem.empty()) throw error(v, key(k) + ": " + provider::printable(problem));
+    }
+    return true;
+  }
+
+  template <class T>
+  T as(const YAML::Node& v, const std::string& name) const {
+    try {
+      if (!v.IsScalar()) throw YAML::Exception(v.Mark(), "not a scalar");
+      return v.as<T>();
+    } catch (const YAML::Exception&) {
+      const char* type = std::is_same_v<T, std::string> ? "a string"
+                         : std::is_same_v<T, double>    ? "a number"
+                                                        : "an integer";
+      throw error(v, fmt::format("{}: expected {}, got '{}'", name, type,
+                                 v.IsScalar() ? provider::printable(v.Scalar().substr(0, 80))
+                                              : std::string("a collection")));
+    }
+  }
+
+  void reject_unknown() const {
+    std::set<std::string> seen;
+    for (const auto& kv : node_) {
+      const std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+      if (!seen.insert(k).second)
+        throw error(kv.first, key(provider::printable(k)) + ": given twice");
+      if (std::find(declared_.begin(), declared_.end(), k) == declared_.end())
+        throw error(kv.first, fmt::format("{}: unknown key (known: {})",
+                                          key(provider::printable(k)), fmt::join(declared_, ", ")));
+    }
+  }
+
+ private:
+  YAML::Node node_;
+  std::string where_;
+  const std::string& file_;
+  std::vector<std::string> declared_;
+};
+
+template <class T>
+std::function<std::string(const T&)> in_range(T lo, T hi) {
+  return [lo, hi](const T& v) -> std::string {
+    if (!(v >= lo && v <= hi)) return fmt::format("{} is outside [{}, {}]", v, lo, hi);
+    return "";
+  };
+}
+
+std::function<std::string(const std::string&)> one_of(std::vector<std::string> options) {
+  return [options](const std::string& v) -> std::string {
+    if (std::find(options.begin(), options.end(), v) != options.end()) return "";
+    return fmt::format("'{}' is not one of: {}", v, fmt::join(options, ", "));
+  };
+}
+
+std::string check_name(const std::string& n) {
+  if (n.empty() || n.size() > 100) return "must be 1 to 100 characters";
+  for (unsigned char c : n)
+    if (c < 0x20 || c == 0x7f) return "must not contain control characters";
+  return "";
+}
+
+// The sources of `rules:`.
+std::shared_ptr<SweepPlan::Source> read_source(const YAML::Node& node, const std::string& where,
+                                               const std::string& file) {
+  Fields f(node, where, file);
+  auto s = std::make_shared<SweepPlan::Source>();
+  int kinds = 0;
+  std::string suite;
+  if (f.read<std::string>("suite", suite, one_of(zoo_suite_names()))) {
+    ++kinds;
+    int count = 6;
+    f.read<int>("count", count, in_range(1, 10000));
+    s->label = suite;
+    s->rules = zoo_suite(suite, count);
+  }
+  if (const YAML::Node r = f.get("random")) {
+    ++kinds;
+    Fields g(r, f.key("random"), file);
+    g.read<std::string>("family", s->family,
+                        one_of({"lifelike", "isotropic", "map", "vonneumann"}));
+    if (!g.has("family")) throw g.error(r, g.key("family") + ": missing");
+    if (!g.read<std::uint64_t>("count", s->count)) throw g.error(r, g.key("count") + ": missing");
+    const std::uint64_t most = s->family == "lifelike" ? (1u << 18) : kMaxSweepJobs;
+    if (s->count < 1 || s->count > most)
+      throw g.error(r["count"],
+                    fmt::format("{}: {} is outside [1, {}]", g.key("count"), s->count, most));
+    g.read<std::uint64_t>("seed", s->seed);
+    g.reject_unknown();
+    s->label = "random-" + s->family;
+  }
+  std::string lifelike;
+  if (f.read<std::string>("lifelike", lifelike, one_of({"all"}))) {
+    ++kinds;
+    s->all_lifelike = true;
+    s->count = 1u << 18;
+    s->label = "lifelike";
+  }
+  std::string rules_file;
+  if (f.read<std::string>("file", rules_file)) {
+    ++kinds;
+    const std::filesystem::path p =
+        std::filesystem::path(file).parent_path() / std::filesystem::path(rules_file);
+    const std::string text = ca::read_text_file(p.string());
+    std::size_t at = 0;
+    for (int line = 1; at < text.size(); ++line) {
+      std::size_t end = text.find('\n', at);
+      if (end == std::string::npos) end = text.size();
+      std::string r = text.substr(at, end - at);
+      at = end + 1;
+      if (const std::size_t hash = r.find('#'); hash != std::string::npos) r.resize(hash);
+      r.erase(0, r.find_first_not_of(" \t\r"));
+      r.erase(r.find_last_not_of(" \t\r") + 1);
+      if (r.empty()) continue;
+      try {
+        const ca::RuleTable t = ca::parse_rule(r);
+        s->rules.push_back({rules_file, ca::emit_rule(t), t});
+      } catch (const InputError& e) {
+        throw InputError(fmt::format("{}:{}: {}", p.string(), line, e.what()));
+      }
+      if (s->rules.size() > kMaxSweepJobs)
+        throw InputError(fmt::format("{}: more than {} rules", p.string(), kMaxSweepJobs));
+    }
+    if (s->rules.empty()) throw f.error(node["file"], p.string() + ": holds no rulestring");
+    s->label = rules_file;
+  }
+  std::string rule;
+  if (f.read<std::string>("rule", rule)) {
+    ++kinds;
+    try {
+      const ca::RuleTable t = ca::parse_rule(rule);
+      s->rules.push_back({"rule", ca::emit_rule(t), t});
+    } catch (const InputError& e) {
+      throw f.error(node["rule"], f.key("rule") + ": " + provider::printable(e.what()));
+    }
+    s->label = "rule";
+  }
+  f.reject_unknown();
+  if (kinds != 1)
+    throw f.error(node, where + ": give exactly one of suite, random, lifelike, file, rule");
+  if (node["count"] && suite.empty())
+    throw f.error(node["count"], f.key("count") + ": only with suite");
+  if (s->count == 0) s->count = s->rules.size();
+  return s;
+}
+
+template <class T>
+const T* find_named(const std::vector<T>& v, const std::string& name) {
+  for (const T& x : v)
+    if (x.name == name) return &x;
+  return nullptr;
+}
+
+std::vector<std::string> names_of(const std::vector<Regime>& v) {
+  std::vector<std::string> n;
+  for (const auto& x : v) n.push_back(x.name);
+  return n;
+}
+std::vector<std::string> names_of(const std::vector<Setting>& v) {
+  std::vector<std::string> n;
+  for (const auto& x : v) n.push_back(x.name);
+  return n;
+}
+
+// A regime or setting: a zoo name, or a mapping {name, from, overrides…}.
+template <class T>
+T read_variant(const YAML::Node& node, const std::string& where, const std::string& file,
+               const std::vector<T>& zoo, const std::function<void(Fields&, T&)>& overrides) {
+  auto base = [&](const YAML::Node& at, const std::string& name, const std::string& key) {
+    const T* z = find_named(zoo, name);
+    if (!z)
+      throw InputError(fmt::format("{}:{}: {}: '{}' is not one of the zoo's: {}", file,
+                                   at.Mark().line + 1, key, provider::printable(name),
+                                   fmt::join(names_of(zoo), ", ")));
+    return *z;
+  };
+  if (node.IsScalar()) return base(node, node.Scalar(), where);
+  Fields f(node, where, file);
+  std::string name, from;
+  f.read<std::string>("name", name, check_name);
+  if (name.empty()) throw f.error(node, f.key("name") + ": missing");
+  // The base: `from`, else the zoo's of the same name, else the zoo's first (scarce, certified).
+  T t = f.read<std::string>("from", from) ? base(node["from"], from, f.key("from"))
+        : find_named(zoo, name)           ? *find_named(zoo, name)
+                                          : zoo.front();
+  t.name = name;
+  overrides(f, t);
+  f.reject_unknown();
+  return t;
+}
+
+}  // namespace
+
+ca::RuleTable lifelike_rule(std::uint32_t index) {
+  CARL_CHECK(index < (1u << 18), "Life-like rule number {}", index);
+  return ca::RuleTable::from_function([index](ca::Pattern p) {
+    const bool centre = p & 0x10;
+    const int n = __builtin_popcount(unsigned(p) & ~0x10u);
+    return bool((index >> (centre ? 9 + n : n)) & 1u);
+  });
+}
+
+SweepPlan SweepPlan::load(const std::string& path) {
+  return parse(ca::read_text_file(path), path);
+}
+
+SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(fmt::format("{}:{}: not valid YAML: {}", path, e.mark.line + 1,
+                                 provider::printable(e.msg)));
+  }
+  if (!root.IsMap())
+    throw InputError(
+        fmt::format("{}:1: a sweep file is a mapping (rules, regimes, seeds, "
+                    "settings)",
+                    path));
+  Fields top(root, "", path);
+  SweepPlan plan;
+  plan.name_ = std::filesystem::path(path).stem().string();
+  top.read<std::string>("name", plan.name_, check_name);
+
+  const YAML::Node rules = top.get("rules");
+  if (!rules || !rules.IsSequence() || rules.size() == 0)
+    throw top.error(rules ? rules : root, "rules: expected a non-empty list of rule sources");
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    auto s = read_source(rules[i], fmt::format("rules[{}]", i), path);
+    plan.source_start_.push_back(plan.rules_);
+    plan.rules_ += s->count;
+    if (plan.rules_ > kMaxSweepJobs)
+      throw top.error(rules[i], fmt::format("rules: more than {} rules", kMaxSweepJobs));
+    plan.sources_.push_back(std::move(s));
+  }
+
+  auto list = [&](const char* key) {
+    const YAML::Node n = top.get(key);
+    if (n && (!n.IsSequence() || n.size() == 0))
+      throw top.error(n, fmt::format("{}: expected a non-empty list", key));
+    return n;
+  };
+  if (const YAML::Node regimes = list("regimes")) {
+    for (std::size_t i = 0; i < regimes.size(); ++i)
+      plan.regimes_.push_back(read_variant<Regime>(
+          regimes[i], fmt::format("regimes[{}]", i), path, zoo_regimes(), [](Fields& f, Regime& g) {
+            f.read<int>("side", g.side, in_range(3, 4096));
+            f.read<int>("steps", g.steps, in_range(1, 100000));
+            f.read<double>("density", g.density, in_range(0.0, 1.0));
+            f.read<double>("noise", g.noise, in_range(0.0, 0.5));
+            f.read<int>("budget", g.budget, in_range(1, 100000));
+            f.read<std::string>("mode", g.mode, one_of({"torus", "window"}));
+          }));
+  } else {
+    plan.regimes_.push_back(*find_named(zoo_regimes(), "scarce"));
+  }
+  if (const YAML::Node settings = list("settings")) {
+    for (std::size_t i = 0; i < settings.size(); ++i)
+      plan.settings_.push_back(read_variant<Setting>(
+          settings[i], fmt::format("settings[{}]", i), path, zoo_settings(),
+          [](Fields& f, Setting& s) {
+            f.read<std::string>("policy", s.policy, one_of({"certified", "risk", "seed"}));
+            f.read<std::string>("objective", s.objective, [](const std::string& v) -> std::string {
+              return learner::parse_choice<learner::Objective>(v)
+                         ? ""
+                         : learner::not_one_of<learner::Objective>(v);
+            });
+            f.read<std::string>("symmetry", s.symmetry, [](const std::string& v) -> std::string {
+              try {
+                learner::SymmetryMethod::parse(v);
+                return "";
+              } catch (const InputError& e) {
+                return e.what();
+              }
+            });
+            f.read<int>("committee", s.committee, in_range(1, 64));
+            f.read<double>("delta", s.delta, in_range(1e-12, 0.5));
+          }));
+  } else {
+    plan.settings_.push_back(*find_named(zoo_settings(), "certified"));
+  }
+  auto unique = [&](const std::vector<std::string>& names, const char* key) {
+    std::set<std::string> seen;
+    for (const auto& n : names)
+      if (!seen.insert(n).second)
+        throw top.error(root[key], fmt::format("{}: the name '{}' is given twice", key,
+                                               provider::printable(n)));
+  };
+  unique(names_of(plan.regimes_), "regimes");
+  unique(names_of(plan.settings_), "settings");
+
+  if (const YAML::Node seeds = top.get("seeds")) {
+    if (seeds.IsScalar()) {
+      const int n = top.as<int>(seeds, "seeds");
+      if (n < 1 || n > 10000)
+        throw top.error(seeds, fmt::format("seeds: {} is outside [1, 10000]", n));
+      for (int k = 1; k <= n; ++k) plan.seeds_.push_back(std::uint64_t(k));
+    } else if (seeds.IsSequence() && seeds.size() > 0) {
+      std::set<std::uint64_t> seen;
+      for (const auto& s : seeds) {
+        plan.seeds_.push_back(top.as<std::uint64_t>(s, "seeds"));
+        if (!seen.insert(plan.seeds_.back()).second)
+          throw top.error(s, fmt::format("seeds: {} is given twice", plan.seeds_.back()));
+      }
+    } else {
+      throw top.error(seeds, "seeds: expected a count or a non-empty list of seeds");
+    }
+  } else {
+    plan.seeds_ = {1};
+  }
+  top.reject_unknown();
+  if (plan.size() > kMaxSweepJobs)
+    throw top.error(root, fmt::format("the sweep has {} jobs, more than carl's limit of {}",
+                                      plan.size(), kMaxSweepJobs));
+  return plan;
+}
+
+std::uint64_t SweepPlan::size() const {
+  return rules_ * regimes_.size() * seeds_.size() * settings_.size();
+}
+
+Job SweepPlan::job(std::uint64_t id) const {
+  CARL_CHECK(id < size(), "job {} of {}", id, size());
+  Job j;
+  j.id = id;
+  const std::uint64_t per_seed = settings_.size(), per_regime = per_seed * seeds_.size(),
+                      per_rule = per_regime * regimes_.size();
+  const std::uint64_t rule = id / per_rule;
+  j.regime = regimes_[(id % per_rule) / per_regime];
+  j.seed = seeds_[(id % per_regime) / per_seed];
+  j.setting = settings_[id % per_seed];
+  const std::size_t s =
+      std::size_t(std::upper_bound(source_start_.begin(), source_start_.end(), rule) -
+                  source_start_.begin() - 1);
+  const Source& src = *sources_[s];
+  const std::uint64_t k = rule - source_start_[s];
+  j.rule = src.rules.empty() ? generated(src, k) : src.rules[std::size_t(k)];
+  return j;
+}
+
+}  // namespace carl::sweep

@@ -1,0 +1,371 @@
+#include "sweep/sweep.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "ca/error.h"
+#include "ca/text_file.h"
+#include "provider/durable.h"
+#include "provider/error.h"
+#include "report/zoo_page.h"
+#include "sweep/coordinator.h"
+
+namespace carl::sweep {
+
+using nlohmann::json;
+
+namespace {
+
+const char* kRecords = "records.jsonl";
+const char* kStoredSweep = "sweep.yaml";
+
+std::string describe(const Job& j) {
+  return fmt::format("job {} ({}, {}, {}, seed {})", j.id, j.rule.name, j.regime.name,
+                     j.setting.name, j.seed);
+}
+
+}  // namespace
+
+json without_timings(json record) {
+  for (const std::string& k : timing_fields()) record.erase(k);
+  return record;
+}
+
+std::vector<json> read_records(const std::string& path, const SweepPlan& plan,
+                               std::uint64_t* valid_bytes) {
+  const std::filesystem::path p(path);
+  const std::string text = provider::read_nofollow(p.parent_path().string(), p.filename().string());
+  // A line without its newline was torn by a kill while being appended: left out (and cut off
+  // by the next writer), its job run again.
+  const std::size_t end = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
+  if (valid_bytes) *valid_bytes = end;
+  std::vector<json> records;
+  std::vector<bool> seen(std::size_t(plan.size()), false);
+  std::size_t at = 0;
+  for (int line = 1; at < end; ++line) {
+    const std::size_t nl = text.find('\n', at);
+    const std::string_view body(text.data() + at, nl - at);
+    at = nl + 1;
+    auto bad = [&](const std::string& what) {
+      return InputError(fmt::format("{}:{}: {}", path, line, what));
+    };
+    json r;
+    try {
+      r = json::parse(body);
+    } catch (const json::exception&) {
+      throw bad("not a JSON record (a damaged file: move it away to start the sweep afresh)");
+    }
+    if (!r.is_object() || !r.contains("job") || !r["job"].is_number_unsigned())
+      throw bad("a record needs a job id (\"job\": a non-negative integer)");
+    const std::uint64_t id = r["job"].get<std::uint64_t>();
+    if (id >= plan.size())
+      throw bad(fmt::format("job {} is not in the sweep, which has {} jobs", id, plan.size()));
+    if (seen[std::size_t(id)]) throw bad(fmt::format("job {} is recorded twice", id));
+    seen[std::size_t(id)] = true;
+    const Job j = plan.job(id);
+    const std::pair<const char*, json> identity[] = {{"suite", j.rule.suite},
+                                                     {"rule", j.rule.name},
+                                                     {"regime", j.regime.name},
+                                                     {"setting", j.setting.name},
+                                                     {"seed", j.seed}};
+    for (const auto& [key, want] : identity)
+      if (!r.contains(key) || r[key] != want)
+        throw bad(fmt::format("job {}: {} is {}, but the sweep's job {} has {}", id, key,
+                              r.contains(key) ? provider::printable(r[key].dump()) : "missing", id,
+                              provider::printable(want.dump())));
+    for (const char* key : {"exact", "halted", "false_halt"})
+      if (!r.contains(key) || !r[key].is_boolean())
+        throw bad(fmt::format("job {}: {} must be true or false", id, key));
+    for (const char* key : {"trajectories", "wrong_entries", "unknown_entries"})
+      if (!r.contains(key) || !r[key].is_number_integer())
+        throw bad(fmt::format("job {}: {} must be an integer", id, key));
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
+json run_plan_job(const SweepPlan& plan, std::uint64_t id, const std::string& provider_exe) {
+  const Job j = plan.job(id);
+  try {
+    json r = run_job(j.rule, j.regime, j.setting, j.seed, provider_exe);
+    r["job"] = id;
+    return r;
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", describe(j), e.what()));
+  } catch (const std::exception& e) {
+    throw InternalError(fmt::format("{}: {}", describe(j), e.what()));
+  }
+}
+
+Coordinator::Coordinator(const SweepOptions& options)
+    : options_(options),
+      text_(ca::read_text_file(options.sweep_file)),
+      plan_(SweepPlan::parse(text_, options.sweep_file)) {
+  if (options_.out_dir.empty()) options_.out_dir = "sweeps/" + plan_.name();
+  const std::string& dir = options_.out_dir;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw InputError(fmt::format("{}: cannot create the directory: {}", dir, ec.message()));
+  provider::require_real_directory(dir);
+  const std::string records = dir + "/" + kRecords;
+  fd_ = ::open(records.c_str(), O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    throw InputError(fmt::format("{}: cannot open: {}", records,
+                                 errno == ELOOP ? "a symbolic link (refused)" : strerror(errno)));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
+    throw InputError(fmt::format("{}: another carl sweep is writing this directory", dir));
+  // The directory holds one sweep: the file it was started with, byte for byte.
+  if (provider::entry_exists(dir, kStoredSweep)) {
+    if (provider::read_nofollow(dir, kStoredSweep) != text_)
+      throw InputError(
+          fmt::format("{}: {}/{} holds a different sweep file; give the same one, or another --out",
+                      options_.sweep_file, dir, kStoredSweep));
+  } else {
+    provider::write_durably(dir, kStoredSweep, text_);
+  }
+  std::uint64_t valid = 0;
+  const std::vector<json> done = read_records(records, plan_, &valid);
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && std::uint64_t(st.st_size) != valid) {
+    if (::ftruncate(fd_, off_t(valid)) != 0 || ::fsync(fd_) != 0)
+      throw InputError(
+          fmt::format("{}: cannot cut off the torn last line: {}", records, strerror(errno)));
+    std::fprintf(stderr, "carl sweep: %s: dropped a torn last line (its job runs again)\n",
+                 records.c_str());
+  }
+  done_.assign(std::size_t(plan_.size()), false);
+  for (const json& r : done) done_[r["job"].get<std::size_t>()] = true;
+  finished_ = done.size();
+}
+
+Coordinator::~Coordinator() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<std::uint64_t> Coordinator::next() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (failure_) return std::nullopt;
+  while (cursor_ < plan_.size() && done_[std::size_t(cursor_)]) ++cursor_;
+  if (cursor_ >= plan_.size()) return std::nullopt;
+  return cursor_++;
+}
+
+void Coordinator::finish(const json& record, const std::string& where) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::uint64_t id = record.at("job").get<std::uint64_t>();
+  const Job j = plan_.job(id);
+  CARL_CHECK(record.at("rule") == j.rule.name && record.at("regime") == j.regime.name &&
+                 record.at("setting") == j.setting.name && record.at("seed") == j.seed &&
+                 !done_[std::size_t(id)],
+             "a record that is not job {}'s, or job {} twice", id, id);
+  const std::string line = record.dump() + "\n";
+  // One write of the whole line (O_APPEND), then fsync: a kill leaves at most a torn last line.
+  std::size_t written = 0;
+  while (written < line.size()) {
+    const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      throw InputError(
+          fmt::format("{}/{}: write failed: {}", options_.out_dir, kRecords, strerror(errno)));
+    written += std::size_t(n);
+  }
+  if (::fsync(fd_) != 0)
+    throw InputError(
+        fmt::format("{}/{}: fsync failed: {}", options_.out_dir, kRecords, strerror(errno)));
+  done_[std::size_t(id)] = true;
+  ++finished_;
+  ++ran_;
+  std::fprintf(stderr, "carl sweep: %llu/%llu  %s%s%s: %s, %d trajectories, %.1f s\n",
+               static_cast<unsigned long long>(finished_),
+               static_cast<unsigned long long>(plan_.size()), describe(j).c_str(),
+               where.empty() ? "" : " on ", where.c_str(),
+               record.value("exact", false)    ? "exact"
+               : record.value("halted", false) ? "halted, not exact"
+                                               : "budget spent",
+               record.value("trajectories", 0), record.value("seconds", 0.0));
+}
+
+void Coordinator::fail(const std::string& message, bool input) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!failure_) failure_ = std::make_pair(message, input);
+}
+
+SweepResult Coordinator::conclude() {
+  if (failure_) {
+    if (failure_->second) throw InputError(failure_->first);
+    throw InternalError(failure_->first);
+  }
+  SweepResult result{options_.out_dir, plan_.size(), ran_, ""};
+  if (finished_ < plan_.size()) return result;  // CARL_CHECK-worthy; kept benign
+  std::vector<json> records = read_records(options_.out_dir + "/" + kRecords, plan_);
+  std::sort(records.begin(), records.end(),
+            [](const json& a, const json& b) { return a["job"] < b["job"]; });
+  json runs = json::array();
+  double seconds = 0;
+  for (json& r : records) {
+    seconds += r.value("seconds", 0.0);
+    runs.push_back(std::move(r));
+  }
+  const ZooSummary summary = summarize(runs, "Sweep — " + plan_.name(), seconds);
+  provider::write_durably(options_.out_dir, "summary.md", summary.markdown);
+  provider::write_durably(options_.out_dir, "summary.html",
+                          report::zoo_html(json{{"runs", runs}, {"summary", summary.rows}}));
+  result.summary_md = options_.out_dir + "/summary.md";
+  return result;
+}
+
+int serve_jobs(const std::string& sweep_file, const std::string& provider_exe) {
+  // Records go to the original stdout; anything else printed goes to stderr.
+  const int records = ::dup(1);
+  if (records < 0 || ::dup2(2, 1) < 0)
+    throw InternalError(
+        fmt::format("carl sweep --worker: cannot set up stdout: {}", strerror(errno)));
+  FILE* out = ::fdopen(records, "w");
+  const SweepPlan plan = SweepPlan::load(sweep_file);
+  for (std::string line; std::getline(std::cin, line);) {
+    json answer;
+    try {
+      const std::uint64_t id = std::stoull(line);
+      if (id >= plan.size()) throw InternalError(fmt::format("no job {}", id));
+      answer = run_plan_job(plan, id, provider_exe);
+    } catch (const InputError& e) {
+      answer = json{{"error", e.what()}, {"input", true}};
+    } catch (const std::exception& e) {
+      answer = json{{"error", e.what()}, {"input", false}};
+    }
+    const std::string text = answer.dump() + "\n";
+    if (std::fwrite(text.data(), 1, text.size(), out) != text.size() || std::fflush(out) != 0)
+      return 3;  // the coordinator is gone
+  }
+  return 0;
+}
+
+namespace {
+
+void run_jobs_here(Coordinator& c, const std::string& provider_exe, const std::string& where) {
+  while (const auto id = c.next()) {
+    try {
+      c.finish(run_plan_job(c.plan(), *id, provider_exe), where);
+    } catch (const InputError& e) {
+      c.fail(e.what(), true);
+    } catch (const std::exception& e) {
+      c.fail(e.what(), false);
+    }
+  }
+}
+
+// One worker process (serve_jobs), fed job ids over a socket pair, one at a time.
+void run_jobs_in_process(Coordinator& c, const std::vector<std::string>& command,
+                         const std::string& where) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    c.fail(fmt::format("carl sweep: socketpair failed: {}", strerror(errno)), false);
+    return;
+  }
+  std::vector<char*> argv;
+  for (const std::string& a : command) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {                        // only async-signal-safe calls until exec
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with the thread that feeds it
+    ::dup2(sv[1], 0);
+    ::dup2(sv[1], 1);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(sv[1]);
+  if (pid < 0) {
+    ::close(sv[0]);
+    c.fail(fmt::format("carl sweep: fork failed: {}", strerror(errno)), false);
+    return;
+  }
+  FILE* in = ::fdopen(sv[0], "r");
+  char* buf = nullptr;
+  std::size_t cap = 0;
+  while (const auto id = c.next()) {
+    const std::string ask = std::to_string(*id) + "\n";
+    const bool sent = ::send(sv[0], ask.data(), ask.size(), MSG_NOSIGNAL) == ssize_t(ask.size());
+    if (!sent || ::getline(&buf, &cap, in) <= 0) {
+      c.fail(fmt::format("carl sweep: the worker process for {} ended without its record",
+                         describe(c.plan().job(*id))),
+             false);
+      break;
+    }
+    try {
+      const json answer = json::parse(buf);
+      if (answer.contains("error"))
+        c.fail(answer["error"].get<std::string>(), answer.value("input", false));
+      else
+        c.finish(answer, where);
+    } catch (const InputError& e) {
+      c.fail(e.what(), true);
+    } catch (const std::exception& e) {
+      c.fail(e.what(), false);
+    }
+  }
+  std::free(buf);
+  std::fclose(in);  // end of input: the worker exits
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+}  // namespace
+
+void run_local_jobs(Coordinator& c, const SweepOptions& options, const std::string& where) {
+  if (options.jobs == 1) return run_jobs_here(c, options.provider_exe, where);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < options.jobs; ++t)
+    pool.emplace_back([&] {
+      if (options.worker_command.empty())
+        run_jobs_here(c, options.provider_exe, where);
+      else
+        run_jobs_in_process(c, options.worker_command, where);
+    });
+  for (auto& t : pool) t.join();
+}
+
+int launcher_world_size() {
+  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"})
+    if (const char* v = std::getenv(var)) return std::max(1, std::atoi(v));
+  return 1;
+}
+
+SweepResult run_sweep(const SweepOptions& options) {
+  if (options.jobs < 0 || options.jobs > 1024)
+    throw InputError(fmt::format("--jobs {}: expected 0..1024", options.jobs));
+  if (launcher_world_size() > 1) return run_sweep_mpi(options);
+  Coordinator c(options);
+  SweepOptions o = options;
+  o.jobs = std::max(1, o.jobs);
+  run_local_jobs(c, o);
+  return c.conclude();
+}
+
+#ifndef CARL_HAVE_MPI
+SweepResult run_sweep_mpi(const SweepOptions&) {
+  const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+  if (rank && std::atoi(rank) != 0) std::_Exit(2);  // rank 0 says why
+  throw InputError(
+      "carl sweep: started by mpirun with several ranks, but this carl was built without MPI "
+      "(configure with -DCARL_MPI=ON and Open MPI installed, or run it without mpirun, with "
+      "--jobs N)");
+}
+#endif
+
+}  // namespace carl::sweep
