@@ -9,6 +9,7 @@
 // neighbourhood is visible) have a defined successor, so one step maps H×W to (H-2)×(W-2).
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ca/grid.h"
@@ -20,7 +21,14 @@ namespace kernel {
 struct StepArgs;
 }
 
+// torus: the grid wraps round; window: an H×W window of a larger world, whose border cells'
+// neighbourhoods are not all visible (a closed choice, ca/choice.h: `mode` in configs).
 enum class Boundary { torus, window };
+inline constexpr std::pair<Boundary, const char*> kBoundaryWords[] = {{Boundary::torus, "torus"},
+                                                                      {Boundary::window, "window"}};
+constexpr const auto& choice_words(Boundary) {
+  return kBoundaryWords;
+}
 
 // Compiles a complete rule once and steps torus grids with it.
 class Stepper {

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include "ca/choice.h"
 #include "ca/error.h"
 #include "ca/rulestring.h"
 #include "groups/subgroup.h"
@@ -49,6 +50,16 @@ class Section {
       if (!problem.empty())
         throw error(v, fmt::format("{}: {}", name(key), provider::printable(problem)));
     }
+  }
+
+  // A closed choice (ca/choice.h): its word read and checked against the choice's one table.
+  template <class E>
+  void choice(const char* key, E& into) {
+    std::string word = choice_name(into);
+    field<std::string>(key, word, [](const std::string& v) -> std::string {
+      return parse_choice<E>(v) ? "" : not_one_of<E>(v);
+    });
+    into = *parse_choice<E>(word);
   }
 
   YAML::Node child(const char* key) {
@@ -141,13 +152,14 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   provider::visit_parameters(
       static_cast<provider::WorldParameters&>(ps), [&](const auto& parameter, auto& value) {
         using T = std::decay_t<decltype(value)>;
-        p.field<T>(parameter.name, value,
-                   [parameter](const T& v) -> std::string { return parameter.problem(v); });
+        if constexpr (std::is_enum_v<T>)
+          p.choice(parameter.name, value);
+        else
+          p.field<T>(parameter.name, value,
+                     [parameter](const T& v) -> std::string { return parameter.problem(v); });
       });
   p.field<std::vector<std::string>>("command", ps.command);
-  p.field<std::string>("protocol", ps.protocol, [](const std::string& v) -> std::string {
-    return v == "carl" || v == "rle" ? "" : "must be 'carl' or 'rle', got '" + v + "'";
-  });
+  p.choice("protocol", ps.protocol);
   p.field<double>("timeout", ps.timeout_s, in_range(0.01, 86400.0));
   p.reject_unknown();
   try {  // refused here rather than grown into by the provider (provider/limits.h)
@@ -177,18 +189,9 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   LearnerSettings& ls = c.learner;
   l.field<int>("width", ls.net.width, in_range(1, 1024));
   l.field<int>("depth", ls.net.depth, in_range(0, 16));
-  // A closed choice: its word read against the choice's one table of names (learner/net.h).
-  auto choice = [&l](const char* key, auto& into) {
-    using Choice = std::decay_t<decltype(into)>;
-    std::string word = learner::name(into);
-    l.field<std::string>(key, word, [](const std::string& v) -> std::string {
-      return learner::parse_choice<Choice>(v) ? "" : learner::not_one_of<Choice>(v);
-    });
-    into = *learner::parse_choice<Choice>(word);
-  };
-  choice("activation", ls.net.activation);
-  choice("objective", ls.train.objective);
-  choice("optimizer", ls.train.optimizer);
+  l.choice("activation", ls.net.activation);
+  l.choice("objective", ls.train.objective);
+  l.choice("optimizer", ls.train.optimizer);
   l.field<double>("learning_rate", ls.train.learning_rate, in_range(1e-7, 10.0));
   l.field<double>("weight_decay", ls.train.weight_decay, in_range(0.0, 1.0));
   l.field<int>("max_steps", ls.train.max_steps, in_range(1, 10000000));
@@ -206,7 +209,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   });
   ls.symmetry = learner::SymmetryMethod::parse(symmetry);
   l.field<int>("min_evidence", ls.min_evidence, in_range(0, 100000));
-  choice("device", ls.device);
+  l.choice("device", ls.device);
   l.field<std::uint64_t>("seed", ls.seed);
   l.reject_unknown();
 
@@ -216,7 +219,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
 
   Section st(top.child("stopping"), "stopping", source);
   auto& so = c.stopping;
-  st.field<std::string>("policy", so.policy, one_of({"certified", "risk", "seed"}));
+  st.choice("policy", so.policy);
   st.field<double>("epsilon", so.epsilon, in_range(0.0, 1.0));
   st.field<double>("noise_epsilon", so.noise_epsilon, in_range(0.0, 1000.0));
   st.field<int>("min_symmetry_pairs", so.min_symmetry_pairs, in_range(0, 100000));
@@ -224,7 +227,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   st.field<double>("confidence", so.confidence, in_range(0.5, 0.999999));
   st.field<double>("l1_threshold", so.l1_threshold, in_range(0.0, 1.0));
   st.field<double>("l2_threshold", so.l2_threshold, in_range(0.0, 1.0));
-  st.field<std::string>("certify_on", so.certify_on, one_of({"rollout", "one_step"}));
+  st.choice("certify_on", so.certify_on);
   st.field<double>("tolerance", so.tolerance, in_range(0.0, 1.0));
   st.field<bool>("verify_generalized", so.verify_generalized);
   st.field<int>("max_trajectories", so.max_trajectories, in_range(1, 100000));

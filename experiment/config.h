@@ -4,6 +4,7 @@
 // the line and the key. docs/config.md documents the same fields.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "extractor/stopping.h"
@@ -16,10 +17,19 @@ namespace carl::experiment {
 
 // The hidden world's parameters (rule, height, width, steps, density, noise, mode, world_scale,
 // seed, allow_reveal: declared once, in provider/parameters.h) and how carl reaches the provider.
+// What an external provider speaks: the carl protocol (docs/provider-protocol.md), or RLE frames
+// printed once per request (the RLE adapter).
+enum class ProviderProtocol { carl, rle };
+inline constexpr std::pair<ProviderProtocol, const char*> kProviderProtocolWords[] = {
+    {ProviderProtocol::carl, "carl"}, {ProviderProtocol::rle, "rle"}};
+constexpr const auto& choice_words(ProviderProtocol) {
+  return kProviderProtocolWords;
+}
+
 struct ProviderSettings : provider::WorldParameters {
   std::vector<std::string> command;  // instead of rule: an external provider's argv
-  std::string protocol = "carl";     // external provider speaks: carl (protocol) | rle (frames)
-  double timeout_s = 120;            // per reply
+  ProviderProtocol protocol = ProviderProtocol::carl;
+  double timeout_s = 120;  // per reply
 };
 
 struct LearnerSettings {

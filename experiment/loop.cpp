@@ -31,7 +31,7 @@ provider::TrajectorySource& RunSource::live(int first_index) {
   provider::ClientOptions options;
   options.timeout_s = p.timeout_s;
   options.expect = provider::Shape{p.height, p.width, p.steps, p.mode};  // greeting vs config
-  if (!p.command.empty() && p.protocol == "rle") {
+  if (!p.command.empty() && p.protocol == ProviderProtocol::rle) {
     live_ = std::make_unique<provider::RleCommandSource>(p.command, p.mode, options);
   } else {
     std::vector<std::string> argv = p.command;
@@ -58,7 +58,8 @@ provider::Shape RunSource::shape() const {
 }
 
 std::optional<std::string> RunSource::reveal() {
-  if (!config_.provider.command.empty() && config_.provider.protocol == "rle") return std::nullopt;
+  if (!config_.provider.command.empty() && config_.provider.protocol == ProviderProtocol::rle)
+    return std::nullopt;
   return live(stored()).reveal();
 }
 
@@ -136,8 +137,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
                  const std::string& checkpoint_dir) {
   const auto& ls = cfg.learner;
   const auto& so = cfg.stopping;
-  const ca::Boundary boundary =
-      cfg.provider.mode == "window" ? ca::Boundary::window : ca::Boundary::torus;
+  const ca::Boundary boundary = cfg.provider.mode;
   auto note = [&](const std::string& s) {
     if (hooks.progress) hooks.progress(s);
   };

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "ca/error.h"
 #include "groups/d4.h"
 #include "groups/invariance.h"
@@ -29,16 +31,17 @@ ClassEvidence class_evidence(const ca::PatternCounts& counts, groups::Subgroup g
   // Observed patterns with a single next state.
   const ca::RuleTable known = groups::forced_table(counts);
   auto tally = [&](const std::string& what, auto partner) {
-    int agree = 0;
+    int agree_on[2] = {0, 0};  // agreeing pairs by their common next state
     for (int a = 0; a < ca::kPatternCount; ++a) {
       const ca::Pattern p = ca::Pattern(a), q = partner(p);
       if (q <= p) continue;
       if (!known.known(p) || !known.known(q)) continue;
       if (known.output(p) == known.output(q))
-        ++agree;
+        ++agree_on[known.output(p)];
       else
         ++e.contradicting_pairs;
     }
+    const int agree = std::min(agree_on[0], agree_on[1]);
     if (agree < e.weakest_pairs) {
       e.weakest_pairs = agree;
       e.weakest = what;
@@ -79,7 +82,8 @@ std::optional<Decision> proven_by_data(const RoundState& s, const StoppingOption
       Action::halt,
       fmt::format("proven if the rule has symmetry {}{}: every class observed ({} patterns "
                   "observed, {} filled by symmetry); each symmetry supported by >= {} agreeing "
-                  "pairs of observed patterns (weakest: {}), none contradicting",
+                  "pairs of observed patterns with each next state (weakest: {}), none "
+                  "contradicting",
                   rule.group.name(),
                   rule.ignored_cells
                       ? fmt::format(" and support {}", groups::support_name(rule.ignored_cells))
@@ -98,10 +102,15 @@ std::unique_ptr<HaltingPolicy> make_certified_policy(const StoppingOptions& o);
 std::unique_ptr<HaltingPolicy> make_risk_policy(const StoppingOptions& o);
 
 std::unique_ptr<HaltingPolicy> make_policy(const StoppingOptions& o) {
-  if (o.policy == "seed") return make_seed_policy(o);
-  if (o.policy == "certified") return make_certified_policy(o);
-  if (o.policy == "risk") return make_risk_policy(o);
-  throw InputError(fmt::format("unknown stopping policy '{}' (certified, risk, seed)", o.policy));
+  switch (o.policy) {
+    case Policy::seed:
+      return make_seed_policy(o);
+    case Policy::certified:
+      return make_certified_policy(o);
+    case Policy::risk:
+      return make_risk_policy(o);
+  }
+  throw InternalError("make_policy: a Policy without a maker");
 }
 
 }  // namespace carl::extractor

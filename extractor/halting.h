@@ -37,8 +37,11 @@ struct RoundState {
 // non-identity element of G and every ignored cell, the pairs of observed patterns it maps onto
 // each other that agree and that contradict. Computed on noise-free data.
 struct ClassEvidence {
-  int weakest_pairs = 0;  // the fewest agreeing pairs of any element or ignored cell
-  std::string weakest;    // its name ("rot90", "cell NW", …; empty when G = p1, none ignored)
+  // The fewest agreeing pairs of any element or ignored cell, counted for each next state and
+  // the smaller count taken: pairs that agree on 0 say nothing about a symmetry when no pattern
+  // ever showed a 1 (a soup that dies at once is consistent with every symmetry and support).
+  int weakest_pairs = 0;
+  std::string weakest;  // its name ("rot90", "cell NW", …; empty when G = p1, none ignored)
   int contradicting_pairs = 0;  // over all elements and cells
   int unobserved_classes = 0;   // classes none of whose members was observed
 };

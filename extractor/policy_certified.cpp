@@ -25,8 +25,9 @@ class CertifiedPolicy : public HaltingPolicy {
 
   Decision judge(const RoundState& s, const ca::Trajectory& fresh, ca::Boundary boundary) override {
     const ExtractedRule& rule = *s.rule;
-    const auto judged = o_.certify_on == "one_step" ? one_step_errors(rule.table, fresh, boundary)
-                                                    : rule_rollout(rule.table, fresh, boundary);
+    const auto judged = o_.certify_on == CertifyOn::one_step
+                            ? one_step_errors(rule.table, fresh, boundary)
+                            : rule_rollout(rule.table, fresh, boundary);
     Decision d;
     d.judged_error = judged.loss;
     if (judged.loss > o_.tolerance) {

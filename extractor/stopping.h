@@ -1,11 +1,26 @@
 #pragma once
 // Halting policies: when to ask the provider for another trajectory, keep training, or halt.
-#include <string>
+#include <utility>
 
 namespace carl::extractor {
 
+// Closed choices (ca/choice.h): parsed once at the config edge, printed with the same words.
+enum class Policy { certified, risk, seed };  // extractor/halting.h, docs/halting.md
+enum class CertifyOn { rollout, one_step };   // the certified policy's judgement
+
+inline constexpr std::pair<Policy, const char*> kPolicyWords[] = {
+    {Policy::certified, "certified"}, {Policy::risk, "risk"}, {Policy::seed, "seed"}};
+constexpr const auto& choice_words(Policy) {
+  return kPolicyWords;
+}
+inline constexpr std::pair<CertifyOn, const char*> kCertifyOnWords[] = {
+    {CertifyOn::rollout, "rollout"}, {CertifyOn::one_step, "one_step"}};
+constexpr const auto& choice_words(CertifyOn) {
+  return kCertifyOnWords;
+}
+
 struct StoppingOptions {
-  std::string policy = "certified";  // certified | seed | risk (extractor/halting.h)
+  Policy policy = Policy::certified;
   // seed policy: halt when L2 ≤ epsilon; request when L1 > l1_threshold and L2 > l2_threshold;
   // otherwise train on.
   // Under observation noise (some pattern seen with both next states) the rule is judged one step
@@ -19,7 +34,7 @@ struct StoppingOptions {
   double l2_threshold = 0.0;
   // certified policy: judge a complete R_θ on a trajectory it was not trained on; halt when its
   // error there is ≤ tolerance (0: not one wrong cell), measured by rollout or one_step.
-  std::string certify_on = "rollout";  // rollout | one_step
+  CertifyOn certify_on = CertifyOn::rollout;
   double tolerance = 0.0;
   // Halt only when every generalized entry (never observed, the nets' guess) occurs in the
   // judged trajectory, so that the judgement covers it: no entry rests on a guess alone.

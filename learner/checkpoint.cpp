@@ -78,8 +78,8 @@ std::string Net::serialized() const {
   const NetConfig& c = impl_->config;
   archive.write(kWidth, c10::IValue(static_cast<std::int64_t>(c.width)));
   archive.write(kDepth, c10::IValue(static_cast<std::int64_t>(c.depth)));
-  archive.write(kActivation, c10::IValue(std::string(name(c.activation))));
-  archive.write(kPrecision, c10::IValue(std::string(name(c.precision))));
+  archive.write(kActivation, c10::IValue(std::string(choice_name(c.activation))));
+  archive.write(kPrecision, c10::IValue(std::string(choice_name(c.precision))));
   archive.write(kGroup, c10::IValue(impl_->group.name()));
   // The seed's 64 bits, as the archive's signed integer.
   archive.write(kSeed, c10::IValue(static_cast<std::int64_t>(impl_->seed)));

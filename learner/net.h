@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "ca/choice.h"
 #include "ca/pattern_counts.h"
 #include "ca/simulate.h"
 #include "ca/trajectory.h"
@@ -24,8 +25,8 @@
 
 namespace carl::learner {
 
-// Closed choices. Each has one table of names (ChoiceNames), which both reads a word (parse_choice:
-// the config, a checkpoint) and writes it (name), so what is printed is what is read.
+// Closed choices (ca/choice.h): one table of words each, which both reads a word (parse_choice:
+// the config, a checkpoint) and writes it (choice_name), so what is printed is what is read.
 enum class Activation { relu, tanh, gelu };
 enum class Precision { float32, float64 };  // tests compare the paths in float64
 enum class Objective { balanced, counts };  // see docs/config.md
@@ -33,53 +34,30 @@ enum class Optimizer { adam, sgd };
 // auto: cuda when LibTorch was built with CUDA and a GPU is present, else cpu.
 enum class Device { automatic, cpu, cuda };
 
-template <class Choice>
-struct ChoiceNames;
-template <>
-struct ChoiceNames<Activation> {
-  static constexpr std::pair<Activation, const char*> names[] = {
-      {Activation::relu, "relu"}, {Activation::tanh, "tanh"}, {Activation::gelu, "gelu"}};
-};
-template <>
-struct ChoiceNames<Precision> {
-  static constexpr std::pair<Precision, const char*> names[] = {{Precision::float32, "float32"},
-                                                                {Precision::float64, "float64"}};
-};
-template <>
-struct ChoiceNames<Objective> {
-  static constexpr std::pair<Objective, const char*> names[] = {{Objective::balanced, "balanced"},
-                                                                {Objective::counts, "counts"}};
-};
-template <>
-struct ChoiceNames<Optimizer> {
-  static constexpr std::pair<Optimizer, const char*> names[] = {{Optimizer::adam, "adam"},
-                                                                {Optimizer::sgd, "sgd"}};
-};
-template <>
-struct ChoiceNames<Device> {
-  static constexpr std::pair<Device, const char*> names[] = {
-      {Device::automatic, "auto"}, {Device::cpu, "cpu"}, {Device::cuda, "cuda"}};
-};
-
-template <class Choice, class = decltype(ChoiceNames<Choice>::names)>
-const char* name(Choice value) {
-  for (const auto& [v, word] : ChoiceNames<Choice>::names)
-    if (v == value) return word;
-  return "?";  // unreachable for a value of the enum
+inline constexpr std::pair<Activation, const char*> kActivationWords[] = {
+    {Activation::relu, "relu"}, {Activation::tanh, "tanh"}, {Activation::gelu, "gelu"}};
+constexpr const auto& choice_words(Activation) {
+  return kActivationWords;
 }
-template <class Choice>
-std::optional<Choice> parse_choice(std::string_view word) {
-  for (const auto& [v, w] : ChoiceNames<Choice>::names)
-    if (word == w) return v;
-  return std::nullopt;
+inline constexpr std::pair<Precision, const char*> kPrecisionWords[] = {
+    {Precision::float32, "float32"}, {Precision::float64, "float64"}};
+constexpr const auto& choice_words(Precision) {
+  return kPrecisionWords;
 }
-// "'x' is not one of: relu, tanh, gelu" (the words in table order).
-template <class Choice>
-std::string not_one_of(std::string_view word) {
-  std::string list;
-  for (const auto& [v, w] : ChoiceNames<Choice>::names)
-    list += (list.empty() ? "" : ", ") + std::string(w);
-  return "'" + std::string(word) + "' is not one of: " + list;
+inline constexpr std::pair<Objective, const char*> kObjectiveWords[] = {
+    {Objective::balanced, "balanced"}, {Objective::counts, "counts"}};
+constexpr const auto& choice_words(Objective) {
+  return kObjectiveWords;
+}
+inline constexpr std::pair<Optimizer, const char*> kOptimizerWords[] = {{Optimizer::adam, "adam"},
+                                                                        {Optimizer::sgd, "sgd"}};
+constexpr const auto& choice_words(Optimizer) {
+  return kOptimizerWords;
+}
+inline constexpr std::pair<Device, const char*> kDeviceWords[] = {
+    {Device::automatic, "auto"}, {Device::cpu, "cpu"}, {Device::cuda, "cuda"}};
+constexpr const auto& choice_words(Device) {
+  return kDeviceWords;
 }
 
 struct NetConfig {

@@ -32,7 +32,7 @@ HiddenRuleWorld::HiddenRuleWorld(const ProviderOptions& o) : options_(o) {
   require_fits(
       provider_bytes(shape(), o.world_scale),
       fmt::format("provider: a trajectory of {} frames of {}x{}{}", o.steps + 1, o.height, o.width,
-                  o.mode == "window"
+                  o.mode == ca::Boundary::window
                       ? fmt::format(" (a world {} times as wide and high)", o.world_scale)
                       : std::string()));
 }
@@ -43,7 +43,7 @@ Shape HiddenRuleWorld::shape() const {
 
 ca::Trajectory HiddenRuleWorld::trajectory(int k) const {
   const auto& o = options_;
-  const bool window = o.mode == "window";
+  const bool window = o.mode == ca::Boundary::window;
   const int wh = window ? o.height * o.world_scale : o.height;
   const int ww = window ? o.width * o.world_scale : o.width;
   const ca::Grid world0 = ca::random_soup(wh, ww, o.density, mix(o.seed, std::uint64_t(k), 0));

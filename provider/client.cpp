@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ca/choice.h"
 #include "provider/durable.h"
 #include "provider/error.h"
 #include "provider/limits.h"
@@ -51,8 +52,8 @@ Client::Client(const std::vector<std::string>& argv, ClientOptions options)
     const Shape& e = *options_.expect;
     throw ProviderError(
         fmt::format("{} serves {}x{} frames (HxW), T = {}, {}; the config says {}x{}, T = {}, {}",
-                    who(), shape_.height, shape_.width, shape_.steps, shape_.mode, e.height,
-                    e.width, e.steps, e.mode));
+                    who(), shape_.height, shape_.width, shape_.steps, choice_name(shape_.mode),
+                    e.height, e.width, e.steps, choice_name(e.mode)));
   }
   try {
     require_fits(client_bytes(shape_), fmt::format("{}: a trajectory of {} frames of {}x{}", who(),
@@ -152,11 +153,11 @@ std::optional<std::string> Client::reveal() {
 }
 
 // ---------------------------------------------------------------------------------------------
-RleCommandSource::RleCommandSource(std::vector<std::string> argv, std::string mode,
+RleCommandSource::RleCommandSource(std::vector<std::string> argv, ca::Boundary mode,
                                    ClientOptions options)
     : argv_(std::move(argv)), options_(options) {
   if (argv_.empty()) throw ProviderError("external provider command is empty");
-  shape_.mode = std::move(mode);
+  shape_.mode = mode;
 }
 
 ca::Trajectory RleCommandSource::fetch(int index) {
@@ -261,7 +262,7 @@ std::vector<ca::Trajectory> TrajectoryStore::load() const {
       throw InputError(
           fmt::format("{}: {} frame(s); a trajectory needs at least 2", p, t.frames.size()));
     const Shape s{t.frames[0].height(), t.frames[0].width(), t.steps(),
-                  expect_ ? expect_->mode : "torus"};
+                  expect_ ? expect_->mode : ca::Boundary::torus};
     if (s.height < 1 || s.width < 1)
       throw InputError(fmt::format("{}: frames of {}x{} cells are empty", p, s.width, s.height));
     const Shape& want = expect_ ? *expect_ : s;

@@ -54,7 +54,7 @@ class Client : public TrajectorySource {
   ~Client() override;  // sends QUIT, then kills and reaps the process if it lingers
   Shape shape() const override { return shape_; }
   std::optional<std::string> reveal() override;
-  int pid() const;  // for tests: the provider's process id
+  int pid() const;  // for tests: the id of the provider's process group (its supervisor)
 
  protected:
   ca::Trajectory fetch(int index) override;
@@ -74,7 +74,7 @@ class Client : public TrajectorySource {
 // shape of the first.
 class RleCommandSource : public TrajectorySource {
  public:
-  RleCommandSource(std::vector<std::string> argv, std::string mode = "torus",
+  RleCommandSource(std::vector<std::string> argv, ca::Boundary mode = ca::Boundary::torus,
                    ClientOptions options = {});
   Shape shape() const override { return shape_; }  // height 0 until the first trajectory
 

@@ -112,11 +112,11 @@ std::uint64_t client_bytes(const Shape& s) {
 
 std::uint64_t provider_bytes(const Shape& s, int world_scale) {
   const std::uint64_t frames = u(s.steps) + 1;
-  const std::uint64_t k = s.mode == "window" ? u(world_scale) : 1;
+  const std::uint64_t k = s.mode == ca::Boundary::window ? u(world_scale) : 1;
   const std::uint64_t world = saturating_product({u(s.height), k, u(s.width), k, frames});
   const std::uint64_t shown = saturating_product({u(s.height), u(s.width), frames});
   const std::uint64_t payload = saturating_product({(u(s.height) * u(s.width) + 7) / 8, frames});
-  return saturating_sum({world, s.mode == "window" ? shown : 0, payload});
+  return saturating_sum({world, s.mode == ca::Boundary::window ? shown : 0, payload});
 }
 
 std::string describe_bytes(std::uint64_t b) {

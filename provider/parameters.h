@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "ca/simulate.h"
+
 namespace carl::provider {
 
 struct WorldParameters {
@@ -17,23 +19,21 @@ struct WorldParameters {
   int width = 24;
   int steps = 12;  // T: frames x_0 … x_T
   double density = 0.3;
-  double noise = 0.0;          // each shown cell flipped with this probability
-  std::string mode = "torus";  // torus | window
-  int world_scale = 4;         // window mode: world side = world_scale × window side
+  double noise = 0.0;                       // each shown cell flipped with this probability
+  ca::Boundary mode = ca::Boundary::torus;  // torus, or window: the H×W window of a larger torus
+  int world_scale = 4;                      // window mode: world side = world_scale × window side
   std::uint64_t seed = 1;
   bool allow_reveal = false;  // answer REVEAL (lets carl score the learned rule)
 };
 
-// One declared parameter of type T. Numbers have an inclusive range; a string has its allowed
-// values (or, for the rule, must parse as a rulestring).
+// One declared parameter of type T. A number has an inclusive range; the rule must parse as a
+// rulestring; a closed choice (an enum, ca/choice.h) has its words, checked where it is read.
 template <class T>
 struct Parameter {
   const char* name = "";  // config key; the command-line flag is --name with '-' for '_'
   const char* help = "";
   T min{};
   T max{};
-  std::vector<std::string> choices;  // strings: the allowed values (empty: see is_rule)
-  bool is_rule = false;              // the string must be a rulestring
 
   std::string flag() const;
   // What is wrong with a value ("5000 is outside [3, 4096]"), or "" when it is allowed.
@@ -41,7 +41,7 @@ struct Parameter {
 };
 
 template <class T>
-Parameter<T> in_range(const char* name, const char* help, T min, T max) {
+Parameter<T> declare(const char* name, const char* help, T min = T{}, T max = T{}) {
   Parameter<T> p;
   p.name = name;
   p.help = help;
@@ -49,27 +49,24 @@ Parameter<T> in_range(const char* name, const char* help, T min, T max) {
   p.max = max;
   return p;
 }
-Parameter<std::string> one_of(const char* name, const char* help, std::vector<std::string> choices);
-Parameter<std::string> rulestring(const char* name, const char* help);
-Parameter<bool> switch_(const char* name, const char* help);
 
 // Calls visit(parameter, member) for each parameter, in a fixed order. P is WorldParameters or
 // a const one (or a type derived from it).
 template <class P, class Visit>
 void visit_parameters(P& p, Visit&& visit) {
-  visit(rulestring("rule", "hidden rule (B/S, Hensel or MAP rulestring)"), p.rule);
-  visit(in_range("height", "grid height H", 3, 4096), p.height);
-  visit(in_range("width", "grid width W", 3, 4096), p.width);
-  visit(in_range("steps", "trajectory length T (T+1 frames)", 1, 100000), p.steps);
-  visit(in_range("density", "density of the random initial soup", 0.0, 1.0), p.density);
-  visit(in_range("noise", "probability of flipping each shown cell", 0.0, 0.5), p.noise);
-  visit(one_of("mode", "torus, or window (the H×W window of a larger torus)", {"torus", "window"}),
+  visit(declare<std::string>("rule", "hidden rule (B/S, Hensel or MAP rulestring)"), p.rule);
+  visit(declare("height", "grid height H", 3, 4096), p.height);
+  visit(declare("width", "grid width W", 3, 4096), p.width);
+  visit(declare("steps", "trajectory length T (T+1 frames)", 1, 100000), p.steps);
+  visit(declare("density", "density of the random initial soup", 0.0, 1.0), p.density);
+  visit(declare("noise", "probability of flipping each shown cell", 0.0, 0.5), p.noise);
+  visit(declare<ca::Boundary>("mode", "torus, or window (the H×W window of a larger torus)"),
         p.mode);
-  visit(in_range("world_scale", "window mode: world side / window side", 1, 64), p.world_scale);
-  visit(in_range<std::uint64_t>("seed", "seed of the soups and the noise", 0,
-                                std::numeric_limits<std::uint64_t>::max()),
+  visit(declare("world_scale", "window mode: world side / window side", 1, 64), p.world_scale);
+  visit(declare<std::uint64_t>("seed", "seed of the soups and the noise", 0,
+                               std::numeric_limits<std::uint64_t>::max()),
         p.seed);
-  visit(switch_("allow_reveal", "answer REVEAL (for benchmarks that score)"), p.allow_reveal);
+  visit(declare<bool>("allow_reveal", "answer REVEAL (for benchmarks that score)"), p.allow_reveal);
 }
 
 // The first problem with any parameter, as "--height 5000 is outside [3, 4096]", or "".

@@ -4,6 +4,7 @@
 #include <optional>
 #include <sstream>
 
+#include "ca/choice.h"
 #include "provider/error.h"
 #include "provider/limits.h"
 
@@ -11,7 +12,7 @@ namespace carl::provider {
 
 std::string greeting_line(const Shape& s) {
   return fmt::format("{} {} {} {} {} {}\n", kGreetingWord, kProtocolVersion, s.height, s.width,
-                     s.steps, s.mode);
+                     s.steps, choice_name(s.mode));
 }
 
 TrajectoryHeader parse_trajectory_header(const std::string& line, const std::string& who) {
@@ -38,9 +39,10 @@ Shape parse_greeting(const std::string& line, const std::string& who) {
   std::istringstream in(line);
   std::string word, extra;
   int version = 0;
+  std::string mode;
   Shape s;
-  if (!(in >> word >> version >> s.height >> s.width >> s.steps >> s.mode) ||
-      word != kGreetingWord || (in >> extra))
+  if (!(in >> word >> version >> s.height >> s.width >> s.steps >> mode) || word != kGreetingWord ||
+      (in >> extra))
     throw ProviderError(fmt::format("provider {}: bad greeting '{}' (expected '{} {} H W T mode')",
                                     who, printable(line.substr(0, 80)), kGreetingWord,
                                     kProtocolVersion));
@@ -48,9 +50,10 @@ Shape parse_greeting(const std::string& line, const std::string& who) {
     throw ProviderError(fmt::format("provider {}: speaks protocol version {}, carl speaks {}", who,
                                     version, kProtocolVersion));
   if (s.height < 1 || s.width < 1 || s.steps < 1 || s.height > 65536 || s.width > 65536 ||
-      s.steps > 1000000 || (s.mode != "torus" && s.mode != "window"))
+      s.steps > 1000000 || !parse_choice<ca::Boundary>(mode))
     throw ProviderError(fmt::format("provider {}: greeting has an invalid shape '{}'", who,
                                     printable(line.substr(0, 80))));
+  s.mode = *parse_choice<ca::Boundary>(mode);
   return s;
 }
 

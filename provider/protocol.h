@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ca/simulate.h"
 #include "ca/trajectory.h"
 
 namespace carl::provider {
@@ -17,8 +18,8 @@ inline constexpr const char* kGreetingWord = "CARL-PROVIDER";
 struct Shape {
   int height = 0;
   int width = 0;
-  int steps = 0;               // T: each trajectory has T+1 frames
-  std::string mode = "torus";  // torus | window
+  int steps = 0;                            // T: each trajectory has T+1 frames
+  ca::Boundary mode = ca::Boundary::torus;  // torus | window: a word in the greeting
   friend bool operator==(const Shape& a, const Shape& b) {
     return a.height == b.height && a.width == b.width && a.steps == b.steps && a.mode == b.mode;
   }

@@ -18,7 +18,7 @@ RunData run_data(const experiment::RunContents& run) {
   d.name = run.config.name;
   d.config_text = run.config_text;
   d.max_trajectories = run.config.stopping.max_trajectories;
-  d.torus = run.config.provider.mode != "window";
+  d.torus = run.config.provider.mode != ca::Boundary::window;
   d.trajectories = run.trajectory_count;
   for (int p = 0; p < 512; ++p) d.provenance[std::size_t(p)] = Source::unknown;
   if (run.rule) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <tuple>
 
+#include "ca/choice.h"
 #include "ca/error.h"
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
@@ -146,7 +147,7 @@ class TimedSource : public provider::TrajectorySource {
 std::pair<int, int> baselines(const provider::ProviderOptions& po, const groups::Orbits& orbits,
                               int budget) {
   const provider::HiddenRuleWorld world(po);
-  const ca::Boundary b = po.mode == "window" ? ca::Boundary::window : ca::Boundary::torus;
+  const ca::Boundary b = po.mode;
   ca::PatternCounts counts;
   int count = -1, count_g = -1;
   for (int k = 0; k < budget && count < 0; ++k) {
@@ -176,19 +177,19 @@ json run_job(const HiddenRule& rule, const Regime& regime, const Setting& settin
   p.steps = regime.steps;
   p.density = regime.density;
   p.noise = regime.noise;
-  p.mode = regime.mode;
+  p.mode = *parse_choice<ca::Boundary>(regime.mode);
   p.seed = seed;
   cfg.learner.seed = seed;
   cfg.learner.committee = setting.committee;
-  cfg.learner.train.objective = *learner::parse_choice<learner::Objective>(setting.objective);
+  cfg.learner.train.objective = *parse_choice<learner::Objective>(setting.objective);
   cfg.learner.symmetry = learner::SymmetryMethod::parse(setting.symmetry);
-  cfg.stopping.policy = setting.policy;
+  cfg.stopping.policy = *parse_choice<extractor::Policy>(setting.policy);
   cfg.stopping.delta = setting.delta;
   cfg.stopping.max_trajectories = regime.budget;
   cfg.stopping.max_rounds = 2 * regime.budget;
   if (regime.noise > 0) {
     cfg.learner.train.min_agreement = 0.8;
-    cfg.stopping.certify_on = "one_step";
+    cfg.stopping.certify_on = extractor::CertifyOn::one_step;
     cfg.stopping.tolerance = 0.05;
   }
   cfg.output.checkpoint = false;
@@ -213,11 +214,7 @@ json run_job(const HiddenRule& rule, const Regime& regime, const Setting& settin
     TimedSource source(live);
     experiment::LoopHooks hooks;
     hooks.on_rule = [&](const extractor::ExtractedRule& r) {
-      int wrong = 0;
-      for (int q = 0; q < ca::kPatternCount; ++q)
-        wrong += r.table.known(ca::Pattern(q)) &&
-                 r.table.output(ca::Pattern(q)) != rule.table.output(ca::Pattern(q));
-      wrong_by_round.push_back(wrong);
+      wrong_by_round.push_back(static_cast<int>(ca::compare(r.table, rule.table).wrong.size()));
     };
     const auto t0 = Clock::now();
     o = experiment::run_loop(cfg, source, hooks);
@@ -238,14 +235,11 @@ json run_job(const HiddenRule& rule, const Regime& regime, const Setting& settin
     h.noise = 0;
     h.density = density;
     const provider::HiddenRuleWorld world(h);
-    const ca::Boundary b = h.mode == "window" ? ca::Boundary::window : ca::Boundary::torus;
-    long wrong_cells = 0, cells = 0;
-    for (int k = 0; k < 20; ++k) {
-      const auto e = extractor::one_step_errors(table, world.trajectory(1000 + k), b);
-      wrong_cells += e.wrong_cells;
-      cells += e.cells;
-    }
-    return cells ? double(wrong_cells) / double(cells) : 0.0;
+    const ca::Boundary b = h.mode;
+    std::vector<ca::Trajectory> fresh;
+    for (int k = 0; k < 20; ++k) fresh.push_back(world.trajectory(1000 + k));
+    return ca::pooled_loss(
+        fresh, [&](const ca::Trajectory& t) { return extractor::one_step_errors(table, t, b); });
   };
   ca::RuleTable counted = o.rule.table;
   int generalized = 0;
@@ -258,14 +252,10 @@ json run_job(const HiddenRule& rule, const Regime& regime, const Setting& settin
   const double heldout_dense = heldout(0.5, o.rule.table);
   const double heldout_dense_counted = heldout(0.5, counted);
 
-  int wrong = 0, unknown = 0;
-  for (int q = 0; q < ca::kPatternCount; ++q) {
-    if (!o.rule.table.known(ca::Pattern(q)))
-      ++unknown;
-    else
-      wrong += o.rule.table.output(ca::Pattern(q)) != rule.table.output(ca::Pattern(q));
-  }
-  const bool exact = wrong == 0 && unknown == 0;
+  const ca::TableComparison learned = ca::compare(o.rule.table, rule.table);
+  const int wrong = static_cast<int>(learned.wrong.size());
+  const int unknown = static_cast<int>(learned.unknown.size());
+  const bool exact = learned.exact();
   return json{{"suite", rule.suite},
               {"rule", rule.name},
               {"regime", regime.name},

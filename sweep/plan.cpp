@@ -351,9 +351,9 @@ SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
           [](Fields& f, Setting& s) {
             f.read<std::string>("policy", s.policy, one_of({"certified", "risk", "seed"}));
             f.read<std::string>("objective", s.objective, [](const std::string& v) -> std::string {
-              return learner::parse_choice<learner::Objective>(v)
+              return parse_choice<learner::Objective>(v)
                          ? ""
-                         : learner::not_one_of<learner::Objective>(v);
+                         : not_one_of<learner::Objective>(v);
             });
             f.read<std::string>("symmetry", s.symmetry, [](const std::string& v) -> std::string {
               try {

@@ -1,5 +1,8 @@
 #include "sweep/zoo.h"
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -90,9 +93,41 @@ std::string run_zoo(const ZooOptions& opt) {
   std::atomic<std::size_t> next{0}, finished{0};
   std::mutex print;
   std::exception_ptr failure;
+  // Progress: on a terminal, a bar drawn from the start, naming the run that started last; in a
+  // log (stderr not a terminal), one line per finished run.
+  const bool tty = ::isatty(2);
+  std::string running;
+  auto describe = [](const Job& j) {
+    return fmt::format("{} {} {} {} seed {}", j.rule.suite, j.rule.name.substr(0, 24),
+                       j.regime.name, j.setting.name, j.seed);
+  };
+  auto draw = [&] {  // under `print`
+    const std::size_t done = finished;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    const int bar = int(40.0 * double(done) / double(jobs.size()));
+    const std::string eta =
+        done == 0 ? std::string("ETA --")
+                  : fmt::format("ETA {}m{:02d}s",
+                                int(elapsed / double(done) * double(jobs.size() - done)) / 60,
+                                int(elapsed / double(done) * double(jobs.size() - done)) % 60);
+    std::fprintf(stderr, "\r\033[K[%s%s] %zu/%zu  %s  running: %s",
+                 std::string(std::size_t(bar), '#').c_str(),
+                 std::string(std::size_t(40 - bar), '.').c_str(), done, jobs.size(), eta.c_str(),
+                 running.c_str());
+    std::fflush(stderr);
+  };
+  if (tty) {
+    std::lock_guard<std::mutex> lock(print);
+    draw();
+  }
   auto worker = [&] {
     for (std::size_t i; (i = next++) < jobs.size();) {
       const Job& j = jobs[i];
+      if (tty) {
+        std::lock_guard<std::mutex> lock(print);
+        running = describe(j);
+        draw();
+      }
       try {
         results[i] = run_job(j.rule, j.regime, j.setting, j.seed, opt.provider_exe);
       } catch (...) {
@@ -103,15 +138,18 @@ std::string run_zoo(const ZooOptions& opt) {
       }
       const std::size_t done = ++finished;
       std::lock_guard<std::mutex> lock(print);
-      const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-      const double eta = elapsed / double(done) * double(jobs.size() - done);
-      const int bar = int(40.0 * double(done) / double(jobs.size()));
-      std::fprintf(stderr, "\r[%s%s] %zu/%zu  ETA %dm%02ds  %-16s %-8s %-16s %-24s",
-                   std::string(std::size_t(bar), '#').c_str(),
-                   std::string(std::size_t(40 - bar), '.').c_str(), done, jobs.size(),
-                   int(eta) / 60, int(eta) % 60, j.rule.suite.c_str(), j.regime.name.c_str(),
-                   j.setting.name.c_str(), j.rule.name.substr(0, 24).c_str());
-      std::fflush(stderr);
+      if (tty) {
+        draw();
+      } else {
+        const json& r = results[i];
+        std::fprintf(stderr, "carl bench zoo: %zu/%zu  %s: %s, %d trajectories, %.1f s\n", done,
+                     jobs.size(), describe(j).c_str(),
+                     r.value("exact", false)    ? "exact"
+                     : r.value("halted", false) ? "halted, not exact"
+                                                : "budget spent",
+                     r.value("trajectories", 0), r.value("seconds", 0.0));
+        std::fflush(stderr);
+      }
     }
   };
   std::vector<std::thread> threads;
@@ -120,7 +158,7 @@ std::string run_zoo(const ZooOptions& opt) {
   if (failure) std::rethrow_exception(failure);
   json runs = json::array();
   for (auto& r : results) runs.push_back(std::move(r));
-  std::fprintf(stderr, "\r%*s\r", 140, "");
+  if (tty) std::fprintf(stderr, "\r\033[K");
 
   const double total = std::chrono::duration<double>(Clock::now() - start).count();
   const ZooSummary summary =

@@ -29,11 +29,11 @@ TEST_CASE("a config's fields and defaults", "[config]") {
   REQUIRE(c.provider.height == 16);
   REQUIRE(c.provider.width == 24);  // default
   REQUIRE(c.provider.noise == Approx(0.01));
-  REQUIRE(c.provider.mode == "torus");
+  REQUIRE(c.provider.mode == carl::ca::Boundary::torus);
   REQUIRE(c.output.runs_dir == "runs");
   REQUIRE(c.learner.committee == 5);
   REQUIRE(c.learner.train.objective == carl::learner::Objective::balanced);
-  REQUIRE(c.stopping.policy == "certified");
+  REQUIRE(c.stopping.policy == carl::extractor::Policy::certified);
   REQUIRE(c.extractor.significance == Approx(0.9));
   const auto e =
       parse_config("name: x\nprovider:\n  command: [scripts/golly-provider, B3/S23]\n", "e.yaml");
@@ -64,6 +64,10 @@ TEST_CASE("malformed configs name the file, line and key", "[config]") {
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\nstopping:\n  policy: hope\n"),
              Catch::Contains("bad.yaml:4") &&
                  Catch::Contains("'hope' is not one of: certified, risk, seed"));
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\nstopping:\n  certify_on: vibes\n"),
+             Catch::Contains("stopping.certify_on: 'vibes' is not one of: rollout, one_step"));
+  CHECK_THAT(error_of("provider:\n  command: [x]\n  protocol: smoke\n"),
+             Catch::Contains("provider.protocol: 'smoke' is not one of: carl, rle"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\nextractor:\n  significance: 2\n"),
              Catch::Contains("extractor.significance"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\noutput:\n  checkpoint: maybe\n"),

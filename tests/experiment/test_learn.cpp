@@ -48,7 +48,7 @@ TEST_CASE("carl learn halts on enough recorded trajectories", "[learn][cli]") {
   REQUIRE_THAT(out, Catch::Contains("wrong (28 entries): B6a, B6c, B6k, B6n, B6e, B6i"));
 }
 
-TEST_CASE("carl learn says what more it would need; names unknown entries", "[learn][cli]") {
+TEST_CASE("carl learn says what more it would need, and names unknown entries", "[learn][cli]") {
   carl::test::TempDir dir;
   std::string out;
   REQUIRE(carl_cmd("simulate --rule B3/S23 --soup 10x10 --density 0.2 --seed 3 --steps 2 "

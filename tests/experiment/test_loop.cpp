@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "ca/choice.h"
 #include "ca/rulestring.h"
 #include "ca/text_file.h"
 #include "experiment/loop.h"
@@ -70,15 +71,15 @@ TEST_CASE("the certified policy makes no false halt where the seed policy does",
       cfg.learner.seed = seed;
       cfg.stopping.max_trajectories = 12;
       cfg.stopping.max_rounds = 16;
-      for (const char* policy : {"seed", "certified"}) {
-        INFO(rule << " seed " << seed << " " << policy);
+      for (const auto policy : {extractor::Policy::seed, extractor::Policy::certified}) {
+        INFO(rule << " seed " << seed << " " << choice_name(policy));
         cfg.stopping.policy = policy;
         test::TempDir dir;
         const auto o = run(cfg, dir.path());
         const bool exact = experiment::score_against(o.rule.table, rule).exact;
         const bool false_halt = o.halted && !exact;
-        (std::string(policy) == "seed" ? seed_false : certified_false) += false_halt;
-        if (std::string(policy) == "certified") certified_halts += o.halted;
+        (policy == extractor::Policy::seed ? seed_false : certified_false) += false_halt;
+        if (policy == extractor::Policy::certified) certified_halts += o.halted;
       }
     }
   CHECK(certified_false == 0);
@@ -217,7 +218,7 @@ TEST_CASE("the risk policy halts a dying rule with a bound that held-out traject
   cfg.provider.steps = 8;
   cfg.provider.density = 0.3;
   cfg.learner.committee = 3;
-  cfg.stopping.policy = "risk";
+  cfg.stopping.policy = extractor::Policy::risk;
   cfg.stopping.delta = 0.001;
   cfg.output.checkpoint = false;
   test::TempDir dir;

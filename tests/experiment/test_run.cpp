@@ -131,7 +131,8 @@ TEST_CASE("a run that fails at start-up leaves no directory behind", "[run]") {
   REQUIRE_FALSE(fs::exists(tmp.path() + "/runs/bad"));
 }
 
-TEST_CASE("--resume runs a stored provider command only when trusted", "[run][resume][hostile]") {
+TEST_CASE("carl run --resume runs a stored provider command only when trusted",
+          "[run][resume][hostile]") {
   test::TempDir tmp;
   const std::string runs = tmp.path() + "/runs";
   const std::string yaml = tmp.path() + "/k.yaml";
@@ -156,7 +157,7 @@ TEST_CASE("--resume runs a stored provider command only when trusted", "[run][re
   REQUIRE_FALSE(fs::exists(mark));
 }
 
-TEST_CASE("--resume refuses gaps, wrong shapes and symlinked run directories",
+TEST_CASE("carl run --resume refuses gaps, wrong shapes and symlinked run directories",
           "[run][resume][hostile]") {
   test::TempDir tmp;
   const std::string yaml = tmp.path() + "/k.yaml";

@@ -79,7 +79,7 @@ std::string make_run(const std::string& root) {
   const RunDir d = RunDir::create(root + "/runs", "life");
   d.write("config.yaml",
           "name: life\nprovider:\n  rule: B3/S23\n  height: 8\n  width: 10\n  steps: 3\n");
-  provider::TrajectoryStore store(d.path(), provider::Shape{8, 10, 3, "torus"});
+  provider::TrajectoryStore store(d.path(), provider::Shape{8, 10, 3, ca::Boundary::torus});
   for (int k = 0; k < 3; ++k) store.save(soup_trajectory(8, 10, 3, std::uint64_t(k + 1)), k);
   d.write("rounds.jsonl", round_line() + "\n");
   d.write("rule.json", life_rule_json());

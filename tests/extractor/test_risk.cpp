@@ -111,7 +111,7 @@ TEST_CASE("the missing-mass bound covers the true missing mass in at least 95% o
   }
 }
 
-TEST_CASE("tested guesses shrink the bound; failed guesses do not", "[risk]") {
+TEST_CASE("tested guesses shrink the bound, failed guesses do not", "[risk]") {
   const groups::Orbits classes(groups::Subgroup::parse("p1"));
   std::vector<ca::PatternCounts> per(10);
   for (int k = 0; k < 10; ++k) {

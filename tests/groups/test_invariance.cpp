@@ -29,7 +29,7 @@ ca::RuleTable chiral_rule() {
 }
 }  // namespace
 
-TEST_CASE("Life is p4m-invariant; a random MAP rule only p1", "[invariance]") {
+TEST_CASE("Life is p4m-invariant, a random MAP rule only p1", "[invariance]") {
   const ca::RuleTable life = ca::parse_rule("B3/S23");
   for (const Subgroup& g : Subgroup::all()) REQUIRE(groups::is_invariant(life, g));
   REQUIRE(groups::largest_invariant_subgroup(life).name() == "p4m");

@@ -72,8 +72,8 @@ TEST_CASE("a batched committee's member k trains as net k would alone", "[commit
         Case{"pm-v", "balanced", "sgd", 1e-4}, Case{"p4", "balanced", "adam", 1e-3}}) {
     INFO(k.group << " " << k.objective << " " << k.optimizer << " wd " << k.weight_decay);
     learner::TrainConfig tc;
-    tc.objective = *learner::parse_choice<learner::Objective>(k.objective);
-    tc.optimizer = *learner::parse_choice<learner::Optimizer>(k.optimizer);
+    tc.objective = *parse_choice<learner::Objective>(k.objective);
+    tc.optimizer = *parse_choice<learner::Optimizer>(k.optimizer);
     tc.weight_decay = k.weight_decay;
     tc.max_steps = 1000;
     if (tc.optimizer == learner::Optimizer::sgd) tc.learning_rate = 0.1;

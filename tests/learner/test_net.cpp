@@ -89,7 +89,7 @@ TEST_CASE("Life from one trajectory: every observed pattern fitted, rollout exac
   const ca::PatternCounts counts = ca::count_patterns(t);
   for (const learner::Objective objective :
        {learner::Objective::balanced, learner::Objective::counts}) {
-    INFO(learner::name(objective));
+    INFO(choice_name(objective));
     Net net(NetConfig{}, groups::Subgroup::parse("p4m"), 1);
     TrainConfig tc;
     tc.objective = objective;
@@ -219,7 +219,7 @@ TEST_CASE("a CUDA training step equals the CPU one", "[.gpu]") {
       ca::simulate(ca::parse_rule("B36/S23"), ca::random_soup(32, 32, 0.4, 5), 12));
   for (const learner::Precision precision :
        {learner::Precision::float64, learner::Precision::float32}) {
-    INFO(learner::name(precision));
+    INFO(choice_name(precision));
     const double tol = precision == learner::Precision::float64 ? 1e-9 : 1e-4;
     NetConfig c;
     c.precision = precision;

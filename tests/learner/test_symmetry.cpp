@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <iostream>
 
+#include "ca/choice.h"
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
 #include "groups/orbits.h"
@@ -44,12 +45,11 @@ ca::PatternCounts noisy_data(const ca::RuleTable& rule, const std::string& mode,
   o.steps = mode == "window" ? 10 : 16;
   o.density = 0.3;
   o.noise = 0.01;
-  o.mode = mode;
+  o.mode = *parse_choice<ca::Boundary>(mode);
   o.seed = std::uint64_t(seed);
   const provider::HiddenRuleWorld world(o);
   ca::PatternCounts counts;
-  for (int k = 0; k < trajectories; ++k)
-    counts.add(world.trajectory(k), mode == "window" ? ca::Boundary::window : ca::Boundary::torus);
+  for (int k = 0; k < trajectories; ++k) counts.add(world.trajectory(k), o.mode);
   return counts;
 }
 }  // namespace

@@ -40,7 +40,7 @@ bool process_gone(int pid) {
 TEST_CASE("protocol round trip with the built-in provider", "[client]") {
   Client c({kProvider, "--rule", "B2-a/S12", "--height", "12", "--width", "20", "--steps", "5",
             "--seed", "9"});
-  REQUIRE(c.shape() == provider::Shape{12, 20, 5, "torus"});
+  REQUIRE(c.shape() == provider::Shape{12, 20, 5, ca::Boundary::torus});
   REQUIRE(c.next_index() == 0);
   const ca::Trajectory a = c.next(), b = c.next();
   REQUIRE(a.frames.size() == 6);
@@ -121,12 +121,15 @@ TEST_CASE("external RLE providers through the adapter", "[client][external]") {
   ClientOptions quick;
   quick.timeout_s = 10;
   CHECK_THAT(
-      error_of([&] { provider::RleCommandSource({kFakes + "rle-fails"}, "torus", quick).next(); }),
+      error_of([&] {
+        provider::RleCommandSource({kFakes + "rle-fails"}, ca::Boundary::torus, quick).next();
+      }),
       Catch::Contains("exited with status 4") && Catch::Contains("out of soup"));
-  CHECK_THAT(error_of([&] {
-               provider::RleCommandSource({kFakes + "rle-garbage"}, "torus", quick).next();
-             }),
-             Catch::Contains("'z'"));
+  CHECK_THAT(
+      error_of([&] {
+        provider::RleCommandSource({kFakes + "rle-garbage"}, ca::Boundary::torus, quick).next();
+      }),
+      Catch::Contains("'z'"));
 }
 
 TEST_CASE("scripts/golly-provider: bgolly's frames follow the rule", "[client][external][bgolly]") {
@@ -138,7 +141,7 @@ TEST_CASE("scripts/golly-provider: bgolly's frames follow the rule", "[client][e
       provider::RleCommandSource src(
           {kGollyProvider, rule, std::to_string(h), std::to_string(w), "6", "0.4", "3"});
       const ca::Trajectory a = src.next(), b = src.next();
-      REQUIRE(src.shape() == provider::Shape{h, w, 6, "torus"});
+      REQUIRE(src.shape() == provider::Shape{h, w, 6, ca::Boundary::torus});
       const ca::RuleTable table = ca::parse_rule(rule);
       REQUIRE(a == ca::simulate(table, a.frames[0], 6));
       REQUIRE(b == ca::simulate(table, b.frames[0], 6));
@@ -176,7 +179,7 @@ TEST_CASE("START k: a fresh provider serves trajectory k, as the killed one woul
 
 TEST_CASE("a greeting is compared with the config and with the memory limit", "[client][limits]") {
   ClientOptions expect;
-  expect.expect = provider::Shape{12, 12, 4, "torus"};
+  expect.expect = provider::Shape{12, 12, 4, ca::Boundary::torus};
   REQUIRE_THAT(
       error_of([&] {
         Client({kProvider, "--rule", "B3/S23", "--height", "7", "--width", "9", "--steps", "3"},
@@ -228,14 +231,14 @@ TEST_CASE("every world parameter reaches carl-provider through the derived argv"
   o.steps = 3;
   o.density = 0.37;
   o.noise = 0.02;
-  o.mode = "window";
+  o.mode = ca::Boundary::window;
   o.world_scale = 3;
   o.seed = 11;
   o.allow_reveal = true;
   std::vector<std::string> argv = provider::parameter_arguments(o);
   argv.insert(argv.begin(), kProvider);
   Client c(argv);
-  REQUIRE(c.shape() == provider::Shape{10, 13, 3, "window"});
+  REQUIRE(c.shape() == provider::Shape{10, 13, 3, ca::Boundary::window});
   const provider::HiddenRuleWorld world(o);
   REQUIRE(c.next() == world.trajectory(0));
   REQUIRE(c.next() == world.trajectory(1));

@@ -37,16 +37,16 @@ TEST_CASE("byte sizes", "[limits]") {
 }
 
 TEST_CASE("memory estimates saturate instead of wrapping", "[limits]") {
-  const provider::Shape small{24, 24, 12, "torus"};
+  const provider::Shape small{24, 24, 12, ca::Boundary::torus};
   // Hand-worked: 13 frames of 576 cells = 7488 cells; payload 13 × 72 = 936 bytes.
   REQUIRE(provider::client_bytes(small) == 936 + 7488 + 2 * 7488);
   REQUIRE(provider::provider_bytes(small, 4) == 7488 + 936);
-  const provider::Shape window{24, 24, 12, "window"};
+  const provider::Shape window{24, 24, 12, ca::Boundary::window};
   REQUIRE(provider::provider_bytes(window, 4) == 16 * 7488 + 7488 + 936);
-  const provider::Shape huge{65536, 65536, 1000000, "window"};
+  const provider::Shape huge{65536, 65536, 1000000, ca::Boundary::window};
   // 65536·64 squared, times 1000001 frames: 1.76e19 bytes, just short of 2^64 (no wrap-around).
   REQUIRE(provider::provider_bytes(huge, 64) >= 17592186044416ull * 1000001ull);
-  const provider::Shape wider{65536, 65536, 2000000, "window"};
+  const provider::Shape wider{65536, 65536, 2000000, ca::Boundary::window};
   REQUIRE(provider::provider_bytes(wider, 64) == std::numeric_limits<std::uint64_t>::max());
   REQUIRE(provider::saturating_product({1ull << 40, 1ull << 30}) ==
           std::numeric_limits<std::uint64_t>::max());

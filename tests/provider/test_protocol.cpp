@@ -12,7 +12,7 @@ TEST_CASE("frames pack and unpack bit for bit", "[protocol]") {
     ca::Trajectory t;
     for (int f = 0; f < 4; ++f)
       t.frames.push_back(ca::random_soup(h, w, 0.5, std::uint64_t(f + h)));
-    const Shape s{h, w, 3, "torus"};
+    const Shape s{h, w, 3, ca::Boundary::torus};
     const std::string payload = provider::pack_frames(t);
     REQUIRE(payload.size() == provider::payload_bytes(s));
     REQUIRE(provider::unpack_frames(payload, s) == t);
@@ -26,9 +26,11 @@ TEST_CASE("frames pack and unpack bit for bit", "[protocol]") {
 }
 
 TEST_CASE("greetings", "[protocol]") {
-  const Shape s{24, 32, 12, "window"};
+  const Shape s{24, 32, 12, ca::Boundary::window};
   REQUIRE(provider::greeting_line(s) == "CARL-PROVIDER 1 24 32 12 window\n");
   REQUIRE(provider::parse_greeting("CARL-PROVIDER 1 24 32 12 window", "x") == s);
+  REQUIRE(provider::parse_greeting("CARL-PROVIDER 1 24 32 12 torus", "x").mode ==
+          ca::Boundary::torus);
   REQUIRE_THROWS_WITH(provider::parse_greeting("HELLO", "'p'"), Catch::Contains("bad greeting"));
   REQUIRE_THROWS_WITH(provider::parse_greeting("CARL-PROVIDER 2 24 32 12 torus", "'p'"),
                       Catch::Contains("version 2"));

@@ -68,7 +68,7 @@ TEST_CASE("the README's glider example moves the glider", "[report][cli][golly]"
   REQUIRE_THAT(out, Catch::Contains("--torus '0x5'"));
 }
 
-TEST_CASE("carl run writes the report; carl export's files run in bgolly",
+TEST_CASE("carl run writes the report, and carl export's files run in bgolly",
           "[report][cli][bgolly]") {
   test::TempDir dir;
   std::string yaml = ca::read_text_file(std::string(CARL_SOURCE_DIR) + "/configs/life.yaml");

@@ -264,7 +264,7 @@ TEST_CASE("carl sweep: a bad sweep file is one line on stderr and exit 2", "[swe
                      "settings, seeds)\n");
 }
 
-TEST_CASE("a sweep's records are its jobs' own; a finished or different sweep is not rerun",
+TEST_CASE("a sweep's records are its jobs' own, and a finished or different sweep is not rerun",
           "[sweep]") {
   const auto& want = reference_records();
   REQUIRE(want.size() == 8);
@@ -306,7 +306,7 @@ TEST_CASE("a sweep's records are its jobs' own; a finished or different sweep is
                Catch::Contains("holds a different sweep file"));
 }
 
-TEST_CASE("--jobs 2 gives the same records as one job at a time", "[sweep]") {
+TEST_CASE("carl sweep --jobs 2 gives the same records as one job at a time", "[sweep]") {
   // Two worker processes. (Two threads would not do: LibTorch's CPU libraries are not
   // bit-reproducible under concurrent callers; docs/sweep.md.)
   carl::test::TempDir dir;
