@@ -176,15 +176,6 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
                   "provider: give exactly one of 'rule' (built-in provider) and 'command' "
                   "(external provider argv)");
 
-  auto one_of = [](std::vector<std::string> options) {
-    return [options](const std::string& v) -> std::string {
-      for (const auto& o : options)
-        if (v == o) return "";
-      std::string list;
-      for (const auto& o : options) list += (list.empty() ? "" : ", ") + o;
-      return fmt::format("'{}' is not one of: {}", v, list);
-    };
-  };
   Section l(top.child("learner"), "learner", source);
   LearnerSettings& ls = c.learner;
   l.field<int>("width", ls.net.width, in_range(1, 1024));

@@ -258,34 +258,6 @@ groups::Subgroup largest_passing_subgroup(const std::array<bool, groups::kD4Orde
   return best;
 }
 
-SymmetryMethod SymmetryMethod::fixed_to(groups::Subgroup g) {
-  SymmetryMethod m(fixed);
-  m.group = g;
-  return m;
-}
-
-SymmetryMethod SymmetryMethod::parse(const std::string& word) {
-  if (word == "data") return data;
-  if (word == "function") return function;
-  if (word == "kernels") return kernels;
-  if (word.rfind("fixed:", 0) == 0) return fixed_to(groups::Subgroup::parse(word.substr(6)));
-  throw InputError(fmt::format("'{}' is not one of: data, function, kernels, fixed:<group>", word));
-}
-
-std::string SymmetryMethod::name() const {
-  switch (kind) {
-    case data:
-      return "data";
-    case function:
-      return "function";
-    case kernels:
-      return "kernels";
-    case fixed:
-      break;
-  }
-  return "fixed:" + group.name();
-}
-
 std::string SymmetryVerdict::summary() const {
   std::string s = fmt::format("{}: {} (", method.name(), group.name());
   if (noisy) s += fmt::format("noise ~{:.2g}; ", noise_estimate);
