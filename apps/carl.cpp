@@ -344,7 +344,12 @@ int main(int argc, char** argv) {
   zoo_cmd->add_option("--seeds", zoo.seeds, "seeds per rule (default 2; quick 1)");
   zoo_cmd->add_option("--suites", zoo.suites, "suites to run (default all)");
   zoo_cmd->add_option("--out", zoo.out_dir, "output directory")->capture_default_str();
-  zoo_cmd->add_option("--jobs", zoo.jobs, "runs in parallel")->capture_default_str();
+  zoo_cmd
+      ->add_option("--jobs", zoo.jobs,
+                   "runs in parallel, as threads of this process: their records may differ "
+                   "from --jobs 1 (single-threaded OpenBLAS under concurrent callers); carl "
+                   "sweep --jobs runs worker processes instead")
+      ->capture_default_str();
 
   carl::apps::SweepCommand sweep_command(app);
 
