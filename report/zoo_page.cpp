@@ -1,7 +1,9 @@
 #include "report/zoo_page.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "ca/error.h"
 #include "ca/text_file.h"
@@ -110,7 +112,140 @@ Picture frontier_picture(const json& runs) {
   });
 }
 
+bool flag(const json& r, const char* key) {
+  return r.contains(key) && r[key].is_boolean() && r[key].get<bool>();
+}
+
+// The regimes of the runs that carry a rule family, in order of first appearance.
+std::vector<std::string> family_regimes(const json& runs) {
+  std::vector<std::string> regimes;
+  for (const auto& r : runs)
+    if (!str(r, "family").empty() &&
+        std::find(regimes.begin(), regimes.end(), str(r, "regime")) == regimes.end())
+      regimes.push_back(str(r, "regime"));
+  return regimes;
+}
+
+// Per regime: exact runs counted by carl's trajectories (rows) against count-G's (columns), the
+// diagonal outlined; above it carl needed fewer trajectories than count-G, below it more.
+Picture against_count_g_picture(const json& runs) {
+  std::vector<std::string> regimes;
+  for (const auto& r : runs)
+    if (std::find(regimes.begin(), regimes.end(), str(r, "regime")) == regimes.end())
+      regimes.push_back(str(r, "regime"));
+  int most = 1;
+  for (const auto& r : runs)
+    if (flag(r, "exact") && r.contains("count_g") && r["count_g"].is_number())
+      most = std::max({most, num(r, "trajectories"), num(r, "count_g")});
+  most = std::min(most, 16);  // beyond 16: the last row and column
+  const int cell = 26, ml = 60, mt = 56, gap = 70;
+  const int panel = most * cell;
+  const int n = std::max<int>(1, int(regimes.size()));
+  return render(ml + n * (panel + gap), mt + panel + 56, [&](cairo_t* cr) {
+    text(cr, 8, 16, "exact runs: carl's trajectories (rows) against count-G's (columns)", 12,
+         {0.1, 0.1, 0.1}, true);
+    text(cr, 8, 32,
+         "above the outlined diagonal carl needed fewer trajectories than count-G, below it more",
+         10);
+    for (int g = 0; g < int(regimes.size()); ++g) {
+      std::vector<std::vector<int>> counts(std::size_t(most),
+                                           std::vector<int>(std::size_t(most), 0));
+      int shown = 0, peak = 1;
+      for (const auto& r : runs) {
+        if (str(r, "regime") != regimes[std::size_t(g)] || !flag(r, "exact") ||
+            !r.contains("count_g") || !r["count_g"].is_number())
+          continue;
+        const int c = std::clamp(num(r, "trajectories"), 1, most) - 1;
+        const int k = std::clamp(num(r, "count_g"), 1, most) - 1;
+        peak = std::max(peak, ++counts[std::size_t(c)][std::size_t(k)]);
+        ++shown;
+      }
+      const int x0 = ml + g * (panel + gap), y0 = mt;
+      text(cr, x0, y0 - 6, fmt::format("{} ({} runs)", regimes[std::size_t(g)], shown), 11);
+      for (int c = 0; c < most; ++c)
+        for (int k = 0; k < most; ++k) {
+          const int v = counts[std::size_t(c)][std::size_t(k)];
+          const double shade = v ? 0.25 + 0.75 * std::log1p(v) / std::log1p(peak) : 0;
+          const double x = x0 + k * cell, y = y0 + c * cell;
+          rect(cr, x, y, cell - 1, cell - 1,
+               v ? Rgb{1 - 0.88 * shade, 1 - 0.6 * shade, 1 - 0.3 * shade} : Rgb{0.96, 0.96, 0.96});
+          if (c == k) frame(cr, x, y, cell - 1, cell - 1, 1.5, {0.2, 0.2, 0.2});
+          if (v)
+            text(cr, x + 3, y + cell / 2.0 + 3, std::to_string(v), 8,
+                 shade > 0.6 ? Rgb{1, 1, 1} : Rgb{0.1, 0.1, 0.1});
+        }
+      for (int i = 0; i < most; ++i) {
+        const std::string label = i + 1 == most && most == 16 ? "16+" : std::to_string(i + 1);
+        text(cr, x0 + i * cell + 8, y0 + panel + 12, label, 8);
+        text(cr, x0 - 20, y0 + i * cell + cell / 2.0 + 3, label, 8);
+      }
+      text(cr, x0 + panel / 2.0 - 30, y0 + panel + 28, "count-G", 10);
+      text(cr, x0 - 54, y0 + panel / 2.0, "carl", 10);
+    }
+  });
+}
+
+// Per regime and rule family: the runs as a bar split into exact, budget stops (not exact) and
+// false halts, with the share exact.
+Picture families_picture(const json& runs) {
+  const std::vector<std::string> regimes = family_regimes(runs);
+  static const char* kFamilies[] = {"B0", "dying", "explosive", "steady"};
+  const int row_h = 22, label_w = 190, bar_w = 420, top = 50;
+  int rows = 0;
+  for (const auto& g : regimes)
+    for (const char* f : kFamilies)
+      for (const auto& r : runs)
+        if (str(r, "regime") == g && str(r, "family") == f) {
+          ++rows;
+          break;
+        }
+  const Rgb colours[3] = {rgb(0x2ca02c), rgb(0xff7f0e), rgb(0xd62728)};
+  const char* names[3] = {"exact", "budget stop, not exact", "false halt"};
+  return render(label_w + bar_w + 150, top + std::max(rows, 1) * row_h + 10, [&](cairo_t* cr) {
+    text(cr, 8, 16, "outcome by regime and rule family (the share recovered exactly)", 12,
+         {0.1, 0.1, 0.1}, true);
+    for (int k = 0; k < 3; ++k) {
+      rect(cr, 8 + k * 170, 28, 12, 8, colours[k]);
+      text(cr, 24 + k * 170, 36, names[k], 10);
+    }
+    if (rows == 0) text(cr, 8, top + 16, "no run carries a rule family", 11);
+    int row = 0;
+    for (const auto& g : regimes)
+      for (const char* f : kFamilies) {
+        int n = 0, counts[3] = {0, 0, 0};
+        for (const auto& r : runs) {
+          if (str(r, "regime") != g || str(r, "family") != f) continue;
+          ++n;
+          ++counts[flag(r, "exact") ? 0 : flag(r, "halted") ? 2 : 1];
+        }
+        if (n == 0) continue;
+        const int y = top + row++ * row_h;
+        text(cr, 8, y + 13, fmt::format("{} / {}", g, f), 10);
+        double x = label_w;
+        for (int k = 0; k < 3; ++k) {
+          const double w = double(bar_w) * counts[k] / n;
+          if (counts[k]) rect(cr, x, y + 2, std::max(1.0, w), row_h - 6, colours[k]);
+          x += w;
+        }
+        text(cr, label_w + bar_w + 6, y + 13,
+             fmt::format("{} of {} ({:.1f}%)", counts[0], n, 100.0 * counts[0] / n), 10);
+      }
+  });
+}
+
 }  // namespace
+
+std::vector<std::pair<std::string, Picture>> zoo_figures(const json& zoo) {
+  const json runs = zoo.contains("runs") && zoo["runs"].is_array() ? zoo["runs"] : json::array();
+  const json summary =
+      zoo.contains("summary") && zoo["summary"].is_array() ? zoo["summary"] : json::array();
+  std::vector<std::pair<std::string, Picture>> figures = {
+      {"trajectories", trajectories_picture(summary)},
+      {"against-count-g", against_count_g_picture(runs)}};
+  if (!family_regimes(runs).empty()) figures.push_back({"families", families_picture(runs)});
+  figures.push_back({"frontier", frontier_picture(runs)});
+  return figures;
+}
 
 std::string zoo_html(const json& zoo) {
   const json runs = zoo.contains("runs") && zoo["runs"].is_array() ? zoo["runs"] : json::array();
@@ -143,13 +278,19 @@ std::string zoo_html(const json& zoo) {
       halts += fmt::format("<li>{} ({} / {} / seed {}): {}</li>\n", html_escape(str(r, "rule")),
                            html_escape(str(r, "regime")), html_escape(str(r, "setting")),
                            num(r, "seed"), html_escape(str(r, "reason")));
-  const Picture traj = trajectories_picture(summary), frontier = frontier_picture(runs);
-  auto figure = [](const std::string& id, const std::string& title, const Picture& p) {
-    return fmt::format(
+  static const std::map<std::string, std::string> titles = {
+      {"trajectories", "Trajectories against the counting baselines"},
+      {"against-count-g", "Trajectories needed against count-G, run by run"},
+      {"families", "Where carl fails, by rule family"},
+      {"frontier", "δ frontier"}};
+  std::string figures_before, figures_after;
+  for (const auto& [id, p] : zoo_figures(zoo)) {
+    const std::string& title = titles.at(id);
+    (id == "frontier" ? figures_after : figures_before) += fmt::format(
         "<section class=\"figure\" id=\"{}\">\n<h2>{}</h2>\n<img alt=\"{}\" width=\"{}\" "
         "height=\"{}\" src=\"data:image/png;base64,{}\">\n</section>\n",
         id, title, title, p.width, p.height, base64(p.png));
-  };
+  }
   return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src "
          "data:; style-src 'unsafe-inline'\">\n<title>carl rule zoo</title>\n<style>\n"
@@ -158,11 +299,10 @@ std::string zoo_html(const json& zoo) {
          "font-weight:bold}img{max-width:100%;height:auto;border:1px solid #ccc}\n</style>\n"
          "</head>\n<body>\n<h1>carl rule zoo</h1>\n" +
          fmt::format("<p>{} runs; false halts: {}.</p>\n", runs.size(), false_halts) +
-         "<section id=\"summary\">\n<h2>Summary</h2>\n" + table + "</section>\n" +
-         figure("trajectories", "Trajectories against the counting baselines", traj) +
+         "<section id=\"summary\">\n<h2>Summary</h2>\n" + table + "</section>\n" + figures_before +
          "<section id=\"false-halts\">\n<h2>False halts</h2>\n" +
          (halts.empty() ? std::string("<p>none</p>\n") : "<ul>\n" + halts + "</ul>\n") +
-         "</section>\n" + figure("frontier", "δ frontier", frontier) + "</body>\n</html>\n";
+         "</section>\n" + figures_after + "</body>\n</html>\n";
 }
 
 std::string write_zoo_page(const std::string& json_path) {

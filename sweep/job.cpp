@@ -16,6 +16,7 @@
 #include "groups/invariance.h"
 #include "groups/orbits.h"
 #include "provider/builtin.h"
+#include "sweep/family.h"
 
 namespace carl::sweep {
 namespace {
@@ -301,6 +302,53 @@ std::string median_worst(std::vector<int> v, int runs) {
   return fmt::format("{:g} / {}{}", med, v.back(),
                      int(v.size()) < runs ? fmt::format(" ({} of {})", v.size(), runs) : "");
 }
+
+// Outcomes by regime × rule family (records with a "family" field), and how carl's trajectories
+// compare with count-G's where both recovered the rule.
+std::string by_family(const json& runs) {
+  std::vector<std::string> regimes;
+  for (const json& r : runs)
+    if (r.contains("family") &&
+        std::find(regimes.begin(), regimes.end(), r["regime"]) == regimes.end())
+      regimes.push_back(r["regime"]);
+  if (regimes.empty()) return "";
+  std::string md =
+      "\n## By rule family\n\nFamilies by what the rule does to the regime's soups "
+      "(`sweep/family.h`): B0 (the empty neighbourhood gives birth), dying (at most a tenth of the "
+      "live cells left at the last step), explosive (the live share grows to at least 1.5× the "
+      "density), steady (the rest). Budget stops: the run spent its trajectories without halting. "
+      "Against count-G: exact runs where count-G also recovered the rule, by whether carl needed "
+      "fewer, as many or more trajectories.\n\n"
+      "| regime | family | runs | exact | share exact | budget stops | false halts | carl traj. | "
+      "count-G traj. | carl < count-G | = | > "
+      "|\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const std::string& regime : regimes)
+    for (const std::string& family : rule_families()) {
+      int n = 0, exact = 0, budget = 0, false_halts = 0, fewer = 0, same = 0, more = 0;
+      std::vector<int> carl, count_g;
+      for (const json& r : runs) {
+        if (r["regime"] != regime || r.value("family", "") != family) continue;
+        ++n;
+        exact += r["exact"].get<bool>();
+        budget += !r["halted"].get<bool>();
+        false_halts += r["false_halt"].get<bool>();
+        if (r["exact"].get<bool>()) carl.push_back(r["trajectories"].get<int>());
+        if (!r["count_g"].is_null()) count_g.push_back(r["count_g"].get<int>());
+        if (r["exact"].get<bool>() && !r["count_g"].is_null()) {
+          const int c = r["trajectories"].get<int>(), g = r["count_g"].get<int>();
+          fewer += c < g;
+          same += c == g;
+          more += c > g;
+        }
+      }
+      if (n == 0) continue;
+      md += fmt::format("| {} | {} | {} | {} | {:.1f}% | {} | {} | {} | {} | {} | {} | {} |\n",
+                        regime, family, n, exact, 100.0 * exact / n, budget, false_halts,
+                        median_worst(carl, n), median_worst(count_g, n), fewer, same, more);
+    }
+  return md;
+}
+
 }  // namespace
 
 ZooSummary summarize(const json& runs, const std::string& heading, double seconds) {
@@ -407,6 +455,7 @@ ZooSummary summarize(const json& runs, const std::string& heading, double second
     md += fmt::format("| {:g} | {} | {:g} | {} | {} | {} | {:.2g} |\n", d, traj.size(),
                       median(traj), halted, inexact, over, median(err));
   }
+  md += by_family(runs);
   md += fmt::format("\n{} runs in {:.0f} s.\n", runs.size(), seconds);
   return {summary, md};
 }

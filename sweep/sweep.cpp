@@ -24,6 +24,7 @@
 #include "provider/error.h"
 #include "report/zoo_page.h"
 #include "sweep/coordinator.h"
+#include "sweep/family.h"
 
 namespace carl::sweep {
 
@@ -219,12 +220,16 @@ SweepResult Coordinator::conclude() {
   double seconds = 0;
   for (json& r : records) {
     seconds += r.value("seconds", 0.0);
+    const Job job = plan_.job(r["job"].get<std::uint64_t>());
+    r["family"] = rule_family(job.rule.table, job.regime);
     runs.push_back(std::move(r));
   }
   const ZooSummary summary = summarize(runs, "Sweep — " + plan_.name(), seconds);
   provider::write_durably(options_.out_dir, "summary.md", summary.markdown);
-  provider::write_durably(options_.out_dir, "summary.html",
-                          report::zoo_html(json{{"runs", runs}, {"summary", summary.rows}}));
+  const json page{{"runs", runs}, {"summary", summary.rows}};
+  provider::write_durably(options_.out_dir, "summary.html", report::zoo_html(page));
+  for (const auto& [id, picture] : report::zoo_figures(page))
+    provider::write_durably(options_.out_dir, "summary-" + id + ".png", picture.png);
   result.summary_md = options_.out_dir + "/summary.md";
   return result;
 }

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "ca/error.h"
+#include "sweep/family.h"
 #include "sweep/job.h"
 
 namespace carl::sweep {
@@ -130,6 +131,7 @@ std::string run_zoo(const ZooOptions& opt) {
       }
       try {
         results[i] = run_job(j.rule, j.regime, j.setting, j.seed, opt.provider_exe);
+        results[i]["family"] = rule_family(j.rule.table, j.regime);
       } catch (...) {
         std::lock_guard<std::mutex> lock(print);
         if (!failure) failure = std::current_exception();

@@ -1,10 +1,12 @@
 // report/zoo_page: the zoo's page from its JSON (the stored quick run and hand-made records).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "ca/text_file.h"
+#include "png_image.h"
 #include "report/zoo_page.h"
 #include "support.h"
 
@@ -52,12 +54,49 @@ TEST_CASE("the zoo page: summary rows, false halts, pictures, the δ frontier", 
                     "<td class=\"bad\">1</td>") != std::string::npos);
   REQUIRE(html.find("<td>3.0</td><td>8.0</td><td>3.0</td>") != std::string::npos);  // means
   REQUIRE(html.find("<li>life (clean / risk / seed 1): risk &lt;= 0.01</li>") != std::string::npos);
-  REQUIRE(count(html, "<img ") == 2);
+  REQUIRE(count(html, "<img ") == 3);  // trajectories, against count-G, δ frontier
   REQUIRE(count(html, "http://") + count(html, "https://") == 0);
   // Records without the optional fields still make a page.
   const std::string bare = carl::report::zoo_html(json{{"runs", json::array()}});
   REQUIRE(bare.find("<p>none</p>") != std::string::npos);
-  REQUIRE(count(bare, "<img ") == 2);
+  REQUIRE(count(bare, "<img ") == 3);
+}
+
+TEST_CASE("the zoo page's families picture: one bar per regime and family, split by outcome",
+          "[report][zoo]") {
+  // B0 in the scarce regime: 3 exact runs (one of them a budget stop that ended exact) and 1
+  // budget stop not exact; dying: 1 false halt. Bars are 420 px wide, 16 px high.
+  auto run = [](const char* family, bool exact, bool halted) {
+    return json{{"regime", "scarce"},
+                {"family", family},
+                {"exact", exact},
+                {"halted", halted},
+                {"false_halt", halted && !exact},
+                {"trajectories", 2},
+                {"count_g", 3}};
+  };
+  const json zoo = {{"runs",
+                     {run("B0", true, true), run("B0", true, true), run("B0", true, false),
+                      run("B0", false, false), run("dying", false, true)}}};
+  const auto figures = carl::report::zoo_figures(zoo);
+  const auto families = std::find_if(figures.begin(), figures.end(),
+                                     [](const auto& f) { return f.first == "families"; });
+  REQUIRE(families != figures.end());
+  const carl::test::Image img = carl::test::decode(families->second.png);
+  const int legend = 12 * 8;
+  const int exact = carl::test::pixels(img, 0x2ca02c) - legend;
+  const int budget = carl::test::pixels(img, 0xff7f0e) - legend;
+  const int halts = carl::test::pixels(img, 0xd62728) - legend;
+  CHECK(exact == 315 * 16);
+  CHECK(budget == 105 * 16);
+  CHECK(halts == 420 * 16);
+  REQUIRE(count(carl::report::zoo_html(zoo), "<img ") == 4);
+  // Runs without a family: no families picture.
+  json bare = zoo;
+  for (json& r : bare["runs"]) r.erase("family");
+  const auto none = carl::report::zoo_figures(bare);
+  REQUIRE(
+      std::none_of(none.begin(), none.end(), [](const auto& f) { return f.first == "families"; }));
 }
 
 TEST_CASE("the zoo page of the stored full run is written beside its JSON", "[report][zoo]") {
