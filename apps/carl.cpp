@@ -346,10 +346,12 @@ int main(int argc, char** argv) {
   zoo_cmd->add_option("--out", zoo.out_dir, "output directory")->capture_default_str();
   zoo_cmd
       ->add_option("--jobs", zoo.jobs,
-                   "runs in parallel, as threads of this process: their records may differ "
-                   "from --jobs 1 (single-threaded OpenBLAS under concurrent callers); carl "
-                   "sweep --jobs runs worker processes instead")
+                   "runs at once, each in a worker process of carl (the records equal --jobs 1's)")
+      ->check(CLI::Range(1, 1024))
       ->capture_default_str();
+  bool zoo_worker = false;
+  zoo_cmd->add_flag("--worker", zoo_worker, "(internal) serve the zoo's jobs on stdin/stdout")
+      ->group("");
 
   carl::apps::SweepCommand sweep_command(app);
 
@@ -420,6 +422,25 @@ int main(int argc, char** argv) {
     if (sweep_command.chosen()) return sweep_command.run(provider_exe());
     if (*zoo_cmd) {
       zoo.provider_exe = provider_exe();
+      if (zoo_worker) return carl::sweep::serve_zoo_jobs(zoo);
+      // --jobs N: N worker processes of this same carl, given the options that define the jobs.
+      std::error_code ec;
+      const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+      if (!ec) {
+        zoo.worker_command = {self.string(),
+                              "bench",
+                              "zoo",
+                              "--rules",
+                              std::to_string(zoo.rules_per_suite),
+                              "--seeds",
+                              std::to_string(zoo.seeds)};
+        if (zoo.quick) zoo.worker_command.push_back("--quick");
+        if (!zoo.suites.empty()) {
+          zoo.worker_command.push_back("--suites");
+          zoo.worker_command.insert(zoo.worker_command.end(), zoo.suites.begin(), zoo.suites.end());
+        }
+        zoo.worker_command.push_back("--worker");
+      }
       const std::string md = carl::sweep::run_zoo(zoo);
       const std::string table = read_text_file(md);
       std::fwrite(table.data(), 1, table.size(), stdout);

@@ -10,10 +10,11 @@
 #include <vector>
 
 #include "sweep/sweep.h"
+#include "sweep/workers.h"
 
 namespace carl::sweep {
 
-class Coordinator {
+class Coordinator : public JobQueue {
  public:
   // Reads the sweep file, opens (or creates) the output directory and locks it against a second
   // sweep, refuses a different stored sweep file, reads back the finished jobs (cutting off a
@@ -28,13 +29,17 @@ class Coordinator {
   const std::string& sweep_path() const { return options_.sweep_file; }
 
   // The next job id not yet finished nor handed out; none when all are, or after a failure.
-  std::optional<std::uint64_t> next();
+  std::optional<std::uint64_t> next() override;
   // Checks a finished job's record against the plan, appends it to records.jsonl and syncs it.
   // `where` (e.g. "rank 1") goes into the progress line.
   void finish(const nlohmann::json& record, const std::string& where = "");
+  void finish(std::uint64_t, const nlohmann::json& record, const std::string& where) override {
+    finish(record, where);  // the record names its job
+  }
   // A job failed: no more ids are handed out; run_sweep throws `message` (an InputError when
   // `input`, else an InternalError) once the running jobs are done.
-  void fail(const std::string& message, bool input);
+  void fail(const std::string& message, bool input) override;
+  std::string describe(std::uint64_t id) const override;
   // After every worker has stopped: throws the first failure, or writes the summaries when every
   // job has a record.
   SweepResult conclude();

@@ -2,20 +2,15 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <iostream>
 #include <thread>
 
 #include "ca/error.h"
@@ -25,6 +20,7 @@
 #include "report/zoo_page.h"
 #include "sweep/coordinator.h"
 #include "sweep/family.h"
+#include "sweep/workers.h"
 
 namespace carl::sweep {
 
@@ -154,6 +150,10 @@ Coordinator::Coordinator(const SweepOptions& options)
   finished_ = done.size();
 }
 
+std::string Coordinator::describe(std::uint64_t id) const {
+  return sweep::describe(plan_.job(id));
+}
+
 Coordinator::~Coordinator() {
   if (fd_ >= 0) ::close(fd_);
 }
@@ -193,7 +193,7 @@ void Coordinator::finish(const json& record, const std::string& where) {
   ++ran_;
   std::fprintf(stderr, "carl sweep: %llu/%llu  %s%s%s: %s, %d trajectories, %.1f s\n",
                static_cast<unsigned long long>(finished_),
-               static_cast<unsigned long long>(plan_.size()), describe(j).c_str(),
+               static_cast<unsigned long long>(plan_.size()), sweep::describe(j).c_str(),
                where.empty() ? "" : " on ", where.c_str(),
                record.value("exact", false)    ? "exact"
                : record.value("halted", false) ? "halted, not exact"
@@ -235,29 +235,11 @@ SweepResult Coordinator::conclude() {
 }
 
 int serve_jobs(const std::string& sweep_file, const std::string& provider_exe) {
-  // Records go to the original stdout; anything else printed goes to stderr.
-  const int records = ::dup(1);
-  if (records < 0 || ::dup2(2, 1) < 0)
-    throw InternalError(
-        fmt::format("carl sweep --worker: cannot set up stdout: {}", strerror(errno)));
-  FILE* out = ::fdopen(records, "w");
   const SweepPlan plan = SweepPlan::load(sweep_file);
-  for (std::string line; std::getline(std::cin, line);) {
-    json answer;
-    try {
-      const std::uint64_t id = std::stoull(line);
-      if (id >= plan.size()) throw InternalError(fmt::format("no job {}", id));
-      answer = run_plan_job(plan, id, provider_exe);
-    } catch (const InputError& e) {
-      answer = json{{"error", e.what()}, {"input", true}};
-    } catch (const std::exception& e) {
-      answer = json{{"error", e.what()}, {"input", false}};
-    }
-    const std::string text = answer.dump() + "\n";
-    if (std::fwrite(text.data(), 1, text.size(), out) != text.size() || std::fflush(out) != 0)
-      return 3;  // the coordinator is gone
-  }
-  return 0;
+  return serve_jobs([&](std::uint64_t id) {
+    if (id >= plan.size()) throw InternalError(fmt::format("no job {}", id));
+    return run_plan_job(plan, id, provider_exe);
+  });
 }
 
 namespace {
@@ -274,62 +256,6 @@ void run_jobs_here(Coordinator& c, const std::string& provider_exe, const std::s
   }
 }
 
-// One worker process (serve_jobs), fed job ids over a socket pair, one at a time.
-void run_jobs_in_process(Coordinator& c, const std::vector<std::string>& command,
-                         const std::string& where) {
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-    c.fail(fmt::format("carl sweep: socketpair failed: {}", strerror(errno)), false);
-    return;
-  }
-  std::vector<char*> argv;
-  for (const std::string& a : command) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {                        // only async-signal-safe calls until exec
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with the thread that feeds it
-    ::dup2(sv[1], 0);
-    ::dup2(sv[1], 1);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(sv[1]);
-  if (pid < 0) {
-    ::close(sv[0]);
-    c.fail(fmt::format("carl sweep: fork failed: {}", strerror(errno)), false);
-    return;
-  }
-  FILE* in = ::fdopen(sv[0], "r");
-  char* buf = nullptr;
-  std::size_t cap = 0;
-  while (const auto id = c.next()) {
-    const std::string ask = std::to_string(*id) + "\n";
-    const bool sent = ::send(sv[0], ask.data(), ask.size(), MSG_NOSIGNAL) == ssize_t(ask.size());
-    if (!sent || ::getline(&buf, &cap, in) <= 0) {
-      c.fail(fmt::format("carl sweep: the worker process for {} ended without its record",
-                         describe(c.plan().job(*id))),
-             false);
-      break;
-    }
-    try {
-      const json answer = json::parse(buf);
-      if (answer.contains("error"))
-        c.fail(answer["error"].get<std::string>(), answer.value("input", false));
-      else
-        c.finish(answer, where);
-    } catch (const InputError& e) {
-      c.fail(e.what(), true);
-    } catch (const std::exception& e) {
-      c.fail(e.what(), false);
-    }
-  }
-  std::free(buf);
-  std::fclose(in);  // end of input: the worker exits
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-}
-
 }  // namespace
 
 void run_local_jobs(Coordinator& c, const SweepOptions& options, const std::string& where) {
@@ -340,7 +266,7 @@ void run_local_jobs(Coordinator& c, const SweepOptions& options, const std::stri
       if (options.worker_command.empty())
         run_jobs_here(c, options.provider_exe, where);
       else
-        run_jobs_in_process(c, options.worker_command, where);
+        feed_worker_process(c, options.worker_command, where);
     });
   for (auto& t : pool) t.join();
 }

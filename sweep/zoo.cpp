@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -13,11 +12,13 @@
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "ca/error.h"
 #include "sweep/family.h"
 #include "sweep/job.h"
+#include "sweep/workers.h"
 
 namespace carl::sweep {
 namespace {
@@ -32,9 +33,15 @@ std::string today() {
   return buf;
 }
 
-}  // namespace
+// One run of the zoo.
+struct ZooJob {
+  HiddenRule rule;
+  Regime regime;
+  Setting setting;
+  std::uint64_t seed;
+};
 
-std::string run_zoo(const ZooOptions& opt) {
+std::vector<ZooJob> zoo_jobs(const ZooOptions& opt) {
   const std::vector<std::string>& all_suites = zoo_suite_names();
   const std::vector<std::string> suites = opt.suites.empty() ? all_suites : opt.suites;
   for (const std::string& name : suites)
@@ -61,13 +68,7 @@ std::string run_zoo(const ZooOptions& opt) {
   if (!opt.quick)
     for (const char* v : {"symmetry-function", "symmetry-kernels"}) variants.push_back(setting(v));
 
-  struct Job {
-    HiddenRule rule;
-    Regime regime;
-    Setting setting;
-    std::uint64_t seed;
-  };
-  std::vector<Job> jobs;
+  std::vector<ZooJob> jobs;
   for (const std::string& name : suites) {
     const std::vector<HiddenRule> rules =
         zoo_suite(name, name == "named" && !opt.quick ? 2 * per_suite : per_suite);
@@ -88,79 +89,128 @@ std::string run_zoo(const ZooOptions& opt) {
         }
       }
   }
+  return jobs;
+}
 
-  std::vector<json> results(jobs.size());
-  const auto start = Clock::now();
-  std::atomic<std::size_t> next{0}, finished{0};
-  std::mutex print;
-  std::exception_ptr failure;
-  // Progress: on a terminal, a bar drawn from the start, naming the run that started last; in a
-  // log (stderr not a terminal), one line per finished run.
-  const bool tty = ::isatty(2);
-  std::string running;
-  auto describe = [](const Job& j) {
-    return fmt::format("{} {} {} {} seed {}", j.rule.suite, j.rule.name.substr(0, 24),
-                       j.regime.name, j.setting.name, j.seed);
-  };
-  auto draw = [&] {  // under `print`
-    const std::size_t done = finished;
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    const int bar = int(40.0 * double(done) / double(jobs.size()));
-    const std::string eta =
-        done == 0 ? std::string("ETA --")
-                  : fmt::format("ETA {}m{:02d}s",
-                                int(elapsed / double(done) * double(jobs.size() - done)) / 60,
-                                int(elapsed / double(done) * double(jobs.size() - done)) % 60);
+std::string describe(const ZooJob& j) {
+  return fmt::format("{} {} {} {} seed {}", j.rule.suite, j.rule.name.substr(0, 24), j.regime.name,
+                     j.setting.name, j.seed);
+}
+
+json run_zoo_job(const ZooJob& j, const std::string& provider_exe) {
+  json record = run_job(j.rule, j.regime, j.setting, j.seed, provider_exe);
+  record["family"] = rule_family(j.rule.table, j.regime);
+  return record;
+}
+
+// The zoo's jobs handed out in order, their records kept by number, and the progress: on a
+// terminal, a bar drawn from the start naming the run that started last; in a log (stderr not a
+// terminal), one line per finished run.
+class ZooQueue : public JobQueue {
+ public:
+  explicit ZooQueue(std::vector<ZooJob> jobs) : jobs_(std::move(jobs)), results_(jobs_.size()) {
+    if (tty_) draw();
+  }
+
+  std::optional<std::uint64_t> next() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (failure_ || next_ >= jobs_.size()) return std::nullopt;
+    running_ = describe(jobs_[next_]);
+    if (tty_) draw();
+    return next_++;
+  }
+  void finish(std::uint64_t id, const json& record, const std::string&) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    results_[std::size_t(id)] = record;
+    ++finished_;
+    if (tty_) return draw();
+    std::fprintf(stderr, "carl bench zoo: %zu/%zu  %s: %s, %d trajectories, %.1f s\n", finished_,
+                 jobs_.size(), describe(jobs_[std::size_t(id)]).c_str(),
+                 record.value("exact", false)    ? "exact"
+                 : record.value("halted", false) ? "halted, not exact"
+                                                 : "budget spent",
+                 record.value("trajectories", 0), record.value("seconds", 0.0));
+    std::fflush(stderr);
+  }
+  void fail(const std::string& message, bool input) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!failure_) failure_ = std::make_pair(message, input);
+  }
+  std::string describe(std::uint64_t id) const override { return describe(jobs_[std::size_t(id)]); }
+  const ZooJob& job(std::uint64_t id) const { return jobs_[std::size_t(id)]; }
+
+  // After every feeder has stopped: the first failure thrown, else the records in job order.
+  json conclude() {
+    if (tty_) std::fprintf(stderr, "\r\033[K");
+    if (failure_) {
+      if (failure_->second) throw InputError(failure_->first);
+      throw InternalError(failure_->first);
+    }
+    json runs = json::array();
+    for (json& r : results_) runs.push_back(std::move(r));
+    return runs;
+  }
+
+ private:
+  static std::string describe(const ZooJob& j) { return sweep::describe(j); }
+  void draw() const {  // under mutex_
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    const std::size_t done = finished_, all = jobs_.size();
+    const int bar = int(40.0 * double(done) / double(std::max<std::size_t>(all, 1)));
+    const int eta = done == 0 ? -1 : int(elapsed / double(done) * double(all - done));
+    const std::string eta_text =
+        eta < 0 ? std::string("ETA --") : fmt::format("ETA {}m{:02d}s", eta / 60, eta % 60);
     std::fprintf(stderr, "\r\033[K[%s%s] %zu/%zu  %s  running: %s",
                  std::string(std::size_t(bar), '#').c_str(),
-                 std::string(std::size_t(40 - bar), '.').c_str(), done, jobs.size(), eta.c_str(),
-                 running.c_str());
+                 std::string(std::size_t(40 - bar), '.').c_str(), done, all, eta_text.c_str(),
+                 running_.c_str());
     std::fflush(stderr);
-  };
-  if (tty) {
-    std::lock_guard<std::mutex> lock(print);
-    draw();
   }
-  auto worker = [&] {
-    for (std::size_t i; (i = next++) < jobs.size();) {
-      const Job& j = jobs[i];
-      if (tty) {
-        std::lock_guard<std::mutex> lock(print);
-        running = describe(j);
-        draw();
-      }
+
+  const std::vector<ZooJob> jobs_;
+  std::vector<json> results_;
+  std::mutex mutex_;
+  std::size_t next_ = 0, finished_ = 0;
+  std::string running_;
+  std::optional<std::pair<std::string, bool>> failure_;
+  const bool tty_ = ::isatty(2);
+  const Clock::time_point start_ = Clock::now();
+};
+
+}  // namespace
+
+int serve_zoo_jobs(const ZooOptions& opt) {
+  const std::vector<ZooJob> jobs = zoo_jobs(opt);
+  return serve_jobs([&](std::uint64_t id) {
+    if (id >= jobs.size()) throw InternalError(fmt::format("no zoo job {}", id));
+    return run_zoo_job(jobs[std::size_t(id)], opt.provider_exe);
+  });
+}
+
+std::string run_zoo(const ZooOptions& opt) {
+  const auto start = Clock::now();
+  ZooQueue queue(zoo_jobs(opt));
+  auto run_here = [&] {
+    while (const auto id = queue.next()) {
       try {
-        results[i] = run_job(j.rule, j.regime, j.setting, j.seed, opt.provider_exe);
-        results[i]["family"] = rule_family(j.rule.table, j.regime);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(print);
-        if (!failure) failure = std::current_exception();
-        next = jobs.size();
-        return;
-      }
-      const std::size_t done = ++finished;
-      std::lock_guard<std::mutex> lock(print);
-      if (tty) {
-        draw();
-      } else {
-        const json& r = results[i];
-        std::fprintf(stderr, "carl bench zoo: %zu/%zu  %s: %s, %d trajectories, %.1f s\n", done,
-                     jobs.size(), describe(j).c_str(),
-                     r.value("exact", false)    ? "exact"
-                     : r.value("halted", false) ? "halted, not exact"
-                                                : "budget spent",
-                     r.value("trajectories", 0), r.value("seconds", 0.0));
-        std::fflush(stderr);
+        queue.finish(*id, run_zoo_job(queue.job(*id), opt.provider_exe), "");
+      } catch (const InputError& e) {
+        queue.fail(e.what(), true);
+      } catch (const std::exception& e) {
+        queue.fail(e.what(), false);
       }
     }
   };
-  std::vector<std::thread> threads;
-  for (int t = 0; t < std::max(1, opt.jobs); ++t) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
-  if (failure) std::rethrow_exception(failure);
-  json runs = json::array();
-  for (auto& r : results) runs.push_back(std::move(r));
-  if (tty) std::fprintf(stderr, "\r\033[K");
+  std::vector<std::thread> feeders;
+  for (int t = 0; t < std::max(1, opt.jobs); ++t)
+    feeders.emplace_back([&] {
+      if (opt.jobs > 1 && !opt.worker_command.empty())
+        feed_worker_process(queue, opt.worker_command, "");
+      else
+        run_here();
+    });
+  for (auto& t : feeders) t.join();
+  json runs = queue.conclude();
 
   const double total = std::chrono::duration<double>(Clock::now() - start).count();
   const ZooSummary summary =

@@ -12,12 +12,20 @@ struct ZooOptions {
   int seeds = 0;                    // 0: the mode's default
   std::vector<std::string> suites;  // empty: all
   std::string out_dir = "bench/results";
-  int jobs = 1;              // runs in parallel (each is single-threaded)
+  int jobs = 1;              // runs at once (each single-threaded)
   std::string provider_exe;  // carl-provider
+  // With jobs > 1: the argv of a worker process that runs the zoo's jobs (serve_zoo_jobs below:
+  // `carl bench zoo <the same options> --worker`); each of the `jobs` runs in one such process
+  // (sweep/workers.h says why). Empty: threads of this process, whose records may differ.
+  std::vector<std::string> worker_command;
 };
 
 // Writes zoo-<date>.json and zoo-<date>.md (or zoo-quick.*) under out_dir; returns the
 // Markdown path.
 std::string run_zoo(const ZooOptions& options);
+
+// A worker process of run_zoo (ZooOptions::worker_command): serves the jobs of the zoo that
+// `options` define by number (sweep/workers.h, serve_jobs).
+int serve_zoo_jobs(const ZooOptions& options);
 
 }  // namespace carl::sweep

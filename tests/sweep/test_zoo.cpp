@@ -1,11 +1,13 @@
 // The zoo's --quick mode on two rules: the report's structure, and numbers that add up.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "ca/rulestring.h"
 #include "ca/text_file.h"
 #include "experiment/loop.h"
 #include "support.h"
+#include "sweep/sweep.h"
 #include "sweep/zoo.h"
 
 using nlohmann::json;
@@ -114,4 +116,38 @@ TEST_CASE("carl bench zoo --quick on two rules", "[zoo]") {
                        Catch::Contains("| named | scarce | certified |") &&
                        Catch::Contains("| named | scarce | risk |") &&
                        Catch::Contains("| named | scarce | seed-policy |"));
+}
+
+TEST_CASE("carl bench zoo --jobs 2 runs worker processes whose records equal one process's",
+          "[zoo]") {
+  carl::test::TempDir one, two;
+  carl::sweep::ZooOptions o;
+  o.quick = true;
+  o.suites = {"named"};
+  o.rules_per_suite = 2;
+  o.provider_exe = CARL_PROVIDER_EXE;
+  o.out_dir = one.path();
+  carl::sweep::run_zoo(o);
+  // Each worker is started through a script that notes its start, then becomes carl.
+  const std::string log = two.path() + "/workers.log", script = two.path() + "/worker.sh";
+  carl::ca::write_text_file(script, "#!/bin/sh\necho started >> '" + log + "'\nexec '" +
+                                        std::string(CARL_EXE) + "' \"$@\"\n");
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  o.out_dir = two.path();
+  o.jobs = 2;
+  o.worker_command = {script, "bench",    "zoo",   "--quick", "--rules",
+                      "2",    "--suites", "named", "--worker"};
+  carl::sweep::run_zoo(o);
+  REQUIRE(carl::ca::read_text_file(log) == "started\nstarted\n");
+  const json a = json::parse(carl::ca::read_text_file(one.path() + "/zoo-quick.json"));
+  const json b = json::parse(carl::ca::read_text_file(two.path() + "/zoo-quick.json"));
+  REQUIRE(a["runs"].size() == 6);
+  REQUIRE(b["runs"].size() == a["runs"].size());
+  for (std::size_t i = 0; i < a["runs"].size(); ++i)
+    REQUIRE(carl::sweep::without_timings(a["runs"][i]) ==
+            carl::sweep::without_timings(b["runs"][i]));
+  // A worker that dies names the job it was running.
+  carl::ca::write_text_file(script, "#!/bin/sh\nexit 1\n");
+  REQUIRE_THROWS_WITH(carl::sweep::run_zoo(o),
+                      Catch::Contains("ended without its record") && Catch::Contains("named"));
 }

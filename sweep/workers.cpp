@@ -1,0 +1,99 @@
+#include "sweep/workers.h"
+
+#include <fmt/format.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+#include "ca/error.h"
+
+namespace carl::sweep {
+
+using nlohmann::json;
+
+void feed_worker_process(JobQueue& queue, const std::vector<std::string>& command,
+                         const std::string& where) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    queue.fail(fmt::format("carl: socketpair failed: {}", strerror(errno)), false);
+    return;
+  }
+  std::vector<char*> argv;
+  for (const std::string& a : command) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {                        // only async-signal-safe calls until exec
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with the thread that feeds it
+    ::dup2(sv[1], 0);
+    ::dup2(sv[1], 1);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(sv[1]);
+  if (pid < 0) {
+    ::close(sv[0]);
+    queue.fail(fmt::format("carl: fork failed: {}", strerror(errno)), false);
+    return;
+  }
+  FILE* in = ::fdopen(sv[0], "r");
+  char* buf = nullptr;
+  std::size_t cap = 0;
+  while (const auto id = queue.next()) {
+    const std::string ask = std::to_string(*id) + "\n";
+    const bool sent = ::send(sv[0], ask.data(), ask.size(), MSG_NOSIGNAL) == ssize_t(ask.size());
+    if (!sent || ::getline(&buf, &cap, in) <= 0) {
+      queue.fail(fmt::format("carl: the worker process for {} ended without its record",
+                             queue.describe(*id)),
+                 false);
+      break;
+    }
+    try {
+      const json answer = json::parse(buf);
+      if (answer.contains("error"))
+        queue.fail(answer["error"].get<std::string>(), answer.value("input", false));
+      else
+        queue.finish(*id, answer, where);
+    } catch (const InputError& e) {
+      queue.fail(e.what(), true);
+    } catch (const std::exception& e) {
+      queue.fail(e.what(), false);
+    }
+  }
+  std::free(buf);
+  std::fclose(in);  // end of input: the worker exits
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+int serve_jobs(const std::function<json(std::uint64_t)>& run) {
+  // Records go to the original stdout; anything else printed goes to stderr.
+  const int records = ::dup(1);
+  if (records < 0 || ::dup2(2, 1) < 0)
+    throw InternalError(fmt::format("carl --worker: cannot set up stdout: {}", strerror(errno)));
+  FILE* out = ::fdopen(records, "w");
+  for (std::string line; std::getline(std::cin, line);) {
+    json answer;
+    try {
+      answer = run(std::stoull(line));
+    } catch (const InputError& e) {
+      answer = json{{"error", e.what()}, {"input", true}};
+    } catch (const std::exception& e) {
+      answer = json{{"error", e.what()}, {"input", false}};
+    }
+    const std::string text = answer.dump() + "\n";
+    if (std::fwrite(text.data(), 1, text.size(), out) != text.size() || std::fflush(out) != 0)
+      return 3;  // the owner is gone
+  }
+  return 0;
+}
+
+}  // namespace carl::sweep

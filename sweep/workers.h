@@ -1,0 +1,41 @@
+#pragma once
+// Jobs run in worker processes: a job list's owner hands out job numbers, a worker process of
+// carl runs each and answers with its record. Shared by `carl sweep --jobs N` and `carl bench
+// zoo --jobs N`. Processes, not threads: LibTorch's CPU libraries (Debian's single-threaded
+// OpenBLAS) do not give the same results under concurrent callers in one process, while one job
+// at a time in a process gives the same record in any process.
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace carl::sweep {
+
+// What hands out job numbers and takes their records; called from several feeding threads.
+class JobQueue {
+ public:
+  virtual ~JobQueue() = default;
+  // The next job to run; none when all are handed out, or after a failure.
+  virtual std::optional<std::uint64_t> next() = 0;
+  // Job `id` finished with `record`; `where` names the worker for progress lines.
+  virtual void finish(std::uint64_t id, const nlohmann::json& record, const std::string& where) = 0;
+  // A job failed with `message` (bad input when `input`): no more jobs should be handed out.
+  virtual void fail(const std::string& message, bool input) = 0;
+  // The job in words, for errors ("job 7 (B3/S23, scarce, …)").
+  virtual std::string describe(std::uint64_t id) const = 0;
+};
+
+// Starts one worker process (`command`: its argv, e.g. `carl sweep FILE --worker`) and feeds it
+// jobs from `queue` one at a time until none is left; the worker dies with the calling thread
+// (PR_SET_PDEATHSIG). A worker that ends without answering fails the queue with the job named.
+void feed_worker_process(JobQueue& queue, const std::vector<std::string>& command,
+                         const std::string& where);
+
+// The worker's side: reads job numbers from stdin, one a line, and answers each with one line on
+// stdout: run(id), or {"error": message, "input": true|false} when it throws. Returns 0 at the
+// end of its input, 3 when the owner is gone. Whatever else the jobs print goes to stderr.
+int serve_jobs(const std::function<nlohmann::json(std::uint64_t)>& run);
+
+}  // namespace carl::sweep
