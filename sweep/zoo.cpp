@@ -9,13 +9,13 @@
 #include <ctime>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 
 #include "ca/error.h"
+#include "provider/durable.h"
 #include "sweep/family.h"
 #include "sweep/job.h"
 #include "sweep/workers.h"
@@ -217,10 +217,12 @@ std::string run_zoo(const ZooOptions& opt) {
       summarize(runs, opt.quick ? "Rule zoo — quick (smoke test)" : "Rule zoo — " + today(), total);
 
   std::filesystem::create_directories(opt.out_dir);
-  const std::string stem = opt.out_dir + "/zoo-" + (opt.quick ? std::string("quick") : today());
-  std::ofstream(stem + ".json") << json{{"runs", runs}, {"summary", summary.rows}}.dump(1) << "\n";
-  std::ofstream(stem + ".md") << summary.markdown;
-  return stem + ".md";
+  const std::string stem = "zoo-" + (opt.quick ? std::string("quick") : today());
+  // Like every file carl writes for the user: beside, synced, renamed, never through a link.
+  provider::write_durably(opt.out_dir, stem + ".json",
+                          json{{"runs", runs}, {"summary", summary.rows}}.dump(1) + "\n");
+  provider::write_durably(opt.out_dir, stem + ".md", summary.markdown);
+  return opt.out_dir + "/" + stem + ".md";
 }
 
 }  // namespace carl::sweep
