@@ -5,136 +5,26 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <limits>
 #include <map>
 #include <sstream>
 #include <type_traits>
 
-#include "ca/choice.h"
 #include "ca/error.h"
 #include "ca/rulestring.h"
+#include "experiment/yaml_section.h"
 #include "groups/subgroup.h"
 #include "provider/error.h"
 #include "provider/limits.h"
 
 namespace carl::experiment {
-namespace {
-
-// Reads one YAML mapping against a declared set of fields; anything undeclared is an error.
-class Section {
- public:
-  Section(const YAML::Node& node, std::string path, const std::string& source)
-      : node_(node), path_(std::move(path)), source_(source) {
-    if (node_ && !node_.IsMap() && !node_.IsNull())
-      throw error(node_, fmt::format("{} must be a mapping of keys to values",
-                                     path_.empty() ? "the config" : path_));
-  }
-
-  template <class T>
-  void field(const char* key, T& into, std::function<std::string(const T&)> check = nullptr) {
-    declared_.push_back(key);
-    if (!node_ || !node_.IsMap()) return;
-    const YAML::Node v = node_[key];
-    if (!v) return;
-    try {
-      into = v.as<T>();
-    } catch (const YAML::Exception&) {
-      throw error(v, fmt::format("{}: expected {}, got '{}'", name(key), type_name<T>(),
-                                 v.IsScalar() ? provider::printable(v.Scalar().substr(0, 80))
-                                              : std::string("a collection")));
-    }
-    if (check) {
-      const std::string problem = check(into);
-      // A check's message may quote the value: escaped, so that it stays one line.
-      if (!problem.empty())
-        throw error(v, fmt::format("{}: {}", name(key), provider::printable(problem)));
-    }
-  }
-
-  // A closed choice (ca/choice.h): its word read and checked against the choice's one table.
-  template <class E>
-  void choice(const char* key, E& into) {
-    std::string word = choice_name(into);
-    field<std::string>(key, word, [](const std::string& v) -> std::string {
-      return parse_choice<E>(v) ? "" : not_one_of<E>(v);
-    });
-    into = *parse_choice<E>(word);
-  }
-
-  YAML::Node child(const char* key) {
-    declared_.push_back(key);
-    return node_ && node_.IsMap() ? node_[key] : YAML::Node();
-  }
-
-  // Call after all fields are declared. Also refuses keys that are not plain strings and keys
-  // given twice (yaml-cpp would silently keep one of the values).
-  void reject_unknown() const {
-    if (!node_ || !node_.IsMap()) return;
-    std::vector<std::string> seen;
-    for (const auto& kv : node_) {
-      if (!kv.first.IsScalar())
-        throw error(kv.first, fmt::format("{}: a key must be a name, not a collection",
-                                          path_.empty() ? "the config" : path_));
-      const std::string key = kv.first.Scalar();
-      for (const auto& s : seen)
-        if (s == key) throw error(kv.first, fmt::format("{}: given twice", name(key.c_str())));
-      seen.push_back(key);
-      bool known = false;
-      for (const auto& d : declared_) known = known || d == key;
-      if (!known) {
-        std::string list;
-        for (const auto& d : declared_) list += (list.empty() ? "" : ", ") + d;
-        throw error(kv.first, fmt::format("{}: unknown key (known: {})", name(key.c_str()), list));
-      }
-    }
-  }
-
-  InputError error(const YAML::Node& at, const std::string& what) const {
-    return InputError(fmt::format("{}:{}: {}", source_, at.Mark().line + 1, what));
-  }
-
- private:
-  std::string name(const char* key) const {  // keys from the file are quoted safely
-    return provider::printable(path_.empty() ? std::string(key) : path_ + "." + key);
-  }
-  template <class T>
-  static const char* type_name() {
-    if constexpr (std::is_same_v<T, int> || std::is_same_v<T, std::uint64_t>) return "an integer";
-    if constexpr (std::is_same_v<T, double>) return "a number";
-    if constexpr (std::is_same_v<T, bool>) return "true or false";
-    if constexpr (std::is_same_v<T, std::vector<std::string>>) return "a list of strings";
-    return "a string";
-  }
-
-  YAML::Node node_;
-  std::string path_;
-  const std::string& source_;
-  std::vector<std::string> declared_;
-};
-
-template <class T>
-std::function<std::string(const T&)> in_range(T lo, T hi) {
-  return [lo, hi](const T& v) -> std::string {
-    if (!(v >= lo && v <= hi)) return fmt::format("{} is outside [{}, {}]", v, lo, hi);  // NaN too
-    return "";
-  };
-}
-
-}  // namespace
 
 Config parse_config(const std::string& yaml_text, const std::string& source) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::ParserException& e) {
-    throw InputError(fmt::format("{}:{}: not valid YAML: {}", source, e.mark.line + 1,
-                                 provider::printable(e.msg)));
-  }
+  const YAML::Node root = load_yaml(yaml_text, source);
   Config c;
   c.source = source;
   c.name = std::filesystem::path(source).stem().string();
-  Section top(root, "", source);
+  YamlSection top(root, "", source, "the config");
   top.field<std::string>("name", c.name, [](const std::string& n) -> std::string {
     if (n.empty() || n.find('/') != std::string::npos || n == "." || n == "..")
       return "must be a non-empty name without '/'";
@@ -145,7 +35,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   });
 
   const YAML::Node pnode = top.child("provider");
-  Section p(pnode, "provider", source);
+  YamlSection p(pnode, "provider", source);
   ProviderSettings& ps = c.provider;
   // The world's parameters, as provider/parameters.h declares them (rule is optional here: an
   // external command may serve instead, checked below).
@@ -176,7 +66,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
                   "provider: give exactly one of 'rule' (built-in provider) and 'command' "
                   "(external provider argv)");
 
-  Section l(top.child("learner"), "learner", source);
+  YamlSection l(top.child("learner"), "learner", source);
   LearnerSettings& ls = c.learner;
   l.field<int>("width", ls.net.width, in_range(1, 1024));
   l.field<int>("depth", ls.net.depth, in_range(0, 16));
@@ -190,25 +80,18 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   l.field<double>("min_agreement", ls.train.min_agreement, in_range(0.0, 1.0));
   l.field<int>("committee", ls.committee, in_range(1, 64));
   std::string symmetry = ls.symmetry.name();
-  l.field<std::string>("symmetry", symmetry, [](const std::string& v) -> std::string {
-    try {
-      learner::SymmetryMethod::parse(v);
-      return "";
-    } catch (const InputError& e) {
-      return e.what();
-    }
-  });
+  l.field<std::string>("symmetry", symmetry, parsed_by(learner::SymmetryMethod::parse));
   ls.symmetry = learner::SymmetryMethod::parse(symmetry);
   l.field<int>("min_evidence", ls.min_evidence, in_range(0, 100000));
   l.choice("device", ls.device);
   l.field<std::uint64_t>("seed", ls.seed);
   l.reject_unknown();
 
-  Section e(top.child("extractor"), "extractor", source);
+  YamlSection e(top.child("extractor"), "extractor", source);
   e.field<double>("significance", c.extractor.significance, in_range(0.5, 1.0));
   e.reject_unknown();
 
-  Section st(top.child("stopping"), "stopping", source);
+  YamlSection st(top.child("stopping"), "stopping", source);
   auto& so = c.stopping;
   st.choice("policy", so.policy);
   st.field<double>("epsilon", so.epsilon, in_range(0.0, 1.0));
@@ -225,7 +108,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   st.field<int>("max_rounds", so.max_rounds, in_range(1, 1000000));
   st.reject_unknown();
 
-  Section o(top.child("output"), "output", source);
+  YamlSection o(top.child("output"), "output", source);
   o.field<std::string>("runs_dir", c.output.runs_dir);
   o.field<bool>("checkpoint", c.output.checkpoint);
   o.field<bool>("report", c.output.report);

@@ -11,6 +11,7 @@
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
 #include "ca/text_file.h"
+#include "experiment/yaml_section.h"
 #include "groups/subgroup.h"
 #include "learner/symmetry.h"
 #include "provider/error.h"
@@ -26,6 +27,11 @@ struct SweepPlan::Source {
 };
 
 namespace {
+
+using experiment::in_range;
+using experiment::one_of;
+using experiment::parsed_by;
+using experiment::YamlSection;
 
 std::uint64_t splitmix(std::uint64_t x) {
   x += 0x9e3779b97f4a7c15ull;
@@ -62,87 +68,6 @@ HiddenRule generated(const SweepPlan::Source& s, std::uint64_t k) {
   return {s.label, ca::emit_rule(t), t};
 }
 
-// One YAML mapping read against declared keys: anything undeclared, mistyped or out of range is
-// an InputError "file:line: key: problem".
-class Fields {
- public:
-  Fields(const YAML::Node& node, std::string where, const std::string& file)
-      : node_(node), where_(std::move(where)), file_(file) {
-    if (!node_.IsMap()) throw error(node_, where_ + ": expected a mapping of keys to values");
-  }
-
-  InputError error(const YAML::Node& at, const std::string& what) const {
-    return InputError(fmt::format("{}:{}: {}", file_, at.Mark().line + 1, what));
-  }
-  std::string key(const std::string& k) const { return where_.empty() ? k : where_ + "." + k; }
-
-  YAML::Node get(const char* k) {
-    declared_.push_back(k);
-    return node_[k];
-  }
-  bool has(const char* k) const { return bool(node_[k]); }
-
-  template <class T>
-  bool read(const char* k, T& into, std::function<std::string(const T&)> check = nullptr) {
-    const YAML::Node v = get(k);
-    if (!v) return false;
-    into = as<T>(v, key(k));
-    if (check) {
-      const std::string problem = check(into);
-      if (!problem.empty()) throw error(v, key(k) + ": " + provider::printable(problem));
-    }
-    return true;
-  }
-
-  template <class T>
-  T as(const YAML::Node& v, const std::string& name) const {
-    try {
-      if (!v.IsScalar()) throw YAML::Exception(v.Mark(), "not a scalar");
-      return v.as<T>();
-    } catch (const YAML::Exception&) {
-      const char* type = std::is_same_v<T, std::string> ? "a string"
-                         : std::is_same_v<T, double>    ? "a number"
-                                                        : "an integer";
-      throw error(v, fmt::format("{}: expected {}, got '{}'", name, type,
-                                 v.IsScalar() ? provider::printable(v.Scalar().substr(0, 80))
-                                              : std::string("a collection")));
-    }
-  }
-
-  void reject_unknown() const {
-    std::set<std::string> seen;
-    for (const auto& kv : node_) {
-      const std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "?";
-      if (!seen.insert(k).second)
-        throw error(kv.first, key(provider::printable(k)) + ": given twice");
-      if (std::find(declared_.begin(), declared_.end(), k) == declared_.end())
-        throw error(kv.first, fmt::format("{}: unknown key (known: {})",
-                                          key(provider::printable(k)), fmt::join(declared_, ", ")));
-    }
-  }
-
- private:
-  YAML::Node node_;
-  std::string where_;
-  const std::string& file_;
-  std::vector<std::string> declared_;
-};
-
-template <class T>
-std::function<std::string(const T&)> in_range(T lo, T hi) {
-  return [lo, hi](const T& v) -> std::string {
-    if (!(v >= lo && v <= hi)) return fmt::format("{} is outside [{}, {}]", v, lo, hi);
-    return "";
-  };
-}
-
-std::function<std::string(const std::string&)> one_of(std::vector<std::string> options) {
-  return [options](const std::string& v) -> std::string {
-    if (std::find(options.begin(), options.end(), v) != options.end()) return "";
-    return fmt::format("'{}' is not one of: {}", v, fmt::join(options, ", "));
-  };
-}
-
 std::string check_name(const std::string& n) {
   if (n.empty() || n.size() > 100) return "must be 1 to 100 characters";
   for (unsigned char c : n)
@@ -153,41 +78,41 @@ std::string check_name(const std::string& n) {
 // The sources of `rules:`.
 std::shared_ptr<SweepPlan::Source> read_source(const YAML::Node& node, const std::string& where,
                                                const std::string& file) {
-  Fields f(node, where, file);
+  YamlSection f(node, where, file);
   auto s = std::make_shared<SweepPlan::Source>();
   int kinds = 0;
   std::string suite;
-  if (f.read<std::string>("suite", suite, one_of(zoo_suite_names()))) {
+  if (f.field<std::string>("suite", suite, one_of(zoo_suite_names()))) {
     ++kinds;
     int count = 6;
-    f.read<int>("count", count, in_range(1, 10000));
+    f.field<int>("count", count, in_range(1, 10000));
     s->label = suite;
     s->rules = zoo_suite(suite, count);
   }
-  if (const YAML::Node r = f.get("random")) {
+  if (const YAML::Node r = f.child("random")) {
     ++kinds;
-    Fields g(r, f.key("random"), file);
-    g.read<std::string>("family", s->family,
-                        one_of({"lifelike", "isotropic", "map", "vonneumann"}));
-    if (!g.has("family")) throw g.error(r, g.key("family") + ": missing");
-    if (!g.read<std::uint64_t>("count", s->count)) throw g.error(r, g.key("count") + ": missing");
+    YamlSection g(r, f.key("random"), file);
+    if (!g.field<std::string>("family", s->family,
+                              one_of({"lifelike", "isotropic", "map", "vonneumann"})))
+      throw g.error(r, g.key("family") + ": missing");
+    if (!g.field<std::uint64_t>("count", s->count)) throw g.error(r, g.key("count") + ": missing");
     const std::uint64_t most = s->family == "lifelike" ? (1u << 18) : kMaxSweepJobs;
     if (s->count < 1 || s->count > most)
       throw g.error(r["count"],
                     fmt::format("{}: {} is outside [1, {}]", g.key("count"), s->count, most));
-    g.read<std::uint64_t>("seed", s->seed);
+    g.field<std::uint64_t>("seed", s->seed);
     g.reject_unknown();
     s->label = "random-" + s->family;
   }
   std::string lifelike;
-  if (f.read<std::string>("lifelike", lifelike, one_of({"all"}))) {
+  if (f.field<std::string>("lifelike", lifelike, one_of({"all"}))) {
     ++kinds;
     s->all_lifelike = true;
     s->count = 1u << 18;
     s->label = "lifelike";
   }
   std::string rules_file;
-  if (f.read<std::string>("file", rules_file)) {
+  if (f.field<std::string>("file", rules_file)) {
     ++kinds;
     const std::filesystem::path p =
         std::filesystem::path(file).parent_path() / std::filesystem::path(rules_file);
@@ -215,7 +140,7 @@ std::shared_ptr<SweepPlan::Source> read_source(const YAML::Node& node, const std
     s->label = rules_file;
   }
   std::string rule;
-  if (f.read<std::string>("rule", rule)) {
+  if (f.field<std::string>("rule", rule)) {
     ++kinds;
     try {
       const ca::RuleTable t = ca::parse_rule(rule);
@@ -255,7 +180,7 @@ std::vector<std::string> names_of(const std::vector<Setting>& v) {
 // A regime or setting: a zoo name, or a mapping {name, from, overrides…}.
 template <class T>
 T read_variant(const YAML::Node& node, const std::string& where, const std::string& file,
-               const std::vector<T>& zoo, const std::function<void(Fields&, T&)>& overrides) {
+               const std::vector<T>& zoo, const std::function<void(YamlSection&, T&)>& overrides) {
   auto base = [&](const YAML::Node& at, const std::string& name, const std::string& key) {
     const T* z = find_named(zoo, name);
     if (!z)
@@ -265,14 +190,14 @@ T read_variant(const YAML::Node& node, const std::string& where, const std::stri
     return *z;
   };
   if (node.IsScalar()) return base(node, node.Scalar(), where);
-  Fields f(node, where, file);
+  YamlSection f(node, where, file);
   std::string name, from;
-  f.read<std::string>("name", name, check_name);
+  f.field<std::string>("name", name, check_name);
   if (name.empty()) throw f.error(node, f.key("name") + ": missing");
   // The base: `from`, else the zoo's of the same name, else the zoo's first (scarce, certified).
-  T t = f.read<std::string>("from", from) ? base(node["from"], from, f.key("from"))
-        : find_named(zoo, name)           ? *find_named(zoo, name)
-                                          : zoo.front();
+  T t = f.field<std::string>("from", from) ? base(node["from"], from, f.key("from"))
+        : find_named(zoo, name)            ? *find_named(zoo, name)
+                                           : zoo.front();
   t.name = name;
   overrides(f, t);
   f.reject_unknown();
@@ -295,24 +220,18 @@ SweepPlan SweepPlan::load(const std::string& path) {
 }
 
 SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw InputError(fmt::format("{}:{}: not valid YAML: {}", path, e.mark.line + 1,
-                                 provider::printable(e.msg)));
-  }
+  const YAML::Node root = experiment::load_yaml(text, path);
   if (!root.IsMap())
     throw InputError(
         fmt::format("{}:1: a sweep file is a mapping (rules, regimes, seeds, "
                     "settings)",
                     path));
-  Fields top(root, "", path);
+  YamlSection top(root, "", path, "the sweep file");
   SweepPlan plan;
   plan.name_ = std::filesystem::path(path).stem().string();
-  top.read<std::string>("name", plan.name_, check_name);
+  top.field<std::string>("name", plan.name_, check_name);
 
-  const YAML::Node rules = top.get("rules");
+  const YAML::Node rules = top.child("rules");
   if (!rules || !rules.IsSequence() || rules.size() == 0)
     throw top.error(rules ? rules : root, "rules: expected a non-empty list of rule sources");
   for (std::size_t i = 0; i < rules.size(); ++i) {
@@ -325,22 +244,23 @@ SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
   }
 
   auto list = [&](const char* key) {
-    const YAML::Node n = top.get(key);
+    const YAML::Node n = top.child(key);
     if (n && (!n.IsSequence() || n.size() == 0))
       throw top.error(n, fmt::format("{}: expected a non-empty list", key));
     return n;
   };
   if (const YAML::Node regimes = list("regimes")) {
     for (std::size_t i = 0; i < regimes.size(); ++i)
-      plan.regimes_.push_back(read_variant<Regime>(
-          regimes[i], fmt::format("regimes[{}]", i), path, zoo_regimes(), [](Fields& f, Regime& g) {
-            f.read<int>("side", g.side, in_range(3, 4096));
-            f.read<int>("steps", g.steps, in_range(1, 100000));
-            f.read<double>("density", g.density, in_range(0.0, 1.0));
-            f.read<double>("noise", g.noise, in_range(0.0, 0.5));
-            f.read<int>("budget", g.budget, in_range(1, 100000));
-            f.read<std::string>("mode", g.mode, one_of({"torus", "window"}));
-          }));
+      plan.regimes_.push_back(
+          read_variant<Regime>(regimes[i], fmt::format("regimes[{}]", i), path, zoo_regimes(),
+                               [](YamlSection& f, Regime& g) {
+                                 f.field<int>("side", g.side, in_range(3, 4096));
+                                 f.field<int>("steps", g.steps, in_range(1, 100000));
+                                 f.field<double>("density", g.density, in_range(0.0, 1.0));
+                                 f.field<double>("noise", g.noise, in_range(0.0, 0.5));
+                                 f.field<int>("budget", g.budget, in_range(1, 100000));
+                                 f.field<std::string>("mode", g.mode, one_of({"torus", "window"}));
+                               }));
   } else {
     plan.regimes_.push_back(*find_named(zoo_regimes(), "scarce"));
   }
@@ -348,23 +268,12 @@ SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
     for (std::size_t i = 0; i < settings.size(); ++i)
       plan.settings_.push_back(read_variant<Setting>(
           settings[i], fmt::format("settings[{}]", i), path, zoo_settings(),
-          [](Fields& f, Setting& s) {
-            f.read<std::string>("policy", s.policy, one_of({"certified", "risk", "seed"}));
-            f.read<std::string>("objective", s.objective, [](const std::string& v) -> std::string {
-              return parse_choice<learner::Objective>(v)
-                         ? ""
-                         : not_one_of<learner::Objective>(v);
-            });
-            f.read<std::string>("symmetry", s.symmetry, [](const std::string& v) -> std::string {
-              try {
-                learner::SymmetryMethod::parse(v);
-                return "";
-              } catch (const InputError& e) {
-                return e.what();
-              }
-            });
-            f.read<int>("committee", s.committee, in_range(1, 64));
-            f.read<double>("delta", s.delta, in_range(1e-12, 0.5));
+          [](YamlSection& f, Setting& s) {
+            f.field<std::string>("policy", s.policy, one_of({"certified", "risk", "seed"}));
+            f.field<std::string>("objective", s.objective, one_of<learner::Objective>());
+            f.field<std::string>("symmetry", s.symmetry, parsed_by(learner::SymmetryMethod::parse));
+            f.field<int>("committee", s.committee, in_range(1, 64));
+            f.field<double>("delta", s.delta, in_range(1e-12, 0.5));
           }));
   } else {
     plan.settings_.push_back(*find_named(zoo_settings(), "certified"));
@@ -379,7 +288,7 @@ SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
   unique(names_of(plan.regimes_), "regimes");
   unique(names_of(plan.settings_), "settings");
 
-  if (const YAML::Node seeds = top.get("seeds")) {
+  if (const YAML::Node seeds = top.child("seeds")) {
     if (seeds.IsScalar()) {
       const int n = top.as<int>(seeds, "seeds");
       if (n < 1 || n > 10000)

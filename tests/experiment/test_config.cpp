@@ -92,6 +92,9 @@ TEST_CASE("configs that used to slip through validation (issue 16)", "[config]")
              Catch::Contains("bad.yaml:3: provider: a key must be a name"));
   CHECK_THAT(error_of("? {x: 1}\n: 2\nprovider:\n  rule: B3/S23\n"),
              Catch::Contains("the config: a key must be a name"));
+  // YAML's null is not the word "null".
+  CHECK_THAT(error_of("name: ~\nprovider:\n  rule: B3/S23\n"),
+             Catch::Contains("bad.yaml:1: name: expected a string"));
   // Control characters in the run's name (it becomes a directory name and is echoed).
   for (const char* bad : {"\"a\\0b\"", "\"a\\nb\"", "\"a\\eb\"", "\"a\\tb\""}) {
     INFO(bad);

@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "ca/text_file.h"
 #include "provider/client.h"
@@ -47,6 +49,42 @@ int read_pid(const std::string& path) {
   }
   FAIL("no pid in " << path);
   return 0;
+}
+
+// A stand-in for carl: a forked process that starts a provider as a P (a Client, or a bare
+// ChildProcess) from `argv`, does `then` with it, and waits to be killed. Killed with SIGKILL, it
+// runs no destructor and sends the provider nothing. Returns its pid.
+template <class P>
+pid_t fork_carl(const std::vector<std::string>& argv, void (*then)(P&) = nullptr) {
+  const pid_t carl = ::fork();
+  if (carl == 0) {
+    try {
+      P provider(argv);
+      if (then) then(provider);
+      ::pause();
+    } catch (...) {
+    }
+    ::_exit(1);
+  }
+  return carl;
+}
+
+// Kills the stand-in for carl with SIGKILL and reaps it.
+void kill_carl(pid_t carl) {
+  ::kill(carl, SIGKILL);
+  int status = 0;
+  ::waitpid(carl, &status, 0);
+}
+
+// A deadline, not a timing: whether `pid` is gone within 5 s. If not, it is killed, so that a
+// failing test leaves nothing behind.
+bool gone_by_deadline(int pid) {
+  for (int i = 0; i < 1000; ++i) {
+    if (!alive(pid)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ::kill(pid, SIGKILL);
+  return false;
 }
 }  // namespace
 
@@ -88,22 +126,10 @@ TEST_CASE("a provider that ignores its input dies when carl is killed with SIGKI
   test::TempDir tmp;
   const std::string pidfile = tmp.path() + "/pid";
   ::setenv("CARL_TEST_PIDFILE", pidfile.c_str(), 1);
-  // A stand-in for carl: a process that starts the provider, then is killed with SIGKILL (no
-  // destructor runs, nothing is sent to the provider).
-  const pid_t carl = ::fork();
-  if (carl == 0) {
-    try {
-      provider::Client c({kFakes + "spawns-helper"});
-      ::pause();
-    } catch (...) {
-    }
-    ::_exit(1);
-  }
+  const pid_t carl = fork_carl<provider::Client>({kFakes + "spawns-helper"});
   const int provider_pid = read_pid(pidfile);
   REQUIRE(alive(provider_pid));
-  ::kill(carl, SIGKILL);
-  int status = 0;
-  ::waitpid(carl, &status, 0);
+  kill_carl(carl);
   REQUIRE(dies_soon(provider_pid));
   ::unsetenv("CARL_TEST_PIDFILE");
 }
@@ -114,28 +140,11 @@ TEST_CASE("a provider's own child dies when carl is killed with SIGKILL", "[proc
   ::setenv("CARL_TEST_PIDFILE", pidfile.c_str(), 1);
   // The stand-in for carl owns the provider, which has started a helper in the background;
   // the stand-in is killed with SIGKILL, so nothing of carl's runs to end the helper.
-  const pid_t carl = ::fork();
-  if (carl == 0) {
-    try {
-      provider::ChildProcess p({kFakes + "spawns-helper"});
-      ::pause();
-    } catch (...) {
-    }
-    ::_exit(1);
-  }
+  const pid_t carl = fork_carl<provider::ChildProcess>({kFakes + "spawns-helper"});
   const int helper = read_pid(pidfile + ".helper");
   REQUIRE(alive(helper));
-  ::kill(carl, SIGKILL);
-  int status = 0;
-  ::waitpid(carl, &status, 0);
-  // A deadline, not a timing: the helper must be gone within 5 s.
-  bool gone = false;
-  for (int i = 0; i < 1000 && !gone; ++i) {
-    gone = !alive(helper);
-    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  if (!gone) ::kill(helper, SIGKILL);  // do not leave it behind when the test fails
-  REQUIRE(gone);
+  kill_carl(carl);
+  REQUIRE(gone_by_deadline(helper));
   ::unsetenv("CARL_TEST_PIDFILE");
 }
 
@@ -145,30 +154,15 @@ TEST_CASE("a provider's own child dies when the provider ends before carl is kil
   // has not looked at it yet when it is killed with SIGKILL.
   test::TempDir tmp;
   const std::string pidfile = tmp.path() + "/pid";
-  const pid_t carl = ::fork();
-  if (carl == 0) {
-    try {
-      provider::ChildProcess p({"sh", "-c",
-                                "sleep 1000 & echo $! > " + pidfile + ".helper; echo $$ > " +
-                                    pidfile + "; exec cat > /dev/null"});
-      p.close_stdin();
-      ::pause();
-    } catch (...) {
-    }
-    ::_exit(1);
-  }
+  const pid_t carl = fork_carl<provider::ChildProcess>(
+      {"sh", "-c",
+       "sleep 1000 & echo $! > " + pidfile + ".helper; echo $$ > " + pidfile +
+           "; exec cat > /dev/null"},
+      [](provider::ChildProcess& p) { p.close_stdin(); });
   const int helper = read_pid(pidfile + ".helper");
   REQUIRE(dies_soon(read_pid(pidfile)));  // the provider has ended
-  ::kill(carl, SIGKILL);
-  int status = 0;
-  ::waitpid(carl, &status, 0);
-  bool gone = false;
-  for (int i = 0; i < 1000 && !gone; ++i) {
-    gone = !alive(helper);
-    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  if (!gone) ::kill(helper, SIGKILL);
-  REQUIRE(gone);
+  kill_carl(carl);
+  REQUIRE(gone_by_deadline(helper));
 }
 
 TEST_CASE("how a provider ended is reported as the provider's own exit", "[process]") {

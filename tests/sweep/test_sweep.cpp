@@ -233,6 +233,8 @@ TEST_CASE("a malformed sweep file is refused with one line naming the line", "[s
        "s.yaml:4: settings[0].policy: 'maybe' is not one of"},
       {"rules:\n  - file: missing.txt\n", "missing.txt"},
       {"rules: [\n", "s.yaml:2: not valid YAML"},
+      {"name: ~\nrules: [{rule: B3/S23}]\n", "s.yaml:1: name: expected a string"},
+      {"rules: [{rule: B3/S23}]\n[a]: 1\n", "s.yaml:2: the sweep file: a key must be a name"},
   };
   for (const auto& [text, want] : cases) {
     const std::string e = parse_error(text);
