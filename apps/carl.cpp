@@ -25,6 +25,7 @@
 #include "provider/limits.h"
 #include "report/from_run.h"
 #include "report/zoo_page.h"
+#include "sweep/workers.h"
 #include "sweep/zoo.h"
 
 namespace {
@@ -424,23 +425,9 @@ int main(int argc, char** argv) {
       zoo.provider_exe = provider_exe();
       if (zoo_worker) return carl::sweep::serve_zoo_jobs(zoo);
       // --jobs N: N worker processes of this same carl, given the options that define the jobs.
-      std::error_code ec;
-      const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-      if (!ec) {
-        zoo.worker_command = {self.string(),
-                              "bench",
-                              "zoo",
-                              "--rules",
-                              std::to_string(zoo.rules_per_suite),
-                              "--seeds",
-                              std::to_string(zoo.seeds)};
-        if (zoo.quick) zoo.worker_command.push_back("--quick");
-        if (!zoo.suites.empty()) {
-          zoo.worker_command.push_back("--suites");
-          zoo.worker_command.insert(zoo.worker_command.end(), zoo.suites.begin(), zoo.suites.end());
-        }
-        zoo.worker_command.push_back("--worker");
-      }
+      zoo.worker_command = {carl::sweep::this_program()};
+      for (const std::string& a : carl::sweep::zoo_worker_arguments(zoo))
+        zoo.worker_command.push_back(a);
       const std::string md = carl::sweep::run_zoo(zoo);
       const std::string table = read_text_file(md);
       std::fwrite(table.data(), 1, table.size(), stdout);

@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <filesystem>
+
+#include "sweep/workers.h"
 
 namespace carl::apps {
 
@@ -34,10 +35,8 @@ bool SweepCommand::chosen() const {
 int SweepCommand::run(const std::string& provider_exe) {
   options_.provider_exe = provider_exe;
   if (worker_) return sweep::serve_jobs(options_.sweep_file, provider_exe);
-  // --jobs N: N worker processes of this same carl (sweep/sweep.h says why not threads).
-  std::error_code ec;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) options_.worker_command = {self.string(), "sweep", options_.sweep_file, "--worker"};
+  // --jobs N: N worker processes of this same carl (sweep/workers.h says why not threads).
+  options_.worker_command = {sweep::this_program(), "sweep", options_.sweep_file, "--worker"};
   const sweep::SweepResult r = sweep::run_sweep(options_);
   if (r.summary_md.empty()) return 0;  // an MPI rank other than 0
   fmt::print("{} jobs ({} run now); records: {}/records.jsonl\nwritten: {} and summary.html\n",

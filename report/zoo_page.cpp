@@ -36,6 +36,17 @@ int num(const json& j, const char* key) {
   return j.contains(key) && j[key].is_number() ? j[key].get<int>() : 0;
 }
 
+// A picture's title, and a legend of coloured boxes `step` pixels apart on the line below it.
+template <std::size_t N>
+void title_and_legend(cairo_t* cr, const std::string& title, const Rgb (&colours)[N],
+                      const char* const (&names)[N], int step) {
+  text(cr, 8, 16, title, 12, {0.1, 0.1, 0.1}, true);
+  for (std::size_t k = 0; k < N; ++k) {
+    rect(cr, 8 + double(k) * step, 26, 12, 8, colours[k]);
+    text(cr, 24 + double(k) * step, 34, names[k], 10);
+  }
+}
+
 // Mean trajectories per summary row: carl, count, count-G as bars.
 Picture trajectories_picture(const json& summary) {
   const int row_h = 42, label_w = 300, bar_w = 420, top = 46;
@@ -46,14 +57,10 @@ Picture trajectories_picture(const json& summary) {
       if (s.contains(k)) vmax = std::max(vmax, mean_of(s[k]));
   const Rgb colours[3] = {rgb(0x1f77b4), rgb(0xff7f0e), rgb(0x2ca02c)};
   const char* keys[3] = {"carl_trajectories", "count_trajectories", "count_g_trajectories"};
-  const char* names[3] = {"carl", "count", "count-G"};
+  const char* const names[3] = {"carl", "count", "count-G"};
   return render(label_w + bar_w + 90, top + std::max(rows, 1) * row_h + 10, [&](cairo_t* cr) {
-    text(cr, 8, 16, "mean trajectories to the end of a run, per suite / regime / setting", 12,
-         {0.1, 0.1, 0.1}, true);
-    for (int k = 0; k < 3; ++k) {
-      rect(cr, 8 + k * 90, 26, 12, 8, colours[k]);
-      text(cr, 24 + k * 90, 34, names[k], 10);
-    }
+    title_and_legend(cr, "mean trajectories to the end of a run, per suite / regime / setting",
+                     colours, names, 90);
     if (rows == 0) text(cr, 8, top + 20, "no summary rows", 11);
     for (int r = 0; r < rows; ++r) {
       const json& s = summary[std::size_t(r)];
@@ -116,11 +123,12 @@ bool flag(const json& r, const char* key) {
   return r.contains(key) && r[key].is_boolean() && r[key].get<bool>();
 }
 
-// The regimes of the runs that carry a rule family, in order of first appearance.
-std::vector<std::string> family_regimes(const json& runs) {
+// The regimes of the runs (only those that carry a rule behaviour when `with_behaviour`), in order
+// of first appearance.
+std::vector<std::string> regimes_of(const json& runs, bool with_behaviour) {
   std::vector<std::string> regimes;
   for (const auto& r : runs)
-    if (!str(r, "family").empty() &&
+    if ((!with_behaviour || !str(r, "behaviour").empty()) &&
         std::find(regimes.begin(), regimes.end(), str(r, "regime")) == regimes.end())
       regimes.push_back(str(r, "regime"));
   return regimes;
@@ -129,10 +137,7 @@ std::vector<std::string> family_regimes(const json& runs) {
 // Per regime: exact runs counted by carl's trajectories (rows) against count-G's (columns), the
 // diagonal outlined; above it carl needed fewer trajectories than count-G, below it more.
 Picture against_count_g_picture(const json& runs) {
-  std::vector<std::string> regimes;
-  for (const auto& r : runs)
-    if (std::find(regimes.begin(), regimes.end(), str(r, "regime")) == regimes.end())
-      regimes.push_back(str(r, "regime"));
+  const std::vector<std::string> regimes = regimes_of(runs, false);
   int most = 1;
   for (const auto& r : runs)
     if (flag(r, "exact") && r.contains("count_g") && r["count_g"].is_number())
@@ -185,36 +190,33 @@ Picture against_count_g_picture(const json& runs) {
   });
 }
 
-// Per regime and rule family: the runs as a bar split into exact, budget stops (not exact) and
+// Per regime and rule behaviour: the runs as a bar split into exact, budget stops (not exact) and
 // false halts, with the share exact.
-Picture families_picture(const json& runs) {
-  const std::vector<std::string> regimes = family_regimes(runs);
-  static const char* kFamilies[] = {"B0", "dying", "explosive", "steady"};
+Picture behaviours_picture(const json& runs) {
+  const std::vector<std::string> regimes = regimes_of(runs, true);
+  // sweep/behaviour.h's rule_behaviours(), in its order (report/ does not link sweep/).
+  static const char* kBehaviours[] = {"B0", "dying", "explosive", "steady"};
   const int row_h = 22, label_w = 190, bar_w = 420, top = 50;
   int rows = 0;
   for (const auto& g : regimes)
-    for (const char* f : kFamilies)
+    for (const char* f : kBehaviours)
       for (const auto& r : runs)
-        if (str(r, "regime") == g && str(r, "family") == f) {
+        if (str(r, "regime") == g && str(r, "behaviour") == f) {
           ++rows;
           break;
         }
   const Rgb colours[3] = {rgb(0x2ca02c), rgb(0xff7f0e), rgb(0xd62728)};
-  const char* names[3] = {"exact", "budget stop, not exact", "false halt"};
+  const char* const names[3] = {"exact", "budget stop, not exact", "false halt"};
   return render(label_w + bar_w + 150, top + std::max(rows, 1) * row_h + 10, [&](cairo_t* cr) {
-    text(cr, 8, 16, "outcome by regime and rule family (the share recovered exactly)", 12,
-         {0.1, 0.1, 0.1}, true);
-    for (int k = 0; k < 3; ++k) {
-      rect(cr, 8 + k * 170, 28, 12, 8, colours[k]);
-      text(cr, 24 + k * 170, 36, names[k], 10);
-    }
-    if (rows == 0) text(cr, 8, top + 16, "no run carries a rule family", 11);
+    title_and_legend(cr, "outcome by regime and rule behaviour (the share recovered exactly)",
+                     colours, names, 170);
+    if (rows == 0) text(cr, 8, top + 16, "no run carries a rule behaviour", 11);
     int row = 0;
     for (const auto& g : regimes)
-      for (const char* f : kFamilies) {
+      for (const char* f : kBehaviours) {
         int n = 0, counts[3] = {0, 0, 0};
         for (const auto& r : runs) {
-          if (str(r, "regime") != g || str(r, "family") != f) continue;
+          if (str(r, "regime") != g || str(r, "behaviour") != f) continue;
           ++n;
           ++counts[flag(r, "exact") ? 0 : flag(r, "halted") ? 2 : 1];
         }
@@ -242,7 +244,7 @@ std::vector<std::pair<std::string, Picture>> zoo_figures(const json& zoo) {
   std::vector<std::pair<std::string, Picture>> figures = {
       {"trajectories", trajectories_picture(summary)},
       {"against-count-g", against_count_g_picture(runs)}};
-  if (!family_regimes(runs).empty()) figures.push_back({"families", families_picture(runs)});
+  if (!regimes_of(runs, true).empty()) figures.push_back({"behaviours", behaviours_picture(runs)});
   figures.push_back({"frontier", frontier_picture(runs)});
   return figures;
 }
@@ -281,7 +283,7 @@ std::string zoo_html(const json& zoo) {
   static const std::map<std::string, std::string> titles = {
       {"trajectories", "Trajectories against the counting baselines"},
       {"against-count-g", "Trajectories needed against count-G, run by run"},
-      {"families", "Where carl fails, by rule family"},
+      {"behaviours", "Where carl fails, by rule behaviour"},
       {"frontier", "δ frontier"}};
   std::string figures_before, figures_after;
   for (const auto& [id, p] : zoo_figures(zoo)) {

@@ -11,7 +11,7 @@ namespace carl::report {
 
 // The page's pictures by id: "trajectories" (mean trajectories per summary row against count and
 // count-G), "against-count-g" (exact runs by carl's and count-G's trajectories, per regime),
-// "families" (outcome by regime and rule family; only where runs carry a "family") and
+// "behaviours" (outcome by regime and rule behaviour; only where runs carry a "behaviour") and
 // "frontier" (the risk policy's held-out error against its stated bound).
 std::vector<std::pair<std::string, Picture>> zoo_figures(const nlohmann::json& zoo);
 

@@ -33,9 +33,7 @@ class Coordinator : public JobQueue {
   // Checks a finished job's record against the plan, appends it to records.jsonl and syncs it.
   // `where` (e.g. "rank 1") goes into the progress line.
   void finish(const nlohmann::json& record, const std::string& where = "");
-  void finish(std::uint64_t, const nlohmann::json& record, const std::string& where) override {
-    finish(record, where);  // the record names its job
-  }
+  void finish(std::uint64_t id, const nlohmann::json& record, const std::string& where) override;
   // A job failed: no more ids are handed out; run_sweep throws `message` (an InputError when
   // `input`, else an InternalError) once the running jobs are done.
   void fail(const std::string& message, bool input) override;
@@ -52,7 +50,7 @@ class Coordinator : public JobQueue {
   std::mutex mutex_;
   std::vector<bool> done_;
   std::uint64_t cursor_ = 0, finished_ = 0, ran_ = 0;
-  std::optional<std::pair<std::string, bool>> failure_;
+  FirstFailure failure_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 

@@ -16,7 +16,7 @@
 #include "groups/invariance.h"
 #include "groups/orbits.h"
 #include "provider/builtin.h"
-#include "sweep/family.h"
+#include "sweep/behaviour.h"
 
 namespace carl::sweep {
 namespace {
@@ -303,36 +303,38 @@ std::string median_worst(std::vector<int> v, int runs) {
                      int(v.size()) < runs ? fmt::format(" ({} of {})", v.size(), runs) : "");
 }
 
-// Outcomes by regime × rule family (records with a "family" field), and how carl's trajectories
-// compare with count-G's where both recovered the rule.
-std::string by_family(const json& runs) {
+// Outcomes by regime × rule behaviour (records with a "behaviour" field: exact, budget stops not
+// exact, false halts, which add up to the runs), and how carl's trajectories compare with
+// count-G's where both recovered the rule.
+std::string by_behaviour(const json& runs) {
   std::vector<std::string> regimes;
   for (const json& r : runs)
-    if (r.contains("family") &&
+    if (r.contains("behaviour") &&
         std::find(regimes.begin(), regimes.end(), r["regime"]) == regimes.end())
       regimes.push_back(r["regime"]);
   if (regimes.empty()) return "";
   std::string md =
-      "\n## By rule family\n\nFamilies by what the rule does to the regime's soups "
-      "(`sweep/family.h`): B0 (the empty neighbourhood gives birth), dying (at most a tenth of the "
-      "live cells left at the last step), explosive (the live share grows to at least 1.5× the "
-      "density), steady (the rest). Budget stops: the run spent its trajectories without halting. "
-      "Not shown: runs not exact where count-G did not recover the rule within the budget either "
-      "(the trajectories never showed some class of the rule's true group and support). Against "
-      "count-G: exact runs where count-G also recovered the rule, by whether carl needed fewer, "
-      "as many or more trajectories.\n\n"
-      "| regime | family | runs | exact | share exact | budget stops | false halts | not shown | "
+      "\n## By rule behaviour\n\nThe rule families by what the rule does to the regime's soups "
+      "(`sweep/behaviour.h`): B0 (the empty neighbourhood gives birth), dying (a live share at "
+      "the last step of at most a tenth of the density), explosive (at least 1.5× the density), "
+      "steady (the rest). Budget stops: runs not exact that spent their trajectories without "
+      "halting. Not shown: of the runs not exact, those where count-G did not recover the rule "
+      "within the budget either (the trajectories never showed some class of the rule's true "
+      "group and support). Against count-G: exact runs where count-G also recovered the rule, by "
+      "whether carl needed fewer, as many or more trajectories.\n\n"
+      "| regime | behaviour | runs | exact | share exact | budget stops | false halts | not shown "
+      "| "
       "carl traj. | count-G traj. | carl < count-G | = | > |\n"
       "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const std::string& regime : regimes)
-    for (const std::string& family : rule_families()) {
+    for (const std::string& behaviour : rule_behaviours()) {
       int n = 0, exact = 0, budget = 0, false_halts = 0, unseen = 0, fewer = 0, same = 0, more = 0;
       std::vector<int> carl, count_g;
       for (const json& r : runs) {
-        if (r["regime"] != regime || r.value("family", "") != family) continue;
+        if (r["regime"] != regime || r.value("behaviour", "") != behaviour) continue;
         ++n;
         exact += r["exact"].get<bool>();
-        budget += !r["halted"].get<bool>();
+        budget += !r["halted"].get<bool>() && !r["exact"].get<bool>();
         false_halts += r["false_halt"].get<bool>();
         unseen += !r["exact"].get<bool>() && r["count_g"].is_null();
         if (r["exact"].get<bool>()) carl.push_back(r["trajectories"].get<int>());
@@ -346,7 +348,7 @@ std::string by_family(const json& runs) {
       }
       if (n == 0) continue;
       md += fmt::format("| {} | {} | {} | {} | {:.1f}% | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                        regime, family, n, exact, 100.0 * exact / n, budget, false_halts, unseen,
+                        regime, behaviour, n, exact, 100.0 * exact / n, budget, false_halts, unseen,
                         median_worst(carl, n), median_worst(count_g, n), fewer, same, more);
     }
   return md;
@@ -458,7 +460,7 @@ ZooSummary summarize(const json& runs, const std::string& heading, double second
     md += fmt::format("| {:g} | {} | {:g} | {} | {} | {} | {:.2g} |\n", d, traj.size(),
                       median(traj), halted, inexact, over, median(err));
   }
-  md += by_family(runs);
+  md += by_behaviour(runs);
   md += fmt::format("\n{} runs in {:.0f} s.\n", runs.size(), seconds);
   return {summary, md};
 }

@@ -11,15 +11,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <thread>
 
 #include "ca/error.h"
 #include "ca/text_file.h"
 #include "provider/durable.h"
 #include "provider/error.h"
 #include "report/zoo_page.h"
+#include "sweep/behaviour.h"
 #include "sweep/coordinator.h"
-#include "sweep/family.h"
 #include "sweep/workers.h"
 
 namespace carl::sweep {
@@ -201,16 +200,19 @@ void Coordinator::finish(const json& record, const std::string& where) {
                record.value("trajectories", 0), record.value("seconds", 0.0));
 }
 
+void Coordinator::finish(std::uint64_t id, const json& record, const std::string& where) {
+  CARL_CHECK(record.contains("job") && record["job"] == id, "the record for job {} names job {}",
+             id, record.contains("job") ? record["job"].dump() : "none");
+  finish(record, where);
+}
+
 void Coordinator::fail(const std::string& message, bool input) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!failure_) failure_ = std::make_pair(message, input);
+  failure_.note(message, input);
 }
 
 SweepResult Coordinator::conclude() {
-  if (failure_) {
-    if (failure_->second) throw InputError(failure_->first);
-    throw InternalError(failure_->first);
-  }
+  failure_.throw_if_any();
   SweepResult result{options_.out_dir, plan_.size(), ran_, ""};
   if (finished_ < plan_.size()) return result;  // CARL_CHECK-worthy; kept benign
   std::vector<json> records = read_records(options_.out_dir + "/" + kRecords, plan_);
@@ -221,7 +223,7 @@ SweepResult Coordinator::conclude() {
   for (json& r : records) {
     seconds += r.value("seconds", 0.0);
     const Job job = plan_.job(r["job"].get<std::uint64_t>());
-    r["family"] = rule_family(job.rule.table, job.regime);
+    r["behaviour"] = rule_behaviour(job.rule.table, job.regime);
     runs.push_back(std::move(r));
   }
   const ZooSummary summary = summarize(runs, "Sweep — " + plan_.name(), seconds);
@@ -242,33 +244,10 @@ int serve_jobs(const std::string& sweep_file, const std::string& provider_exe) {
   });
 }
 
-namespace {
-
-void run_jobs_here(Coordinator& c, const std::string& provider_exe, const std::string& where) {
-  while (const auto id = c.next()) {
-    try {
-      c.finish(run_plan_job(c.plan(), *id, provider_exe), where);
-    } catch (const InputError& e) {
-      c.fail(e.what(), true);
-    } catch (const std::exception& e) {
-      c.fail(e.what(), false);
-    }
-  }
-}
-
-}  // namespace
-
 void run_local_jobs(Coordinator& c, const SweepOptions& options, const std::string& where) {
-  if (options.jobs == 1) return run_jobs_here(c, options.provider_exe, where);
-  std::vector<std::thread> pool;
-  for (int t = 0; t < options.jobs; ++t)
-    pool.emplace_back([&] {
-      if (options.worker_command.empty())
-        run_jobs_here(c, options.provider_exe, where);
-      else
-        feed_worker_process(c, options.worker_command, where);
-    });
-  for (auto& t : pool) t.join();
+  run_jobs(
+      c, options.jobs, options.worker_command,
+      [&](std::uint64_t id) { return run_plan_job(c.plan(), id, options.provider_exe); }, where);
 }
 
 int launcher_world_size() {

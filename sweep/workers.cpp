@@ -11,7 +11,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "ca/error.h"
 
@@ -23,7 +25,7 @@ void feed_worker_process(JobQueue& queue, const std::vector<std::string>& comman
                          const std::string& where) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-    queue.fail(fmt::format("carl: socketpair failed: {}", strerror(errno)), false);
+    queue.fail(fmt::format("socketpair failed: {}", strerror(errno)), false);
     return;
   }
   std::vector<char*> argv;
@@ -40,20 +42,38 @@ void feed_worker_process(JobQueue& queue, const std::vector<std::string>& comman
   ::close(sv[1]);
   if (pid < 0) {
     ::close(sv[0]);
-    queue.fail(fmt::format("carl: fork failed: {}", strerror(errno)), false);
+    queue.fail(fmt::format("fork failed: {}", strerror(errno)), false);
     return;
   }
   FILE* in = ::fdopen(sv[0], "r");
+  if (!in) {
+    const int err = errno;
+    ::close(sv[0]);  // the worker sees the end of its input and exits
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    queue.fail(fmt::format("fdopen failed: {}", strerror(err)), false);
+    return;
+  }
   char* buf = nullptr;
   std::size_t cap = 0;
   while (const auto id = queue.next()) {
     const std::string ask = std::to_string(*id) + "\n";
     const bool sent = ::send(sv[0], ask.data(), ask.size(), MSG_NOSIGNAL) == ssize_t(ask.size());
     if (!sent || ::getline(&buf, &cap, in) <= 0) {
-      queue.fail(fmt::format("carl: the worker process for {} ended without its record",
-                             queue.describe(*id)),
+      std::fclose(in);
+      in = nullptr;
+      int status = 0;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      const std::string how = WIFEXITED(status) ? fmt::format("exit status {}", WEXITSTATUS(status))
+                              : WIFSIGNALED(status) ? fmt::format("signal {}", WTERMSIG(status))
+                                                    : std::string("unknown status");
+      queue.fail(fmt::format("the worker process for {} ended ({}) without its record",
+                             queue.describe(*id), how),
                  false);
-      break;
+      std::free(buf);
+      return;
     }
     try {
       const json answer = json::parse(buf);
@@ -72,6 +92,46 @@ void feed_worker_process(JobQueue& queue, const std::vector<std::string>& comman
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+}
+
+void run_jobs(JobQueue& queue, int jobs, const std::vector<std::string>& worker_command,
+              const std::function<json(std::uint64_t)>& run_here, const std::string& where) {
+  auto here = [&] {
+    while (const auto id = queue.next()) {
+      try {
+        queue.finish(*id, run_here(*id), where);
+      } catch (const InputError& e) {
+        queue.fail(e.what(), true);
+      } catch (const std::exception& e) {
+        queue.fail(e.what(), false);
+      }
+    }
+  };
+  if (jobs == 1) return here();
+  std::vector<std::thread> feeders;
+  for (int t = 0; t < jobs; ++t)
+    feeders.emplace_back([&] {
+      if (worker_command.empty())
+        here();
+      else
+        feed_worker_process(queue, worker_command, where);
+    });
+  for (auto& t : feeders) t.join();
+}
+
+void FirstFailure::throw_if_any() const {
+  if (!failure_) return;
+  if (failure_->second) throw InputError(failure_->first);
+  throw InternalError(failure_->first);
+}
+
+std::string this_program() {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec)
+    throw InternalError(
+        fmt::format("cannot read /proc/self/exe (this program's path): {}", ec.message()));
+  return self.string();
 }
 
 int serve_jobs(const std::function<json(std::uint64_t)>& run) {

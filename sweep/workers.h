@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace carl::sweep {
@@ -32,6 +33,33 @@ class JobQueue {
 // (PR_SET_PDEATHSIG). A worker that ends without answering fails the queue with the job named.
 void feed_worker_process(JobQueue& queue, const std::vector<std::string>& command,
                          const std::string& where);
+
+// Runs the queue's jobs, `jobs` at a time, until none is left: in this thread with `run_here` when
+// `jobs` is 1, else each in a worker process (`worker_command`), or in threads with `run_here`
+// when there is no worker command (their records may differ: see above). An exception of
+// run_here goes to queue.fail(). `jobs` 0: none run here.
+void run_jobs(JobQueue& queue, int jobs, const std::vector<std::string>& worker_command,
+              const std::function<nlohmann::json(std::uint64_t)>& run_here,
+              const std::string& where);
+
+// The first failure reported to a job queue (the caller serialises), thrown once its feeders
+// have stopped.
+class FirstFailure {
+ public:
+  void note(const std::string& message, bool input) {
+    if (!failure_) failure_ = std::make_pair(message, input);
+  }
+  explicit operator bool() const { return failure_.has_value(); }
+  // InputError when the failure was bad input, else InternalError; nothing without a failure.
+  void throw_if_any() const;
+
+ private:
+  std::optional<std::pair<std::string, bool>> failure_;
+};
+
+// The path of the running program (/proc/self/exe), for worker commands; InternalError when it
+// cannot be read.
+std::string this_program();
 
 // The worker's side: reads job numbers from stdin, one a line, and answers each with one line on
 // stdout: run(id), or {"error": message, "input": true|false} when it throws. Returns 0 at the

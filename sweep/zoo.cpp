@@ -12,11 +12,10 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <thread>
 
 #include "ca/error.h"
 #include "provider/durable.h"
-#include "sweep/family.h"
+#include "sweep/behaviour.h"
 #include "sweep/job.h"
 #include "sweep/workers.h"
 
@@ -99,7 +98,7 @@ std::string describe(const ZooJob& j) {
 
 json run_zoo_job(const ZooJob& j, const std::string& provider_exe) {
   json record = run_job(j.rule, j.regime, j.setting, j.seed, provider_exe);
-  record["family"] = rule_family(j.rule.table, j.regime);
+  record["behaviour"] = rule_behaviour(j.rule.table, j.regime);
   return record;
 }
 
@@ -121,6 +120,13 @@ class ZooQueue : public JobQueue {
   }
   void finish(std::uint64_t id, const json& record, const std::string&) override {
     std::lock_guard<std::mutex> lock(mutex_);
+    // A worker builds the job list from its own arguments: its record must be of this job.
+    const ZooJob& j = jobs_[std::size_t(id)];
+    CARL_CHECK(
+        record.value("rule", "") == j.rule.name && record.value("regime", "") == j.regime.name &&
+            record.value("setting", "") == j.setting.name &&
+            record.value("seed", std::uint64_t(0)) == j.seed && results_[std::size_t(id)].is_null(),
+        "a record that is not zoo job {}'s ({}), or that job twice", id, describe(j));
     results_[std::size_t(id)] = record;
     ++finished_;
     if (tty_) return draw();
@@ -134,18 +140,16 @@ class ZooQueue : public JobQueue {
   }
   void fail(const std::string& message, bool input) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!failure_) failure_ = std::make_pair(message, input);
+    failure_.note(message, input);
   }
   std::string describe(std::uint64_t id) const override { return describe(jobs_[std::size_t(id)]); }
   const ZooJob& job(std::uint64_t id) const { return jobs_[std::size_t(id)]; }
+  std::size_t size() const { return jobs_.size(); }
 
   // After every feeder has stopped: the first failure thrown, else the records in job order.
   json conclude() {
     if (tty_) std::fprintf(stderr, "\r\033[K");
-    if (failure_) {
-      if (failure_->second) throw InputError(failure_->first);
-      throw InternalError(failure_->first);
-    }
+    failure_.throw_if_any();
     json runs = json::array();
     for (json& r : results_) runs.push_back(std::move(r));
     return runs;
@@ -172,7 +176,7 @@ class ZooQueue : public JobQueue {
   std::mutex mutex_;
   std::size_t next_ = 0, finished_ = 0;
   std::string running_;
-  std::optional<std::pair<std::string, bool>> failure_;
+  FirstFailure failure_;
   const bool tty_ = ::isatty(2);
   const Clock::time_point start_ = Clock::now();
 };
@@ -187,29 +191,27 @@ int serve_zoo_jobs(const ZooOptions& opt) {
   });
 }
 
+std::vector<std::string> zoo_worker_arguments(const ZooOptions& opt) {
+  std::vector<std::string> args = {"bench",   "zoo",
+                                   "--rules", std::to_string(opt.rules_per_suite),
+                                   "--seeds", std::to_string(opt.seeds)};
+  if (opt.quick) args.push_back("--quick");
+  if (!opt.suites.empty()) {
+    args.push_back("--suites");
+    args.insert(args.end(), opt.suites.begin(), opt.suites.end());
+  }
+  args.push_back("--worker");
+  return args;
+}
+
 std::string run_zoo(const ZooOptions& opt) {
   const auto start = Clock::now();
   ZooQueue queue(zoo_jobs(opt));
-  auto run_here = [&] {
-    while (const auto id = queue.next()) {
-      try {
-        queue.finish(*id, run_zoo_job(queue.job(*id), opt.provider_exe), "");
-      } catch (const InputError& e) {
-        queue.fail(e.what(), true);
-      } catch (const std::exception& e) {
-        queue.fail(e.what(), false);
-      }
-    }
-  };
-  std::vector<std::thread> feeders;
-  for (int t = 0; t < std::max(1, opt.jobs); ++t)
-    feeders.emplace_back([&] {
-      if (opt.jobs > 1 && !opt.worker_command.empty())
-        feed_worker_process(queue, opt.worker_command, "");
-      else
-        run_here();
-    });
-  for (auto& t : feeders) t.join();
+  // No more workers than jobs: each costs a start of carl (loading LibTorch).
+  run_jobs(
+      queue, int(std::min<std::size_t>(std::size_t(std::max(1, opt.jobs)), queue.size())),
+      opt.worker_command,
+      [&](std::uint64_t id) { return run_zoo_job(queue.job(id), opt.provider_exe); }, "");
   json runs = queue.conclude();
 
   const double total = std::chrono::duration<double>(Clock::now() - start).count();

@@ -15,7 +15,7 @@ struct ZooOptions {
   int jobs = 1;              // runs at once (each single-threaded)
   std::string provider_exe;  // carl-provider
   // With jobs > 1: the argv of a worker process that runs the zoo's jobs (serve_zoo_jobs below:
-  // `carl bench zoo <the same options> --worker`); each of the `jobs` runs in one such process
+  // carl's path and zoo_worker_arguments); each of the `jobs` runs in one such process
   // (sweep/workers.h says why). Empty: threads of this process, whose records may differ.
   std::vector<std::string> worker_command;
 };
@@ -23,6 +23,11 @@ struct ZooOptions {
 // Writes zoo-<date>.json and zoo-<date>.md (or zoo-quick.*) under out_dir; returns the
 // Markdown path.
 std::string run_zoo(const ZooOptions& options);
+
+// The arguments after carl's path that make a worker process of run_zoo for the zoo `options`
+// define (`bench zoo --rules … --seeds … [--quick] [--suites …] --worker`): every option that
+// defines the job list, none that does not (--out, --jobs).
+std::vector<std::string> zoo_worker_arguments(const ZooOptions& options);
 
 // A worker process of run_zoo (ZooOptions::worker_command): serves the jobs of the zoo that
 // `options` define by number (sweep/workers.h, serve_jobs).

@@ -62,27 +62,23 @@ TEST_CASE("the zoo page: summary rows, false halts, pictures, the δ frontier", 
   REQUIRE(count(bare, "<img ") == 3);
 }
 
-TEST_CASE("the zoo page's families picture: one bar per regime and family, split by outcome",
+TEST_CASE("the zoo page's behaviours picture: one bar per regime and behaviour, split by outcome",
           "[report][zoo]") {
   // B0 in the scarce regime: 3 exact runs (one of them a budget stop that ended exact) and 1
   // budget stop not exact; dying: 1 false halt. Bars are 420 px wide, 16 px high.
-  auto run = [](const char* family, bool exact, bool halted) {
-    return json{{"regime", "scarce"},
-                {"family", family},
-                {"exact", exact},
-                {"halted", halted},
-                {"false_halt", halted && !exact},
-                {"trajectories", 2},
+  auto run = [](const char* behaviour, bool exact, bool halted) {
+    return json{{"regime", "scarce"}, {"behaviour", behaviour},         {"exact", exact},
+                {"halted", halted},   {"false_halt", halted && !exact}, {"trajectories", 2},
                 {"count_g", 3}};
   };
   const json zoo = {{"runs",
                      {run("B0", true, true), run("B0", true, true), run("B0", true, false),
                       run("B0", false, false), run("dying", false, true)}}};
   const auto figures = carl::report::zoo_figures(zoo);
-  const auto families = std::find_if(figures.begin(), figures.end(),
-                                     [](const auto& f) { return f.first == "families"; });
-  REQUIRE(families != figures.end());
-  const carl::test::Image img = carl::test::decode(families->second.png);
+  const auto behaviours = std::find_if(figures.begin(), figures.end(),
+                                       [](const auto& f) { return f.first == "behaviours"; });
+  REQUIRE(behaviours != figures.end());
+  const carl::test::Image img = carl::test::decode(behaviours->second.png);
   const int legend = 12 * 8;
   const int exact = carl::test::pixels(img, 0x2ca02c) - legend;
   const int budget = carl::test::pixels(img, 0xff7f0e) - legend;
@@ -91,12 +87,12 @@ TEST_CASE("the zoo page's families picture: one bar per regime and family, split
   CHECK(budget == 105 * 16);
   CHECK(halts == 420 * 16);
   REQUIRE(count(carl::report::zoo_html(zoo), "<img ") == 4);
-  // Runs without a family: no families picture.
+  // Runs without a behaviour: no behaviours picture.
   json bare = zoo;
-  for (json& r : bare["runs"]) r.erase("family");
+  for (json& r : bare["runs"]) r.erase("behaviour");
   const auto none = carl::report::zoo_figures(bare);
-  REQUIRE(
-      std::none_of(none.begin(), none.end(), [](const auto& f) { return f.first == "families"; }));
+  REQUIRE(std::none_of(none.begin(), none.end(),
+                       [](const auto& f) { return f.first == "behaviours"; }));
 }
 
 TEST_CASE("the zoo page of the stored full run is written beside its JSON", "[report][zoo]") {
@@ -112,4 +108,23 @@ TEST_CASE("the zoo page of the stored full run is written beside its JSON", "[re
   carl::ca::write_text_file(dir.path() + "/bad.json", "{");
   REQUIRE_THROWS_WITH(carl::report::write_zoo_page(dir.path() + "/bad.json"),
                       Catch::Contains("bad.json: not valid JSON"));
+}
+
+TEST_CASE("the zoo page's picture of carl against count-G puts a run at (carl, count-G)",
+          "[report][zoo]") {
+  // One exact run: carl 1 trajectory, count-G 3. Cells are 26 px, the grid starts at (60, 56);
+  // rows are carl's trajectories, columns count-G's.
+  const json zoo = {
+      {"runs", {{{"regime", "scarce"}, {"exact", true}, {"trajectories", 1}, {"count_g", 3}}}}};
+  const auto figures = carl::report::zoo_figures(zoo);
+  const auto against = std::find_if(figures.begin(), figures.end(),
+                                    [](const auto& f) { return f.first == "against-count-g"; });
+  REQUIRE(against != figures.end());
+  const carl::test::Image img = carl::test::decode(against->second.png);
+  auto cell = [&](int row, int column) { return img.at(60 + 26 * column + 20, 56 + 26 * row + 5); };
+  const unsigned filled = cell(0, 2), empty = cell(2, 0);
+  CHECK(filled != empty);
+  CHECK((filled & 0xff) > (filled >> 16));  // shaded blue
+  CHECK(cell(0, 0) == empty);
+  CHECK(cell(1, 2) == empty);
 }

@@ -290,6 +290,12 @@ TEST_CASE("a sweep's records are its jobs' own, and a finished or different swee
   require_complete_and_equal(dir.path() + "/out");
   REQUIRE_THAT(carl::ca::read_text_file(dir.path() + "/out/summary.html"),
                Catch::Contains("<html"));
+  // The summary sorts the runs by rule behaviour, and its pictures are files too.
+  REQUIRE_THAT(carl::ca::read_text_file(dir.path() + "/out/summary.md"),
+               Catch::Contains("## By rule behaviour"));
+  for (const char* picture : {"trajectories", "against-count-g", "behaviours", "frontier"})
+    REQUIRE(carl::ca::read_text_file(dir.path() + "/out/summary-" + picture + ".png")
+                .rfind("\x89PNG", 0) == 0);
 
   // Started again on a finished directory: nothing runs again.
   REQUIRE(shell(fmt::format("{} sweep {}/tiny.yaml --out {}/out > {}/log2 2>&1", CARL_EXE,

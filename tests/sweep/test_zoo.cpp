@@ -52,7 +52,8 @@ TEST_CASE("carl bench zoo --quick on two rules", "[zoo]") {
                             "stated_bound",
                             "heldout_error",
                             "heldout_error_dense",
-                            "generalized_entries"})
+                            "generalized_entries",
+                            "behaviour"})
       REQUIRE(r.contains(key));
     const bool exact = r["exact"];
     REQUIRE(exact == (r["wrong_entries"] == 0 && r["unknown_entries"] == 0));
@@ -125,6 +126,7 @@ TEST_CASE("carl bench zoo --jobs 2 runs worker processes whose records equal one
   o.quick = true;
   o.suites = {"named"};
   o.rules_per_suite = 2;
+  o.seeds = 1;
   o.provider_exe = CARL_PROVIDER_EXE;
   o.out_dir = one.path();
   carl::sweep::run_zoo(o);
@@ -135,8 +137,9 @@ TEST_CASE("carl bench zoo --jobs 2 runs worker processes whose records equal one
   std::filesystem::permissions(script, std::filesystem::perms::owner_all);
   o.out_dir = two.path();
   o.jobs = 2;
-  o.worker_command = {script, "bench",    "zoo",   "--quick", "--rules",
-                      "2",    "--suites", "named", "--worker"};
+  o.worker_command = {script};
+  for (const std::string& arg : carl::sweep::zoo_worker_arguments(o))
+    o.worker_command.push_back(arg);
   carl::sweep::run_zoo(o);
   REQUIRE(carl::ca::read_text_file(log) == "started\nstarted\n");
   const json a = json::parse(carl::ca::read_text_file(one.path() + "/zoo-quick.json"));
@@ -148,6 +151,8 @@ TEST_CASE("carl bench zoo --jobs 2 runs worker processes whose records equal one
             carl::sweep::without_timings(b["runs"][i]));
   // A worker that dies names the job it was running.
   carl::ca::write_text_file(script, "#!/bin/sh\nexit 1\n");
-  REQUIRE_THROWS_WITH(carl::sweep::run_zoo(o),
-                      Catch::Contains("ended without its record") && Catch::Contains("named"));
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  REQUIRE_THROWS_WITH(
+      carl::sweep::run_zoo(o),
+      Catch::Contains("ended (exit status 1) without its record") && Catch::Contains("named"));
 }

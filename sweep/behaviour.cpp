@@ -1,11 +1,11 @@
-#include "sweep/family.h"
+#include "sweep/behaviour.h"
 
 #include "ca/grid.h"
 #include "ca/simulate.h"
 
 namespace carl::sweep {
 
-std::string rule_family(const ca::RuleTable& rule, const Regime& regime) {
+std::string rule_behaviour(const ca::RuleTable& rule, const Regime& regime) {
   if (rule.output(0)) return "B0";
   constexpr int kSoups = 4;  // seeds 1…4: enough to smooth one unlucky soup on a 16×16 torus
   double final_share = 0;
@@ -20,9 +20,9 @@ std::string rule_family(const ca::RuleTable& rule, const Regime& regime) {
   return "steady";
 }
 
-const std::vector<std::string>& rule_families() {
-  static const std::vector<std::string> families = {"B0", "dying", "explosive", "steady"};
-  return families;
+const std::vector<std::string>& rule_behaviours() {
+  static const std::vector<std::string> behaviours = {"B0", "dying", "explosive", "steady"};
+  return behaviours;
 }
 
 }  // namespace carl::sweep

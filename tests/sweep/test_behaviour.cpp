@@ -1,13 +1,13 @@
-// sweep/family: rules whose soups' fate is known by hand, and the summary's table by family.
+// sweep/behaviour: rules whose soups' fate is known by hand, and the summary's table by behaviour.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "ca/rulestring.h"
-#include "sweep/family.h"
+#include "sweep/behaviour.h"
 #include "sweep/job.h"
 
 using carl::ca::parse_rule;
-using carl::sweep::rule_family;
+using carl::sweep::rule_behaviour;
 using nlohmann::json;
 
 namespace {
@@ -18,28 +18,29 @@ carl::sweep::Regime scarce() {
 }
 }  // namespace
 
-TEST_CASE("rule families by what the rule does to the regime's soups", "[sweep][family]") {
+TEST_CASE("rule behaviours by what the rule does to the regime's soups", "[sweep][behaviour]") {
   const carl::sweep::Regime g = scarce();
   // The empty neighbourhood gives birth: B0, whatever else the rule does.
-  CHECK(rule_family(parse_rule("B0/S"), g) == "B0");
-  CHECK(rule_family(parse_rule("B012345678/S012345678"), g) == "B0");
+  CHECK(rule_behaviour(parse_rule("B0/S"), g) == "B0");
+  CHECK(rule_behaviour(parse_rule("B012345678/S012345678"), g) == "B0");
   // No births, no survival: every soup is empty after one step.
-  CHECK(rule_family(parse_rule("B/S"), g) == "dying");
+  CHECK(rule_behaviour(parse_rule("B/S"), g) == "dying");
   // Births on 7 or 8 neighbours only, no survival: a 0.3 soup is gone at once.
-  CHECK(rule_family(parse_rule("B78/S"), g) == "dying");
+  CHECK(rule_behaviour(parse_rule("B78/S"), g) == "dying");
   // Every cell with a live neighbour is born and every live cell survives: the torus fills.
-  CHECK(rule_family(parse_rule("B12345678/S012345678"), g) == "explosive");
+  CHECK(rule_behaviour(parse_rule("B12345678/S012345678"), g) == "explosive");
   // Nothing is born and everything survives: the soup stays as it is (share 0.3).
-  CHECK(rule_family(parse_rule("B/S012345678"), g) == "steady");
+  CHECK(rule_behaviour(parse_rule("B/S012345678"), g) == "steady");
 }
 
-TEST_CASE("the summary counts outcomes by regime and family against count-G", "[sweep][family]") {
-  auto run = [](const char* family, bool exact, bool halted, int trajectories, json count_g) {
+TEST_CASE("the summary counts outcomes by regime and behaviour against count-G",
+          "[sweep][behaviour]") {
+  auto run = [](const char* behaviour, bool exact, bool halted, int trajectories, json count_g) {
     return json{{"suite", "s"},
                 {"regime", "scarce"},
                 {"setting", "certified"},
                 {"policy", "certified"},
-                {"family", family},
+                {"behaviour", behaviour},
                 {"exact", exact},
                 {"halted", halted},
                 {"false_halt", halted && !exact},
