@@ -123,21 +123,31 @@ bool flag(const json& r, const char* key) {
   return r.contains(key) && r[key].is_boolean() && r[key].get<bool>();
 }
 
-// The regimes of the runs (only those that carry a rule behaviour when `with_behaviour`), in order
-// of first appearance.
-std::vector<std::string> regimes_of(const json& runs, bool with_behaviour) {
+// The regimes of the runs, in order of first appearance.
+std::vector<std::string> regimes_of(const json& runs) {
   std::vector<std::string> regimes;
   for (const auto& r : runs)
-    if ((!with_behaviour || !str(r, "behaviour").empty()) &&
-        std::find(regimes.begin(), regimes.end(), str(r, "regime")) == regimes.end())
+    if (std::find(regimes.begin(), regimes.end(), str(r, "regime")) == regimes.end())
       regimes.push_back(str(r, "regime"));
   return regimes;
+}
+
+// The regime × setting pairs of the runs that carry a rule behaviour, in order of first
+// appearance.
+std::vector<std::pair<std::string, std::string>> behaviour_rows(const json& runs) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const auto& r : runs) {
+    const std::pair<std::string, std::string> row{str(r, "regime"), str(r, "setting")};
+    if (!str(r, "behaviour").empty() && std::find(rows.begin(), rows.end(), row) == rows.end())
+      rows.push_back(row);
+  }
+  return rows;
 }
 
 // Per regime: exact runs counted by carl's trajectories (rows) against count-G's (columns), the
 // diagonal outlined; above it carl needed fewer trajectories than count-G, below it more.
 Picture against_count_g_picture(const json& runs) {
-  const std::vector<std::string> regimes = regimes_of(runs, false);
+  const std::vector<std::string> regimes = regimes_of(runs);
   int most = 1;
   for (const auto& r : runs)
     if (flag(r, "exact") && r.contains("count_g") && r["count_g"].is_number())
@@ -190,39 +200,38 @@ Picture against_count_g_picture(const json& runs) {
   });
 }
 
-// Per regime and rule behaviour: the runs as a bar split into exact, budget stops (not exact) and
-// false halts, with the share exact.
+// Per regime, setting and rule behaviour: the runs as a bar split into exact, budget stops (not
+// exact) and false halts, with the share exact.
 Picture behaviours_picture(const json& runs) {
-  const std::vector<std::string> regimes = regimes_of(runs, true);
+  const auto groups = behaviour_rows(runs);
   // sweep/behaviour.h's rule_behaviours(), in its order (report/ does not link sweep/).
   static const char* kBehaviours[] = {"B0", "dying", "explosive", "steady"};
-  const int row_h = 22, label_w = 190, bar_w = 420, top = 50;
+  auto in = [](const json& r, const std::pair<std::string, std::string>& g, const char* b) {
+    return str(r, "regime") == g.first && str(r, "setting") == g.second && str(r, "behaviour") == b;
+  };
+  const int row_h = 22, label_w = 260, bar_w = 420, top = 50;
   int rows = 0;
-  for (const auto& g : regimes)
-    for (const char* f : kBehaviours)
-      for (const auto& r : runs)
-        if (str(r, "regime") == g && str(r, "behaviour") == f) {
-          ++rows;
-          break;
-        }
+  for (const auto& g : groups)
+    for (const char* b : kBehaviours)
+      rows += std::any_of(runs.begin(), runs.end(), [&](const json& r) { return in(r, g, b); });
   const Rgb colours[3] = {rgb(0x2ca02c), rgb(0xff7f0e), rgb(0xd62728)};
   const char* const names[3] = {"exact", "budget stop, not exact", "false halt"};
   return render(label_w + bar_w + 150, top + std::max(rows, 1) * row_h + 10, [&](cairo_t* cr) {
-    title_and_legend(cr, "outcome by regime and rule behaviour (the share recovered exactly)",
-                     colours, names, 170);
+    title_and_legend(cr, "outcome by regime, setting and rule behaviour (the share exact)", colours,
+                     names, 170);
     if (rows == 0) text(cr, 8, top + 16, "no run carries a rule behaviour", 11);
     int row = 0;
-    for (const auto& g : regimes)
-      for (const char* f : kBehaviours) {
+    for (const auto& g : groups)
+      for (const char* b : kBehaviours) {
         int n = 0, counts[3] = {0, 0, 0};
         for (const auto& r : runs) {
-          if (str(r, "regime") != g || str(r, "behaviour") != f) continue;
+          if (!in(r, g, b)) continue;
           ++n;
           ++counts[flag(r, "exact") ? 0 : flag(r, "halted") ? 2 : 1];
         }
         if (n == 0) continue;
         const int y = top + row++ * row_h;
-        text(cr, 8, y + 13, fmt::format("{} / {}", g, f), 10);
+        text(cr, 8, y + 13, fmt::format("{} / {} / {}", g.first, g.second, b), 10);
         double x = label_w;
         for (int k = 0; k < 3; ++k) {
           const double w = double(bar_w) * counts[k] / n;
@@ -244,7 +253,7 @@ std::vector<std::pair<std::string, Picture>> zoo_figures(const json& zoo) {
   std::vector<std::pair<std::string, Picture>> figures = {
       {"trajectories", trajectories_picture(summary)},
       {"against-count-g", against_count_g_picture(runs)}};
-  if (!regimes_of(runs, true).empty()) figures.push_back({"behaviours", behaviours_picture(runs)});
+  if (!behaviour_rows(runs).empty()) figures.push_back({"behaviours", behaviours_picture(runs)});
   figures.push_back({"frontier", frontier_picture(runs)});
   return figures;
 }

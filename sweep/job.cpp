@@ -303,16 +303,17 @@ std::string median_worst(std::vector<int> v, int runs) {
                      int(v.size()) < runs ? fmt::format(" ({} of {})", v.size(), runs) : "");
 }
 
-// Outcomes by regime × rule behaviour (records with a "behaviour" field: exact, budget stops not
-// exact, false halts, which add up to the runs), and how carl's trajectories compare with
+// Outcomes by regime × setting × rule behaviour (records with a "behaviour" field: exact, budget
+// stops not exact, false halts, which add up to the runs), and how carl's trajectories compare with
 // count-G's where both recovered the rule.
 std::string by_behaviour(const json& runs) {
-  std::vector<std::string> regimes;
-  for (const json& r : runs)
-    if (r.contains("behaviour") &&
-        std::find(regimes.begin(), regimes.end(), r["regime"]) == regimes.end())
-      regimes.push_back(r["regime"]);
-  if (regimes.empty()) return "";
+  std::vector<std::pair<std::string, std::string>> rows;  // regime × setting
+  for (const json& r : runs) {
+    const std::pair<std::string, std::string> row{r["regime"], r["setting"]};
+    if (r.contains("behaviour") && std::find(rows.begin(), rows.end(), row) == rows.end())
+      rows.push_back(row);
+  }
+  if (rows.empty()) return "";
   std::string md =
       "\n## By rule behaviour\n\nThe rule families by what the rule does to the regime's soups "
       "(`sweep/behaviour.h`): B0 (the empty neighbourhood gives birth), dying (a live share at "
@@ -322,16 +323,17 @@ std::string by_behaviour(const json& runs) {
       "within the budget either (the trajectories never showed some class of the rule's true "
       "group and support). Against count-G: exact runs where count-G also recovered the rule, by "
       "whether carl needed fewer, as many or more trajectories.\n\n"
-      "| regime | behaviour | runs | exact | share exact | budget stops | false halts | not shown "
-      "| "
-      "carl traj. | count-G traj. | carl < count-G | = | > |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
-  for (const std::string& regime : regimes)
+      "| regime | setting | behaviour | runs | exact | share exact | budget stops | false halts | "
+      "not shown | carl traj. | count-G traj. | carl < count-G | = | > |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& [regime, setting] : rows)
     for (const std::string& behaviour : rule_behaviours()) {
       int n = 0, exact = 0, budget = 0, false_halts = 0, unseen = 0, fewer = 0, same = 0, more = 0;
       std::vector<int> carl, count_g;
       for (const json& r : runs) {
-        if (r["regime"] != regime || r.value("behaviour", "") != behaviour) continue;
+        if (r["regime"] != regime || r["setting"] != setting ||
+            r.value("behaviour", "") != behaviour)
+          continue;
         ++n;
         exact += r["exact"].get<bool>();
         budget += !r["halted"].get<bool>() && !r["exact"].get<bool>();
@@ -347,9 +349,10 @@ std::string by_behaviour(const json& runs) {
         }
       }
       if (n == 0) continue;
-      md += fmt::format("| {} | {} | {} | {} | {:.1f}% | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                        regime, behaviour, n, exact, 100.0 * exact / n, budget, false_halts, unseen,
-                        median_worst(carl, n), median_worst(count_g, n), fewer, same, more);
+      md += fmt::format(
+          "| {} | {} | {} | {} | {} | {:.1f}% | {} | {} | {} | {} | {} | {} | {} | {} |\n", regime,
+          setting, behaviour, n, exact, 100.0 * exact / n, budget, false_halts, unseen,
+          median_worst(carl, n), median_worst(count_g, n), fewer, same, more);
     }
   return md;
 }

@@ -62,18 +62,20 @@ TEST_CASE("the zoo page: summary rows, false halts, pictures, the δ frontier", 
   REQUIRE(count(bare, "<img ") == 3);
 }
 
-TEST_CASE("the zoo page's behaviours picture: one bar per regime and behaviour, split by outcome",
+TEST_CASE("the zoo page's behaviours picture: one bar per regime, setting and behaviour",
           "[report][zoo]") {
-  // B0 in the scarce regime: 3 exact runs (one of them a budget stop that ended exact) and 1
-  // budget stop not exact; dying: 1 false halt. Bars are 420 px wide, 16 px high.
-  auto run = [](const char* behaviour, bool exact, bool halted) {
-    return json{{"regime", "scarce"}, {"behaviour", behaviour},         {"exact", exact},
-                {"halted", halted},   {"false_halt", halted && !exact}, {"trajectories", 2},
-                {"count_g", 3}};
+  // Certified, scarce regime: B0 with 3 exact runs (one of them a budget stop that ended exact)
+  // and 1 budget stop not exact; dying with 1 exact run. Risk: dying with 1 false halt, a bar of
+  // its own. Bars are 420 px wide, 16 px high.
+  auto run = [](const char* setting, const char* behaviour, bool exact, bool halted) {
+    return json{{"regime", "scarce"}, {"setting", setting}, {"behaviour", behaviour},
+                {"exact", exact},     {"halted", halted},   {"false_halt", halted && !exact},
+                {"trajectories", 2},  {"count_g", 3}};
   };
   const json zoo = {{"runs",
-                     {run("B0", true, true), run("B0", true, true), run("B0", true, false),
-                      run("B0", false, false), run("dying", false, true)}}};
+                     {run("certified", "B0", true, true), run("certified", "B0", true, true),
+                      run("certified", "B0", true, false), run("certified", "B0", false, false),
+                      run("risk", "dying", false, true), run("certified", "dying", true, true)}}};
   const auto figures = carl::report::zoo_figures(zoo);
   const auto behaviours = std::find_if(figures.begin(), figures.end(),
                                        [](const auto& f) { return f.first == "behaviours"; });
@@ -83,7 +85,7 @@ TEST_CASE("the zoo page's behaviours picture: one bar per regime and behaviour, 
   const int exact = carl::test::pixels(img, 0x2ca02c) - legend;
   const int budget = carl::test::pixels(img, 0xff7f0e) - legend;
   const int halts = carl::test::pixels(img, 0xd62728) - legend;
-  CHECK(exact == 315 * 16);
+  CHECK(exact == (315 + 420) * 16);
   CHECK(budget == 105 * 16);
   CHECK(halts == 420 * 16);
   REQUIRE(count(carl::report::zoo_html(zoo), "<img ") == 4);

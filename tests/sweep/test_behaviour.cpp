@@ -1,4 +1,5 @@
 // sweep/behaviour: rules whose soups' fate is known by hand, and the summary's table by behaviour.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -60,13 +61,27 @@ TEST_CASE("the summary counts outcomes by regime and behaviour against count-G",
   // B0: exact in 1 (count-G 2: fewer), exact in 3 (count-G 3: as many), exact in 5 (count-G 4:
   // more), a budget stop that count-G could not end either (not shown); steady: a false halt
   // although count-G recovered the rule.
-  const json runs = {run("B0", true, true, 1, 2), run("B0", true, true, 3, 3),
-                     run("B0", true, true, 5, 4), run("B0", false, false, 16, nullptr),
-                     run("steady", false, true, 2, 2)};
+  json runs = {run("B0", true, true, 1, 2), run("B0", true, true, 3, 3),
+               run("B0", true, true, 5, 4), run("B0", false, false, 16, nullptr),
+               run("steady", false, true, 2, 2)};
+  // Another setting's runs get rows of their own: a risk policy's halt is not certified's.
+  json risk = run("steady", false, true, 1, 2);
+  risk["setting"] = "risk";
+  risk["policy"] = "risk";
+  runs.push_back(risk);
   const std::string md = carl::sweep::summarize(runs, "t", 1).markdown;
-  CHECK(md.find("| scarce | B0 | 4 | 3 | 75.0% | 1 | 0 | 1 | 3 / 5 (3 of 4) | 3 / 4 (3 of 4) | 1 | "
+  CHECK(md.find("| scarce | certified | B0 | 4 | 3 | 75.0% | 1 | 0 | 1 | 3 / 5 (3 of 4) | 3 / 4 (3 "
+                "of 4) | 1 | "
                 "1 | 1 |") != std::string::npos);
-  CHECK(md.find("| scarce | steady | 1 | 0 | 0.0% | 0 | 1 | 0 | – | 2 / 2 | 0 | 0 | 0 |") !=
+  CHECK(md.find(
+            "| scarce | certified | steady | 1 | 0 | 0.0% | 0 | 1 | 0 | – | 2 / 2 | 0 | 0 | 0 |") !=
         std::string::npos);
-  CHECK(md.find("| scarce | dying |") == std::string::npos);  // no runs: no row
+  CHECK(md.find("| scarce | risk | steady | 1 | 0 | 0.0% | 0 | 1 | 0 | – | 2 / 2 | 0 | 0 | 0 |") !=
+        std::string::npos);
+  CHECK(md.find("| scarce | certified | dying |") == std::string::npos);  // no runs: no row
+  // The header has a column for every cell of a row.
+  const std::size_t header = md.find("| regime | setting | behaviour |");
+  REQUIRE(header != std::string::npos);
+  const std::string line = md.substr(header, md.find('\n', header) - header);
+  CHECK(std::count(line.begin(), line.end(), '|') == 15);
 }
