@@ -337,4 +337,18 @@ Job SweepPlan::job(std::uint64_t id) const {
   return j;
 }
 
+std::vector<std::pair<const char*, nlohmann::json>> record_identity(const Job& job) {
+  return {{"suite", job.rule.suite},
+          {"rule", job.rule.name},
+          {"regime", job.regime.name},
+          {"setting", job.setting.name},
+          {"seed", job.seed}};
+}
+
+bool is_record_of(const nlohmann::json& record, const Job& job) {
+  for (const auto& [key, want] : record_identity(job))
+    if (!record.contains(key) || record[key] != want) return false;
+  return true;
+}
+
 }  // namespace carl::sweep

@@ -5,7 +5,9 @@
 // (sources in file order), each regime, each seed, each setting.
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sweep/job.h"
@@ -19,6 +21,12 @@ struct Job {
   Setting setting;
   std::uint64_t seed = 1;
 };
+
+// The fields a record of `job` carries to say which job it is (suite, rule, regime, setting,
+// seed), with the job's values.
+std::vector<std::pair<const char*, nlohmann::json>> record_identity(const Job& job);
+// Whether `record` says it is a record of `job` (every field of record_identity equal).
+bool is_record_of(const nlohmann::json& record, const Job& job);
 
 // The most jobs one sweep may hold.
 inline constexpr std::uint64_t kMaxSweepJobs = 100'000'000;

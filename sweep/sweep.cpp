@@ -74,12 +74,7 @@ std::vector<json> read_records(const std::string& path, const SweepPlan& plan,
     if (seen[std::size_t(id)]) throw bad(fmt::format("job {} is recorded twice", id));
     seen[std::size_t(id)] = true;
     const Job j = plan.job(id);
-    const std::pair<const char*, json> identity[] = {{"suite", j.rule.suite},
-                                                     {"rule", j.rule.name},
-                                                     {"regime", j.regime.name},
-                                                     {"setting", j.setting.name},
-                                                     {"seed", j.seed}};
-    for (const auto& [key, want] : identity)
+    for (const auto& [key, want] : record_identity(j))
       if (!r.contains(key) || r[key] != want)
         throw bad(fmt::format("job {}: {} is {}, but the sweep's job {} has {}", id, key,
                               r.contains(key) ? provider::printable(r[key].dump()) : "missing", id,
@@ -169,9 +164,7 @@ void Coordinator::finish(const json& record, const std::string& where) {
   std::lock_guard<std::mutex> lock(mutex_);
   const std::uint64_t id = record.at("job").get<std::uint64_t>();
   const Job j = plan_.job(id);
-  CARL_CHECK(record.at("rule") == j.rule.name && record.at("regime") == j.regime.name &&
-                 record.at("setting") == j.setting.name && record.at("seed") == j.seed &&
-                 !done_[std::size_t(id)],
+  CARL_CHECK(is_record_of(record, j) && !done_[std::size_t(id)],
              "a record that is not job {}'s, or job {} twice", id, id);
   const std::string line = record.dump() + "\n";
   // One write of the whole line (O_APPEND), then fsync: a kill leaves at most a torn last line.

@@ -21,6 +21,18 @@ namespace carl::sweep {
 
 using nlohmann::json;
 
+namespace {
+
+// Waits for the worker to end and returns its wait status.
+int reap(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
+}  // namespace
+
 void feed_worker_process(JobQueue& queue, const std::vector<std::string>& command,
                          const std::string& where) {
   int sv[2];
@@ -49,9 +61,7 @@ void feed_worker_process(JobQueue& queue, const std::vector<std::string>& comman
   if (!in) {
     const int err = errno;
     ::close(sv[0]);  // the worker sees the end of its input and exits
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    reap(pid);
     queue.fail(fmt::format("fdopen failed: {}", strerror(err)), false);
     return;
   }
@@ -62,10 +72,7 @@ void feed_worker_process(JobQueue& queue, const std::vector<std::string>& comman
     const bool sent = ::send(sv[0], ask.data(), ask.size(), MSG_NOSIGNAL) == ssize_t(ask.size());
     if (!sent || ::getline(&buf, &cap, in) <= 0) {
       std::fclose(in);
-      in = nullptr;
-      int status = 0;
-      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-      }
+      const int status = reap(pid);
       const std::string how = WIFEXITED(status) ? fmt::format("exit status {}", WEXITSTATUS(status))
                               : WIFSIGNALED(status) ? fmt::format("signal {}", WTERMSIG(status))
                                                     : std::string("unknown status");
@@ -89,9 +96,7 @@ void feed_worker_process(JobQueue& queue, const std::vector<std::string>& comman
   }
   std::free(buf);
   std::fclose(in);  // end of input: the worker exits
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  reap(pid);
 }
 
 void run_jobs(JobQueue& queue, int jobs, const std::vector<std::string>& worker_command,

@@ -17,6 +17,7 @@
 #include "provider/durable.h"
 #include "sweep/behaviour.h"
 #include "sweep/job.h"
+#include "sweep/plan.h"
 #include "sweep/workers.h"
 
 namespace carl::sweep {
@@ -32,15 +33,7 @@ std::string today() {
   return buf;
 }
 
-// One run of the zoo.
-struct ZooJob {
-  HiddenRule rule;
-  Regime regime;
-  Setting setting;
-  std::uint64_t seed;
-};
-
-std::vector<ZooJob> zoo_jobs(const ZooOptions& opt) {
+std::vector<Job> zoo_jobs(const ZooOptions& opt) {
   const std::vector<std::string>& all_suites = zoo_suite_names();
   const std::vector<std::string> suites = opt.suites.empty() ? all_suites : opt.suites;
   for (const std::string& name : suites)
@@ -67,7 +60,7 @@ std::vector<ZooJob> zoo_jobs(const ZooOptions& opt) {
   if (!opt.quick)
     for (const char* v : {"symmetry-function", "symmetry-kernels"}) variants.push_back(setting(v));
 
-  std::vector<ZooJob> jobs;
+  std::vector<Job> jobs;
   for (const std::string& name : suites) {
     const std::vector<HiddenRule> rules =
         zoo_suite(name, name == "named" && !opt.quick ? 2 * per_suite : per_suite);
@@ -76,27 +69,28 @@ std::vector<ZooJob> zoo_jobs(const ZooOptions& opt) {
     for (const HiddenRule& r : rules)
       for (std::uint64_t seed = 1; seed <= std::uint64_t(seeds); ++seed) {
         for (const Regime& g : regimes) {
-          jobs.push_back({r, g, certified, seed});
-          jobs.push_back({r, g, risk, seed});
+          jobs.push_back({jobs.size(), r, g, certified, seed});
+          jobs.push_back({jobs.size(), r, g, risk, seed});
         }
         if (!opt.quick && seed == 1)  // the δ frontier: one seed
-          for (const Setting& s : frontier) jobs.push_back({r, scarce, s, seed});
+          for (const Setting& s : frontier) jobs.push_back({jobs.size(), r, scarce, s, seed});
         if (name == "named") {
           if (!opt.quick)
-            for (const Regime& g : {noisy, window_noisy}) jobs.push_back({r, g, certified, seed});
-          for (const Setting& s : variants) jobs.push_back({r, scarce, s, seed});
+            for (const Regime& g : {noisy, window_noisy})
+              jobs.push_back({jobs.size(), r, g, certified, seed});
+          for (const Setting& s : variants) jobs.push_back({jobs.size(), r, scarce, s, seed});
         }
       }
   }
   return jobs;
 }
 
-std::string describe(const ZooJob& j) {
+std::string describe(const Job& j) {
   return fmt::format("{} {} {} {} seed {}", j.rule.suite, j.rule.name.substr(0, 24), j.regime.name,
                      j.setting.name, j.seed);
 }
 
-json run_zoo_job(const ZooJob& j, const std::string& provider_exe) {
+json run_zoo_job(const Job& j, const std::string& provider_exe) {
   json record = run_job(j.rule, j.regime, j.setting, j.seed, provider_exe);
   record["behaviour"] = rule_behaviour(j.rule.table, j.regime);
   return record;
@@ -107,7 +101,7 @@ json run_zoo_job(const ZooJob& j, const std::string& provider_exe) {
 // terminal), one line per finished run.
 class ZooQueue : public JobQueue {
  public:
-  explicit ZooQueue(std::vector<ZooJob> jobs) : jobs_(std::move(jobs)), results_(jobs_.size()) {
+  explicit ZooQueue(std::vector<Job> jobs) : jobs_(std::move(jobs)), results_(jobs_.size()) {
     if (tty_) draw();
   }
 
@@ -121,12 +115,9 @@ class ZooQueue : public JobQueue {
   void finish(std::uint64_t id, const json& record, const std::string&) override {
     std::lock_guard<std::mutex> lock(mutex_);
     // A worker builds the job list from its own arguments: its record must be of this job.
-    const ZooJob& j = jobs_[std::size_t(id)];
-    CARL_CHECK(
-        record.value("rule", "") == j.rule.name && record.value("regime", "") == j.regime.name &&
-            record.value("setting", "") == j.setting.name &&
-            record.value("seed", std::uint64_t(0)) == j.seed && results_[std::size_t(id)].is_null(),
-        "a record that is not zoo job {}'s ({}), or that job twice", id, describe(j));
+    const Job& j = jobs_[std::size_t(id)];
+    CARL_CHECK(is_record_of(record, j) && results_[std::size_t(id)].is_null(),
+               "a record that is not zoo job {}'s ({}), or that job twice", id, describe(j));
     results_[std::size_t(id)] = record;
     ++finished_;
     if (tty_) return draw();
@@ -143,7 +134,7 @@ class ZooQueue : public JobQueue {
     failure_.note(message, input);
   }
   std::string describe(std::uint64_t id) const override { return describe(jobs_[std::size_t(id)]); }
-  const ZooJob& job(std::uint64_t id) const { return jobs_[std::size_t(id)]; }
+  const Job& job(std::uint64_t id) const { return jobs_[std::size_t(id)]; }
   std::size_t size() const { return jobs_.size(); }
 
   // After every feeder has stopped: the first failure thrown, else the records in job order.
@@ -156,7 +147,7 @@ class ZooQueue : public JobQueue {
   }
 
  private:
-  static std::string describe(const ZooJob& j) { return sweep::describe(j); }
+  static std::string describe(const Job& j) { return sweep::describe(j); }
   void draw() const {  // under mutex_
     const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
     const std::size_t done = finished_, all = jobs_.size();
@@ -171,7 +162,7 @@ class ZooQueue : public JobQueue {
     std::fflush(stderr);
   }
 
-  const std::vector<ZooJob> jobs_;
+  const std::vector<Job> jobs_;
   std::vector<json> results_;
   std::mutex mutex_;
   std::size_t next_ = 0, finished_ = 0;
@@ -184,7 +175,7 @@ class ZooQueue : public JobQueue {
 }  // namespace
 
 int serve_zoo_jobs(const ZooOptions& opt) {
-  const std::vector<ZooJob> jobs = zoo_jobs(opt);
+  const std::vector<Job> jobs = zoo_jobs(opt);
   return serve_jobs([&](std::uint64_t id) {
     if (id >= jobs.size()) throw InternalError(fmt::format("no zoo job {}", id));
     return run_zoo_job(jobs[std::size_t(id)], opt.provider_exe);
