@@ -31,7 +31,6 @@ ExtractedRule extract(const std::vector<Predictions>& committee, groups::Subgrou
 
 ExtractedRule extract(const std::vector<Predictions>& committee, const groups::Orbits& classes,
                       const ca::PatternCounts& counts, double significance, bool data_is_exact) {
-  if (committee.empty()) throw InternalError("extract: an empty committee");
   ExtractedRule out;
   out.group = classes.group();
   out.ignored_cells = classes.ignored();
@@ -48,8 +47,9 @@ ExtractedRule extract(const std::vector<Predictions>& committee, const groups::O
       queried = {best};
     else
       queried = members;
-    bool significant = true;
-    const bool cls = committee.front()[queried.front()] > 0.5;
+    // No nets (an empty committee) know nothing: only the data can fix a class.
+    bool significant = !committee.empty();
+    const bool cls = significant && committee.front()[queried.front()] > 0.5;
     for (ca::Pattern q : queried)
       for (const Predictions& p : committee)
         significant =

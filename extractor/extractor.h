@@ -39,7 +39,8 @@ ExtractedRule extract(const std::vector<Predictions>& committee, groups::Subgrou
 // member, an unobserved class at every member (all must agree: the nets need not ignore the
 // cells the classes ignore). With `data_is_exact` (noise-free observations) an observed class
 // takes the output its data show — the data prove it — and is left unknown if its observed
-// members disagree (then the classes are wrong for this rule).
+// members disagree (then the classes are wrong for this rule). An empty committee is no nets:
+// only the data fix classes, every other class is unknown.
 ExtractedRule extract(const std::vector<Predictions>& committee, const groups::Orbits& classes,
                       const ca::PatternCounts& counts, double significance, bool data_is_exact);
 
