@@ -131,6 +131,20 @@ std::uint16_t detect_ignored_cells(const ca::PatternCounts& counts, groups::Subg
   return ignored;
 }
 
+// Whether noise-free data fix every entry under `classes`: each class holds an observed pattern,
+// and the observed patterns of a class all show the same single next state.
+bool data_determine_table(const ca::PatternCounts& counts, const groups::Orbits& classes) {
+  for (int o = 0; o < classes.count(); ++o) {
+    bool seen[2] = {false, false};
+    for (ca::Pattern q : classes.members(o)) {
+      seen[0] = seen[0] || counts.n[q][0] > 0;
+      seen[1] = seen[1] || counts.n[q][1] > 0;
+    }
+    if (seen[0] == seen[1]) return false;  // unobserved, or two next states
+  }
+  return true;
+}
+
 }  // namespace
 
 Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const LoopHooks& hooks,
@@ -175,6 +189,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
   groups::Subgroup group;             // p1 until detection
   std::uint16_t ignored = 0;          // cells the rule ignores (none until detection)
   std::vector<std::string> rejected;  // groups the seed's L1 check rejected
+  bool committee_trained = false;     // in some round so far
   learner::SymmetryOptions sym;
   sym.min_evidence = ls.min_evidence;
 
@@ -190,11 +205,39 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<learner::TrainReport> reports;
 
-    // Choose G: in round 0 from a trained plain committee; later from the data, so that G can
-    // only follow the evidence (it shrinks as soon as the data contradict it).
+    // Choose G: in round 0 from a trained plain committee (or from the data, when the method needs
+    // no net); later from the data, so that G can only follow the evidence (it shrinks as soon as
+    // the data contradict it).
     learner::SymmetryVerdict verdict;
     const bool fixed = ls.symmetry.kind == learner::SymmetryMethod::fixed;
-    if (round == 0) {
+    auto verdict_from_data = [&] {
+      learner::SymmetryVerdict v = learner::detect_symmetry(
+          round == 0 || fixed ? ls.symmetry : learner::SymmetryMethod::data, counts, nullptr, sym);
+      if (round > 0 && !fixed && ls.symmetry.kind != learner::SymmetryMethod::data &&
+          groups::is_invariant(groups::forced_table(counts), group))
+        v.group = group;  // the round-0 detector's choice stands while the data allow it
+      for (const std::string& r : rejected)  // the L1 check's verdict stands
+        if (v.group.name() == r) v.group = group;
+      return v;
+    };
+    // When noise-free data show every class of the G chosen from them, each with one next state,
+    // the data determine the whole table: the extractor takes an observed class's output from
+    // the data whatever the nets say, so no net is trained this round.
+    bool nets_needed = true;
+    if (noise_free && (round > 0 || !ls.symmetry.needs_net())) {
+      verdict = verdict_from_data();
+      const groups::Orbits classes(verdict.group, detect_ignored_cells(counts, verdict.group, sym));
+      nets_needed = !data_determine_table(counts, classes);
+    }
+    if (!nets_needed) {
+      rec.nets_trained = false;
+      rec.symmetry = verdict.summary();
+      if (round == 0 || verdict.group != group) {
+        group = verdict.group;
+        committee.transfer_to(group);  // later rounds train G-nets
+      }
+      note(fmt::format("the data determine every entry under {}: no nets trained", group.name()));
+    } else if (round == 0) {
       note(fmt::format("training the plain committee ({} nets)", committee.size()));
       reports = committee.train(counts, ls.train);
       plain = committee.members().front().clone();
@@ -212,20 +255,19 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       } else {
         verdict = learner::detect_symmetry(ls.symmetry, counts, &committee.members().front(), sym);
       }
+      for (const std::string& r : rejected)
+        if (verdict.group.name() == r) verdict.group = group;
     } else {
-      verdict = learner::detect_symmetry(fixed ? ls.symmetry : learner::SymmetryMethod::data,
-                                         counts, nullptr, sym);
-      if (!fixed && ls.symmetry.kind != learner::SymmetryMethod::data &&
-          groups::is_invariant(groups::forced_table(counts), group))
-        verdict.group = group;  // the round-0 detector's choice stands while the data allow it
+      verdict = verdict_from_data();
     }
-    rec.symmetry = verdict.summary();
-    for (const std::string& r : rejected)  // the L1 check's verdict stands
-      if (verdict.group.name() == r) verdict.group = group;
-    if (round == 0 || verdict.group != group) {
+    if (nets_needed) rec.symmetry = verdict.summary();
+    // G is checked when it is chosen or changed, and in the first round that trains nets.
+    if (nets_needed && (round == 0 || verdict.group != group || !committee_trained)) {
       group = verdict.group;
       committee.transfer_to(group);
       if (round > 0) {  // the seed's check needs a plain net on the data of this round
+        if (!plain)     // round 0 trained none: member 0's plain start
+          plain.emplace(ls.net, groups::Subgroup(), learner::member_seed(ls.seed, 0), ls.device);
         plain->train(counts, ls.train);
         rec.l1_plain = net_loss(*plain, data, boundary);
       }
@@ -247,32 +289,38 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
         reports = committee.train(counts, ls.train);
         rec.l1_group = net_loss(committee.members().front(), data, boundary);
       }
-    } else {
+    } else if (nets_needed) {
       note(fmt::format("training the {} committee on {} trajectories", group.name(), data.size()));
       reports = committee.train(counts, ls.train);
     }
+    if (nets_needed) committee_trained = true;
     ignored = detect_ignored_cells(counts, group, sym);
     const groups::Orbits classes(group, ignored);
     rec.support = groups::support_name(classes.ignored());
-    rec.train_steps = reports.front().steps;
+    rec.train_steps = reports.empty() ? 0 : reports.front().steps;
     rec.converged = true;
     for (const auto& r : reports) rec.converged = rec.converged && r.converged;
 
-    const auto rule = extractor::extract(committee.predictions(), classes, counts,
-                                         cfg.extractor.significance, noise_free);
+    // Without nets the extractor reads the table off the data alone.
+    const auto rule = extractor::extract(
+        nets_needed ? committee.predictions() : std::vector<extractor::Predictions>{}, classes,
+        counts, cfg.extractor.significance, noise_free);
     if (hooks.on_rule) hooks.on_rule(rule);
     rec.group = group.name();
     rec.significant_orbits = rule.significant_orbits;
     rec.total_orbits = rule.total_orbits;
     rec.known_entries = static_cast<int>(rule.table.known_count());
-    // The G-net's L1 was already measured for the check when G was chosen this round.
-    rec.l1 =
-        rec.l1_group >= 0 ? rec.l1_group : net_loss(committee.members().front(), data, boundary);
+    // The G-net's L1 was already measured for the check when G was chosen this round; a round
+    // without nets has none (-1).
+    rec.l1 = !nets_needed        ? -1.0
+             : rec.l1_group >= 0 ? rec.l1_group
+                                 : net_loss(committee.members().front(), data, boundary);
     rec.l2 = mean_rule_loss(rule.table, data, boundary, false);
     rec.one_step = mean_rule_loss(rule.table, data, boundary, true);
     rec.train_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!checkpoint_dir.empty())
+    // A round without nets leaves the last trained nets (checkpoints, kernels) as they were.
+    if (nets_needed && !checkpoint_dir.empty())
       for (int k = 0; k < committee.size(); ++k)
         // Like every run-directory file (provider/durable.h): written beside, synced, renamed,
         // never through a planted link.
@@ -291,7 +339,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       }
       return out;
     };
-    out.kernels = flatten(committee.members().front().first_layer_kernels());
+    if (nets_needed) out.kernels = flatten(committee.members().front().first_layer_kernels());
     if (plain) out.plain_kernels = flatten(plain->first_layer_kernels());
 
     const int asked = static_cast<int>(data.size());

@@ -33,6 +33,9 @@ struct RoundRecord {
   double risk_bound = -1;  // the risk policy's bound this round (-1: not computed)
   int train_steps = 0;     // of committee member 0
   bool converged = false;
+  // False when noise-free data determined every entry, so that no net was trained (then l1 is -1
+  // and the checkpoints and kernels are those of the last round that trained nets).
+  bool nets_trained = true;
   double train_seconds = 0;
   double certify_error = -1;  // certified policy: R_θ's error on the fresh trajectory, if judged
   std::string decision;

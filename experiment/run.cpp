@@ -47,11 +47,12 @@ std::string entry_lines(const ca::RuleTable& t, const std::optional<Score>& scor
 // when known (seconds ≥ 0), the round's wall-clock seconds (provider, training and extraction).
 std::string round_line(const RoundRecord& r, int max_trajectories, double seconds = -1) {
   return fmt::format(
-      "round {:>2} | trajectories {:>2} of {} |{} G {:<4} | significant {:>3}/{:<3} | L1 {:.4f} "
+      "round {:>2} | trajectories {:>2} of {} |{} G {:<4} | significant {:>3}/{:<3} | L1 {} "
       "| L2 {:.4f} | {}",
       r.round, r.trajectories, max_trajectories,
       seconds >= 0 ? fmt::format(" {:5.1f} s |", seconds) : std::string(), r.group,
-      r.significant_orbits, r.total_orbits, r.l1, r.l2, r.decision);
+      r.significant_orbits, r.total_orbits,
+      r.l1 < 0 ? std::string("  -   ") : fmt::format("{:.4f}", r.l1), r.l2, r.decision);
 }
 
 int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe, bool resumed) {

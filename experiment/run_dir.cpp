@@ -79,11 +79,12 @@ std::string round_json_line(const RoundRecord& r) {
       {"significant_orbits", r.significant_orbits},
       {"total_orbits", r.total_orbits},
       {"known_entries", r.known_entries},
-      {"l1", r.l1},
+      {"l1", r.l1 < 0 ? json(nullptr) : json(r.l1)},
       {"l2", r.l2},
       {"one_step", r.one_step},
       {"train_steps", r.train_steps},
       {"converged", r.converged},
+      {"nets_trained", r.nets_trained},
       {"seconds", r.train_seconds},
       {"certify_error", r.certify_error < 0 ? json(nullptr) : json(r.certify_error)},
       {"support", r.support},
@@ -411,7 +412,7 @@ RoundRecord parse_round_line(const std::string& line, const std::string& source,
     o.fail("significant_orbits",
            fmt::format("{} exceeds total_orbits {}", r.significant_orbits, r.total_orbits));
   r.known_entries = static_cast<int>(o.integer("known_entries", 0, ca::kPatternCount));
-  r.l1 = o.number("l1", 0, 1);
+  r.l1 = o.is_null("l1") ? -1 : o.number("l1", 0, 1);  // null: no nets that round
   r.l2 = o.number("l2", 0, 1);
   r.one_step = o.number("one_step", 0, 1);
   r.train_steps = static_cast<int>(o.integer("train_steps", 0, 2000000000));
@@ -423,6 +424,7 @@ RoundRecord parse_round_line(const std::string& line, const std::string& source,
     if (o.present(key) && !o.is_null(key)) into = o.number(key, 0, 1);
   };
   if (o.present("support")) r.support = o.string("support", 200);
+  if (o.present("nets_trained")) r.nets_trained = o.boolean("nets_trained");
   optional_number("l1_plain", r.l1_plain);
   optional_number("l1_group", r.l1_group);
   if (o.present("rejected_group")) r.rejected_group = o.string("rejected_group", 200);

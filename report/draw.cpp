@@ -342,7 +342,7 @@ Picture curves(const RunData& run) {
     Series traj{"trajectories used", rgb(0x2ca02c), {}, false};
     double ymax = 0.01, tmax = 1;
     for (const RoundPoint& r : pts) {
-      l1.xy.push_back({r.round, r.l1});
+      if (r.l1 >= 0) l1.xy.push_back({r.round, r.l1});  // -1: no nets trained that round
       l2.xy.push_back({r.round, r.l2});
       one.xy.push_back({r.round, r.one_step});
       if (r.plain_l1) pl1.xy.push_back({r.round, *r.plain_l1});
@@ -353,7 +353,8 @@ Picture curves(const RunData& run) {
       traj.xy.push_back({r.round, double(r.trajectories)});
       tmax = std::max(tmax, double(r.trajectories));
     }
-    std::vector<Series> losses = {l1, l2, one};
+    std::vector<Series> losses = {l2, one};
+    if (!l1.xy.empty()) losses.insert(losses.begin(), l1);
     if (!pl1.xy.empty()) losses.push_back(pl1);
     if (!gl1.xy.empty()) losses.push_back(gl1);
     panel(cr, ml, "losses", losses, ymax * 1.1, "round", 0);

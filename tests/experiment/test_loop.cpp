@@ -13,6 +13,7 @@
 #include "ca/rulestring.h"
 #include "ca/text_file.h"
 #include "experiment/loop.h"
+#include "groups/orbits.h"
 #include "provider/builtin.h"
 #include "support.h"
 
@@ -188,6 +189,75 @@ TEST_CASE("a trajectory that shows all 512 patterns proves the rule: nothing mor
   CHECK(o.trajectories == 1);
   CHECK_THAT(o.reason, Catch::Contains("proven by the data"));
   CHECK(ca::emit_rule(o.rule.table) == "B36/S23");
+}
+
+TEST_CASE("a round whose data determine every entry trains no nets", "[loop][halting]") {
+  // All 512 patterns observed: the run of the case above, with checkpoints asked for.
+  Config cfg;
+  cfg.provider.rule = "B36/S23";
+  cfg.provider.height = cfg.provider.width = 64;
+  cfg.provider.steps = 32;
+  cfg.provider.density = 0.5;
+  cfg.learner.committee = 3;
+  test::TempDir dir, nets;
+  std::vector<std::string> notes;
+  experiment::LoopHooks hooks;
+  hooks.progress = [&](const std::string& s) { notes.push_back(s); };
+  provider::TrajectoryStore store(dir.path());
+  experiment::RunSource source(cfg, store, kProvider);
+  const experiment::Outcome o = experiment::run_loop(cfg, source, hooks, nets.path());
+  REQUIRE(o.records.size() == 1);
+  CHECK_FALSE(o.records[0].nets_trained);
+  CHECK(o.records[0].train_steps == 0);
+  CHECK(o.records[0].l1 < 0);
+  for (const std::string& n : notes) CHECK_THAT(n, !Catch::Contains("training"));
+  CHECK_FALSE(std::filesystem::exists(nets.path() + "/net-0.pt"));
+  CHECK(o.halted);
+  CHECK(ca::emit_rule(o.rule.table) == "B36/S23");
+  CHECK(o.rule.group.name() == "p4m");
+}
+
+TEST_CASE("every orbit of the group the data show, but not every pattern: no nets either",
+          "[loop][halting]") {
+  // Life on small soups: find the first seed whose first trajectory shows every p4m orbit of Life
+  // but not all 512 patterns (the provider's own world tells).
+  Config cfg;
+  cfg.provider.rule = "B3/S23";
+  cfg.provider.height = cfg.provider.width = 24;
+  cfg.provider.steps = 12;
+  cfg.provider.density = 0.4;
+  cfg.learner.committee = 3;
+  cfg.output.checkpoint = false;
+  const groups::Orbits p4m(groups::Subgroup::parse("p4m"));
+  std::uint64_t seed = 0;
+  for (std::uint64_t s = 1; s <= 200 && seed == 0; ++s) {
+    cfg.provider.seed = s;
+    const provider::HiddenRuleWorld world(experiment::provider_options(cfg.provider));
+    const ca::PatternCounts c = ca::count_patterns(world.trajectory(0));
+    bool every_orbit = true;
+    for (int k = 0; k < p4m.count(); ++k) {
+      bool seen = false;
+      for (ca::Pattern q : p4m.members(k)) seen = seen || c.observed(q);
+      every_orbit = every_orbit && seen;
+    }
+    if (every_orbit && c.observed_count() < ca::kPatternCount) seed = s;
+  }
+  REQUIRE(seed > 0);
+  cfg.provider.seed = seed;
+  test::TempDir dir;
+  const experiment::Outcome o = run(cfg, dir.path());
+  REQUIRE_FALSE(o.records.empty());
+  CHECK(o.records[0].group == "p4m");
+  CHECK_FALSE(o.records[0].nets_trained);
+  CHECK(o.records[0].known_entries == ca::kPatternCount);
+  CHECK(ca::emit_rule(o.rule.table) == "B3/S23");
+  // With a symmetry method that reads a trained net, round 0 trains nets as before.
+  cfg.learner.symmetry = learner::SymmetryMethod::parse("function");
+  test::TempDir dir2;
+  const experiment::Outcome f = run(cfg, dir2.path());
+  REQUIRE_FALSE(f.records.empty());
+  CHECK(f.records[0].nets_trained);
+  CHECK(f.records[0].train_steps > 0);
 }
 
 TEST_CASE("the seed's L1 check rejects a group the data contradict, even a fixed one",
