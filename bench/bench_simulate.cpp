@@ -1,5 +1,7 @@
 // Cell updates per second of ca::Stepper on a 1024×1024 torus, against Golly's bgolly
 // (QuickLife, same rule, same size as the bounded torus :T1024,1024) measured in the same run.
+// Also extractor::one_step_errors with a partial table (bit-sliced) against the cell-by-cell
+// partial step it replaced, on a zoo-sized 64×64×32 trajectory.
 //
 // bgolly's time is the wall time of `bgolly -m G` minus that of `bgolly -m 0` on the same file,
 // so reading the pattern and starting the process are not counted against it.
@@ -13,11 +15,13 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "ca/random_rules.h"
 #include "ca/rle.h"
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
+#include "extractor/extractor.h"
 
 namespace {
 
@@ -105,8 +109,69 @@ void BM_BgollyTorus(benchmark::State& state) {
   state.SetLabel(std::string(label(which)) + " QuickLife");
 }
 
+// The partial step before the bit-sliced one: pattern_at and an undetermined look-up per cell.
+std::pair<carl::ca::Grid, carl::ca::Grid> per_cell_partial_step(
+    const carl::ca::RuleTable& table, const carl::ca::Grid& x, const carl::ca::Grid& undetermined) {
+  carl::ca::Grid next(x.height(), x.width()), bad(x.height(), x.width());
+  for (int r = 0; r < x.height(); ++r)
+    for (int c = 0; c < x.width(); ++c) {
+      const carl::ca::Pattern p = carl::ca::pattern_at(x, r, c);
+      bool u = !table.known(p);
+      for (int dr = -1; dr <= 1 && !u; ++dr)
+        for (int dc = -1; dc <= 1 && !u; ++dc) u = undetermined.wrapped(r + dr, c + dc) != 0;
+      next.set(r, c, !u && table.output(p));
+      bad.set(r, c, u);
+    }
+  return {next, bad};
+}
+
+carl::ca::RolloutScore per_cell_one_step_errors(const carl::ca::RuleTable& table,
+                                                const carl::ca::Trajectory& truth) {
+  carl::ca::RolloutScore r;
+  for (std::size_t t = 0; t + 1 < truth.frames.size(); ++t) {
+    const carl::ca::Grid& x = truth.frames[t];
+    const auto [next, bad] = per_cell_partial_step(table, x, carl::ca::Grid(x.height(), x.width()));
+    r.add(next, truth.frames[t + 1], &bad);
+  }
+  return r;
+}
+
+double g_one_step_seconds[2] = {0, 0};  // per call: bit-sliced, per cell
+
+// Arg 0: the library's one_step_errors; arg 1: the per-cell reference. A random rule with 5%
+// of its entries unknown, its own 64×64×32 trajectory (a standard zoo job's size).
+void BM_OneStepErrors(benchmark::State& state) {
+  const bool per_cell = state.range(0) == 1;
+  const carl::ca::RuleTable full = carl::ca::random_rule(20261130, true);
+  carl::ca::RuleTable table = full;
+  for (int p = 0; p < carl::ca::kPatternCount; p += 20) table.forget(carl::ca::Pattern(p));
+  const carl::ca::Trajectory truth =
+      carl::ca::simulate(full, carl::ca::random_soup(64, 64, 0.5, 7), 32);
+  const auto fast = carl::extractor::one_step_errors(table, truth, carl::ca::Boundary::torus);
+  const auto slow = per_cell_one_step_errors(table, truth);
+  if (fast.per_step != slow.per_step || fast.wrong_cells != slow.wrong_cells) {
+    state.SkipWithError("the two versions disagree");
+    return;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  for (auto _ : state) {
+    auto s = per_cell ? per_cell_one_step_errors(table, truth)
+                      : carl::extractor::one_step_errors(table, truth, carl::ca::Boundary::torus);
+    benchmark::DoNotOptimize(s);
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  g_one_step_seconds[per_cell ? 1 : 0] = secs / double(state.iterations());
+  state.SetLabel(per_cell ? "per-cell reference" : "bit-sliced");
+}
+
 }  // namespace
 
+BENCHMARK(BM_OneStepErrors)
+    ->Name("one_step_errors_64x64x32")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMicrosecond)
+    ->MinTime(1.0);
 BENCHMARK(BM_CarlTorus)
     ->Name("carl_torus_1024")
     ->Args({0, 0})
@@ -135,5 +200,9 @@ int main(int argc, char** argv) {
     std::printf("%-10s carl %.3g cell updates/s, bgolly %.3g, ratio carl/bgolly = %.1fx\n", rule,
                 c->second, b->second, c->second / b->second);
   }
+  if (g_one_step_seconds[0] > 0 && g_one_step_seconds[1] > 0)
+    std::printf("one_step_errors 64x64x32: bit-sliced %.1f us, per cell %.1f us, ratio %.1fx\n",
+                g_one_step_seconds[0] * 1e6, g_one_step_seconds[1] * 1e6,
+                g_one_step_seconds[1] / g_one_step_seconds[0]);
   return 0;
 }
