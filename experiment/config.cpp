@@ -19,7 +19,7 @@
 
 namespace carl::experiment {
 
-Config parse_config(const std::string& yaml_text, const std::string& source) {
+Config parse_config(const std::string& yaml_text, const std::string& source, bool need_provider) {
   const YAML::Node root = load_yaml(yaml_text, source);
   Config c;
   c.source = source;
@@ -61,7 +61,8 @@ Config parse_config(const std::string& yaml_text, const std::string& source) {
   } catch (const InputError& e) {
     throw p.error(pnode ? pnode : root, e.what());
   }
-  if (ps.rule.empty() == ps.command.empty())
+  if ((!ps.rule.empty() && !ps.command.empty()) ||
+      (need_provider && ps.rule.empty() && ps.command.empty()))
     throw p.error(pnode ? pnode : root,
                   "provider: give exactly one of 'rule' (built-in provider) and 'command' "
                   "(external provider argv)");

@@ -75,6 +75,9 @@ Config load_config(const std::string& path);  // read_config_file(path).config
 // The built-in provider's options for these settings (the zoo's baselines replay them in
 // process; RunSource passes the same values on carl-provider's command line).
 provider::ProviderOptions provider_options(const ProviderSettings& settings);
-Config parse_config(const std::string& yaml_text, const std::string& source);
+// need_provider false: a config without provider.rule and provider.command is accepted (carl learn
+// replaces the provider section); giving both is still an error.
+Config parse_config(const std::string& yaml_text, const std::string& source,
+                    bool need_provider = true);
 
 }  // namespace carl::experiment

@@ -40,10 +40,12 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
   YAML::Node root(YAML::NodeType::Map);
   std::string name = o.name;
   if (!o.config.empty()) {
-    const Config user = load_config(o.config);  // validated as the user wrote it
+    const std::string user_text = ca::read_text_file(o.config);
+    // Validated as the user wrote it; the provider section may be left out (it is replaced).
+    const Config user = parse_config(user_text, o.config, /*need_provider=*/false);
     if (name.empty()) name = user.name;
     try {
-      root = YAML::Load(ca::read_text_file(o.config));
+      root = YAML::Load(user_text);
     } catch (const YAML::Exception& e) {
       throw InputError(fmt::format("{}: not valid YAML: {}", o.config, e.what()));
     }

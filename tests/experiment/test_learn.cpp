@@ -73,6 +73,31 @@ TEST_CASE("carl learn says what more it would need, and names unknown entries", 
   REQUIRE_THAT(cfg, Catch::Contains("max_trajectories: 1") && Catch::Contains("height: 10"));
 }
 
+TEST_CASE("carl learn takes a config without a provider section", "[learn][cli]") {
+  // docs/learn.md: --config supplies the learner, extractor, stopping and output settings; its
+  // provider section is replaced, so it need not name a rule or command (only `mode` is kept).
+  carl::test::TempDir dir;
+  std::string out;
+  REQUIRE(carl_cmd("simulate --rule B3/S23 --soup 10x10 --density 0.2 --seed 3 --steps 2 "
+                   "--trajectory -o small.rle",
+                   dir.path()) == 0);
+  carl::ca::write_text_file(dir.path() + "/nop.yaml",
+                            "learner:\n  committee: 2\noutput:\n  report: false\n");
+  REQUIRE(carl_cmd("learn small.rle --config nop.yaml", dir.path(), &out) == 1);
+  INFO(out);
+  REQUIRE_THAT(out, Catch::Contains("-> runs/nop"));  // the config's name: its stem
+  carl::ca::write_text_file(dir.path() + "/mode.yaml",
+                            "provider:\n  mode: torus\nlearner:\n  committee: 2\n"
+                            "output:\n  report: false\n");
+  REQUIRE(carl_cmd("learn small.rle --config mode.yaml", dir.path(), &out) == 1);
+  REQUIRE_THAT(out, Catch::Contains("-> runs/mode"));
+  // Both a rule and a command is still an error, naming the file.
+  carl::ca::write_text_file(dir.path() + "/both.yaml",
+                            "provider:\n  rule: B3/S23\n  command: [x]\n");
+  REQUIRE(carl_cmd("learn small.rle --config both.yaml", dir.path(), &out) == 2);
+  REQUIRE_THAT(out, Catch::Contains("both.yaml:2: provider: give exactly one of"));
+}
+
 TEST_CASE("carl learn refuses bad recordings with one line naming the file", "[learn][cli]") {
   carl::test::TempDir dir;
   std::string out;
