@@ -249,6 +249,11 @@ int main(int argc, char** argv) {
   CLI::App app{"carl: recover the hidden rule of a cellular automaton"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("carl ") + CARL_VERSION);
+  // A command-line error is one line, as every other error (README.md), with what came from the
+  // command line escaped (docs/reliability.md); set before the subcommands, which copy it.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return fmt::format("carl: {} (see --help)\n", carl::provider::printable(e.what()));
+  });
 
   std::string rulestring;
   auto* rule = app.add_subcommand("rule", "Parse a rulestring and print its canonical forms");

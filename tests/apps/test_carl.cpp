@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
@@ -92,6 +93,16 @@ TEST_CASE("exit codes: 2 for bad input, CLI11's parse errors included", "[apps]"
     const Result r = run_carl(c.args, dir.path());
     INFO(c.why << ": carl " << c.args << "\n" << r.output);
     CHECK(r.status == 2);
+    // README.md: a one-line message naming it.
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+    CHECK(r.output.rfind("carl: ", 0) == 0);
+  }
+  SECTION("what came from the command line is escaped") {
+    const Result r = run_carl("run \"$(printf 'bad\\033[31mname.yaml')\"", dir.path());
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK(r.output.find('\033') == std::string::npos);
+    CHECK(r.output.find("bad\\x1b[31mname.yaml") != std::string::npos);
   }
   SECTION("help is not an error") {
     const Result r = run_carl("--help", dir.path());
