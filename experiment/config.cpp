@@ -162,9 +162,9 @@ ConfigFile read_config_file(const std::string& path) {
       command[0].find('/') == std::string::npos)
     return file;  // absolute, or a bare name looked up on PATH
   const std::string resolved =
-      (std::filesystem::absolute(std::filesystem::path(path).parent_path()) / command[0])
-          .lexically_normal()
-          .string();
+      // absolute(path) first: a config named without a directory ("x.yaml") has an empty
+      // parent_path, which std::filesystem::absolute refuses.
+      (std::filesystem::absolute(path).parent_path() / command[0]).lexically_normal().string();
   const YAML::Node program = YAML::Load(file.text)["provider"]["command"][0];
   const auto begin = static_cast<std::size_t>(program.Mark().pos);
   const std::size_t end = scalar_token_end(file.text, begin, command[0]);

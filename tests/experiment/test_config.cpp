@@ -147,6 +147,21 @@ TEST_CASE("a relative provider command is resolved against the config file's dir
             file.config.provider.command);
     REQUIRE_THAT(file.text, Catch::Contains("# kept") && Catch::Contains("height: 8"));
   }
+  // A config named without a directory ("x.yaml", run from its own folder) resolves against
+  // the working directory (it was an internal error: absolute("") throws).
+  {
+    const auto cwd = fs::current_path();
+    fs::current_path(tmp.path() + "/configs");
+    std::vector<std::string> got;
+    try {
+      got = read_config_file("x.yaml").config.provider.command;
+    } catch (...) {
+      fs::current_path(cwd);
+      throw;
+    }
+    fs::current_path(cwd);
+    REQUIRE(got == std::vector<std::string>{expected, "B3/S23"});
+  }
   // A bare name is looked up on PATH and an absolute path is kept: neither is rewritten.
   for (const std::string program : {"golly-provider", "/usr/bin/env"}) {
     const std::string path = tmp.path() + "/configs/y.yaml";
