@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -102,8 +103,15 @@ int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe
     if (!resumed && store.count() == 0) dir.remove();
     throw;
   }
+  // A provider that fails to answer REVEAL (hangs, dies, reveals garbage) is reported as the
+  // run's error, after the result it does not touch is written and printed.
+  std::exception_ptr reveal_error;
   if (cfg.provider.allow_reveal) {
-    if (auto hidden = source.reveal()) o.score = score_against(o.rule.table, *hidden);
+    try {
+      if (auto hidden = source.reveal()) o.score = score_against(o.rule.table, *hidden);
+    } catch (const InputError&) {
+      reveal_error = std::current_exception();
+    }
   }
   dir.write("rule.json", rule_json_text(cfg, o));
   const auto n = o.rule.count_by_provenance();
@@ -126,6 +134,7 @@ int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe
                    : fmt::format("{} wrong, {} unknown entries", o.score->wrong, o.score->unknown));
   fmt::print("{}", entry_lines(o.rule.table, o.score));
   fmt::print("run directory: {} (carl inspect {})\n", dir.path(), dir.path());
+  if (reveal_error) std::rethrow_exception(reveal_error);
   return o.halted ? 0 : 1;
 }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "ca/choice.h"
+#include "ca/rulestring.h"
 #include "provider/durable.h"
 #include "provider/error.h"
 #include "provider/limits.h"
@@ -146,7 +147,17 @@ std::optional<std::string> Client::reveal() {
   std::string line;
   if (!process_->read_line(line, deadline_after(options_.timeout_s)))
     throw ProviderError(fmt::format("{} closed its output instead of answering REVEAL", who()));
-  if (line.rfind("RULE ", 0) == 0) return printable(line.substr(5, 200));
+  if (line.rfind("RULE ", 0) == 0) {
+    // Checked here, so that a provider revealing garbage is named as the culprit.
+    const std::string rule = printable(line.substr(5, 200));
+    try {
+      ca::parse_rule(rule);
+    } catch (const InputError&) {
+      throw ProviderError(fmt::format("{} answered REVEAL with '{}', which is not a rulestring",
+                                      who(), printable(line.substr(5, 60))));
+    }
+    return rule;
+  }
   if (line.rfind("ERROR ", 0) == 0) return std::nullopt;
   throw ProviderError(fmt::format("{} sent a malformed reply to REVEAL: '{}'", who(),
                                   printable(line.substr(0, 60))));

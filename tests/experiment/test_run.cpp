@@ -131,6 +131,26 @@ TEST_CASE("a run that fails at start-up leaves no directory behind", "[run]") {
   REQUIRE_FALSE(fs::exists(tmp.path() + "/runs/bad"));
 }
 
+TEST_CASE("a provider that answers REVEAL with garbage: the result is kept, the error named",
+          "[run]") {
+  test::TempDir tmp;
+  const std::string yaml = tmp.path() + "/r.yaml";
+  ca::write_text_file(yaml, "name: r\nprovider:\n  command: [" + kSource +
+                                "/tests/provider/fakes/reveals-garbage]\n  height: 4\n"
+                                "  width: 4\n  steps: 2\n  allow_reveal: true\n"
+                                "learner:\n  committee: 1\nstopping:\n  max_trajectories: 1\n"
+                                "output:\n  runs_dir: " +
+                                tmp.path() + "/runs\n  report: false\n");
+  const Result r = run_carl("run " + yaml, tmp.path());
+  REQUIRE(r.status == 2);
+  REQUIRE(lines(r.errors) == 1);
+  REQUIRE_THAT(r.errors,
+               Catch::Contains("answered REVEAL with") && Catch::Contains("not a rulestring"));
+  // The run's result was written before the error (it was lost: rule.json came after REVEAL).
+  REQUIRE(fs::exists(tmp.path() + "/runs/r/rule.json"));
+  REQUIRE_THAT(r.output, Catch::Contains("stopped: budget"));
+}
+
 TEST_CASE("carl run --resume runs a stored provider command only when trusted",
           "[run][resume][hostile]") {
   test::TempDir tmp;

@@ -87,6 +87,14 @@ TEST_CASE("each provider failure gives its own clear error", "[client][faults]")
                c.next();
              }),
              Catch::Contains("wrong checksum"));
+  // A reveal that is no rulestring names the provider (it was a bare rulestring error).
+  CHECK_THAT(error_of([&] {
+               Client c({kFakes + "reveals-garbage"}, quick);
+               c.next();
+               c.reveal();
+             }),
+             Catch::Contains("reveals-garbage' answered REVEAL with 'B3/S23\\x1b[2J'") &&
+                 Catch::Contains("not a rulestring"));
 }
 
 TEST_CASE("a provider that hangs is timed out, killed and reaped", "[client][faults]") {
