@@ -48,7 +48,10 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
           p.field<T>(parameter.name, value,
                      [parameter](const T& v) -> std::string { return parameter.problem(v); });
       });
-  p.field<std::vector<std::string>>("command", ps.command);
+  p.field<std::vector<std::string>>(
+      "command", ps.command, [](const std::vector<std::string>& argv) -> std::string {
+        return !argv.empty() && argv[0].empty() ? "the program (its first element) is empty" : "";
+      });
   p.choice("protocol", ps.protocol);
   p.field<double>("timeout", ps.timeout_s, in_range(0.01, 86400.0));
   p.reject_unknown();

@@ -119,6 +119,10 @@ TEST_CASE("configs that used to slip through validation (issue 16)", "[config]")
   // An echoed value cannot carry terminal escapes.
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  height: \"\\e[2J\"\n"),
              Catch::Contains("got '\\x1b[2J'"));
+  // An empty program is the config's error, not a bare "provider command is empty" at start-up.
+  CHECK_THAT(error_of("provider:\n  command: ['', B3/S23]\n"),
+             Catch::Contains("bad.yaml:2: provider.command") &&
+                 Catch::Contains("the program (its first element) is empty"));
   // Nor an echoed key (found by fuzz_config).
   const std::string key = error_of("\"na\\nme\": x\nprovider:\n  rule: B3/S23\n");
   CHECK_THAT(key, Catch::Contains("bad.yaml:1: na\\x0ame: unknown key"));
