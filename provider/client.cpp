@@ -204,9 +204,8 @@ ca::Trajectory RleCommandSource::fetch(int index) {
     shape_ = s;
   } else if (!(s == shape_)) {
     throw ProviderError(fmt::format(
-        "{} changed shape on request {}: {} frames of {}x{}, before {} "
-        "of {}x{}",
-        who, index, s.steps + 1, s.width, s.height, shape_.steps + 1, shape_.width, shape_.height));
+        "{} changed shape on request {}: {} frames of {}x{} (HxW), before {} of {}x{}", who, index,
+        s.steps + 1, s.height, s.width, shape_.steps + 1, shape_.height, shape_.width));
   }
   return t;
 }

@@ -138,6 +138,11 @@ TEST_CASE("external RLE providers through the adapter", "[client][external]") {
         provider::RleCommandSource({kFakes + "rle-garbage"}, ca::Boundary::torus, quick).next();
       }),
       Catch::Contains("'z'"));
+  // Shapes are H x W, as in every other message (the height and width were swapped here).
+  provider::RleCommandSource changes({kFakes + "rle-changes-shape"}, ca::Boundary::torus, quick);
+  REQUIRE(changes.next().frames[0].height() == 3);
+  CHECK_THAT(error_of([&] { changes.next(); }),
+             Catch::Contains("changed shape on request 1: 2 frames of 3x5 (HxW), before 2 of 3x4"));
 }
 
 TEST_CASE("scripts/golly-provider: bgolly's frames follow the rule", "[client][external][bgolly]") {
