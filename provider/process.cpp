@@ -364,6 +364,7 @@ std::string ChildProcess::read_to_eof(Clock::time_point deadline, std::size_t ma
 }
 
 std::string ChildProcess::finish(Clock::time_point deadline) {
+  bool killed_here = false;  // the signal was carl's, not the provider's own end
   while (!reaped_) {
     if (::waitpid(pid_, &status_, WNOHANG) == pid_) {
       reaped_ = true;
@@ -371,6 +372,7 @@ std::string ChildProcess::finish(Clock::time_point deadline) {
     }
     if (Clock::now() >= deadline) {
       kill_and_reap();
+      killed_here = true;
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -385,7 +387,8 @@ std::string ChildProcess::finish(Clock::time_point deadline) {
       err_tail_.append(buf, static_cast<std::size_t>(n));
     if (err_tail_.size() > 2048) err_tail_.erase(0, err_tail_.size() - 2048);
   }
-  return describe_exit(status_);
+  return killed_here ? "closed its output but did not exit (carl killed it)"
+                     : describe_exit(status_);
 }
 
 std::string ChildProcess::stderr_tail() const {

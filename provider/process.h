@@ -48,7 +48,8 @@ class ChildProcess {
   std::string read_to_eof(Clock::time_point deadline, std::size_t max_bytes = 1u << 30);
 
   // Waits until the deadline for the program to exit, then kills the group; reaps it either way
-  // and describes how the program ended ("exited with status 3", "was killed by signal 9").
+  // and describes how the program ended ("exited with status 3", "was killed by signal 9"; "closed
+  // its output but did not exit (carl killed it)" when the deadline passed).
   std::string finish(Clock::time_point deadline);
   bool running();
   std::string stderr_tail() const;  // the last line(s) it wrote to stderr, for error messages

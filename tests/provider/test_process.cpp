@@ -180,6 +180,11 @@ TEST_CASE("how a provider ended is reported as the provider's own exit", "[proce
     provider::ChildProcess p({"sh", "-c", "exec true"});
     REQUIRE(p.finish(far) == "exited with status 0");
   }
+  {  // Killed at the deadline by carl: not reported as the provider's own "killed by signal 9".
+    provider::ChildProcess p({"sh", "-c", "exec >&-; exec sleep 100"});
+    REQUIRE(p.finish(provider::Clock::now() + std::chrono::milliseconds(200)) ==
+            "closed its output but did not exit (carl killed it)");
+  }
 }
 
 TEST_CASE("a program that cannot be started is a clear error", "[process]") {
