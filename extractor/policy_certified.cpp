@@ -3,10 +3,36 @@
 // the tolerance and that trajectory exercises every entry the nets only guessed.
 #include <fmt/format.h>
 
+#include "ca/naming.h"
 #include "extractor/halting.h"
+#include "extractor/risk.h"
 
 namespace carl::extractor {
 namespace {
+
+// A pooled error within the tolerance can hide one class whose entry the fresh trajectory
+// contradicts: a rare class adds little to the pooled error, and under observation noise the
+// tolerance must admit the noise. So each class the fresh trajectory shows is also judged on its
+// own: it contradicts the entry when the share of its updates that agree with the entry is below
+// one half at 99 % confidence (Clopper–Pearson). Observation noise alone keeps that share near
+// 1 − the noise rate, far above one half.
+std::optional<std::string> contradicted_class(const ExtractedRule& rule,
+                                              const ca::PatternCounts& seen) {
+  const groups::Orbits classes(rule.group, rule.ignored_cells);
+  for (int o = 0; o < classes.count(); ++o) {
+    long agree = 0, updates = 0;
+    for (ca::Pattern q : classes.members(o)) {
+      if (!rule.table.known(q)) continue;
+      agree += long(seen.n[q][rule.table.output(q)]);
+      updates += long(seen.n[q][0] + seen.n[q][1]);
+    }
+    if (updates > 0 && binomial_upper(agree, updates, 0.01) < 0.5)
+      return fmt::format("the rule's entry for {} went against {} of its {} updates",
+                         ca::join_names(ca::name_entries(classes.members(o))), updates - agree,
+                         updates);
+  }
+  return std::nullopt;
+}
 
 class CertifiedPolicy : public HaltingPolicy {
  public:
@@ -35,9 +61,13 @@ class CertifiedPolicy : public HaltingPolicy {
                              o_.tolerance);
       return d;
     }
+    const ca::PatternCounts seen = ca::count_patterns(fresh, boundary);
+    if (auto contradicted = contradicted_class(rule, seen)) {
+      d.reason = fmt::format("certification failed: {}", *contradicted);
+      return d;
+    }
     int unverified = 0;
     if (o_.verify_generalized) {
-      const ca::PatternCounts seen = ca::count_patterns(fresh, boundary);
       for (int p = 0; p < ca::kPatternCount; ++p)
         unverified += rule.provenance[std::size_t(p)] == Provenance::generalized &&
                       !seen.observed(ca::Pattern(p));

@@ -2,9 +2,11 @@
 // the fit criterion, and a committee's nets trained together as one batched model.
 #include <chrono>
 #include <cmath>
+#include <type_traits>
 
 #include "ca/error.h"
 #include "groups/orbits.h"
+#include "learner/mlp_stack.h"
 #include "learner/net_impl.h"
 
 namespace carl::learner {
@@ -158,7 +160,8 @@ TrainReport Net::train_frames(const std::vector<ca::Trajectory>& data, ca::Bound
 
 namespace {
 
-// The parameters of K nets of one configuration, stacked: row k of `flat` is net k's parameters
+// On CUDA, train_together runs on LibTorch's tensors. The parameters of K nets of one
+// configuration, stacked: row k of `flat` is net k's parameters
 // flattened in module order (first.weight, first.bias, hidden weights and biases, out.weight,
 // out.bias), so one optimiser update covers them all. On patterns the net is a multilayer
 // perceptron over the 9 cells; the 3×3 and 1×1 convolutions become batched matrix products.
@@ -224,6 +227,87 @@ Stack::Stack(const NetConfig& config, const torch::Tensor& group_perms,
   flat = torch::stack(rows);
 }
 
+// train_together on the CPU: the hand-written step of learner/mlp_stack.h, member by member.
+template <class T>
+PatternSet<T> pattern_set(const torch::Tensor& x, const torch::Tensor& n0,
+                          const torch::Tensor& n1) {
+  const auto dtype = std::is_same_v<T, double> ? torch::kFloat64 : torch::kFloat32;
+  auto values = [&](const torch::Tensor& t) {
+    const torch::Tensor v = t.to(torch::kCPU, dtype).contiguous().reshape({-1});
+    return std::vector<T>(v.data_ptr<T>(), v.data_ptr<T>() + v.numel());
+  };
+  PatternSet<T> s;
+  s.x = values(x);
+  s.y = values(n1 / (n0 + n1));
+  s.n0 = values(n0);
+  s.n1 = values(n1);
+  return s;
+}
+
+// modules: the nets' parameters (module order), updated in place; data and judged: the patterns
+// trained on and those the fit is judged on (PatternSet's x, n0, n1).
+template <class T>
+std::vector<TrainReport> train_on_cpu(const NetConfig& config, const torch::Tensor& group_perms,
+                                      const std::vector<std::vector<torch::Tensor>>& modules,
+                                      const PatternSet<T>& data, const PatternSet<T>& judged_data,
+                                      const TrainConfig& c,
+                                      std::chrono::steady_clock::time_point t0) {
+  const auto dtype = std::is_same_v<T, double> ? torch::kFloat64 : torch::kFloat32;
+  std::vector<std::array<int, 9>> perms(std::size_t(group_perms.size(0)));
+  const torch::Tensor p = group_perms.to(torch::kCPU).contiguous();
+  for (std::size_t j = 0; j < perms.size(); ++j)
+    for (int v = 0; v < 9; ++v) perms[j][std::size_t(v)] = int(p[long(j)][v].item<long>());
+  std::vector<std::vector<T>> params;
+  for (const auto& module : modules) {
+    std::vector<T> flat;
+    for (const auto& t : module) {
+      const torch::Tensor v = t.detach().to(torch::kCPU, dtype).contiguous().reshape({-1});
+      flat.insert(flat.end(), v.data_ptr<T>(), v.data_ptr<T>() + v.numel());
+    }
+    params.push_back(std::move(flat));
+  }
+  MlpStack<T> stack(config, perms, std::move(params));
+
+  std::vector<TrainReport> reports(modules.size());
+  std::vector<double> last_loss(modules.size(), 0.0);
+  auto finish = [&](int k, int steps, int misfit) {
+    TrainReport& r = reports[std::size_t(k)];
+    r.steps = steps;
+    r.final_loss = last_loss[std::size_t(k)];
+    r.misfitted = misfit;
+    r.converged = misfit == 0;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    torch::NoGradGuard no_grad;
+    const std::vector<T>& flat = stack.params(k);
+    long offset = 0;
+    for (torch::Tensor t : modules[std::size_t(k)]) {
+      const torch::Tensor src =
+          torch::from_blob(const_cast<T*>(flat.data()) + offset, {t.numel()}, dtype);
+      t.copy_(src.view_as(t));
+      offset += t.numel();
+    }
+  };
+  std::vector<int> active;
+  for (int k = 0; k < stack.members(); ++k) active.push_back(k);
+  int steps = 0;
+  if (data.size() > 0)
+    while (steps < c.max_steps && !active.empty()) {
+      ++steps;
+      for (int k : active) last_loss[std::size_t(k)] = double(stack.train_step(k, data, c, steps));
+      if (steps % 25 != 0 || steps < c.min_steps) continue;
+      std::vector<int> kept;
+      for (int k : active) {
+        if (stack.misfitted(k, judged_data, c.fit_confidence) == 0)
+          finish(k, steps, 0);
+        else
+          kept.push_back(k);
+      }
+      active = kept;
+    }
+  for (int k : active) finish(k, steps, stack.misfitted(k, judged_data, c.fit_confidence));
+  return reports;
+}
+
 }  // namespace
 
 std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
@@ -243,6 +327,17 @@ std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
   Net::Impl& lead = *impls.front();
   const auto b = lead.batch(counts, c.min_agreement);
   const auto judged = lead.batch(counts, c.min_agreement, /*per_pattern=*/c.min_agreement == 0);
+  if (!lead.device.is_cuda()) {
+    std::vector<std::vector<torch::Tensor>> modules;
+    for (Net::Impl* i : impls) modules.push_back(i->module->parameters());
+    if (lead.dtype == torch::kFloat64)
+      return train_on_cpu<double>(lead.config, lead.perms, modules,
+                                  pattern_set<double>(b.x, b.n0, b.n1),
+                                  pattern_set<double>(judged.x, judged.n0, judged.n1), c, t0);
+    return train_on_cpu<float>(lead.config, lead.perms, modules,
+                               pattern_set<float>(b.x, b.n0, b.n1),
+                               pattern_set<float>(judged.x, judged.n0, judged.n1), c, t0);
+  }
   const torch::Tensor x = b.x.reshape({b.x.size(0), 9});
   const torch::Tensor xj = judged.x.reshape({judged.x.size(0), 9});
   const torch::Tensor y = b.n1 / (b.n0 + b.n1);

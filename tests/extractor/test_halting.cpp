@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
+#include <random>
 
 #include "ca/choice.h"
+#include "ca/naming.h"
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
 #include "extractor/halting.h"
@@ -223,6 +225,52 @@ TEST_CASE("certified: incomplete asks, complete is judged on a fresh trajectory"
   d = policy->judge(h.state, fresh, ca::Boundary::torus);
   REQUIRE(d.action == Action::halt);
   REQUIRE_THAT(d.reason, Catch::Contains("certified"));
+}
+
+TEST_CASE("certified: a class the fresh trajectory contradicts fails, whatever the pooled error",
+          "[halting]") {
+  // Judged one step at a time with a tolerance for observation noise (the noisy regimes'
+  // settings), every entry observed.
+  extractor::StoppingOptions o = options("certified");
+  o.certify_on = extractor::CertifyOn::one_step;
+  o.tolerance = 0.05;
+  auto policy = extractor::make_policy(o);
+  const ca::RuleTable life = ca::parse_rule("B3/S23");
+  const ca::Trajectory fresh = ca::Stepper(life).trajectory(ca::random_soup(64, 64, 0.3, 5), 16);
+  const ca::PatternCounts seen = ca::count_patterns(fresh, ca::Boundary::torus);
+  // An entry the fresh trajectory shows 10 to 100 times, flipped: far below the tolerance pooled
+  // over 64·64·16 updates, but every one of its updates goes against it.
+  int rare = -1;
+  for (int p = 0; p < ca::kPatternCount && rare < 0; ++p)
+    if (seen.total(ca::Pattern(p)) >= 10 && seen.total(ca::Pattern(p)) <= 100) rare = p;
+  REQUIRE(rare >= 0);
+  ca::RuleTable wrong = life;
+  wrong.set(ca::Pattern(rare), !life.output(ca::Pattern(rare)));
+  Fixture f;
+  for (int p = 0; p < ca::kPatternCount; ++p) observe(f.counts, wrong, p);
+  f.finish(wrong, groups::Subgroup(), false);
+  auto d = policy->judge(f.state, fresh, ca::Boundary::torus);
+  REQUIRE(d.judged_error <= o.tolerance);
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason,
+               Catch::Contains("certification failed") &&
+                   Catch::Contains(ca::join_names(ca::name_entries({ca::Pattern(rare)}))));
+  // The right rule on the same trajectory with 1% of its cells flipped (observation noise):
+  // every class keeps a share of agreeing updates near 99%, so it halts.
+  ca::Trajectory noisy = fresh;
+  std::mt19937_64 rng(7);
+  std::bernoulli_distribution flip(0.01);
+  for (ca::Grid& g : noisy.frames)
+    for (int r = 0; r < g.height(); ++r)
+      for (int c = 0; c < g.width(); ++c)
+        if (flip(rng)) g.set(r, c, !g.at(r, c));
+  Fixture h;
+  for (int p = 0; p < ca::kPatternCount; ++p) observe(h.counts, life, p);
+  h.finish(life, groups::Subgroup(), false);
+  d = policy->judge(h.state, noisy, ca::Boundary::torus);
+  INFO(d.reason);
+  REQUIRE(d.judged_error > 0);
+  REQUIRE(d.action == Action::halt);
 }
 
 TEST_CASE("risk: halts with a stated bound once the bound is below delta", "[halting]") {
