@@ -75,11 +75,15 @@ TEST_CASE("a batched committee's member k trains as net k would alone", "[commit
     const char* objective;
     const char* optimizer;
     double weight_decay;
+    const char* activation = "relu";
   };
   for (const Case& k :
        {Case{"p1", "balanced", "adam", 0.0}, Case{"p4m", "counts", "adam", 0.0},
-        Case{"pm-v", "balanced", "sgd", 1e-4}, Case{"p4", "balanced", "adam", 1e-3}}) {
-    INFO(k.group << " " << k.objective << " " << k.optimizer << " wd " << k.weight_decay);
+        Case{"pm-v", "balanced", "sgd", 1e-4}, Case{"p4", "balanced", "adam", 1e-3},
+        Case{"cmm", "balanced", "adam", 0.0, "gelu"}, Case{"p2", "counts", "adam", 0.0, "tanh"}}) {
+    INFO(k.group << " " << k.objective << " " << k.optimizer << " wd " << k.weight_decay << " "
+                 << k.activation);
+    nc.activation = *parse_choice<learner::Activation>(k.activation);
     learner::TrainConfig tc;
     tc.objective = *parse_choice<learner::Objective>(k.objective);
     tc.optimizer = *parse_choice<learner::Optimizer>(k.optimizer);
