@@ -210,6 +210,20 @@ TEST_CASE("certified: incomplete asks, complete is judged on a fresh trajectory"
     REQUIRE(d.action == Action::request);
     REQUIRE_THAT(d.reason, Catch::Contains("generalized entries untested"));
   }
+  // With the check off it halts, and its reason says what the halt did not test.
+  {
+    extractor::StoppingOptions unverified = options("certified");
+    unverified.verify_generalized = false;
+    auto lax = extractor::make_policy(unverified);
+    // A small soup leaves most generalized entries unseen.
+    const ca::Trajectory small = ca::Stepper(life).trajectory(ca::random_soup(16, 16, 0.3, 3), 4);
+    REQUIRE(ca::count_patterns(small, ca::Boundary::torus).observed_count() < 400);
+    REQUIRE(policy->judge(g.state, small, ca::Boundary::torus).action == Action::request);
+    const auto l = lax->judge(g.state, small, ca::Boundary::torus);
+    REQUIRE(l.action == Action::halt);
+    REQUIRE_THAT(l.reason, Catch::Contains("generalized entries not tested by it") &&
+                               Catch::Contains("verify_generalized: false"));
+  }
   // With every entry observed but the fresh trajectory mispredicted: certification fails.
   ca::RuleTable wrong = life;
   wrong.set(0, true);
