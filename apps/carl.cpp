@@ -345,7 +345,7 @@ int main(int argc, char** argv) {
   auto* bench = app.add_subcommand("bench", "Benchmarks");
   bench->require_subcommand(1);
   auto* zoo_cmd = bench->add_subcommand("zoo", "The rule zoo: recovery, trajectories, false halts");
-  zoo_cmd->add_flag("--quick", zoo.quick, "smoke run (34 runs, ~25 s)");
+  zoo_cmd->add_flag("--quick", zoo.quick, "smoke run (34 runs, ~15 s)");
   zoo_cmd->add_option("--rules", zoo.rules_per_suite, "rules per suite (default 6; quick 2)");
   zoo_cmd->add_option("--seeds", zoo.seeds, "seeds per rule (default 2; quick 1)");
   zoo_cmd->add_option("--suites", zoo.suites, "suites to run (default all)");
