@@ -2,8 +2,7 @@
 // K nets that differ only in their initialisation seed, trained on the same data. Nets trained on
 // partial data agree on what the data force and may disagree, confidently, elsewhere; the
 // extractor trusts an entry only where every member is confident and agrees. The K nets are
-// trained together as one batched model (train_together): member k follows the trajectory it
-// would follow alone.
+// trained together (train_together): member k follows the trajectory it would follow alone.
 #include <array>
 #include <vector>
 

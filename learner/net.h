@@ -157,13 +157,13 @@ class Net {
                                                  const TrainConfig& config);
 };
 
-// Trains nets of one configuration, group and device as one batched model: their parameters
-// stacked along a leading dimension, one forward and backward pass (batched matrix products) over
-// the observed patterns for all of them, the optimiser's update applied to the stack. Each net
-// follows the trajectory Net::train would give it (the same objective, optimiser, convergence
-// check every 25 steps and step budget; equal up to floating-point summation order), and leaves
-// the stack once it has converged. A report per net, in order; `seconds` is the time until that
-// net left the stack.
+// Trains nets of one configuration, group and device together on the pattern path: on the CPU
+// each step is written out by hand over matrix products (learner/mlp_stack.h: no tensor library
+// per step); on CUDA the parameters are stacked along a leading dimension and stepped as one
+// batched LibTorch model. Each net follows the trajectory Net::train would give it (the same
+// objective, optimiser, convergence check every 25 steps and step budget; equal up to
+// floating-point summation order), and stops once it has converged. A report per net, in order;
+// `seconds` is the time until that net stopped.
 std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
                                         const ca::PatternCounts& counts, const TrainConfig& config);
 
