@@ -179,26 +179,9 @@ TEST_CASE("a trajectory that shows all 512 patterns proves the rule: nothing mor
   cfg.provider.steps = 32;
   cfg.provider.density = 0.5;
   cfg.learner.committee = 3;
-  cfg.output.checkpoint = false;
   // The first trajectory does show every pattern (checked against the provider's own world).
   const provider::HiddenRuleWorld world(experiment::provider_options(cfg.provider));
   REQUIRE(ca::count_patterns(world.trajectory(0)).observed_count() == ca::kPatternCount);
-  test::TempDir dir;
-  const experiment::Outcome o = run(cfg, dir.path());
-  CHECK(o.halted);
-  CHECK(o.trajectories == 1);
-  CHECK_THAT(o.reason, Catch::Contains("proven by the data"));
-  CHECK(ca::emit_rule(o.rule.table) == "B36/S23");
-}
-
-TEST_CASE("a round whose data determine every entry trains no nets", "[loop][halting]") {
-  // All 512 patterns observed: the run of the case above, with checkpoints asked for.
-  Config cfg;
-  cfg.provider.rule = "B36/S23";
-  cfg.provider.height = cfg.provider.width = 64;
-  cfg.provider.steps = 32;
-  cfg.provider.density = 0.5;
-  cfg.learner.committee = 3;
   test::TempDir dir, nets;
   std::vector<std::string> notes;
   experiment::LoopHooks hooks;
@@ -206,15 +189,18 @@ TEST_CASE("a round whose data determine every entry trains no nets", "[loop][hal
   provider::TrajectoryStore store(dir.path());
   experiment::RunSource source(cfg, store, kProvider);
   const experiment::Outcome o = experiment::run_loop(cfg, source, hooks, nets.path());
+  CHECK(o.halted);
+  CHECK(o.trajectories == 1);
+  CHECK_THAT(o.reason, Catch::Contains("proven by the data"));
+  CHECK(ca::emit_rule(o.rule.table) == "B36/S23");
+  CHECK(o.rule.group.name() == "p4m");
+  // The data determine every entry, so the round trains no nets and writes no checkpoints.
   REQUIRE(o.records.size() == 1);
   CHECK_FALSE(o.records[0].nets_trained);
   CHECK(o.records[0].train_steps == 0);
   CHECK(o.records[0].l1 < 0);
   for (const std::string& n : notes) CHECK_THAT(n, !Catch::Contains("training"));
   CHECK_FALSE(std::filesystem::exists(nets.path() + "/net-0.pt"));
-  CHECK(o.halted);
-  CHECK(ca::emit_rule(o.rule.table) == "B36/S23");
-  CHECK(o.rule.group.name() == "p4m");
 }
 
 TEST_CASE("every orbit of the group the data show, but not every pattern: no nets either",
