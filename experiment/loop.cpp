@@ -189,7 +189,8 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
   groups::Subgroup group;             // p1 until detection
   std::uint16_t ignored = 0;          // cells the rule ignores (none until detection)
   std::vector<std::string> rejected;  // groups the seed's L1 check rejected
-  bool committee_trained = false;     // in some round so far
+  // The G the committee was last trained under, checked by the seed's L1 check (none yet).
+  std::optional<groups::Subgroup> trained_group;
   learner::SymmetryOptions sym;
   sym.min_evidence = ls.min_evidence;
 
@@ -223,9 +224,10 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     // When noise-free data show every class of the G chosen from them, each with one next state,
     // the data determine the whole table: the extractor takes an observed class's output from
     // the data whatever the nets say, so no net is trained this round.
-    bool nets_needed = true;
+    bool nets_needed = true, verdict_known = false;
     if (noise_free && (round > 0 || !ls.symmetry.needs_net())) {
       verdict = verdict_from_data();
+      verdict_known = true;
       const groups::Orbits classes(verdict.group, detect_ignored_cells(counts, verdict.group, sym));
       nets_needed = !data_determine_table(counts, classes);
     }
@@ -236,6 +238,8 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
         group = verdict.group;
         committee.transfer_to(group);  // later rounds train G-nets
       }
+      // The last trained nets' kernels are shown as the final net's only while G is theirs.
+      if (trained_group && group != *trained_group) out.kernels.clear();
       note(fmt::format("the data determine every entry under {}: no nets trained", group.name()));
     } else if (round == 0) {
       note(fmt::format("training the plain committee ({} nets)", committee.size()));
@@ -255,16 +259,18 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       } else {
         verdict = learner::detect_symmetry(ls.symmetry, counts, &committee.members().front(), sym);
       }
-      for (const std::string& r : rejected)
-        if (verdict.group.name() == r) verdict.group = group;
-    } else {
+    } else if (!verdict_known) {
       verdict = verdict_from_data();
     }
     if (nets_needed) rec.symmetry = verdict.summary();
-    // G is checked when it is chosen or changed, and in the first round that trains nets.
-    if (nets_needed && (round == 0 || verdict.group != group || !committee_trained)) {
+    if (nets_needed && (round == 0 || verdict.group != group)) {
       group = verdict.group;
       committee.transfer_to(group);
+    }
+    // G is checked whenever the nets are trained under a G they were not last trained (and
+    // checked) under: in round 0, when the data change G, and after rounds without nets (which
+    // may have changed it unchecked).
+    if (nets_needed && (round == 0 || !trained_group || group != *trained_group)) {
       if (round > 0) {  // the seed's check needs a plain net on the data of this round
         if (!plain)     // round 0 trained none: member 0's plain start
           plain.emplace(ls.net, groups::Subgroup(), learner::member_seed(ls.seed, 0), ls.device);
@@ -293,7 +299,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       note(fmt::format("training the {} committee on {} trajectories", group.name(), data.size()));
       reports = committee.train(counts, ls.train);
     }
-    if (nets_needed) committee_trained = true;
+    if (nets_needed) trained_group = group;
     ignored = detect_ignored_cells(counts, group, sym);
     const groups::Orbits classes(group, ignored);
     rec.support = groups::support_name(classes.ignored());

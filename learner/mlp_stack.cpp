@@ -8,6 +8,9 @@
 namespace carl::learner {
 namespace {
 
+constexpr double kSqrtHalf = 0.70710678118654752440;    // 1/√2
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;  // 1/√(2π), the normal density at 0
+
 // Row-major C (m×n) = op(A) op(B) + beta·C, op(A) m×k; lda, ldb: the stored rows' lengths.
 void gemm(bool ta, bool tb, long m, long n, long k, const float* a, long lda, const float* b,
           long ldb, float beta, float* c) {
@@ -38,7 +41,7 @@ void activate_all(Activation a, const T* pre, T* act, std::size_t n) {
       return;
     case Activation::gelu:  // the exact GELU (LibTorch's default): x·Φ(x)
       for (std::size_t i = 0; i < n; ++i)
-        act[i] = T(0.5) * pre[i] * (T(1) + std::erf(pre[i] * T(M_SQRT1_2)));
+        act[i] = T(0.5) * pre[i] * (T(1) + std::erf(pre[i] * T(kSqrtHalf)));
       return;
     case Activation::relu:
       break;
@@ -56,8 +59,8 @@ void through_activation(Activation a, const T* pre, const T* act, const T* dh, T
       return;
     case Activation::gelu:
       for (std::size_t i = 0; i < n; ++i) {
-        const T x = pre[i], cdf = T(0.5) * (T(1) + std::erf(x * T(M_SQRT1_2)));
-        const T pdf = std::exp(T(-0.5) * x * x) * T(0.5 * M_2_SQRTPI * M_SQRT1_2);
+        const T x = pre[i], cdf = T(0.5) * (T(1) + std::erf(x * T(kSqrtHalf)));
+        const T pdf = std::exp(T(-0.5) * x * x) * T(kInvSqrt2Pi);
         da[i] = dh[i] * (cdf + x * pdf);
       }
       return;
@@ -138,13 +141,6 @@ void MlpStack<T>::forward(int k, const PatternSet<T>& data, std::vector<T>& z) {
     z[std::size_t(r / g)] += zr;
   }
   for (T& zi : z) zi /= T(g);
-}
-
-template <class T>
-std::vector<T> MlpStack<T>::logits(int k, const PatternSet<T>& data) {
-  std::vector<T> z;
-  forward(k, data, z);
-  return z;
 }
 
 template <class T>

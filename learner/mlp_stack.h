@@ -36,16 +36,11 @@ class MlpStack {
   static long parameter_count(const NetConfig& config);
   const std::vector<T>& params(int k) const { return params_[std::size_t(k)]; }
 
-  // Logits of member k for the patterns (one per pattern, averaged over G).
-  std::vector<T> logits(int k, const PatternSet<T>& data);
-  // Member k's loss on the data and its gradient (parameter order), under the objective.
-  T loss_and_gradient(int k, const PatternSet<T>& data, Objective objective, std::vector<T>& grad);
-
   // One optimiser step of member k (LibTorch's Adam, or SGD with momentum 0.9, with its L2
   // weight decay), `step` counting from 1; returns the loss before the step.
   T train_step(int k, const PatternSet<T>& data, const TrainConfig& config, int step);
 
-  // Members whose predicted probability is further than 1 − fit_confidence from y.
+  // How many patterns member k predicts further than 1 − fit_confidence from their y.
   int misfitted(int k, const PatternSet<T>& data, double fit_confidence);
 
  private:
@@ -61,7 +56,10 @@ class MlpStack {
   std::vector<std::vector<T>> pre_, act_;
   std::vector<T> lifted_w_, lifted_b_, grad_, z_, dz_, dh_, da_, lifted_grad_;
 
+  // Member k's logits z, one per pattern (averaged over G), keeping every layer's values.
   void forward(int k, const PatternSet<T>& data, std::vector<T>& z);
+  // Member k's loss on the data and its gradient (parameter order), under the objective.
+  T loss_and_gradient(int k, const PatternSet<T>& data, Objective objective, std::vector<T>& grad);
 };
 
 extern template class MlpStack<float>;

@@ -269,8 +269,8 @@ TEST_CASE("certified: a class the fresh trajectory contradicts fails, whatever t
   REQUIRE_THAT(d.reason,
                Catch::Contains("certification failed") &&
                    Catch::Contains(ca::join_names(ca::name_entries({ca::Pattern(rare)}))));
-  // The right rule on the same trajectory with 1% of its cells flipped (observation noise):
-  // every class keeps a share of agreeing updates near 99%, so it halts.
+  // The right rule on the same trajectory with 1% of its cells flipped (observation noise): here
+  // every class keeps a majority of agreeing updates, so it halts.
   ca::Trajectory noisy = fresh;
   std::mt19937_64 rng(7);
   std::bernoulli_distribution flip(0.01);
