@@ -37,6 +37,24 @@ std::optional<std::string> contradicted_class(const ExtractedRule& rule,
   return std::nullopt;
 }
 
+// The patterns the judgement applied the rule to: every interior one for one-step errors and on
+// a torus (`all`: the fresh trajectory's counts); for a rollout in a window only those whose 3×3
+// neighbourhood the rollout still determined, a region that loses a cell on each side per step.
+// A generalized entry whose pattern occurs only outside it was never tested.
+ca::PatternCounts judged_patterns(const ca::Trajectory& fresh, ca::Boundary boundary, bool rollout,
+                                  const ca::PatternCounts& all) {
+  if (!rollout || boundary != ca::Boundary::window) return all;
+  ca::PatternCounts c;
+  for (std::size_t t = 0; t + 1 < fresh.frames.size(); ++t) {
+    const ca::Grid &x = fresh.frames[t], &next = fresh.frames[t + 1];
+    const int m = static_cast<int>(t) + 1;
+    for (int r = m; r < x.height() - m; ++r)
+      for (int col = m; col < x.width() - m; ++col)
+        ++c.n[ca::pattern_at(x, r, col)][next.at(r, col)];
+  }
+  return c;
+}
+
 class CertifiedPolicy : public HaltingPolicy {
  public:
   explicit CertifiedPolicy(const StoppingOptions& o) : o_(o) {}
@@ -69,10 +87,12 @@ class CertifiedPolicy : public HaltingPolicy {
       d.reason = fmt::format("certification failed: {}", *contradicted);
       return d;
     }
+    const ca::PatternCounts tested =
+        judged_patterns(fresh, boundary, o_.certify_on == CertifyOn::rollout, seen);
     int untested = 0;
     for (int p = 0; p < ca::kPatternCount; ++p)
       untested += rule.provenance[std::size_t(p)] == Provenance::generalized &&
-                  !seen.observed(ca::Pattern(p));
+                  !tested.observed(ca::Pattern(p));
     if (untested > 0 && o_.verify_generalized) {
       d.reason = fmt::format("{} generalized entries untested", untested);
       return d;

@@ -287,6 +287,37 @@ TEST_CASE("certified: a class the fresh trajectory contradicts fails, whatever t
   REQUIRE(d.action == Action::halt);
 }
 
+TEST_CASE("certified in a window: a rollout tests only the patterns it still determines",
+          "[halting]") {
+  // The hidden rule: every cell dies. A 7×7 window whose frame 1 shows a live cell on its top
+  // edge: the cell below it sees pattern N (index 128) at step 1, in the window's interior but
+  // outside the 5×5 region a rollout from frame 0 still determines at step 1.
+  const ca::RuleTable dies = ca::RuleTable::from_function([](ca::Pattern) { return false; });
+  ca::Trajectory fresh;
+  fresh.frames.assign(3, ca::Grid(7, 7));
+  fresh.frames[1].set(0, 3, true);
+  REQUIRE(ca::count_patterns(fresh, ca::Boundary::window).observed(ca::Pattern(128)));
+  // The table guesses pattern 128 wrong, the only entry never observed (generalized).
+  ca::RuleTable guess = dies;
+  guess.set(ca::Pattern(128), true);
+  Fixture f;
+  for (int p = 0; p < ca::kPatternCount; ++p)
+    if (p != 128) observe(f.counts, dies, p);
+  f.finish(guess, groups::Subgroup());
+  REQUIRE(f.rule.provenance[128] == Provenance::generalized);
+  auto policy = extractor::make_policy(options("certified"));
+  const auto d = policy->judge(f.state, fresh, ca::Boundary::window);
+  REQUIRE(d.judged_error == 0.0);  // the rollout never applied the wrong entry
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason, Catch::Contains("1 generalized entries untested"));
+  // One step at a time every interior pattern is applied: the wrong entry shows.
+  extractor::StoppingOptions o = options("certified");
+  o.certify_on = extractor::CertifyOn::one_step;
+  const auto e = extractor::make_policy(o)->judge(f.state, fresh, ca::Boundary::window);
+  REQUIRE(e.judged_error > 0);
+  REQUIRE(e.action == Action::request);
+}
+
 TEST_CASE("risk: halts with a stated bound once the bound is below delta", "[halting]") {
   const ca::RuleTable life = ca::parse_rule("B3/S23");
   auto o = options("risk");
