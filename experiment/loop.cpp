@@ -224,24 +224,14 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     // When noise-free data show every class of the G chosen from them, each with one next state,
     // the data determine the whole table: the extractor takes an observed class's output from
     // the data whatever the nets say, so no net is trained this round.
-    bool nets_needed = true, verdict_known = false;
-    if (noise_free && (round > 0 || !ls.symmetry.needs_net())) {
+    const bool data_may_settle = noise_free && (round > 0 || !ls.symmetry.needs_net());
+    bool nets_needed = true;
+    if (data_may_settle) {
       verdict = verdict_from_data();
-      verdict_known = true;
       const groups::Orbits classes(verdict.group, detect_ignored_cells(counts, verdict.group, sym));
       nets_needed = !data_determine_table(counts, classes);
     }
-    if (!nets_needed) {
-      rec.nets_trained = false;
-      rec.symmetry = verdict.summary();
-      if (round == 0 || verdict.group != group) {
-        group = verdict.group;
-        committee.transfer_to(group);  // later rounds train G-nets
-      }
-      // The last trained nets' kernels are shown as the final net's only while G is theirs.
-      if (trained_group && group != *trained_group) out.kernels.clear();
-      note(fmt::format("the data determine every entry under {}: no nets trained", group.name()));
-    } else if (round == 0) {
+    if (nets_needed && round == 0) {
       note(fmt::format("training the plain committee ({} nets)", committee.size()));
       reports = committee.train(counts, ls.train);
       plain = committee.members().front().clone();
@@ -259,18 +249,23 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       } else {
         verdict = learner::detect_symmetry(ls.symmetry, counts, &committee.members().front(), sym);
       }
-    } else if (!verdict_known) {
+    } else if (!data_may_settle) {
       verdict = verdict_from_data();
     }
-    if (nets_needed) rec.symmetry = verdict.summary();
-    if (nets_needed && (round == 0 || verdict.group != group)) {
+    rec.symmetry = verdict.summary();
+    if (round == 0 || verdict.group != group) {
       group = verdict.group;
-      committee.transfer_to(group);
+      committee.transfer_to(group);  // a round without nets too: later rounds train G-nets
     }
-    // G is checked whenever the nets are trained under a G they were not last trained (and
-    // checked) under: in round 0, when the data change G, and after rounds without nets (which
-    // may have changed it unchecked).
-    if (nets_needed && (round == 0 || !trained_group || group != *trained_group)) {
+    if (!nets_needed) {
+      rec.nets_trained = false;
+      // The last trained nets' kernels are shown as the final net's only while G is theirs.
+      if (trained_group && group != *trained_group) out.kernels.clear();
+      note(fmt::format("the data determine every entry under {}: no nets trained", group.name()));
+    } else if (round == 0 || !trained_group || group != *trained_group) {
+      // G is checked whenever the nets are trained under a G they were not last trained (and
+      // checked) under: in round 0, when the data change G, and after rounds without nets
+      // (which may have changed it unchecked).
       if (round > 0) {  // the seed's check needs a plain net on the data of this round
         if (!plain)     // round 0 trained none: member 0's plain start
           plain.emplace(ls.net, groups::Subgroup(), learner::member_seed(ls.seed, 0), ls.device);
@@ -295,7 +290,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
         reports = committee.train(counts, ls.train);
         rec.l1_group = net_loss(committee.members().front(), data, boundary);
       }
-    } else if (nets_needed) {
+    } else {
       note(fmt::format("training the {} committee on {} trajectories", group.name(), data.size()));
       reports = committee.train(counts, ls.train);
     }
