@@ -15,6 +15,7 @@
 #include "ca/rulestring.h"
 #include "learner/committee.h"
 #include "learner/net.h"
+#include "learner/torch_backend.h"
 
 using namespace carl;
 
@@ -37,7 +38,9 @@ void BM_TrainStep(benchmark::State& state) {
   tc.max_steps = 20;
   double seconds = 0, steps = 0;
   for (auto _ : state) {
-    const auto r = frames ? net.train_frames({t}, ca::Boundary::torus, tc) : net.train(counts, tc);
+    learner::NetState s = net.state();
+    const auto r = frames ? learner::torch_backend().train_frames(s, {t}, ca::Boundary::torus, tc)
+                          : net.train(counts, tc);
     seconds += r.seconds;
     steps += r.steps;
   }
@@ -47,7 +50,7 @@ void BM_TrainStep(benchmark::State& state) {
 }
 BENCHMARK(BM_TrainStep)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(3);
 
-// Arg: 0 = glibc defaults, 1 = keep_freed_memory(). Frame-path steps on 64×64 frames.
+// Arg: 0 = glibc defaults, 1 = keep_freed_memory(). Frame-path steps on 64×64 frames (LibTorch).
 void BM_Allocator(benchmark::State& state) {
   if (state.range(0) == 0)
     learner::default_freed_memory();
@@ -60,7 +63,8 @@ void BM_Allocator(benchmark::State& state) {
   tc.max_steps = 10;
   double seconds = 0, steps = 0;
   for (auto _ : state) {
-    const auto r = net.train_frames({t}, ca::Boundary::torus, tc);
+    learner::NetState s = net.state();
+    const auto r = learner::torch_backend().train_frames(s, {t}, ca::Boundary::torus, tc);
     seconds += r.seconds;
     steps += r.steps;
   }
@@ -72,11 +76,11 @@ BENCHMARK(BM_Allocator)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iteratio
 
 // Committee of 5 against one net, per training step on the pattern path (Life, one 64×64 torus
 // trajectory of 32 steps, the default net; arg: 0 = p1, all observed patterns, 1 = p4m, one per
-// orbit). Each iteration times, back to back, 20 steps of: one net (Net::train), five nets one
-// after the other (Net::train each: the committee before batching), the batched committee of 5
-// (train_together: what Committee::train runs), one net through the batched path. The machine is
-// shared: each figure is the fastest of the 15 iterations, the four interleaved so that they see
-// the same load.
+// orbit). Each iteration times, back to back, 20 steps of: one net on LibTorch
+// (TorchBackend::train, the path a net trained on before carl's own step), five such nets one after
+// the other (the committee before batching), the committee of 5 (train_together: what
+// Committee::train runs), one net through the batched path. The machine is shared: each figure is
+// the fastest of the 15 iterations, the four interleaved so that they see the same load.
 void BM_CommitteeStep(benchmark::State& state) {
   const char* group = state.range(0) == 0 ? "p1" : "p4m";
   const ca::PatternCounts counts = ca::count_patterns(life_64());
@@ -88,6 +92,7 @@ void BM_CommitteeStep(benchmark::State& state) {
   std::vector<learner::Net*> nets5, nets1;
   for (auto& m : five.members()) nets5.push_back(&m);
   for (auto& m : one.members()) nets1.push_back(&m);
+  const learner::TorchBackend& torch = learner::torch_backend();
   double best[4] = {1e9, 1e9, 1e9, 1e9};
   auto time = [&](int mode, auto&& run) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -97,9 +102,15 @@ void BM_CommitteeStep(benchmark::State& state) {
     best[mode] = std::min(best[mode], ms / tc.max_steps);
   };
   for (auto _ : state) {
-    time(0, [&] { nets1[0]->train(counts, tc); });
+    time(0, [&] {
+      learner::NetState s = nets1[0]->state();
+      torch.train(s, counts, tc);
+    });
     time(1, [&] {
-      for (auto* n : nets5) n->train(counts, tc);
+      for (auto* n : nets5) {
+        learner::NetState s = n->state();
+        torch.train(s, counts, tc);
+      }
     });
     time(2, [&] { learner::train_together(nets5, counts, tc); });
     time(3, [&] { learner::train_together(nets1, counts, tc); });

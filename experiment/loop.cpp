@@ -325,7 +325,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       for (int k = 0; k < committee.size(); ++k)
         // Like every run-directory file (provider/durable.h): written beside, synced, renamed,
         // never through a planted link.
-        provider::write_durably(checkpoint_dir, fmt::format("net-{}.pt", k),
+        provider::write_durably(checkpoint_dir, fmt::format("net-{}.json", k),
                                 committee.members()[static_cast<std::size_t>(k)].serialized());
 
     out.rule = rule;

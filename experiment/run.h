@@ -2,7 +2,7 @@
 // Runs, run directories and their reports: what `carl run` and `carl inspect` do.
 //
 // runs/<name>/ holds config.yaml (as used), trajectory-NNN.rle (each written and synced before
-// use), rounds.jsonl (one JSON object per round), net-K.pt (the committee), and on stopping
+// use), rounds.jsonl (one JSON object per round), net-K.json (the committee), and on stopping
 // rule.json (512 entries with provenance, the group, the rulestring) and rule.txt. The
 // directory itself is created, written and read only through experiment/run_dir.h.
 #include <string>

@@ -2,7 +2,7 @@
 // The run directory, and the one place that creates, names, writes and reads it.
 //
 // runs/<name>/ (or <name>-2, -3 … when taken) holds config.yaml (as used), trajectory-NNN.rle,
-// rounds.jsonl, net-K.pt, rule.json and rule.txt. Every file carl writes there goes through
+// rounds.jsonl, net-K.json, rule.json and rule.txt. Every file carl writes there goes through
 // RunDir::write (provider::write_durably: beside, fsync, rename, directory fsync, never through
 // a symlink); a run directory that is a symlink is refused. Every file read back goes through
 // load_run, which checks each field and answers with value types, or an InputError of one line

@@ -1,128 +1,165 @@
-// Checkpoints: a net's parameters and, each as a typed field of the same LibTorch archive, what
-// rebuilding it needs (configuration, group, seed).
+// Checkpoints: a net as one JSON object (the configuration, group and seed, and its parameters per
+// layer under LibTorch's module names), and the LibTorch archives of carl before 2026-11-30, read
+// through the LibTorch module.
+#include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "ca/error.h"
-#include "learner/net_impl.h"
+#include "learner/torch_backend.h"
 
 namespace carl::learner {
 namespace {
 
-// The archive's own keys for the fields; the parameters are under the module's names.
-constexpr const char* kWidth = "carl.width";
-constexpr const char* kDepth = "carl.depth";
-constexpr const char* kActivation = "carl.activation";
-constexpr const char* kPrecision = "carl.precision";
-constexpr const char* kGroup = "carl.group";
-constexpr const char* kSeed = "carl.seed";
+using nlohmann::json;
 
-// Reads one field, naming it (and the file) when it is missing or of the wrong type.
+constexpr const char* kFormat = "carl_net";  // the format's version, 1
+constexpr int kVersion = 1;
+
+// The layers under LibTorch's names, with their lengths, in parameter order.
+std::vector<std::pair<std::string, long>> layers(const NetConfig& c) {
+  const long w = c.width;
+  std::vector<std::pair<std::string, long>> out = {{"first.weight", w * 9}, {"first.bias", w}};
+  for (int l = 0; l < c.depth; ++l) {
+    out.emplace_back(fmt::format("hidden.{}.weight", l), w * w);
+    out.emplace_back(fmt::format("hidden.{}.bias", l), w);
+  }
+  out.emplace_back("out.weight", w);
+  out.emplace_back("out.bias", 1);
+  return out;
+}
+
+// Reads the fields of one checkpoint, naming the file and the field at fault.
 class Fields {
  public:
-  Fields(torch::serialize::InputArchive& archive, const std::string& path)
-      : archive_(archive), path_(path) {}
+  Fields(const json& top, const std::string& path) : top_(top), path_(path) {}
 
-  std::int64_t integer(const char* key) {
-    const c10::IValue v = read(key);
-    if (!v.isInt()) throw wrong(key, "an integer");
-    return v.toInt();
+  const json& get(const std::string& key, bool (json::*is)() const, const char* type) const {
+    const auto it = top_.find(key);
+    if (it == top_.end()) throw problem(key, "missing");
+    if (!((*it).*is)()) throw problem(key, fmt::format("expected {}", type));
+    return *it;
   }
-  std::string text(const char* key) {
-    const c10::IValue v = read(key);
-    if (!v.isString()) throw wrong(key, "a string");
-    return v.toStringRef();
+  long integer(const std::string& key, long lo, long hi) const {
+    const json& v = get(key, &json::is_number_integer, "an integer");
+    const long x = v.get<long>();
+    if (x < lo || x > hi) throw problem(key, fmt::format("{} is outside [{}, {}]", x, lo, hi));
+    return x;
+  }
+  std::string text(const std::string& key) const {
+    return get(key, &json::is_string, "a string").get<std::string>();
   }
   template <class Choice>
-  Choice choice(const char* key) {
+  Choice choice(const std::string& key) const {
     const std::string word = text(key);
     const auto c = parse_choice<Choice>(word);
     if (!c) throw problem(key, not_one_of<Choice>(word));
     return *c;
   }
-  InputError problem(const char* key, const std::string& what) const {
+  InputError problem(const std::string& key, const std::string& what) const {
     return InputError(fmt::format("{}: checkpoint field '{}': {}", path_, key, what));
   }
 
  private:
-  c10::IValue read(const char* key) {
-    c10::IValue v;
-    bool found = false;
-    try {
-      found = archive_.try_read(key, v);
-    } catch (const c10::Error&) {
-    }
-    if (!found) throw problem(key, "missing (not a net saved by this version of carl)");
-    return v;
-  }
-  InputError wrong(const char* key, const char* type) const {
-    return problem(key, fmt::format("expected {}", type));
-  }
-
-  torch::serialize::InputArchive& archive_;
+  const json& top_;
   const std::string& path_;
 };
+
+// A checkpoint's state, as any checkpoint is checked: the shape in range, the parameters of the
+// right count (InputError naming the file).
+NetState checked(NetState s, const std::string& path) {
+  if (static_cast<long>(s.params.size()) != parameter_count(s.config))
+    throw InputError(
+        fmt::format("{}: the parameters do not fit a net of width {}, depth {} and group {}", path,
+                    s.config.width, s.config.depth, s.group.name()));
+  return s;
+}
+
+NetState read_json(const std::string& path, const std::string& text) {
+  json top;
+  try {
+    top = json::parse(text);
+  } catch (const json::exception&) {
+    throw InputError(fmt::format("{}: not a carl net checkpoint (not JSON)", path));
+  }
+  if (!top.is_object() || !top.contains(kFormat))
+    throw InputError(fmt::format("{}: not a carl net checkpoint (no '{}' field)", path, kFormat));
+  const Fields fields(top, path);
+  if (fields.integer(kFormat, 1, 1000) != kVersion)
+    throw fields.problem(kFormat, fmt::format("version {} is not {}, this carl's",
+                                              top[kFormat].get<long>(), kVersion));
+  NetState s;
+  s.config.width = static_cast<int>(fields.integer("width", 1, 4096));
+  s.config.depth = static_cast<int>(fields.integer("depth", 0, 64));
+  s.config.activation = fields.choice<Activation>("activation");
+  s.config.precision = fields.choice<Precision>("precision");
+  try {
+    s.group = groups::Subgroup::parse(fields.text("group"));
+  } catch (const InputError& e) {
+    throw fields.problem("group", e.what());
+  }
+  const json& seed = fields.get("seed", &json::is_number_unsigned, "an unsigned integer");
+  s.seed = seed.get<std::uint64_t>();
+  const json& params = fields.get("parameters", &json::is_object, "an object");
+  for (const auto& [name, length] : layers(s.config)) {
+    const std::string key = "parameters." + name;
+    const auto it = params.find(name);
+    if (it == params.end()) throw fields.problem(key, "missing");
+    if (!it->is_array() || static_cast<long>(it->size()) != length)
+      throw fields.problem(key, fmt::format("expected an array of {} numbers", length));
+    for (const json& v : *it) {
+      if (!v.is_number()) throw fields.problem(key, "expected numbers");
+      const double x = v.get<double>();
+      if (!std::isfinite(x)) throw fields.problem(key, "not finite");
+      // A float32 net holds float32 values (as its training would have left them).
+      s.params.push_back(s.config.precision == Precision::float32 ? double(float(x)) : x);
+    }
+  }
+  if (params.size() != layers(s.config).size())
+    throw fields.problem("parameters", "holds layers that a net of this shape does not have");
+  return s;
+}
 
 }  // namespace
 
 void Net::save(const std::string& path) const {
-  const std::string bytes = serialized();
+  const std::string text = serialized();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
   if (!out.flush()) throw InputError(fmt::format("{}: cannot write the net", path));
 }
 
 std::string Net::serialized() const {
-  torch::serialize::OutputArchive archive;
-  impl_->module->save(archive);
-  const NetConfig& c = impl_->config;
-  archive.write(kWidth, c10::IValue(static_cast<std::int64_t>(c.width)));
-  archive.write(kDepth, c10::IValue(static_cast<std::int64_t>(c.depth)));
-  archive.write(kActivation, c10::IValue(std::string(choice_name(c.activation))));
-  archive.write(kPrecision, c10::IValue(std::string(choice_name(c.precision))));
-  archive.write(kGroup, c10::IValue(impl_->group.name()));
-  // The seed's 64 bits, as the archive's signed integer.
-  archive.write(kSeed, c10::IValue(static_cast<std::int64_t>(impl_->seed)));
-  std::ostringstream bytes;
-  archive.save_to(bytes);
-  return bytes.str();
+  const NetConfig& c = state_.config;
+  json params = json::object();
+  std::size_t offset = 0;
+  for (const auto& [name, length] : layers(c)) {
+    json values = json::array();
+    for (long i = 0; i < length; ++i) values.push_back(state_.params[offset++]);
+    params[name] = std::move(values);
+  }
+  const json top = {{kFormat, kVersion},
+                    {"width", c.width},
+                    {"depth", c.depth},
+                    {"activation", choice_name(c.activation)},
+                    {"precision", choice_name(c.precision)},
+                    {"group", state_.group.name()},
+                    {"seed", state_.seed},
+                    {"parameters", std::move(params)}};
+  return top.dump() + "\n";
 }
 
 Net Net::load(const std::string& path, Device device) {
-  torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(path);
-  } catch (const c10::Error& e) {
-    throw InputError(fmt::format("{}: not a carl net checkpoint", path));
-  }
-  Fields fields(archive, path);
-  NetConfig c;
-  const std::int64_t width = fields.integer(kWidth), depth = fields.integer(kDepth);
-  if (width < 1 || width > 4096)
-    throw fields.problem(kWidth, fmt::format("{} is outside [1, 4096]", width));
-  if (depth < 0 || depth > 64)
-    throw fields.problem(kDepth, fmt::format("{} is outside [0, 64]", depth));
-  c.width = static_cast<int>(width);
-  c.depth = static_cast<int>(depth);
-  c.activation = fields.choice<Activation>(kActivation);
-  c.precision = fields.choice<Precision>(kPrecision);
-  groups::Subgroup group;
-  try {
-    group = groups::Subgroup::parse(fields.text(kGroup));
-  } catch (const InputError& e) {
-    throw fields.problem(kGroup, e.what());
-  }
-  const auto seed = static_cast<std::uint64_t>(fields.integer(kSeed));
-  Net net(c, group, seed, device);
-  try {
-    net.impl_->module->load(archive);
-  } catch (const c10::Error&) {
-    throw InputError(
-        fmt::format("{}: the parameters do not fit a net of width {}, depth {} and group {}", path,
-                    c.width, c.depth, group.name()));
-  }
-  net.impl_->module->to(net.impl_->device, net.impl_->dtype);
-  return net;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot read the net", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string bytes = text.str();
+  // A zip file: the LibTorch archive of carl before 2026-11-30.
+  if (bytes.rfind("PK\x03\x04", 0) == 0)
+    return Net(checked(torch_backend().read_archive(path), path), device);
+  return Net(checked(read_json(path, bytes), path), device);
 }
 
 }  // namespace carl::learner

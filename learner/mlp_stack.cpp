@@ -5,6 +5,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "groups/d4.h"
+
 namespace carl::learner {
 namespace {
 
@@ -72,10 +74,32 @@ void through_activation(Activation a, const T* pre, const T* act, const T* dh, T
 
 }  // namespace
 
+std::vector<std::array<int, 9>> kernel_permutations(groups::Subgroup group) {
+  // u = g⁻¹(v), read off by transforming an index map.
+  Eigen::MatrixXd index(3, 3);
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) index(r, c) = 3 * r + c;
+  std::vector<std::array<int, 9>> perms;
+  for (const groups::Symmetry s : group.elements()) {
+    const Eigen::MatrixXd moved = groups::apply(s, index);
+    std::array<int, 9> row{};
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 3; ++c) row[std::size_t(3 * r + c)] = static_cast<int>(moved(r, c));
+    perms.push_back(row);
+  }
+  return perms;
+}
+
 template <class T>
 long MlpStack<T>::parameter_count(const NetConfig& c) {
-  const long w = c.width;
-  return w * 9 + w + c.depth * (w * w + w) + w + 1;
+  return learner::parameter_count(c);
+}
+
+template <class T>
+std::vector<T> MlpStack<T>::logits(int k, const PatternSet<T>& data) {
+  std::vector<T> z;
+  if (data.size() > 0) forward(k, data, z);
+  return z;
 }
 
 template <class T>

@@ -4,8 +4,8 @@
 // the 1×1 convolutions become matrix products), so forward and backward are a few matrix
 // products (BLAS) and element-wise loops per member, with no tensor library in between. On the
 // small matrices of this problem LibTorch's per-operation dispatch, autograd and allocations cost
-// as much as the arithmetic; here they cost nothing. LibTorch-free: learner/training.cpp converts
-// to and from the nets' tensors.
+// as much as the arithmetic; here they cost nothing. The same code answers for a trained net
+// (logits), so carl's nets need no LibTorch at all (learner/net.h).
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -21,6 +21,10 @@ struct PatternSet {
   std::vector<T> x, y, n0, n1;
   long size() const { return static_cast<long>(y.size()); }
 };
+
+// perms[j][v] = u with (g_j·K)[v] = K[u], one row per element of the group (LibTorch's CellNet
+// lifts its kernels the same way).
+std::vector<std::array<int, 9>> kernel_permutations(groups::Subgroup group);
 
 template <class T>
 class MlpStack {
@@ -43,6 +47,11 @@ class MlpStack {
   // How many patterns member k predicts further than 1 − fit_confidence from their y.
   int misfitted(int k, const PatternSet<T>& data, double fit_confidence);
 
+  // Member k's logit of each pattern of data.x (averaged over G).
+  std::vector<T> logits(int k, const PatternSet<T>& data);
+  // Member k's loss on the data and its gradient (parameter order), under the objective.
+  T loss_and_gradient(int k, const PatternSet<T>& data, Objective objective, std::vector<T>& grad);
+
  private:
   struct Layer {
     long offset;  // of the weight in the flat parameters; the bias follows it
@@ -58,8 +67,6 @@ class MlpStack {
 
   // Member k's logits z, one per pattern (averaged over G), keeping every layer's values.
   void forward(int k, const PatternSet<T>& data, std::vector<T>& z);
-  // Member k's loss on the data and its gradient (parameter order), under the objective.
-  T loss_and_gradient(int k, const PatternSet<T>& data, Objective objective, std::vector<T>& grad);
 };
 
 extern template class MlpStack<float>;

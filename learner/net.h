@@ -1,6 +1,9 @@
 #pragma once
-// The rule learner's nets, behind a LibTorch-free interface (the torch code: cell_net.cpp, the
-// modules and inference; training.cpp; checkpoint.cpp; runtime.cpp, device and threads).
+// The rule learner's nets, LibTorch-free: a net is its parameters (NetState), evaluated and
+// trained on the CPU by hand-written code over BLAS (learner/mlp_stack.h). LibTorch is loaded only
+// when something needs it (learner/torch_backend.h): training on CUDA, checkpoints of carl before
+// 2026-11-30, and the reference implementations the tests compare this code with. A process that
+// trains on the CPU never loads it (it costs about 0.4 s to load).
 //
 // A net maps a cell's 3×3 neighbourhood to the logit of its next state: a 3×3 convolution, then
 // 1×1 convolutions, so its receptive field is exactly the neighbourhood. A G-net (G ⊆ D4) lifts
@@ -102,14 +105,30 @@ struct Rollout : ca::RolloutScore {
   std::vector<ca::Grid> frames;  // y_1 … y_T
 };
 
+// A net as plain values: what a checkpoint holds. params: the parameters in the order and layout
+// of LibTorch's CellNet module (first.weight [C×1×3×3], first.bias [C], per hidden layer
+// weight [C×C×1×1] and bias [C], out.weight [1×C×1×1], out.bias [1]), flattened; float32 nets
+// hold float32 values.
+struct NetState {
+  NetConfig config;
+  groups::Subgroup group;
+  std::uint64_t seed = 0;
+  std::vector<double> params;
+};
+
+// LibTorch's default initialisation of a CellNet after torch::manual_seed(seed), drawn without
+// LibTorch (its Mersenne Twister and uniform transformation, layer by layer): bit for bit the
+// weights a LibTorch carl drew, so that runs keep their numbers.
+std::vector<double> initial_parameters(const NetConfig& config, std::uint64_t seed);
+long parameter_count(const NetConfig& config);
+
 class Net {
  public:
   // A freshly initialised plain net (group p1) or G-net, weights drawn from `seed`.
   Net(const NetConfig& config, groups::Subgroup group, std::uint64_t seed,
       Device device = Device::cpu);
-  ~Net();
-  Net(Net&&) noexcept;
-  Net& operator=(Net&&) noexcept;
+  // A net with the given parameters (InputError when they do not fit its configuration).
+  explicit Net(NetState state, Device device = Device::cpu);
   Net clone() const;
 
   // The G-net that starts as the orbit-average of this net (the same weights, tied over G).
@@ -118,67 +137,64 @@ class Net {
   const NetConfig& config() const;
   groups::Subgroup group() const;
   std::uint64_t seed() const;
-  Device device() const;  // where its tensors live: cpu or cuda
+  Device device() const;  // where it trains: cpu or cuda
+  const NetState& state() const;
+  void set_parameters(std::vector<double> params);  // InputError when they do not fit
 
-  // Pattern path: the loss over at most 512 patterns, equal to the frame loss for `counts`.
+  // Pattern path: the loss over at most 512 patterns (train_together with this net alone). The
+  // frame path, x_t → x_{t+1} over whole trajectories, is LibTorch's reference
+  // (TorchBackend::train_frames): the same objective as `counts` on a torus.
   TrainReport train(const ca::PatternCounts& counts, const TrainConfig& config);
-  // Frame path: x_t → x_{t+1} over all trajectories (the reference; identical objective to
-  // `counts` on a torus).
-  TrainReport train_frames(const std::vector<ca::Trajectory>& data, ca::Boundary boundary,
-                           const TrainConfig& config);
-
-  // Loss and gradient (flattened, parameter order) on either path, for testing their equality.
-  std::pair<double, std::vector<double>> loss_and_gradient(const ca::PatternCounts& counts,
-                                                           Objective objective);
-  std::pair<double, std::vector<double>> loss_and_gradient(const std::vector<ca::Trajectory>& data,
-                                                           ca::Boundary boundary);
 
   // Probability that the next state is 1, for each of the 512 patterns.
   std::array<double, ca::kPatternCount> predict_patterns() const;
-  ca::Grid step(const ca::Grid& grid, ca::Boundary boundary) const;  // hard prediction
+  // Hard prediction: a cell's next state depends on its 3×3 neighbourhood only, so this is the
+  // rule table of the net's hard answers (logit > 0), stepped bit-sliced (ca::step).
+  ca::Grid step(const ca::Grid& grid, ca::Boundary boundary) const;
   Rollout rollout(const ca::Trajectory& truth, ca::Boundary boundary) const;
 
   std::vector<Eigen::MatrixXd> first_layer_kernels() const;  // the width 3×3 kernels
   int parameter_count() const;
 
-  // A LibTorch archive: the parameters, and the configuration, group and seed each as a field of
-  // its own. load refuses (InputError naming the file and the field) a file that is no such
-  // archive, lacks a field or holds one of the wrong type or value.
+  // A JSON object (docs/architecture.md, "Checkpoints"): the configuration, group and seed, and
+  // the parameters per layer under LibTorch's names. load refuses (InputError naming the file and
+  // the field) a file that is no such object, lacks a field or holds one of the wrong type, value
+  // or length; it also reads the LibTorch archives of carl before 2026-11-30 (through
+  // TorchBackend).
   void save(const std::string& path) const;
-  std::string serialized() const;  // the same archive, as bytes
+  std::string serialized() const;  // the same JSON, as text
   static Net load(const std::string& path, Device device = Device::cpu);
 
  private:
-  struct Impl;
-  explicit Net(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
-  friend std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
-                                                 const ca::PatternCounts& counts,
-                                                 const TrainConfig& config);
+  NetState state_;
+  Device device_ = Device::cpu;
 };
 
 // Trains nets of one configuration, group and device together on the pattern path: on the CPU
 // each step is written out by hand over matrix products (learner/mlp_stack.h: no tensor library
 // per step); on CUDA the parameters are stacked along a leading dimension and stepped as one
-// batched LibTorch model. Each net follows the trajectory Net::train would give it (the same
-// objective, optimiser, convergence check every 25 steps and step budget; equal up to
-// floating-point summation order), and stops once it has converged. A report per net, in order;
-// `seconds` is the time until that net stopped.
+// batched LibTorch model (TorchBackend). Each net follows the trajectory it would follow alone
+// under LibTorch's autograd and optimisers (TorchBackend::train: the same objective, optimiser,
+// convergence check every 25 steps and step budget; equal up to floating-point summation order),
+// and stops once it has converged. A report per net, in order; `seconds` is the time until that
+// net stopped.
 std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
                                         const ca::PatternCounts& counts, const TrainConfig& config);
 
-// Keeps freed tensor buffers in the process instead of returning them to the system after each
-// step (glibc trims and unmaps large blocks by default, which made CPU training steps 3–4× slower).
+// Keeps freed buffers in the process instead of returning them to the system after each step
+// (glibc trims and unmaps large blocks by default, which made LibTorch's CPU steps 3–4× slower).
 // Call once at start-up; returns whether the settings were applied.
 bool keep_freed_memory();
 // glibc's defaults again (for benchmarks that show the difference).
 void default_freed_memory();
 
-// Intra-op threads of LibTorch (1 keeps runs reproducible and is fastest for pattern batches).
+// Intra-op threads of LibTorch (1 keeps runs reproducible and is fastest for pattern batches),
+// applied now if LibTorch is loaded, else when it is.
 void set_threads(int threads);
 
 // Device::automatic → cuda when LibTorch was built with CUDA and a GPU is present, else cpu; cuda
-// without either is an InputError.
+// without either is an InputError. With a LibTorch built without CUDA (Debian's), automatic is
+// cpu without loading LibTorch.
 Device resolve_device(Device device);
 
 }  // namespace carl::learner

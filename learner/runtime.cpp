@@ -1,11 +1,16 @@
-// Process-wide settings of the learner's LibTorch runtime: the device, threads, and how freed
-// tensor memory is kept.
+// Process-wide settings of the learner: the device, threads, and how freed memory is kept.
 #include <malloc.h>
 
+#include <atomic>
+
 #include "ca/error.h"
-#include "learner/net_impl.h"
+#include "learner/torch_backend.h"
 
 namespace carl::learner {
+
+namespace {
+std::atomic<int> threads_asked{0};  // 0: LibTorch's default
+}
 
 bool keep_freed_memory() {
   // Never return freed blocks via munmap, and trim the heap only above 1 GiB.
@@ -20,7 +25,12 @@ void default_freed_memory() {
 }
 
 void set_threads(int threads) {
-  torch::set_num_threads(threads);
+  threads_asked = threads;
+  if (torch_backend_loaded()) torch_backend().set_threads(threads);
+}
+
+int threads_for_torch() {
+  return threads_asked;
 }
 
 Device resolve_device(Device device) {
@@ -28,18 +38,20 @@ Device resolve_device(Device device) {
     case Device::cpu:
       return Device::cpu;
     case Device::cuda:
-      if (!torch::cuda::is_available())
+      if (!torch_has_cuda() || !torch_backend().cuda_available())
         throw InputError("device 'cuda' asked for, but LibTorch has no CUDA or no GPU is present");
       return Device::cuda;
     case Device::automatic:
       break;
   }
-  return torch::cuda::is_available() ? Device::cuda : Device::cpu;
-}
-
-torch::Device torch_device(Device device) {
-  return resolve_device(device) == Device::cuda ? torch::Device(torch::kCUDA)
-                                                : torch::Device(torch::kCPU);
+  // Without CUDA in LibTorch the answer is known without loading it; with it, a module that
+  // cannot be loaded means the CPU.
+  if (!torch_has_cuda()) return Device::cpu;
+  try {
+    return torch_backend().cuda_available() ? Device::cuda : Device::cpu;
+  } catch (const InputError&) {
+    return Device::cpu;
+  }
 }
 
 }  // namespace carl::learner

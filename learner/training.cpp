@@ -1,275 +1,69 @@
-// Training a net: the pattern path (counts of the ≤ 512 patterns), the frame path (the reference),
-// the fit criterion, and a committee's nets trained together as one batched model.
+// Training nets on the pattern path: the data as the observed patterns with their counts, the fit
+// criterion, and several nets trained together (on the CPU by mlp_stack.h, on CUDA by LibTorch).
 #include <chrono>
-#include <cmath>
-#include <type_traits>
+#include <stdexcept>
 
 #include "ca/error.h"
 #include "groups/orbits.h"
 #include "learner/mlp_stack.h"
-#include "learner/net_impl.h"
+#include "learner/torch_backend.h"
 
 namespace carl::learner {
 namespace {
 
-namespace F = torch::nn::functional;
-
-// Per-pattern counts, aggregated over G-orbits onto each orbit's representative when the net is
-// G-invariant (its output is the same on the whole orbit).
-std::pair<torch::Tensor, torch::Tensor> count_tensors(const ca::PatternCounts& counts,
-                                                      groups::Subgroup group,
-                                                      double min_agreement = 0.0) {
-  torch::Tensor n0 = torch::zeros({ca::kPatternCount}, torch::kFloat64);
-  torch::Tensor n1 = torch::zeros({ca::kPatternCount}, torch::kFloat64);
-  auto a0 = n0.accessor<double, 1>(), a1 = n1.accessor<double, 1>();
+// The observed patterns with their counts: per pattern, or aggregated over G-orbits onto each
+// orbit's representative when the net is G-invariant (its output is the same on the whole orbit).
+// With min_agreement > 0 an orbit whose majority state has less than that share is left out, and
+// what is kept is read as its majority state (the minority taken for noise).
+template <class T>
+PatternSet<T> pattern_set(const ca::PatternCounts& counts, groups::Subgroup group,
+                          double min_agreement) {
+  std::array<double, ca::kPatternCount> n0{}, n1{};
   const groups::Orbits orbits(group);
   for (int p = 0; p < ca::kPatternCount; ++p) {
     const int rep = orbits.representative(orbits.orbit_of(ca::Pattern(p)));
-    a0[rep] += static_cast<double>(counts.n[static_cast<std::size_t>(p)][0]);
-    a1[rep] += static_cast<double>(counts.n[static_cast<std::size_t>(p)][1]);
+    n0[std::size_t(rep)] += static_cast<double>(counts.n[std::size_t(p)][0]);
+    n1[std::size_t(rep)] += static_cast<double>(counts.n[std::size_t(p)][1]);
   }
-  if (min_agreement > 0) {
-    const torch::Tensor agreement = torch::max(n0, n1) / (n0 + n1).clamp_min(1);
-    const torch::Tensor keep = agreement >= min_agreement;
-    // What is kept is read as its majority state: the minority is taken for noise.
-    const torch::Tensor total = (n0 + n1) * keep;
-    const torch::Tensor ones = n1 > n0;
-    n1 = total * ones;
-    n0 = total * ones.logical_not();
-  }
-  return {n0.to(torch::kFloat32), n1.to(torch::kFloat32)};
-}
-
-}  // namespace
-
-Net::Impl::PatternBatch Net::Impl::batch(const ca::PatternCounts& counts, double min_agreement,
-                                         bool per_pattern) {
-  auto [n0, n1] = count_tensors(counts, per_pattern ? groups::Subgroup() : group, min_agreement);
-  const torch::Tensor idx = ((n0 + n1) > 0).nonzero().reshape({-1});
-  return {patterns.index_select(0, idx.to(device)), n0.index_select(0, idx).to(device, dtype),
-          n1.index_select(0, idx).to(device, dtype)};
-}
-
-torch::Tensor Net::Impl::pattern_loss(const PatternBatch& b, Objective objective) {
-  if (b.x.size(0) == 0) return torch::zeros({}, torch::TensorOptions().dtype(dtype).device(device));
-  const torch::Tensor z = module->forward(b.x, perms).reshape({-1});
-  if (objective == Objective::counts) {
-    // Σ_p n1·(−log σ(z)) + n0·(−log(1 − σ(z))), per cell: the frame loss exactly.
-    return (b.n1 * F::softplus(-z) + b.n0 * F::softplus(z)).sum() / (b.n0 + b.n1).sum();
-  }
-  const torch::Tensor y = b.n1 / (b.n0 + b.n1);
-  return F::binary_cross_entropy_with_logits(z, y);
-}
-
-std::pair<torch::Tensor, torch::Tensor> Net::Impl::frame_batch(
-    const std::vector<ca::Trajectory>& data, ca::Boundary boundary) {
-  std::vector<torch::Tensor> xs, ys;
-  for (const ca::Trajectory& t : data)
-    for (std::size_t i = 0; i + 1 < t.frames.size(); ++i) {
-      xs.push_back(grid_tensor(t.frames[i]));
-      ys.push_back(grid_tensor(t.frames[i + 1]));
-    }
-  if (xs.empty()) throw InputError("no transitions to train on");
-  torch::Tensor x = torch::stack(xs).unsqueeze(1).to(device, dtype);
-  torch::Tensor y = torch::stack(ys).unsqueeze(1).to(device, dtype);
-  if (boundary == ca::Boundary::torus)
-    x = F::pad(x, F::PadFuncOptions({1, 1, 1, 1}).mode(torch::kCircular));
-  else
-    y = y.index({torch::indexing::Slice(), torch::indexing::Slice(), torch::indexing::Slice(1, -1),
-                 torch::indexing::Slice(1, -1)});
-  return {x, y};
-}
-
-torch::Tensor Net::Impl::frame_loss(const torch::Tensor& x, const torch::Tensor& y) {
-  return F::binary_cross_entropy_with_logits(module->forward(x, perms), y);
-}
-
-int Net::Impl::misfitted(const PatternBatch& b, double fit_confidence) {
-  if (b.x.size(0) == 0) return 0;
-  torch::NoGradGuard no_grad;
-  const torch::Tensor p = torch::sigmoid(module->forward(b.x, perms).reshape({-1}));
-  const torch::Tensor y = b.n1 / (b.n0 + b.n1);
-  return static_cast<int>(((p - y).abs() > (1.0 - fit_confidence)).sum().item<long>());
-}
-
-std::unique_ptr<torch::optim::Optimizer> Net::Impl::optimizer(const TrainConfig& c) {
-  if (c.optimizer == Optimizer::sgd)
-    return std::make_unique<torch::optim::SGD>(
-        module->parameters(),
-        torch::optim::SGDOptions(c.learning_rate).momentum(0.9).weight_decay(c.weight_decay));
-  return std::make_unique<torch::optim::Adam>(
-      module->parameters(),
-      torch::optim::AdamOptions(c.learning_rate).weight_decay(c.weight_decay));
-}
-
-std::vector<double> Net::Impl::flat_gradient() {
-  std::vector<double> g;
-  for (const auto& p : module->parameters()) {
-    const torch::Tensor grad = p.grad().to(torch::kCPU).to(torch::kFloat64).reshape({-1});
-    g.insert(g.end(), grad.data_ptr<double>(), grad.data_ptr<double>() + grad.numel());
-  }
-  return g;
-}
-
-namespace {
-
-// Optimiser steps on `loss` until every pattern of `judged` is fitted (checked every 25 steps) or
-// the step budget is spent.
-template <class Loss, class Impl, class Batch>
-TrainReport fit(Impl& impl, const Batch& judged, const TrainConfig& c, Loss&& loss_fn) {
-  const auto t0 = std::chrono::steady_clock::now();
-  auto opt = impl.optimizer(c);
-  impl.module->train();
-  TrainReport r;
-  for (r.steps = 0; r.steps < c.max_steps;) {
-    opt->zero_grad();
-    torch::Tensor loss = loss_fn();
-    loss.backward();
-    opt->step();
-    ++r.steps;
-    r.final_loss = loss.item<double>();
-    if (r.steps % 25 == 0 && r.steps >= c.min_steps &&
-        impl.misfitted(judged, c.fit_confidence) == 0)
-      break;
-  }
-  r.misfitted = impl.misfitted(judged, c.fit_confidence);
-  r.converged = r.misfitted == 0;
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return r;
-}
-
-}  // namespace
-
-// Both paths are judged alike: per pattern, so that a G-net cannot pass by averaging an orbit
-// whose members disagree; on noisy data (min_agreement > 0) the orbit's majority is the estimate,
-// judged per orbit.
-TrainReport Net::train(const ca::PatternCounts& counts, const TrainConfig& c) {
-  const auto b = impl_->batch(counts, c.min_agreement);
-  const auto judged = impl_->batch(counts, c.min_agreement, /*per_pattern=*/c.min_agreement == 0);
-  return fit(*impl_, judged, c, [&] { return impl_->pattern_loss(b, c.objective); });
-}
-
-TrainReport Net::train_frames(const std::vector<ca::Trajectory>& data, ca::Boundary boundary,
-                              const TrainConfig& c) {
-  const auto [x, y] = impl_->frame_batch(data, boundary);
-  ca::PatternCounts counts;
-  for (const auto& t : data) counts.add(t, boundary);
-  const auto judged = impl_->batch(counts, c.min_agreement, /*per_pattern=*/c.min_agreement == 0);
-  return fit(*impl_, judged, c, [&] { return impl_->frame_loss(x, y); });
-}
-
-namespace {
-
-// On CUDA, train_together runs on LibTorch's tensors. The parameters of K nets of one
-// configuration, stacked: row k of `flat` is net k's parameters
-// flattened in module order (first.weight, first.bias, hidden weights and biases, out.weight,
-// out.bias), so one optimiser update covers them all. On patterns the net is a multilayer
-// perceptron over the 9 cells; the 3×3 and 1×1 convolutions become batched matrix products.
-struct Stack {
-  long width = 0, depth = 0, g = 1;
-  Activation activation;
-  torch::Tensor perms;  // the group's kernel permutations, flattened
-  std::vector<long> offsets, sizes;
-  torch::Tensor flat;  // [K, P]
-
-  // params[k]: net k's parameters in module order.
-  Stack(const NetConfig& config, const torch::Tensor& group_perms,
-        const std::vector<std::vector<torch::Tensor>>& params);
-
-  torch::Tensor param(const torch::Tensor& f, std::size_t i, torch::IntArrayRef shape) const {
-    std::vector<long> s = {f.size(0)};
-    s.insert(s.end(), shape.begin(), shape.end());
-    return f.narrow(1, offsets[i], sizes[i]).view(s);
-  }
-
-  // Logits [K, N] of patterns x [N, 9] under the parameters f [K, P].
-  torch::Tensor logits(const torch::Tensor& f, const torch::Tensor& x) const {
-    const long k = f.size(0), n = x.size(0);
-    torch::Tensor w = param(f, 0, {width, 9}), b = param(f, 1, {width});
-    if (g > 1) {
-      // Lifting, as CellNet does it: kernel c seen through element j is channel j·C + c.
-      w = w.index_select(2, perms)
-              .view({k, width, g, 9})
-              .permute({0, 2, 1, 3})
-              .reshape({k, g * width, 9});
-      b = b.repeat({1, g});
-    }
-    torch::Tensor h =
-        activate(activation, torch::matmul(x, w.transpose(1, 2)) + b.unsqueeze(1));  // [K,N,gC]
-    h = h.view({k, n * g, width});  // the same 1×1 stack on every orientation
-    std::size_t i = 2;
-    for (long l = 0; l < depth; ++l, i += 2)
-      h = activate(activation, torch::baddbmm(param(f, i + 1, {width}).unsqueeze(1), h,
-                                              param(f, i, {width, width}).transpose(1, 2)));
-    const torch::Tensor z = torch::baddbmm(param(f, i + 1, {1}).unsqueeze(1), h,
-                                           param(f, i, {1, width}).transpose(1, 2));
-    return z.view({k, n, g}).mean(2);  // pool over G
-  }
-};
-
-Stack::Stack(const NetConfig& config, const torch::Tensor& group_perms,
-             const std::vector<std::vector<torch::Tensor>>& params)
-    : width(config.width),
-      depth(config.depth),
-      g(group_perms.size(0)),
-      activation(config.activation),
-      perms(group_perms.reshape({-1})) {
-  for (const auto& p : params.front()) {
-    offsets.push_back(offsets.empty() ? 0 : offsets.back() + sizes.back());
-    sizes.push_back(p.numel());
-  }
-  std::vector<torch::Tensor> rows;
-  for (const auto& net : params) {
-    std::vector<torch::Tensor> parts;
-    for (const auto& p : net) parts.push_back(p.detach().reshape({-1}));
-    rows.push_back(torch::cat(parts));
-  }
-  flat = torch::stack(rows);
-}
-
-// train_together on the CPU: the hand-written step of learner/mlp_stack.h, member by member.
-template <class T>
-PatternSet<T> pattern_set(const torch::Tensor& x, const torch::Tensor& n0,
-                          const torch::Tensor& n1) {
-  const auto dtype = std::is_same_v<T, double> ? torch::kFloat64 : torch::kFloat32;
-  auto values = [&](const torch::Tensor& t) {
-    const torch::Tensor v = t.to(torch::kCPU, dtype).contiguous().reshape({-1});
-    return std::vector<T>(v.data_ptr<T>(), v.data_ptr<T>() + v.numel());
-  };
   PatternSet<T> s;
-  s.x = values(x);
-  s.y = values(n1 / (n0 + n1));
-  s.n0 = values(n0);
-  s.n1 = values(n1);
+  for (int p = 0; p < ca::kPatternCount; ++p) {
+    double a = n0[std::size_t(p)], b = n1[std::size_t(p)];
+    if (min_agreement > 0) {
+      const bool keep = std::max(a, b) / std::max(a + b, 1.0) >= min_agreement;
+      const double total = keep ? a + b : 0.0;
+      const bool ones = b > a;
+      b = ones ? total : 0.0;
+      a = ones ? 0.0 : total;
+    }
+    if (a + b <= 0) continue;
+    // The counts pass through float32, as LibTorch's reference path holds them.
+    const T t0 = T(static_cast<float>(a)), t1 = T(static_cast<float>(b));
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 3; ++c) s.x.push_back(T(ca::pattern_cell(ca::Pattern(p), r, c)));
+    s.n0.push_back(t0);
+    s.n1.push_back(t1);
+    s.y.push_back(t1 / (t0 + t1));
+  }
   return s;
 }
 
-// modules: the nets' parameters (module order), updated in place; data and judged: the patterns
-// trained on and those the fit is judged on (PatternSet's x, n0, n1).
 template <class T>
-std::vector<TrainReport> train_on_cpu(const NetConfig& config, const torch::Tensor& group_perms,
-                                      const std::vector<std::vector<torch::Tensor>>& modules,
-                                      const PatternSet<T>& data, const PatternSet<T>& judged_data,
-                                      const TrainConfig& c,
+std::vector<TrainReport> train_on_cpu(const std::vector<Net*>& nets,
+                                      const ca::PatternCounts& counts, const TrainConfig& c,
                                       std::chrono::steady_clock::time_point t0) {
-  const auto dtype = std::is_same_v<T, double> ? torch::kFloat64 : torch::kFloat32;
-  std::vector<std::array<int, 9>> perms(std::size_t(group_perms.size(0)));
-  const torch::Tensor p = group_perms.to(torch::kCPU).contiguous();
-  for (std::size_t j = 0; j < perms.size(); ++j)
-    for (int v = 0; v < 9; ++v) perms[j][std::size_t(v)] = int(p[long(j)][v].item<long>());
+  const Net& lead = *nets.front();
+  const PatternSet<T> data = pattern_set<T>(counts, lead.group(), c.min_agreement);
+  // Judged per pattern, so that a G-net cannot pass by averaging an orbit whose members
+  // disagree; on noisy data (min_agreement > 0) the orbit's majority is the estimate, judged per
+  // orbit.
+  const PatternSet<T> judged = pattern_set<T>(
+      counts, c.min_agreement == 0 ? groups::Subgroup() : lead.group(), c.min_agreement);
   std::vector<std::vector<T>> params;
-  for (const auto& module : modules) {
-    std::vector<T> flat;
-    for (const auto& t : module) {
-      const torch::Tensor v = t.detach().to(torch::kCPU, dtype).contiguous().reshape({-1});
-      flat.insert(flat.end(), v.data_ptr<T>(), v.data_ptr<T>() + v.numel());
-    }
-    params.push_back(std::move(flat));
-  }
-  MlpStack<T> stack(config, perms, std::move(params));
+  for (const Net* n : nets) params.emplace_back(n->state().params.begin(), n->state().params.end());
+  MlpStack<T> stack(lead.config(), kernel_permutations(lead.group()), std::move(params));
 
-  std::vector<TrainReport> reports(modules.size());
-  std::vector<double> last_loss(modules.size(), 0.0);
+  std::vector<TrainReport> reports(nets.size());
+  std::vector<double> last_loss(nets.size(), 0.0);
   auto finish = [&](int k, int steps, int misfit) {
     TrainReport& r = reports[std::size_t(k)];
     r.steps = steps;
@@ -277,15 +71,8 @@ std::vector<TrainReport> train_on_cpu(const NetConfig& config, const torch::Tens
     r.misfitted = misfit;
     r.converged = misfit == 0;
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    torch::NoGradGuard no_grad;
     const std::vector<T>& flat = stack.params(k);
-    long offset = 0;
-    for (torch::Tensor t : modules[std::size_t(k)]) {
-      const torch::Tensor src =
-          torch::from_blob(const_cast<T*>(flat.data()) + offset, {t.numel()}, dtype);
-      t.copy_(src.view_as(t));
-      offset += t.numel();
-    }
+    nets[std::size_t(k)]->set_parameters(std::vector<double>(flat.begin(), flat.end()));
   };
   std::vector<int> active;
   for (int k = 0; k < stack.members(); ++k) active.push_back(k);
@@ -297,14 +84,14 @@ std::vector<TrainReport> train_on_cpu(const NetConfig& config, const torch::Tens
       if (steps % 25 != 0 || steps < c.min_steps) continue;
       std::vector<int> kept;
       for (int k : active) {
-        if (stack.misfitted(k, judged_data, c.fit_confidence) == 0)
+        if (stack.misfitted(k, judged, c.fit_confidence) == 0)
           finish(k, steps, 0);
         else
           kept.push_back(k);
       }
       active = kept;
     }
-  for (int k : active) finish(k, steps, stack.misfitted(k, judged_data, c.fit_confidence));
+  for (int k : active) finish(k, steps, stack.misfitted(k, judged, c.fit_confidence));
   return reports;
 }
 
@@ -313,143 +100,30 @@ std::vector<TrainReport> train_on_cpu(const NetConfig& config, const torch::Tens
 std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
                                         const ca::PatternCounts& counts, const TrainConfig& c) {
   if (nets.empty()) return {};
-  std::vector<Net::Impl*> impls;
-  for (Net* n : nets) {
-    Net::Impl& i = *n->impl_;
-    const Net::Impl& f = *nets.front()->impl_;
-    if (i.config.width != f.config.width || i.config.depth != f.config.depth ||
-        i.config.activation != f.config.activation || i.config.precision != f.config.precision ||
-        i.group != f.group || i.device != f.device)
+  const Net& f = *nets.front();
+  for (const Net* n : nets)
+    if (n->config().width != f.config().width || n->config().depth != f.config().depth ||
+        n->config().activation != f.config().activation ||
+        n->config().precision != f.config().precision || n->group() != f.group() ||
+        n->device() != f.device())
       throw std::logic_error("train_together: nets differ in configuration, group or device");
-    impls.push_back(&i);
-  }
   const auto t0 = std::chrono::steady_clock::now();
-  Net::Impl& lead = *impls.front();
-  const auto b = lead.batch(counts, c.min_agreement);
-  const auto judged = lead.batch(counts, c.min_agreement, /*per_pattern=*/c.min_agreement == 0);
-  if (!lead.device.is_cuda()) {
-    std::vector<std::vector<torch::Tensor>> modules;
-    for (Net::Impl* i : impls) modules.push_back(i->module->parameters());
-    if (lead.dtype == torch::kFloat64)
-      return train_on_cpu<double>(lead.config, lead.perms, modules,
-                                  pattern_set<double>(b.x, b.n0, b.n1),
-                                  pattern_set<double>(judged.x, judged.n0, judged.n1), c, t0);
-    return train_on_cpu<float>(lead.config, lead.perms, modules,
-                               pattern_set<float>(b.x, b.n0, b.n1),
-                               pattern_set<float>(judged.x, judged.n0, judged.n1), c, t0);
+  if (f.device() == Device::cuda) {
+    std::vector<NetState> states;
+    for (const Net* n : nets) states.push_back(n->state());
+    std::vector<NetState*> all;
+    for (NetState& s : states) all.push_back(&s);
+    const std::vector<TrainReport> reports = torch_backend().train_on_cuda(all, counts, c);
+    for (std::size_t k = 0; k < nets.size(); ++k)
+      nets[k]->set_parameters(std::move(states[k].params));
+    return reports;
   }
-  const torch::Tensor x = b.x.reshape({b.x.size(0), 9});
-  const torch::Tensor xj = judged.x.reshape({judged.x.size(0), 9});
-  const torch::Tensor y = b.n1 / (b.n0 + b.n1);
-  const torch::Tensor yj = judged.n1 / (judged.n0 + judged.n1);
-
-  std::vector<std::vector<torch::Tensor>> params;
-  for (Net::Impl* i : impls) params.push_back(i->module->parameters());
-  Stack stack(lead.config, lead.perms, params);
-  std::vector<TrainReport> reports(nets.size());
-  std::vector<long> active(nets.size());  // row of the stack → net
-  for (std::size_t k = 0; k < nets.size(); ++k) active[k] = static_cast<long>(k);
-  torch::Tensor flat = stack.flat.clone(), m = torch::zeros_like(flat), v = torch::zeros_like(flat);
-  torch::Tensor last_loss;
-
-  auto misfitted = [&](const torch::Tensor& f) {
-    if (xj.size(0) == 0) return torch::zeros({f.size(0)}, torch::kLong);
-    torch::NoGradGuard no_grad;
-    const torch::Tensor p = torch::sigmoid(stack.logits(f, xj));
-    return ((p - yj).abs() > (1.0 - c.fit_confidence)).sum(1).to(torch::kCPU);
-  };
-  auto finish = [&](long row, long net, int steps, long misfit) {
-    TrainReport& r = reports[static_cast<std::size_t>(net)];
-    r.steps = steps;
-    r.final_loss = last_loss.defined() ? last_loss[row].item<double>() : 0.0;
-    r.misfitted = static_cast<int>(misfit);
-    r.converged = misfit == 0;
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    torch::NoGradGuard no_grad;
-    const torch::Tensor mine = flat[row];
-    auto params = impls[static_cast<std::size_t>(net)]->module->parameters();
-    for (std::size_t i = 0; i < params.size(); ++i)
-      params[i].copy_(mine.narrow(0, stack.offsets[i], stack.sizes[i]).view_as(params[i]));
-  };
-  // Keeps the rows whose misfit count is not zero; the others are finished.
-  auto retire = [&](const torch::Tensor& misfit, int steps, bool all) {
-    auto acc = misfit.accessor<long, 1>();
-    std::vector<long> keep, kept_nets;
-    for (long row = 0; row < static_cast<long>(active.size()); ++row) {
-      if (all || acc[row] == 0)
-        finish(row, active[static_cast<std::size_t>(row)], steps, acc[row]);
-      else {
-        keep.push_back(row);
-        kept_nets.push_back(active[static_cast<std::size_t>(row)]);
-      }
-    }
-    if (keep.size() == active.size()) return;
-    const torch::Tensor idx = torch::tensor(keep, torch::kLong).to(flat.device());
-    flat = flat.index_select(0, idx);
-    m = m.index_select(0, idx);
-    v = v.index_select(0, idx);
-    if (last_loss.defined()) last_loss = last_loss.index_select(0, idx);
-    active = kept_nets;
-  };
-
-  int steps = 0;
-  if (x.size(0) > 0) {
-    const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
-    const bool adam = c.optimizer == Optimizer::adam;
-    const torch::Tensor n_sum = (b.n0 + b.n1).sum();
-    while (steps < c.max_steps && !active.empty()) {
-      flat.requires_grad_(true);
-      const torch::Tensor z = stack.logits(flat, x);
-      torch::Tensor losses;
-      if (c.objective == Objective::counts)
-        losses = (b.n1 * F::softplus(-z) + b.n0 * F::softplus(z)).sum(1) / n_sum;
-      else
-        losses = F::binary_cross_entropy_with_logits(
-                     z, y.expand_as(z),
-                     F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kNone))
-                     .mean(1);
-      losses.sum().backward();
-      torch::Tensor grad = flat.grad();
-      flat = flat.detach();
-      last_loss = losses.detach();
-      ++steps;
-      // The optimiser of Net::train (LibTorch's Adam / SGD with momentum 0.9), row by row.
-      if (c.weight_decay != 0) grad = grad.add(flat, c.weight_decay);
-      if (adam) {
-        m.mul_(beta1).add_(grad, 1 - beta1);
-        v.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
-        const double bc1 = 1 - std::pow(beta1, steps), bc2 = 1 - std::pow(beta2, steps);
-        const torch::Tensor denom = (v.sqrt() / std::sqrt(bc2)).add_(eps);
-        flat.addcdiv_(m, denom, -c.learning_rate / bc1);
-      } else {
-        if (steps == 1)
-          m = grad.clone();
-        else
-          m.mul_(0.9).add_(grad);
-        flat.add_(m, -c.learning_rate);
-      }
-      if (steps % 25 == 0 && steps >= c.min_steps) retire(misfitted(flat), steps, false);
-    }
-  }
-  if (!active.empty()) retire(misfitted(flat), steps, true);
-  return reports;
+  if (f.config().precision == Precision::float64) return train_on_cpu<double>(nets, counts, c, t0);
+  return train_on_cpu<float>(nets, counts, c, t0);
 }
 
-std::pair<double, std::vector<double>> Net::loss_and_gradient(const ca::PatternCounts& counts,
-                                                              Objective objective) {
-  for (auto& p : impl_->module->parameters()) p.mutable_grad() = torch::Tensor();
-  torch::Tensor loss = impl_->pattern_loss(impl_->batch(counts, 0.0), objective);
-  loss.backward();
-  return {loss.item<double>(), impl_->flat_gradient()};
-}
-
-std::pair<double, std::vector<double>> Net::loss_and_gradient(
-    const std::vector<ca::Trajectory>& data, ca::Boundary boundary) {
-  for (auto& p : impl_->module->parameters()) p.mutable_grad() = torch::Tensor();
-  auto [x, y] = impl_->frame_batch(data, boundary);
-  torch::Tensor loss = impl_->frame_loss(x, y);
-  loss.backward();
-  return {loss.item<double>(), impl_->flat_gradient()};
+TrainReport Net::train(const ca::PatternCounts& counts, const TrainConfig& config) {
+  return train_together({this}, counts, config).front();
 }
 
 }  // namespace carl::learner

@@ -66,7 +66,9 @@ RunData run_data(const experiment::RunContents& run) {
   if (!d.rounds) d.rounds = static_cast<int>(run.rounds.size());
   if (!run.trajectories.empty()) {
     d.last = run.trajectories.back();
-    const std::string net = run.dir + "/net-0.pt";
+    // net-0.pt: the LibTorch checkpoint of carl before 2026-11-30.
+    std::string net = run.dir + "/net-0.json";
+    if (!fs::exists(net)) net = run.dir + "/net-0.pt";
     if (fs::exists(net)) {
       try {
         const learner::Net n = learner::Net::load(net);

@@ -13,7 +13,7 @@ struct RunContents;
 namespace carl::report {
 
 // The report's values from a loaded run. The net's rollout of the last trajectory comes from
-// committee member 0 (net-0.pt) when the run kept it; what the run did not record is left empty.
+// committee member 0 (net-0.json) when the run kept it; what the run did not record is left empty.
 RunData run_data(const experiment::RunContents& run);
 
 // `carl report RUN`: the pictures and report.html written into the run directory. Returns the

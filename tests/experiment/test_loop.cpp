@@ -200,7 +200,7 @@ TEST_CASE("a trajectory that shows all 512 patterns proves the rule: nothing mor
   CHECK(o.records[0].train_steps == 0);
   CHECK(o.records[0].l1 < 0);
   for (const std::string& n : notes) CHECK_THAT(n, !Catch::Contains("training"));
-  CHECK_FALSE(std::filesystem::exists(nets.path() + "/net-0.pt"));
+  CHECK_FALSE(std::filesystem::exists(nets.path() + "/net-0.json"));
 }
 
 TEST_CASE("every orbit of the group the data show, but not every pattern: no nets either",
@@ -306,13 +306,13 @@ TEST_CASE("checkpoints never follow a planted link", "[loop][hostile]") {
   test::TempDir dir, elsewhere;
   const std::string target = elsewhere.path() + "/victim";
   ca::write_text_file(target, "precious\n");
-  std::filesystem::create_symlink(target, dir.path() + "/net-0.pt");
+  std::filesystem::create_symlink(target, dir.path() + "/net-0.json");
   Config cfg = config_file("life");
   cfg.learner.committee = 1;
   provider::TrajectoryStore store(dir.path());
   experiment::RunSource source(cfg, store, kProvider);
   experiment::run_loop(cfg, source, {}, dir.path());
   CHECK(ca::read_text_file(target) == "precious\n");
-  CHECK_FALSE(std::filesystem::is_symlink(dir.path() + "/net-0.pt"));
-  CHECK(std::filesystem::file_size(dir.path() + "/net-0.pt") > 1000);
+  CHECK_FALSE(std::filesystem::is_symlink(dir.path() + "/net-0.json"));
+  CHECK(std::filesystem::file_size(dir.path() + "/net-0.json") > 1000);
 }

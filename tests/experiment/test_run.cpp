@@ -336,7 +336,7 @@ TEST_CASE("carl run with every documented key set to a value other than its defa
     if (name == "everykey") {
       REQUIRE(rule["policy"] == "risk");
       REQUIRE(rule["rounds"].get<int>() <= 3);
-      REQUIRE_FALSE(fs::exists(dir + "/net-0.pt"));  // output.checkpoint: false
+      REQUIRE_FALSE(fs::exists(dir + "/net-0.json"));  // output.checkpoint: false
       REQUIRE_THAT(ca::read_text_file(dir + "/trajectory-000.rle"),
                    Catch::Contains("x = 11, y = 14"));
       REQUIRE_THAT(r.output, Catch::Contains("score against the revealed hidden rule"));

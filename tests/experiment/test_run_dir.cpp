@@ -221,9 +221,9 @@ TEST_CASE("load_run reads a whole run directory back, checked", "[run_dir]") {
                  Catch::Contains("is a symbolic link (refused)"));
   }
   SECTION("a symlink inside the run directory") {
-    ::symlink("/etc/passwd", (dir + "/net-0.pt").c_str());
+    ::symlink("/etc/passwd", (dir + "/net-0.json").c_str());
     REQUIRE_THAT(error_of([&] { experiment::load_run(dir); }),
-                 Catch::Contains(dir + "/net-0.pt: a symbolic link in the run directory"));
+                 Catch::Contains(dir + "/net-0.json: a symbolic link in the run directory"));
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "ca/rulestring.h"
 #include "learner/committee.h"
+#include "learner/torch_backend.h"
 #include "provider/builtin.h"
 
 using namespace carl;
@@ -100,7 +101,10 @@ TEST_CASE("a batched committee's member k trains as net k would alone", "[commit
     const auto reports = learner::train_together(members, counts, tc);
     const auto preds = c.predictions();
     for (std::size_t m = 0; m < alone.size(); ++m) {
-      const auto r = alone[m].train(counts, tc);
+      // The oracle: LibTorch's autograd and optimiser on the net alone.
+      learner::NetState state = alone[m].state();
+      const auto r = learner::torch_backend().train(state, counts, tc);
+      alone[m] = learner::Net(state);
       INFO("member " << m << ": " << r.steps << " steps, converged " << r.converged);
       REQUIRE(reports[m].converged == r.converged);
       REQUIRE(reports[m].steps == r.steps);

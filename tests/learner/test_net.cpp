@@ -8,7 +8,9 @@
 #include "ca/text_file.h"
 #include "groups/d4.h"
 #include "groups/orbits.h"
+#include "learner/mlp_stack.h"
 #include "learner/net.h"
+#include "learner/torch_backend.h"
 #include "support.h"
 
 using namespace carl;
@@ -29,6 +31,8 @@ double logit(double p) {
 }  // namespace
 
 TEST_CASE("pattern path and frame path give the same loss and gradients", "[net]") {
+  // LibTorch's autograd on both paths, and carl's hand-written gradient (mlp_stack.h) against it.
+  const learner::TorchBackend& torch = learner::torch_backend();
   const ca::RuleTable rule = ca::parse_rule("B36/S23");
   std::vector<ca::Trajectory> data = {ca::simulate(rule, ca::random_soup(12, 17, 0.4, 1), 4),
                                       ca::simulate(rule, ca::random_soup(12, 17, 0.3, 2), 4)};
@@ -40,16 +44,40 @@ TEST_CASE("pattern path and frame path give the same loss and gradients", "[net]
       NetConfig c = small();
       c.precision = learner::Precision::float64;
       Net net(c, groups::Subgroup::parse(group), 3);
-      const auto [lp, gp] = net.loss_and_gradient(counts, learner::Objective::counts);
-      const auto [lf, gf] = net.loss_and_gradient(data, boundary);
+      const auto [lp, gp] =
+          torch.loss_and_gradient(net.state(), counts, learner::Objective::counts);
+      const auto [lf, gf] = torch.loss_and_gradient(net.state(), data, boundary);
       REQUIRE(lp == Approx(lf).epsilon(1e-5));
       REQUIRE(gp.size() == gf.size());
-      double norm = 0, diff = 0;
-      for (std::size_t i = 0; i < gp.size(); ++i) {
-        norm += gf[i] * gf[i];
-        diff += (gp[i] - gf[i]) * (gp[i] - gf[i]);
+      auto distance = [](const std::vector<double>& a, const std::vector<double>& b) {
+        double norm = 0, diff = 0;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+          norm += b[i] * b[i];
+          diff += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return std::sqrt(diff) / std::sqrt(norm);
+      };
+      REQUIRE(distance(gp, gf) <= 1e-5);
+      // The hand-written gradient on the patterns, per pattern (p1's orbits are single patterns;
+      // a G-net's pattern path sums an orbit's counts on its representative, the same loss).
+      learner::PatternSet<double> set;
+      for (int q = 0; q < 512; ++q) {
+        const double n0 = double(counts.n[std::size_t(q)][0]),
+                     n1 = double(counts.n[std::size_t(q)][1]);
+        if (n0 + n1 == 0) continue;
+        for (int r = 0; r < 3; ++r)
+          for (int col = 0; col < 3; ++col)
+            set.x.push_back(ca::pattern_cell(ca::Pattern(q), r, col));
+        set.n0.push_back(n0);
+        set.n1.push_back(n1);
+        set.y.push_back(n1 / (n0 + n1));
       }
-      REQUIRE(std::sqrt(diff) <= 1e-5 * std::sqrt(norm));
+      learner::MlpStack<double> stack(c, learner::kernel_permutations(net.group()),
+                                      {net.state().params});
+      std::vector<double> gh;
+      const double lh = stack.loss_and_gradient(0, set, learner::Objective::counts, gh);
+      REQUIRE(lh == Approx(lp).epsilon(1e-12));
+      REQUIRE(distance(gh, gp) <= 1e-12);
     }
   }
 }
@@ -113,9 +141,10 @@ TEST_CASE("the frame path trains to the same fit", "[net]") {
   Net net(NetConfig{}, groups::Subgroup::parse("p4m"), 2);
   TrainConfig tc;
   tc.max_steps = 4000;
-  const auto report = net.train_frames({t}, ca::Boundary::torus, tc);
+  learner::NetState state = net.state();
+  const auto report = learner::torch_backend().train_frames(state, {t}, ca::Boundary::torus, tc);
   REQUIRE(report.converged);
-  REQUIRE(net.rollout(t, ca::Boundary::torus).loss == 0.0);
+  REQUIRE(Net(state).rollout(t, ca::Boundary::torus).loss == 0.0);
 }
 
 TEST_CASE("rollout loss counts wrong cells", "[net]") {
@@ -151,8 +180,19 @@ TEST_CASE("save and load keep the net", "[net]") {
   REQUIRE(back.predict_patterns() == net.predict_patterns());
   ca::write_text_file(dir.path() + "/bytes.pt", net.serialized());
   REQUIRE(Net::load(dir.path() + "/bytes.pt").predict_patterns() == net.predict_patterns());
+  REQUIRE(back.state().params == net.state().params);  // every parameter, exactly
   ca::write_text_file(dir.path() + "/junk.pt", "not a checkpoint");
   REQUIRE_THROWS_WITH(Net::load(dir.path() + "/junk.pt"), Catch::Contains("junk.pt"));
+  // A LibTorch archive, the checkpoint of carl before 2026-11-30, still loads (through the
+  // LibTorch module), with every parameter.
+  const NetConfig f32 = small();
+  const Net plain(f32, groups::Subgroup::parse("cmm"), 77);
+  ca::write_text_file(dir.path() + "/old.pt",
+                      learner::torch_backend().write_archive(plain.state()));
+  const Net old_back = Net::load(dir.path() + "/old.pt");
+  REQUIRE(old_back.group().name() == "cmm");
+  REQUIRE(old_back.seed() == 77);
+  REQUIRE(old_back.state().params == plain.state().params);
   // A checkpoint of carl before the fields were the archive's own (its metadata one "k=v;"
   // string): refused, naming the first field it lacks.
   const std::string old =
@@ -161,6 +201,83 @@ TEST_CASE("save and load keep the net", "[net]") {
   REQUIRE_THROWS_WITH(Net::load(old), Catch::Contains("net-with-meta-string.pt") &&
                                           Catch::Contains("'carl.width'") &&
                                           Catch::Contains("missing"));
+}
+
+TEST_CASE("a checkpoint that is not right is refused, naming the file and the field", "[net]") {
+  test::TempDir dir;
+  const Net net(small(), groups::Subgroup::parse("p4"), 5);
+  const std::string good = net.serialized();
+  auto load_edited = [&](const std::string& from, const std::string& to) {
+    std::string text = good;
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+    ca::write_text_file(dir.path() + "/net.json", text);
+    return Net::load(dir.path() + "/net.json");
+  };
+  using Catch::Contains;
+  const std::string file = dir.path() + "/net.json";
+  REQUIRE_THROWS_WITH(load_edited("\"width\":8", "\"width\":0"),
+                      Contains(file) && Contains("'width'") && Contains("outside"));
+  REQUIRE_THROWS_WITH(
+      load_edited("\"width\":8", "\"width\":9"),
+      Contains(file) && Contains("'parameters.first.weight'") && Contains("array of 81"));
+  REQUIRE_THROWS_WITH(load_edited("\"activation\":\"relu\"", "\"activation\":\"swish\""),
+                      Contains("'activation'") && Contains("swish"));
+  REQUIRE_THROWS_WITH(load_edited("\"group\":\"p4\"", "\"group\":\"p5\""), Contains("'group'"));
+  REQUIRE_THROWS_WITH(load_edited("\"seed\":5", "\"seed\":-5"),
+                      Contains("'seed'") && Contains("unsigned"));
+  REQUIRE_THROWS_WITH(load_edited("\"out.bias\":[", "\"out.bias\":[\"x\","),
+                      Contains("'parameters.out.bias'"));
+  REQUIRE_THROWS_WITH(load_edited("\"depth\":1", "\"depth\":\"1\""),
+                      Contains("'depth'") && Contains("an integer"));
+  REQUIRE_THROWS_WITH(load_edited("\"carl_net\":1", "\"carl_net\":2"),
+                      Contains("'carl_net'") && Contains("version 2"));
+  REQUIRE_THROWS_WITH(load_edited("{", "["), Contains(file) && Contains("not"));
+  REQUIRE_NOTHROW(load_edited("\"seed\":5", "\"seed\":5"));
+}
+
+TEST_CASE("the net's initialisation is LibTorch's, bit for bit", "[net]") {
+  // The oracle: LibTorch itself (torch::manual_seed, then its Conv2d modules' initialisation).
+  const learner::TorchBackend& torch = learner::torch_backend();
+  for (const auto& [width, depth] : {std::pair{32, 2}, std::pair{8, 0}, std::pair{5, 3}})
+    for (const std::uint64_t seed : {1ULL, 1000004ULL, 0xfedcba9876543210ULL}) {
+      INFO("width " << width << " depth " << depth << " seed " << seed);
+      NetConfig c;
+      c.width = width;
+      c.depth = depth;
+      REQUIRE(learner::initial_parameters(c, seed) == torch.initial_parameters(c, seed));
+    }
+}
+
+TEST_CASE("a net answers as LibTorch's module with its parameters", "[net]") {
+  // Predictions within rounding of the module's; hard steps on whole grids (LibTorch convolves
+  // the grid, carl steps the table of hard answers) equal, on a trained net and a fresh one.
+  const learner::TorchBackend& torch = learner::torch_backend();
+  const ca::RuleTable rule = ca::parse_rule("B36/S23");
+  const ca::PatternCounts counts =
+      ca::count_patterns(ca::simulate(rule, ca::random_soup(24, 24, 0.4, 4), 10));
+  for (const learner::Precision precision :
+       {learner::Precision::float32, learner::Precision::float64})
+    for (const char* group : {"p1", "p4m", "pm-h"}) {
+      INFO(choice_name(precision) << " " << group);
+      NetConfig c = small();
+      c.precision = precision;
+      c.activation = learner::Activation::gelu;
+      Net net(c, groups::Subgroup::parse(group), 9);
+      for (int trained = 0; trained < 2; ++trained) {
+        if (trained) net.train(counts, TrainConfig{});
+        const auto mine = net.predict_patterns();
+        const auto theirs = torch.predict_patterns(net.state());
+        const double tol = precision == learner::Precision::float64 ? 1e-12 : 1e-5;
+        for (int p = 0; p < 512; ++p)
+          REQUIRE(std::abs(mine[std::size_t(p)] - theirs[std::size_t(p)]) < tol);
+        for (const ca::Boundary b : {ca::Boundary::torus, ca::Boundary::window}) {
+          const ca::Grid x = ca::random_soup(13, 21, 0.45, std::uint64_t(7 + trained));
+          REQUIRE(net.step(x, b) == torch.step(net.state(), x, b));
+        }
+      }
+    }
 }
 
 TEST_CASE("allocator and device settings", "[net]") {
@@ -237,13 +354,10 @@ TEST_CASE("a CUDA training step equals the CPU one", "[.gpu]") {
       const auto pc = cpu.predict_patterns(), pg = gpu.predict_patterns();
       for (int p = 0; p < 512; ++p)
         REQUIRE(std::abs(pc[std::size_t(p)] - pg[std::size_t(p)]) < tol);
-      const auto [lc, gc] = cpu.loss_and_gradient(counts, learner::Objective::balanced);
-      const auto [lg, gg] = gpu.loss_and_gradient(counts, learner::Objective::balanced);
-      REQUIRE(lg == Approx(lc).epsilon(tol));
       double norm = 0, diff = 0;
-      for (std::size_t i = 0; i < gc.size(); ++i) {
-        norm += gc[i] * gc[i];
-        diff += (gc[i] - gg[i]) * (gc[i] - gg[i]);
+      for (std::size_t i = 0; i < cpu.state().params.size(); ++i) {
+        norm += cpu.state().params[i] * cpu.state().params[i];
+        diff += std::pow(cpu.state().params[i] - gpu.state().params[i], 2);
       }
       REQUIRE(std::sqrt(diff) <= tol * std::sqrt(norm) + 1e-12);
     }

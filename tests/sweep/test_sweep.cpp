@@ -1,12 +1,15 @@
 // carl sweep: the sweep file's expansion and errors, records identical across --jobs and MPI
 // ranks, and a sweep killed mid-way (kill -9) that resumes without redoing or losing a job.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -110,9 +113,26 @@ bool kill_after_lines(const std::string& command, const std::string& path, std::
   kill(-pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
-  // mpirun's ranks share the group; wait until none of them is left holding the directory.
   for (int i = 0; i < 200 && kill(-pid, 0) == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // mpirun starts its ranks in process groups of their own, so they outlive the kill above:
+  // every process whose command line names this output directory is killed too.
+  const std::string out_dir = std::filesystem::path(path).parent_path().string();
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+    const std::string cmdline((std::istreambuf_iterator<char>(in)), {});
+    if (cmdline.find(out_dir) != std::string::npos && std::stoi(name) != getpid())
+      kill(std::stoi(name), SIGKILL);
+  }
+  // Then wait (up to 20 s) until none of them holds the sweep's lock on the records.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    for (int i = 0; i < 1000 && ::flock(fd, LOCK_EX | LOCK_NB) != 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ::close(fd);  // releases the lock, if taken
+  }
   return true;
 }
 
@@ -409,8 +429,9 @@ TEST_CASE("mpirun -n 2: the same records as one process; killed, it resumes", "[
                            out + "/records.jsonl", 3));
   const std::size_t before = lines_in(out + "/records.jsonl");
   REQUIRE(before < 8);
-  REQUIRE(shell(fmt::format("{} {} sweep {} --out {} > {}/log3 2>&1", launch, CARL_EXE, file, out,
-                            dir.path())) == 0);
+  const int resumed = shell(fmt::format("{} {} sweep {} --out {} > {}/log3 2>&1", launch, CARL_EXE,
+                                        file, out, dir.path()));
   INFO(carl::ca::read_text_file(dir.path() + "/log3"));
+  REQUIRE(resumed == 0);
   require_complete_and_equal(out);
 }

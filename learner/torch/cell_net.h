@@ -1,7 +1,6 @@
 #pragma once
-// Inside the learner only: the LibTorch side of Net, shared by the files that implement it
-// (cell_net.cpp, training.cpp, checkpoint.cpp, runtime.cpp). Nothing outside
-// learner/ includes this header: LibTorch stays behind net.h.
+// Inside libcarl_torch.so only (learner/torch_backend.h): the net as a LibTorch module, with what
+// the reference paths need. Nothing outside learner/torch/ includes this header.
 #include <torch/torch.h>
 
 #include "learner/net.h"
@@ -24,13 +23,13 @@ struct CellNetImpl : torch::nn::Module {
 };
 TORCH_MODULE(CellNet);
 
-// perms[j][v] = u with (g_j·K)[v] = K[u], one row per element of the group.
-torch::Tensor kernel_permutations(groups::Subgroup group);
+// learner::kernel_permutations as a tensor: perms[j][v] = u with (g_j·K)[v] = K[u].
+torch::Tensor permutation_tensor(groups::Subgroup group);
 torch::Tensor grid_tensor(const ca::Grid& g);  // float32, H×W
 ca::Grid tensor_grid(const torch::Tensor& t);
-torch::Device torch_device(Device device);  // cpu or cuda (resolved)
 
-struct Net::Impl {
+// A NetState as a LibTorch module on a device.
+struct TorchNet {
   NetConfig config;
   groups::Subgroup group;
   std::uint64_t seed = 0;
@@ -40,7 +39,8 @@ struct Net::Impl {
   torch::Tensor perms;
   torch::Tensor patterns;  // the 512 patterns as 3×3 images, in index order
 
-  Impl(const NetConfig& c, groups::Subgroup g, std::uint64_t s, Device d);
+  TorchNet(const NetState& state, torch::Device device);
+  NetState state() const;  // the module's parameters, back as plain values
 
   torch::Tensor pattern_logits() { return module->forward(patterns, perms).reshape({-1}); }
   torch::Tensor step_tensor(const torch::Tensor& grid, ca::Boundary boundary);  // hard, float32
@@ -64,5 +64,22 @@ struct Net::Impl {
   std::unique_ptr<torch::optim::Optimizer> optimizer(const TrainConfig& c);
   std::vector<double> flat_gradient();
 };
+
+// training.cpp
+TrainReport train_patterns(TorchNet& net, const ca::PatternCounts& counts, const TrainConfig& c);
+TrainReport train_frames(TorchNet& net, const std::vector<ca::Trajectory>& data,
+                         ca::Boundary boundary, const TrainConfig& c);
+std::pair<double, std::vector<double>> loss_and_gradient(TorchNet& net,
+                                                         const ca::PatternCounts& counts,
+                                                         Objective objective);
+std::pair<double, std::vector<double>> loss_and_gradient(TorchNet& net,
+                                                         const std::vector<ca::Trajectory>& data,
+                                                         ca::Boundary boundary);
+std::vector<TrainReport> train_stacked(const std::vector<TorchNet*>& nets,
+                                       const ca::PatternCounts& counts, const TrainConfig& c);
+
+// archive.cpp
+NetState read_archive(const std::string& path);
+std::string write_archive(const NetState& net);
 
 }  // namespace carl::learner

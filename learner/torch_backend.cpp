@@ -1,0 +1,74 @@
+// Loading libcarl_torch.so (learner/torch_backend.h).
+#include "learner/torch_backend.h"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+#include "ca/error.h"
+
+namespace carl::learner {
+
+int threads_for_torch();  // runtime.cpp: the threads set_threads asked for (0: LibTorch's)
+
+namespace {
+
+std::atomic<const TorchBackend*> loaded{nullptr};
+
+// Where the module may be: $CARL_TORCH_MODULE alone when set; else beside the running program,
+// then where the build put it.
+std::vector<std::string> candidates() {
+  if (const char* env = std::getenv("CARL_TORCH_MODULE"); env && *env) return {env};
+  std::vector<std::string> out;
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) out.push_back((self.parent_path() / "libcarl_torch.so").string());
+  out.push_back(CARL_TORCH_MODULE_BUILT);
+  return out;
+}
+
+}  // namespace
+
+const TorchBackend& torch_backend() {
+  static std::once_flag once;
+  static std::string failure;
+  std::call_once(once, [] {
+    std::string reasons;
+    for (const std::string& path : candidates()) {
+      void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (!handle) {
+        reasons += fmt::format("{}{}", reasons.empty() ? "" : "; ", dlerror());
+        continue;
+      }
+      using Entry = const TorchBackend* (*)();
+      const auto entry = reinterpret_cast<Entry>(dlsym(handle, "carl_torch_backend"));
+      if (!entry) {
+        reasons += fmt::format("{}{}: no carl_torch_backend", reasons.empty() ? "" : "; ", path);
+        continue;
+      }
+      const TorchBackend* backend = entry();
+      if (const int threads = threads_for_torch(); threads > 0) backend->set_threads(threads);
+      loaded = backend;
+      return;
+    }
+    failure = reasons;
+  });
+  if (const TorchBackend* b = loaded.load()) return *b;
+  throw InputError(fmt::format(
+      "this needs LibTorch, but carl's LibTorch module (libcarl_torch.so) cannot be loaded: {}",
+      failure));
+}
+
+bool torch_backend_loaded() {
+  return loaded.load() != nullptr;
+}
+
+bool torch_has_cuda() {
+  return CARL_TORCH_CUDA != 0;
+}
+
+}  // namespace carl::learner
