@@ -1,6 +1,7 @@
 // Checkpoints: a net as one JSON object (the configuration, group and seed, and its parameters per
 // layer under LibTorch's module names), and the LibTorch archives of carl before 2026-11-30, read
 // through the LibTorch module.
+#include <cfloat>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -43,8 +44,10 @@ class Fields {
   }
   long integer(const std::string& key, long lo, long hi) const {
     const json& v = get(key, &json::is_number_integer, "an integer");
+    // (An unsigned value beyond long's range reads as negative: refused too, as written.)
     const long x = v.get<long>();
-    if (x < lo || x > hi) throw problem(key, fmt::format("{} is outside [{}, {}]", x, lo, hi));
+    if (x < lo || x > hi)
+      throw problem(key, fmt::format("{} is outside [{}, {}]", v.dump(), lo, hi));
     return x;
   }
   std::string text(const std::string& key) const {
@@ -110,10 +113,15 @@ NetState read_json(const std::string& path, const std::string& text) {
       throw fields.problem(key, fmt::format("expected an array of {} numbers", length));
     for (const json& v : *it) {
       if (!v.is_number()) throw fields.problem(key, "expected numbers");
-      const double x = v.get<double>();
-      if (!std::isfinite(x)) throw fields.problem(key, "not finite");
-      // A float32 net holds float32 values (as its training would have left them).
-      s.params.push_back(s.config.precision == Precision::float32 ? double(float(x)) : x);
+      double x = v.get<double>();
+      // A float32 net holds float32 values (as its training would have left them): a value beyond
+      // float32's range is refused, not rounded to infinity.
+      const bool f32 = s.config.precision == Precision::float32;
+      if (!std::isfinite(x) || (f32 && std::abs(x) > double(FLT_MAX)))
+        throw fields.problem(
+            key, fmt::format("{} is not finite in {}", v.dump(), choice_name(s.config.precision)));
+      if (f32) x = double(float(x));
+      s.params.push_back(x);
     }
   }
   if (params.size() != layers(s.config).size())

@@ -219,6 +219,8 @@ TEST_CASE("a checkpoint that is not right is refused, naming the file and the fi
   const std::string file = dir.path() + "/net.json";
   REQUIRE_THROWS_WITH(load_edited("\"width\":8", "\"width\":0"),
                       Contains(file) && Contains("'width'") && Contains("outside"));
+  REQUIRE_THROWS_WITH(load_edited("\"width\":8", "\"width\":18446744073709551615"),
+                      Contains("'width'") && Contains("18446744073709551615 is outside"));
   REQUIRE_THROWS_WITH(
       load_edited("\"width\":8", "\"width\":9"),
       Contains(file) && Contains("'parameters.first.weight'") && Contains("array of 81"));
@@ -234,6 +236,18 @@ TEST_CASE("a checkpoint that is not right is refused, naming the file and the fi
   REQUIRE_THROWS_WITH(load_edited("\"carl_net\":1", "\"carl_net\":2"),
                       Contains("'carl_net'") && Contains("version 2"));
   REQUIRE_THROWS_WITH(load_edited("{", "["), Contains(file) && Contains("not"));
+  // Each value of the right count checked: a number, finite once held in the net's precision
+  // (1e39 is a double but beyond float32, the precision of this net).
+  const std::string out_bias = "\"out.bias\":[";
+  const std::size_t bias_at = good.find(out_bias) + out_bias.size();
+  const std::string bias = good.substr(bias_at, good.find(']', bias_at) - bias_at);
+  REQUIRE_THROWS_WITH(load_edited(out_bias + bias, out_bias + "\"x\""),
+                      Contains("'parameters.out.bias'") && Contains("numbers"));
+  REQUIRE_THROWS_WITH(load_edited(out_bias + bias, out_bias + "1e39"),
+                      Contains("'parameters.out.bias'") && Contains("finite"));
+  REQUIRE_THROWS_WITH(load_edited("\"parameters\":{", "\"parameters\":{\"hidden.1.bias\":[0],"),
+                      Contains("'parameters'") && Contains("does not have"));
+  REQUIRE_NOTHROW(load_edited(out_bias + bias, out_bias + "3.4e38"));
   REQUIRE_NOTHROW(load_edited("\"seed\":5", "\"seed\":5"));
 }
 
