@@ -4,7 +4,9 @@
 #include <cfloat>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "ca/error.h"
@@ -79,6 +81,22 @@ NetState checked(NetState s, const std::string& path) {
   return s;
 }
 
+// JSON has no NaN or infinity: a parameter that is one (a diverged net) is written as the string
+// "NaN", "Infinity" or "-Infinity" (JavaScript's names), and read back as itself.
+json parameter_value(double x) {
+  if (std::isnan(x)) return "NaN";
+  if (std::isinf(x)) return x > 0 ? "Infinity" : "-Infinity";
+  return x;
+}
+std::optional<double> non_finite(const json& v) {
+  if (!v.is_string()) return std::nullopt;
+  const std::string& s = v.get_ref<const std::string&>();
+  if (s == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  if (s == "Infinity") return std::numeric_limits<double>::infinity();
+  if (s == "-Infinity") return -std::numeric_limits<double>::infinity();
+  return std::nullopt;
+}
+
 NetState read_json(const std::string& path, const std::string& text) {
   json top;
   try {
@@ -112,6 +130,10 @@ NetState read_json(const std::string& path, const std::string& text) {
     if (!it->is_array() || static_cast<long>(it->size()) != length)
       throw fields.problem(key, fmt::format("expected an array of {} numbers", length));
     for (const json& v : *it) {
+      if (const auto special = non_finite(v)) {  // a diverged net, saved as it was
+        s.params.push_back(*special);
+        continue;
+      }
       if (!v.is_number()) throw fields.problem(key, "expected numbers");
       double x = v.get<double>();
       // A float32 net holds float32 values (as its training would have left them): a value beyond
@@ -144,7 +166,7 @@ std::string Net::serialized() const {
   std::size_t offset = 0;
   for (const auto& [name, length] : layers(c)) {
     json values = json::array();
-    for (long i = 0; i < length; ++i) values.push_back(state_.params[offset++]);
+    for (long i = 0; i < length; ++i) values.push_back(parameter_value(state_.params[offset++]));
     params[name] = std::move(values);
   }
   const json top = {{kFormat, kVersion},
@@ -165,8 +187,16 @@ Net Net::load(const std::string& path, Device device) {
   text << in.rdbuf();
   const std::string bytes = text.str();
   // A zip file: the LibTorch archive of carl before 2026-11-30.
-  if (bytes.rfind("PK\x03\x04", 0) == 0)
-    return Net(checked(torch_backend().read_archive(path), path), device);
+  if (bytes.rfind("PK\x03\x04", 0) == 0) {
+    const TorchBackend* torch = nullptr;
+    try {
+      torch = &torch_backend();
+    } catch (const InputError& e) {
+      throw InputError(
+          fmt::format("{}: a LibTorch checkpoint of carl before 2026-11-30: {}", path, e.what()));
+    }
+    return Net(checked(torch->read_archive(path), path), device);
+  }
   return Net(checked(read_json(path, bytes), path), device);
 }
 

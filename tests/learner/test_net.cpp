@@ -2,6 +2,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
@@ -169,8 +170,8 @@ TEST_CASE("save and load keep the net", "[net]") {
   c.precision = learner::Precision::float64;
   const std::uint64_t seed = 0xfedcba9876543210ULL;  // all 64 bits survive
   const Net net(c, groups::Subgroup::parse("p4"), seed);
-  net.save(dir.path() + "/net.pt");
-  const Net back = Net::load(dir.path() + "/net.pt");
+  net.save(dir.path() + "/net.json");
+  const Net back = Net::load(dir.path() + "/net.json");
   REQUIRE(back.group().name() == "p4");
   REQUIRE(back.config().width == 8);
   REQUIRE(back.config().depth == 2);
@@ -178,9 +179,22 @@ TEST_CASE("save and load keep the net", "[net]") {
   REQUIRE(back.config().precision == learner::Precision::float64);
   REQUIRE(back.seed() == seed);
   REQUIRE(back.predict_patterns() == net.predict_patterns());
-  ca::write_text_file(dir.path() + "/bytes.pt", net.serialized());
-  REQUIRE(Net::load(dir.path() + "/bytes.pt").predict_patterns() == net.predict_patterns());
+  ca::write_text_file(dir.path() + "/bytes.json", net.serialized());
+  REQUIRE(Net::load(dir.path() + "/bytes.json").predict_patterns() == net.predict_patterns());
   REQUIRE(back.state().params == net.state().params);  // every parameter, exactly
+  // A diverged net (NaN and infinite parameters, which JSON cannot write as numbers) too.
+  Net diverged = net.clone();
+  std::vector<double> wild = net.state().params;
+  wild[0] = std::numeric_limits<double>::quiet_NaN();
+  wild[1] = std::numeric_limits<double>::infinity();
+  wild.back() = -std::numeric_limits<double>::infinity();
+  diverged.set_parameters(wild);
+  diverged.save(dir.path() + "/diverged.json");
+  const Net wild_back = Net::load(dir.path() + "/diverged.json");
+  REQUIRE(std::isnan(wild_back.state().params[0]));
+  REQUIRE(wild_back.state().params[1] == std::numeric_limits<double>::infinity());
+  REQUIRE(wild_back.state().params.back() == -std::numeric_limits<double>::infinity());
+  REQUIRE(std::equal(wild.begin() + 2, wild.end() - 1, wild_back.state().params.begin() + 2));
   ca::write_text_file(dir.path() + "/junk.pt", "not a checkpoint");
   REQUIRE_THROWS_WITH(Net::load(dir.path() + "/junk.pt"), Catch::Contains("junk.pt"));
   // A LibTorch archive, the checkpoint of carl before 2026-11-30, still loads (through the
