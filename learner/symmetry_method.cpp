@@ -1,5 +1,5 @@
-// learner::SymmetryMethod's words, apart from the detectors: torch-free, so that the config
-// reader (and the fuzz targets that compile it without LibTorch) can parse and print it.
+// learner::SymmetryMethod's words, apart from the detectors, which the config reader parses and
+// prints.
 #include <fmt/format.h>
 
 #include "ca/error.h"
