@@ -17,6 +17,7 @@
 #include "experiment/loop.h"
 #include "experiment/run_dir.h"
 #include "groups/orbits.h"
+#include "learner/net.h"
 #include "provider/error.h"
 
 namespace carl::experiment {
@@ -164,10 +165,23 @@ std::string render_orbits(const ca::RuleTable& table, groups::Subgroup group, in
   return out;
 }
 
+namespace {
+// A device this machine does not have is refused, naming the config and the key, before a run
+// directory is made or a provider started.
+void check_device(const Config& cfg, const std::string& config_file) {
+  try {
+    learner::resolve_device(cfg.learner.device);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: learner.device: {}", config_file, e.what()));
+  }
+}
+}  // namespace
+
 int run_experiment(const std::string& config_path, const std::string& provider_exe) {
   const ConfigFile file = read_config_file(config_path);
   const std::string& text = file.text;
   const Config& cfg = file.config;
+  check_device(cfg, config_path);
   const RunDir dir = RunDir::create(cfg.output.runs_dir, cfg.name);
   try {
     dir.write("config.yaml", text);
@@ -190,6 +204,7 @@ int resume_experiment(const std::string& run_dir, const std::string& provider_ex
                       const ResumeOptions& options) {
   const RunDir dir = RunDir::open(run_dir);
   const Config cfg = parse_config(dir.read("config.yaml"), dir.file("config.yaml"));
+  check_device(cfg, dir.file("config.yaml"));
   const auto& command = cfg.provider.command;
   if (!command.empty()) {
     // The stored config names a program to run: an untrusted run directory must not run one.

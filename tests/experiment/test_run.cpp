@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "ca/text_file.h"
+#include "learner/net.h"
 #include "support.h"
 
 using namespace carl;
@@ -129,6 +130,25 @@ TEST_CASE("a run that fails at start-up leaves no directory behind", "[run]") {
   REQUIRE_THAT(r.output, Catch::Contains("could not be started: command not found"));
   REQUIRE(lines(r.errors) == 1);
   REQUIRE_FALSE(fs::exists(tmp.path() + "/runs/bad"));
+}
+
+TEST_CASE("a device the machine lacks is refused before anything starts", "[run]") {
+  if (learner::resolve_device(learner::Device::automatic) == learner::Device::cuda) {
+    WARN("a CUDA device is present: learner.device cuda is not refused here");
+    return;
+  }
+  test::TempDir tmp;
+  const std::string yaml = tmp.path() + "/gpu.yaml";
+  ca::write_text_file(yaml,
+                      "name: gpu\nprovider:\n  rule: B3/S23\nlearner:\n  device: cuda\n"
+                      "output:\n  runs_dir: " +
+                          tmp.path() + "/runs\n");
+  const Result r = run_carl("run " + yaml, tmp.path());
+  REQUIRE(r.status == 2);
+  REQUIRE_THAT(r.errors, Catch::Contains(yaml + ": learner.device: device 'cuda'"));
+  REQUIRE(lines(r.errors) == 1);
+  REQUIRE_FALSE(fs::exists(tmp.path() + "/runs/gpu"));
+  REQUIRE(r.output.find("starting") == std::string::npos);
 }
 
 TEST_CASE("a provider that answers REVEAL with garbage: the result is kept, the error named",
