@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <new>
 #include <optional>
 #include <vector>
 
@@ -444,6 +445,13 @@ int main(int argc, char** argv) {
     }
   } catch (const InputError& e) {
     fmt::print(stderr, "carl: {}\n", e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    // What the up-front estimates (provider/limits.h) did not foresee: the machine's memory, or
+    // an address-space limit, ran out.
+    fmt::print(stderr,
+               "carl: out of memory (lower the sizes in the config, or raise the process's "
+               "memory limit)\n");
     return 2;
   } catch (const std::exception& e) {
     fmt::print(stderr, "carl: internal error: {}\n", e.what());

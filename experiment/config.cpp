@@ -70,7 +70,8 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
                   "provider: give exactly one of 'rule' (built-in provider) and 'command' "
                   "(external provider argv)");
 
-  YamlSection l(top.child("learner"), "learner", source);
+  const YAML::Node lnode = top.child("learner");
+  YamlSection l(lnode, "learner", source);
   LearnerSettings& ls = c.learner;
   l.field<int>("width", ls.net.width, in_range(1, 1024));
   l.field<int>("depth", ls.net.depth, in_range(0, 16));
@@ -90,6 +91,13 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
   l.choice("device", ls.device);
   l.field<std::uint64_t>("seed", ls.seed);
   l.reject_unknown();
+  try {  // the committee (and round 0's plain net) trained together, refused here if too large
+    provider::require_fits(learner::training_bytes(ls.net, ls.committee + 1),
+                           fmt::format("learner: a committee of {} nets of width {} and depth {}",
+                                       ls.committee, ls.net.width, ls.net.depth));
+  } catch (const InputError& e) {
+    throw l.error(lnode ? lnode : root, e.what());
+  }
 
   YamlSection e(top.child("extractor"), "extractor", source);
   e.field<double>("significance", c.extractor.significance, in_range(0.5, 1.0));

@@ -331,9 +331,11 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     out.rule = rule;
     last_rule = rule;
     out.rounds = round + 1;
+    // A diverged net's kernels (NaN or infinite weights) show nothing and are not recorded.
     auto flatten = [](const std::vector<Eigen::MatrixXd>& bank) {
       std::vector<std::array<double, 9>> out;
       for (const auto& k : bank) {
+        if (!k.allFinite()) return std::vector<std::array<double, 9>>{};
         std::array<double, 9> flat{};
         for (int i = 0; i < 9; ++i) flat[std::size_t(i)] = k(i / 3, i % 3);
         out.push_back(flat);

@@ -3,6 +3,7 @@
 // through the LibTorch module.
 #include <cfloat>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -181,6 +182,11 @@ std::string Net::serialized() const {
 }
 
 Net Net::load(const std::string& path, Device device) {
+  // A FIFO or device would block or never end; a directory is no checkpoint either.
+  std::error_code ec;
+  const auto kind = std::filesystem::status(path, ec).type();
+  if (!ec && kind != std::filesystem::file_type::regular)
+    throw InputError(fmt::format("{}: not a regular file", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(fmt::format("{}: cannot read the net", path));
   std::ostringstream text;

@@ -181,6 +181,12 @@ class Net {
 std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
                                         const ca::PatternCounts& counts, const TrainConfig& config);
 
+// An upper estimate of the memory that training `nets` nets of this configuration together takes
+// (their parameters, a restarted member's and a copy's, the optimiser's moments, and the work
+// space of the widest pattern batch: 512 patterns × 8 orientations through every layer), for
+// refusing a config up front (provider::require_fits) instead of running out of memory.
+std::uint64_t training_bytes(const NetConfig& config, int nets);
+
 // Keeps freed buffers in the process instead of returning them to the system after each step
 // (glibc trims and unmaps large blocks by default, which made LibTorch's CPU steps 3–4× slower).
 // Call once at start-up; returns whether the settings were applied.

@@ -45,9 +45,17 @@ const TorchBackend& torch_backend() {
         continue;
       }
       using Entry = const TorchBackend* (*)();
+      using Version = int (*)();
       const auto entry = reinterpret_cast<Entry>(dlsym(handle, "carl_torch_backend"));
-      if (!entry) {
-        reasons += fmt::format("{}{}: no carl_torch_backend", reasons.empty() ? "" : "; ", path);
+      const auto version = reinterpret_cast<Version>(dlsym(handle, "carl_torch_backend_version"));
+      if (!entry || !version) {
+        reasons +=
+            fmt::format("{}{}: not carl's LibTorch module", reasons.empty() ? "" : "; ", path);
+        continue;
+      }
+      if (const int v = version(); v != kTorchBackendVersion) {
+        reasons += fmt::format("{}{}: interface version {}, this carl's is {}",
+                               reasons.empty() ? "" : "; ", path, v, kTorchBackendVersion);
         continue;
       }
       const TorchBackend* backend = entry();

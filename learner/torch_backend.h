@@ -70,5 +70,12 @@ bool torch_has_cuda();
 
 }  // namespace carl::learner
 
-// The module's one exported symbol (learner/torch/backend.cpp).
+namespace carl::learner {
+// The interface's version: a module built from another carl, whose TorchBackend may differ, is
+// refused instead of called. Raise it with any change to TorchBackend or to the types it passes.
+inline constexpr int kTorchBackendVersion = 1;
+}  // namespace carl::learner
+
+// The module's exported symbols (learner/torch/backend.cpp).
 extern "C" const carl::learner::TorchBackend* carl_torch_backend();
+extern "C" int carl_torch_backend_version();

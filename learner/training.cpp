@@ -122,6 +122,17 @@ std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
   return train_on_cpu<float>(nets, counts, c, t0);
 }
 
+std::uint64_t training_bytes(const NetConfig& c, int nets) {
+  const std::uint64_t p = std::uint64_t(std::max(0L, parameter_count(c)));
+  const std::uint64_t value = c.precision == Precision::float64 ? 8 : 4;
+  // Per net: its parameters as doubles twice (the net and a copy or restart), and in the
+  // training stack the parameters, Adam's two moments and the gradient.
+  const std::uint64_t per_net = p * (2 * 8 + 4 * value);
+  const std::uint64_t work =
+      512ULL * 8 * std::uint64_t(c.width) * std::uint64_t(c.depth + 1) * 2 * value;
+  return per_net * std::uint64_t(std::max(nets, 0)) + work;
+}
+
 TrainReport Net::train(const ca::PatternCounts& counts, const TrainConfig& config) {
   return train_together({this}, counts, config).front();
 }

@@ -132,3 +132,7 @@ extern "C" const carl::learner::TorchBackend* carl_torch_backend() {
   static const carl::learner::Backend backend;
   return &backend;
 }
+
+extern "C" int carl_torch_backend_version() {
+  return carl::learner::kTorchBackendVersion;
+}

@@ -174,6 +174,20 @@ TEST_CASE("a relative provider command is resolved against the config file's dir
   }
 }
 
+TEST_CASE("a committee too large for the memory limit is refused up front", "[config][limits]") {
+  // Width 1024, depth 16: about 16.8 million parameters a net; 64 of them and their training
+  // state are tens of GB, over the default limit of 4 GiB (CARL_MEMORY_LIMIT unset in tests).
+  const std::string big =
+      "provider:\n  rule: B3/S23\nlearner:\n  width: 1024\n  depth: 16\n  committee: 64\n";
+  CHECK_THAT(error_of(big),
+             Catch::Contains("bad.yaml:4") &&
+                 Catch::Contains("a committee of 64 nets of width 1024 and depth 16") &&
+                 Catch::Contains("memory limit"));
+  // The default committee, and a large one of default nets, fit.
+  CHECK(error_of("provider:\n  rule: B3/S23\n") == "no error");
+  CHECK(error_of("provider:\n  rule: B3/S23\nlearner:\n  committee: 64\n") == "no error");
+}
+
 TEST_CASE("the learner's closed choices are read against their names", "[config]") {
   namespace learner = carl::learner;
   using carl::experiment::Config;

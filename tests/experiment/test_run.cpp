@@ -151,6 +151,28 @@ TEST_CASE("a device the machine lacks is refused before anything starts", "[run]
   REQUIRE(r.output.find("starting") == std::string::npos);
 }
 
+TEST_CASE("a run whose nets diverge can still be inspected and reported", "[run]") {
+  // SGD at learning rate 10 with weight decay 1 drives the weights to NaN; the data still settle
+  // the rule. The kernels of such nets are not recorded (rule.json cannot hold NaN), and the
+  // nets' checkpoints hold them as "NaN".
+  test::TempDir tmp;
+  const std::string yaml = tmp.path() + "/div.yaml";
+  ca::write_text_file(yaml,
+                      "name: div\nprovider:\n  rule: B3/S23\n  height: 24\n  width: 24\n"
+                      "  steps: 12\n  seed: 1\nlearner:\n  committee: 2\n  optimizer: sgd\n"
+                      "  learning_rate: 10\n  weight_decay: 1\n  seed: 1\noutput:\n  runs_dir: " +
+                          tmp.path() + "/runs\n");
+  const Result r = run_carl("run " + yaml, tmp.path());
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const std::string dir = tmp.path() + "/runs/div";
+  REQUIRE(ca::read_text_file(dir + "/net-0.json").find("\"NaN\"") != std::string::npos);
+  REQUIRE(run_carl("inspect " + dir, tmp.path()).status == 0);
+  const Result report = run_carl("report " + dir, tmp.path());
+  INFO(report.output);
+  REQUIRE(report.status == 0);
+}
+
 TEST_CASE("a provider that answers REVEAL with garbage: the result is kept, the error named",
           "[run]") {
   test::TempDir tmp;

@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -195,6 +197,12 @@ TEST_CASE("save and load keep the net", "[net]") {
   REQUIRE(wild_back.state().params[1] == std::numeric_limits<double>::infinity());
   REQUIRE(wild_back.state().params.back() == -std::numeric_limits<double>::infinity());
   REQUIRE(std::equal(wild.begin() + 2, wild.end() - 1, wild_back.state().params.begin() + 2));
+  // What is not a regular file is refused at once (a FIFO would block the reader forever).
+  std::filesystem::create_directory(dir.path() + "/a-directory");
+  REQUIRE_THROWS_WITH(Net::load(dir.path() + "/a-directory"),
+                      Catch::Contains("a-directory: not a regular file"));
+  REQUIRE(::mkfifo((dir.path() + "/fifo").c_str(), 0600) == 0);
+  REQUIRE_THROWS_WITH(Net::load(dir.path() + "/fifo"), Catch::Contains("fifo: not a regular file"));
   ca::write_text_file(dir.path() + "/junk.pt", "not a checkpoint");
   REQUIRE_THROWS_WITH(Net::load(dir.path() + "/junk.pt"), Catch::Contains("junk.pt"));
   // A LibTorch archive, the checkpoint of carl before 2026-11-30, still loads (through the
