@@ -22,6 +22,13 @@ struct PatternSet {
   long size() const { return static_cast<long>(y.size()); }
 };
 
+// Appends pattern p's row of x: its 9 cells, row-major, as 0 or 1.
+template <class T>
+void append_cells(std::vector<T>& x, ca::Pattern p) {
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) x.push_back(T(ca::pattern_cell(p, r, c)));
+}
+
 // perms[j][v] = u with (g_j·K)[v] = K[u], one row per element of the group (LibTorch's CellNet
 // lifts its kernels the same way).
 std::vector<std::array<int, 9>> kernel_permutations(groups::Subgroup group);

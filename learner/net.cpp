@@ -33,9 +33,7 @@ const PatternSet<T>& all_patterns() {
   static const PatternSet<T> all = [] {
     PatternSet<T> s;
     s.y.assign(ca::kPatternCount, T(0));
-    for (int p = 0; p < ca::kPatternCount; ++p)
-      for (int r = 0; r < 3; ++r)
-        for (int c = 0; c < 3; ++c) s.x.push_back(T(ca::pattern_cell(ca::Pattern(p), r, c)));
+    for (int p = 0; p < ca::kPatternCount; ++p) append_cells(s.x, ca::Pattern(p));
     return s;
   }();
   return all;

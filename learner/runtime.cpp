@@ -1,16 +1,11 @@
-// Process-wide settings of the learner: the device, threads, and how freed memory is kept.
+// Process-wide settings of the learner: the device and how freed memory is kept (LibTorch's
+// threads: torch_backend.cpp, which loads it).
 #include <malloc.h>
-
-#include <atomic>
 
 #include "ca/error.h"
 #include "learner/torch_backend.h"
 
 namespace carl::learner {
-
-namespace {
-std::atomic<int> threads_asked{0};  // 0: LibTorch's default
-}
 
 bool keep_freed_memory() {
   // Never return freed blocks via munmap, and trim the heap only above 1 GiB.
@@ -22,15 +17,6 @@ bool keep_freed_memory() {
 void default_freed_memory() {
   mallopt(M_MMAP_MAX, 65536);
   mallopt(M_TRIM_THRESHOLD, 128 * 1024);
-}
-
-void set_threads(int threads) {
-  threads_asked = threads;
-  if (torch_backend_loaded()) torch_backend().set_threads(threads);
-}
-
-int threads_for_torch() {
-  return threads_asked;
 }
 
 Device resolve_device(Device device) {

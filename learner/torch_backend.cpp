@@ -13,11 +13,10 @@
 
 namespace carl::learner {
 
-int threads_for_torch();  // runtime.cpp: the threads set_threads asked for (0: LibTorch's)
-
 namespace {
 
 std::atomic<const TorchBackend*> loaded{nullptr};
+std::atomic<int> threads_asked{0};  // set_threads's, applied when the module loads; 0: LibTorch's
 
 // Where the module may be: $CARL_TORCH_MODULE alone when set; else beside the running program,
 // then where the build put it.
@@ -59,7 +58,7 @@ const TorchBackend& torch_backend() {
         continue;
       }
       const TorchBackend* backend = entry();
-      if (const int threads = threads_for_torch(); threads > 0) backend->set_threads(threads);
+      if (const int threads = threads_asked; threads > 0) backend->set_threads(threads);
       loaded = backend;
       return;
     }
@@ -69,6 +68,11 @@ const TorchBackend& torch_backend() {
   throw InputError(fmt::format(
       "this needs LibTorch, but carl's LibTorch module (libcarl_torch.so) cannot be loaded: {}",
       failure));
+}
+
+void set_threads(int threads) {
+  threads_asked = threads;
+  if (const TorchBackend* b = loaded.load()) b->set_threads(threads);
 }
 
 bool torch_backend_loaded() {

@@ -38,8 +38,7 @@ PatternSet<T> pattern_set(const ca::PatternCounts& counts, groups::Subgroup grou
     if (a + b <= 0) continue;
     // The counts pass through float32, as LibTorch's reference path holds them.
     const T t0 = T(static_cast<float>(a)), t1 = T(static_cast<float>(b));
-    for (int r = 0; r < 3; ++r)
-      for (int c = 0; c < 3; ++c) s.x.push_back(T(ca::pattern_cell(ca::Pattern(p), r, c)));
+    append_cells(s.x, ca::Pattern(p));
     s.n0.push_back(t0);
     s.n1.push_back(t1);
     s.y.push_back(t1 / (t0 + t1));
