@@ -356,6 +356,13 @@ int main(int argc, char** argv) {
                    "runs at once, each in a worker process of carl (the records equal --jobs 1's)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
+  zoo_cmd
+      ->add_option("--batch", zoo.batch,
+                   "runs at once in threads of this process, their committees trained in "
+                   "gathered rounds: on CUDA as one stacked model, on the CPU one after the other "
+                   "(no faster than --jobs there); the records equal one at a time's")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
   bool zoo_worker = false;
   zoo_cmd->add_flag("--worker", zoo_worker, "(internal) serve the zoo's jobs on stdin/stdout")
       ->group("");

@@ -177,9 +177,14 @@ class Net {
 // under LibTorch's autograd and optimisers (TorchBackend::train: the same objective, optimiser,
 // convergence check every 25 steps and step budget; equal up to floating-point summation order),
 // and stops once it has converged. A report per net, in order; `seconds` is the time until that
-// net stopped.
+// net stopped. In a thread seated in a TrainingBatch (learner/training_batch.h) the nets wait for
+// the batch's round and are trained with the other runs' there.
 std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
                                         const ca::PatternCounts& counts, const TrainConfig& config);
+// train_together in this thread, now, whether or not it is seated in a batch.
+std::vector<TrainReport> train_together_here(const std::vector<Net*>& nets,
+                                             const ca::PatternCounts& counts,
+                                             const TrainConfig& config);
 
 // An upper estimate of the memory that training `nets` nets of this configuration together takes
 // (their parameters, a restarted member's and a copy's, the optimiser's moments, and the work

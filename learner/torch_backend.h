@@ -47,11 +47,15 @@ class TorchBackend {
       const NetState& net, const std::vector<ca::Trajectory>& data,
       ca::Boundary boundary) const = 0;
 
-  // train_together on CUDA: the nets' parameters stacked along a leading dimension and stepped as
-  // one batched model; the parameters are updated.
-  virtual std::vector<TrainReport> train_on_cuda(const std::vector<NetState*>& nets,
-                                                 const ca::PatternCounts& counts,
-                                                 const TrainConfig& config) const = 0;
+  // Several jobs' nets stacked along a leading dimension and stepped as one batched model, job j's
+  // nets nets[j] on its own counts counts[j] (the nets share configuration and group):
+  // train_together on CUDA (one job), and a TrainingBatch's gathered jobs there. `on_cuda` false
+  // runs the same code on LibTorch's CPU, to test and measure it without a GPU. The parameters are
+  // updated; reports[j][k] is job j's net k's.
+  virtual std::vector<std::vector<TrainReport>> train_stacked(
+      const std::vector<std::vector<NetState*>>& nets,
+      const std::vector<const ca::PatternCounts*>& counts, const TrainConfig& config,
+      bool on_cuda) const = 0;
 
   // Checkpoints of carl before 2026-11-30: a LibTorch archive with the parameters under the
   // module's names and the fields carl.width, carl.depth, carl.activation, carl.precision,
@@ -73,7 +77,7 @@ bool torch_has_cuda();
 namespace carl::learner {
 // The interface's version: a module built from another carl, whose TorchBackend may differ, is
 // refused instead of called. Raise it with any change to TorchBackend or to the types it passes.
-inline constexpr int kTorchBackendVersion = 1;
+inline constexpr int kTorchBackendVersion = 2;
 }  // namespace carl::learner
 
 // The module's exported symbols (learner/torch/backend.cpp).

@@ -7,6 +7,7 @@
 #include "groups/orbits.h"
 #include "learner/mlp_stack.h"
 #include "learner/torch_backend.h"
+#include "learner/training_batch.h"
 
 namespace carl::learner {
 namespace {
@@ -94,11 +95,8 @@ std::vector<TrainReport> train_on_cpu(const std::vector<Net*>& nets,
   return reports;
 }
 
-}  // namespace
-
-std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
-                                        const ca::PatternCounts& counts, const TrainConfig& c) {
-  if (nets.empty()) return {};
+void check_together(const std::vector<Net*>& nets) {
+  if (nets.empty()) return;
   const Net& f = *nets.front();
   for (const Net* n : nets)
     if (n->config().width != f.config().width || n->config().depth != f.config().depth ||
@@ -106,13 +104,33 @@ std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
         n->config().precision != f.config().precision || n->group() != f.group() ||
         n->device() != f.device())
       throw std::logic_error("train_together: nets differ in configuration, group or device");
+}
+
+}  // namespace
+
+std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
+                                        const ca::PatternCounts& counts, const TrainConfig& c) {
+  if (TrainingBatch* batch = TrainingBatch::current()) {
+    check_together(nets);
+    return batch->train(nets, counts, c);
+  }
+  return train_together_here(nets, counts, c);
+}
+
+std::vector<TrainReport> train_together_here(const std::vector<Net*>& nets,
+                                             const ca::PatternCounts& counts,
+                                             const TrainConfig& c) {
+  if (nets.empty()) return {};
+  check_together(nets);
+  const Net& f = *nets.front();
   const auto t0 = std::chrono::steady_clock::now();
   if (f.device() == Device::cuda) {
     std::vector<NetState> states;
     for (const Net* n : nets) states.push_back(n->state());
     std::vector<NetState*> all;
     for (NetState& s : states) all.push_back(&s);
-    const std::vector<TrainReport> reports = torch_backend().train_on_cuda(all, counts, c);
+    std::vector<TrainReport> reports =
+        torch_backend().train_stacked({all}, {&counts}, c, /*on_cuda=*/true).front();
     for (std::size_t k = 0; k < nets.size(); ++k)
       nets[k]->set_parameters(std::move(states[k].params));
     return reports;

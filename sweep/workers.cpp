@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "ca/error.h"
+#include "learner/training_batch.h"
 
 namespace carl::sweep {
 
@@ -99,19 +100,38 @@ void feed_worker_process(JobQueue& queue, const std::vector<std::string>& comman
   reap(pid);
 }
 
+void run_jobs_here(JobQueue& queue, const std::function<json(std::uint64_t)>& run_here,
+                   const std::string& where) {
+  while (const auto id = queue.next()) {
+    try {
+      queue.finish(*id, run_here(*id), where);
+    } catch (const InputError& e) {
+      queue.fail(e.what(), true);
+    } catch (const std::exception& e) {
+      queue.fail(e.what(), false);
+    }
+  }
+}
+
+void run_jobs_batched(JobQueue& queue, int runs, const std::function<json(std::uint64_t)>& run_here,
+                      const std::string& where) {
+  learner::TrainingBatch batch(runs);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < runs; ++t)
+    threads.emplace_back([&] {
+      const learner::TrainingBatch::Seat seat(batch);
+      run_jobs_here(queue, run_here, where);
+    });
+  for (auto& t : threads) t.join();
+  int trainings = 0;
+  for (const auto& round : batch.rounds()) trainings += round.jobs;
+  std::fprintf(stderr, "%s--batch %d: %d trainings in %zu rounds\n", where.c_str(), runs, trainings,
+               batch.rounds().size());
+}
+
 void run_jobs(JobQueue& queue, int jobs, const std::vector<std::string>& worker_command,
               const std::function<json(std::uint64_t)>& run_here, const std::string& where) {
-  auto here = [&] {
-    while (const auto id = queue.next()) {
-      try {
-        queue.finish(*id, run_here(*id), where);
-      } catch (const InputError& e) {
-        queue.fail(e.what(), true);
-      } catch (const std::exception& e) {
-        queue.fail(e.what(), false);
-      }
-    }
-  };
+  auto here = [&] { run_jobs_here(queue, run_here, where); };
   if (jobs == 1) return here();
   std::vector<std::thread> feeders;
   for (int t = 0; t < jobs; ++t)

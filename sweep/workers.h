@@ -42,6 +42,18 @@ void run_jobs(JobQueue& queue, int jobs, const std::vector<std::string>& worker_
               const std::function<nlohmann::json(std::uint64_t)>& run_here,
               const std::string& where);
 
+// The queue's jobs, one after the other, in this thread with run_here (an exception goes to
+// queue.fail()).
+void run_jobs_here(JobQueue& queue, const std::function<nlohmann::json(std::uint64_t)>& run_here,
+                   const std::string& where);
+
+// The queue's jobs, `runs` at a time in threads of this process, each thread seated in one
+// learner::TrainingBatch: the runs' training is gathered into rounds (on CUDA one stacked model;
+// learner/training_batch.h). Each record equals the one run_jobs_here gives.
+void run_jobs_batched(JobQueue& queue, int runs,
+                      const std::function<nlohmann::json(std::uint64_t)>& run_here,
+                      const std::string& where);
+
 // The first failure reported to a job queue (the caller serialises), thrown once its feeders
 // have stopped.
 class FirstFailure {

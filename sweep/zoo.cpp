@@ -197,12 +197,22 @@ std::vector<std::string> zoo_worker_arguments(const ZooOptions& opt) {
 
 std::string run_zoo(const ZooOptions& opt) {
   const auto start = Clock::now();
+  if (opt.batch > 1 && opt.jobs > 1)
+    throw InputError(fmt::format(
+        "--batch {} with --jobs {}: a batch runs in threads of one process; use --jobs 1",
+        opt.batch, opt.jobs));
   ZooQueue queue(zoo_jobs(opt));
-  // No more workers than jobs: each costs a start of carl (loading LibTorch).
-  run_jobs(
-      queue, int(std::min<std::size_t>(std::size_t(std::max(1, opt.jobs)), queue.size())),
-      opt.worker_command,
-      [&](std::uint64_t id) { return run_zoo_job(queue.job(id), opt.provider_exe); }, "");
+  const auto run_here = [&](std::uint64_t id) {
+    return run_zoo_job(queue.job(id), opt.provider_exe);
+  };
+  // No more workers or threads than jobs.
+  const auto at_most_jobs = [&](int n) {
+    return int(std::min<std::size_t>(std::size_t(std::max(1, n)), queue.size()));
+  };
+  if (opt.batch > 1)
+    run_jobs_batched(queue, at_most_jobs(opt.batch), run_here, "");
+  else
+    run_jobs(queue, at_most_jobs(opt.jobs), opt.worker_command, run_here, "");
   json runs = queue.conclude();
 
   const double total = std::chrono::duration<double>(Clock::now() - start).count();

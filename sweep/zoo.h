@@ -12,7 +12,10 @@ struct ZooOptions {
   int seeds = 0;                    // 0: the mode's default
   std::vector<std::string> suites;  // empty: all
   std::string out_dir = "bench/results";
-  int jobs = 1;              // runs at once (each single-threaded)
+  int jobs = 1;  // runs at once (each single-threaded)
+  // > 1: this many runs at once in threads of this process, their committees trained in gathered
+  // rounds (learner/training_batch.h); with jobs 1 only. The records equal one-at-a-time's.
+  int batch = 1;
   std::string provider_exe;  // carl-provider
   // With jobs > 1: the argv of a worker process that runs the zoo's jobs (serve_zoo_jobs below:
   // carl's path and zoo_worker_arguments); each of the `jobs` runs in one such process

@@ -102,17 +102,23 @@ class Backend final : public TorchBackend {
     });
   }
 
-  std::vector<TrainReport> train_on_cuda(const std::vector<NetState*>& nets,
-                                         const ca::PatternCounts& counts,
-                                         const TrainConfig& config) const override {
+  std::vector<std::vector<TrainReport>> train_stacked(
+      const std::vector<std::vector<NetState*>>& nets,
+      const std::vector<const ca::PatternCounts*>& counts, const TrainConfig& config,
+      bool on_cuda) const override {
     return guarded([&] {
-      const torch::Device device = cuda_device();
-      std::vector<TorchNet> on_gpu;
-      for (const NetState* n : nets) on_gpu.emplace_back(*n, device);
-      std::vector<TorchNet*> all;
-      for (TorchNet& t : on_gpu) all.push_back(&t);
-      const std::vector<TrainReport> reports = train_stacked(all, counts, config);
-      for (std::size_t k = 0; k < nets.size(); ++k) *nets[k] = on_gpu[k].state();
+      const torch::Device device = on_cuda ? cuda_device() : torch::Device(torch::kCPU);
+      std::vector<std::vector<TorchNet>> on_device(nets.size());
+      std::vector<StackedJob> jobs(nets.size());
+      for (std::size_t j = 0; j < nets.size(); ++j) {
+        on_device[j].reserve(nets[j].size());
+        for (const NetState* n : nets[j]) on_device[j].emplace_back(*n, device);
+        for (TorchNet& t : on_device[j]) jobs[j].nets.push_back(&t);
+        jobs[j].counts = counts.at(j);
+      }
+      const auto reports = learner::train_stacked(jobs, config);
+      for (std::size_t j = 0; j < nets.size(); ++j)
+        for (std::size_t k = 0; k < nets[j].size(); ++k) *nets[j][k] = on_device[j][k].state();
       return reports;
     });
   }

@@ -75,8 +75,14 @@ std::pair<double, std::vector<double>> loss_and_gradient(TorchNet& net,
 std::pair<double, std::vector<double>> loss_and_gradient(TorchNet& net,
                                                          const std::vector<ca::Trajectory>& data,
                                                          ca::Boundary boundary);
-std::vector<TrainReport> train_stacked(const std::vector<TorchNet*>& nets,
-                                       const ca::PatternCounts& counts, const TrainConfig& c);
+// Several jobs' nets (one configuration and group, on one device) stacked as one batched model,
+// each job on its own counts: reports[j][k] is job j's net k's.
+struct StackedJob {
+  std::vector<TorchNet*> nets;
+  const ca::PatternCounts* counts = nullptr;
+};
+std::vector<std::vector<TrainReport>> train_stacked(const std::vector<StackedJob>& jobs,
+                                                    const TrainConfig& c);
 
 // archive.cpp
 NetState read_archive(const std::string& path);

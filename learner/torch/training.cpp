@@ -181,9 +181,9 @@ struct Stack {
     return f.narrow(1, offsets[i], sizes[i]).view(s);
   }
 
-  // Logits [K, N] of patterns x [N, 9] under the parameters f [K, P].
+  // Logits [K, N] of patterns x ([N, 9], or [K, N, 9]: row k's own) under the parameters f [K, P].
   torch::Tensor logits(const torch::Tensor& f, const torch::Tensor& x) const {
-    const long k = f.size(0), n = x.size(0);
+    const long k = f.size(0), n = x.size(-2);
     torch::Tensor w = param(f, 0, {width, 9}), b = param(f, 1, {width});
     if (g > 1) {
       // Lifting, as CellNet does it: kernel c seen through element j is channel j·C + c.
@@ -228,36 +228,93 @@ Stack::Stack(const NetConfig& config, const torch::Tensor& group_perms,
 
 }  // namespace
 
-// The nets share configuration, group and device (learner::train_together checks).
-std::vector<TrainReport> train_stacked(const std::vector<TorchNet*>& impls,
-                                       const ca::PatternCounts& counts, const TrainConfig& c) {
-  if (impls.empty()) return {};
+namespace {
+
+// The pattern sets of several jobs as rows of one tensor, padded to the longest: a padded pattern
+// has zero counts and a zero mask, so it weighs nothing in any loss or misfit count.
+struct PaddedPatterns {
+  torch::Tensor x;                // [J, N, 9]
+  torch::Tensor n0, n1, y, mask;  // [J, N]
+  torch::Tensor size;             // [J]: each row's number of real patterns
+
+  PaddedPatterns(const std::vector<TorchNet::PatternBatch>& sets, const torch::TensorOptions& o) {
+    long longest = 0;
+    for (const auto& b : sets) longest = std::max(longest, long(b.x.size(0)));
+    const long jobs = long(sets.size());
+    x = torch::zeros({jobs, longest, 9}, o);
+    n0 = torch::zeros({jobs, longest}, o);
+    n1 = torch::zeros({jobs, longest}, o);
+    y = torch::zeros({jobs, longest}, o);
+    mask = torch::zeros({jobs, longest}, o);
+    for (long j = 0; j < jobs; ++j) {
+      const auto& b = sets[std::size_t(j)];
+      const long n = b.x.size(0);
+      if (n == 0) continue;
+      x[j].narrow(0, 0, n).copy_(b.x.reshape({n, 9}));
+      n0[j].narrow(0, 0, n).copy_(b.n0);
+      n1[j].narrow(0, 0, n).copy_(b.n1);
+      y[j].narrow(0, 0, n).copy_(b.n1 / (b.n0 + b.n1));
+      mask[j].narrow(0, 0, n).fill_(1);
+    }
+    size = mask.sum(1);
+  }
+
+  // The same rows for each stacked net (row r holds job `job[r]`'s patterns).
+  void select(const torch::Tensor& rows) {
+    for (torch::Tensor* t : {&x, &n0, &n1, &y, &mask, &size}) *t = t->index_select(0, rows);
+  }
+};
+
+}  // namespace
+
+// The nets share configuration and group (learner::train_together checks); each job's nets
+// follow the trajectory they would follow stacked alone.
+std::vector<std::vector<TrainReport>> train_stacked(const std::vector<StackedJob>& jobs,
+                                                    const TrainConfig& c) {
+  std::vector<std::vector<TrainReport>> reports(jobs.size());
+  std::vector<TorchNet*> impls;
+  std::vector<long> job_of, member_of;  // per net of the stack
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    reports[j].resize(jobs[j].nets.size());
+    for (std::size_t k = 0; k < jobs[j].nets.size(); ++k) {
+      impls.push_back(jobs[j].nets[k]);
+      job_of.push_back(long(j));
+      member_of.push_back(long(k));
+    }
+  }
+  if (impls.empty()) return reports;
   const auto t0 = std::chrono::steady_clock::now();
   TorchNet& lead = *impls.front();
-  const auto b = lead.batch(counts, c.min_agreement);
-  const auto judged = lead.batch(counts, c.min_agreement, /*per_pattern=*/c.min_agreement == 0);
-  const torch::Tensor x = b.x.reshape({b.x.size(0), 9});
-  const torch::Tensor xj = judged.x.reshape({judged.x.size(0), 9});
-  const torch::Tensor y = b.n1 / (b.n0 + b.n1);
-  const torch::Tensor yj = judged.n1 / (judged.n0 + judged.n1);
+  const auto options = torch::TensorOptions().dtype(lead.dtype).device(lead.device);
+  std::vector<TorchNet::PatternBatch> sets, judged_sets;
+  for (const StackedJob& job : jobs) {
+    sets.push_back(lead.batch(*job.counts, c.min_agreement));
+    judged_sets.push_back(lead.batch(*job.counts, c.min_agreement, c.min_agreement == 0));
+  }
+  // Row r of the stack is net r, whose data are its job's.
+  const torch::Tensor rows = torch::tensor(job_of, torch::kLong).to(lead.device);
+  PaddedPatterns data(sets, options), judged(judged_sets, options);
+  data.select(rows);
+  judged.select(rows);
 
   std::vector<std::vector<torch::Tensor>> params;
   for (TorchNet* i : impls) params.push_back(i->module->parameters());
   Stack stack(lead.config, lead.perms, params);
-  std::vector<TrainReport> reports(impls.size());
   std::vector<long> active(impls.size());  // row of the stack → net
   for (std::size_t k = 0; k < impls.size(); ++k) active[k] = static_cast<long>(k);
   torch::Tensor flat = stack.flat.clone(), m = torch::zeros_like(flat), v = torch::zeros_like(flat);
   torch::Tensor last_loss;
 
   auto misfitted = [&](const torch::Tensor& f) {
-    if (xj.size(0) == 0) return torch::zeros({f.size(0)}, torch::kLong);
     torch::NoGradGuard no_grad;
-    const torch::Tensor p = torch::sigmoid(stack.logits(f, xj));
-    return ((p - yj).abs() > (1.0 - c.fit_confidence)).sum(1).to(torch::kCPU);
+    const torch::Tensor p = torch::sigmoid(stack.logits(f, judged.x));
+    return (((p - judged.y).abs() > (1.0 - c.fit_confidence)) * judged.mask)
+        .sum(1)
+        .to(torch::kCPU, torch::kLong);
   };
   auto finish = [&](long row, long net, int steps, long misfit) {
-    TrainReport& r = reports[static_cast<std::size_t>(net)];
+    TrainReport& r =
+        reports[std::size_t(job_of[std::size_t(net)])][std::size_t(member_of[std::size_t(net)])];
     r.steps = steps;
     r.final_loss = last_loss.defined() ? last_loss[row].item<double>() : 0.0;
     r.misfitted = static_cast<int>(misfit);
@@ -269,12 +326,12 @@ std::vector<TrainReport> train_stacked(const std::vector<TorchNet*>& impls,
     for (std::size_t i = 0; i < params.size(); ++i)
       params[i].copy_(mine.narrow(0, stack.offsets[i], stack.sizes[i]).view_as(params[i]));
   };
-  // Keeps the rows whose misfit count is not zero; the others are finished.
-  auto retire = [&](const torch::Tensor& misfit, int steps, bool all) {
+  // Finishes the rows that `done` marks (all rows when `all`) and keeps the others.
+  auto retire = [&](const torch::Tensor& misfit, const std::vector<bool>& done, int steps) {
     auto acc = misfit.accessor<long, 1>();
     std::vector<long> keep, kept_nets;
     for (long row = 0; row < static_cast<long>(active.size()); ++row) {
-      if (all || acc[row] == 0)
+      if (done[std::size_t(row)])
         finish(row, active[static_cast<std::size_t>(row)], steps, acc[row]);
       else {
         keep.push_back(row);
@@ -286,50 +343,69 @@ std::vector<TrainReport> train_stacked(const std::vector<TorchNet*>& impls,
     flat = flat.index_select(0, idx);
     m = m.index_select(0, idx);
     v = v.index_select(0, idx);
+    data.select(idx);
+    judged.select(idx);
     if (last_loss.defined()) last_loss = last_loss.index_select(0, idx);
     active = kept_nets;
   };
+  auto verdicts = [&](int steps, bool all) {
+    if (active.empty()) return;
+    const torch::Tensor misfit = misfitted(flat);
+    auto acc = misfit.accessor<long, 1>();
+    std::vector<bool> done(active.size());
+    for (std::size_t row = 0; row < active.size(); ++row) done[row] = all || acc[long(row)] == 0;
+    retire(misfit, done, steps);
+  };
+  // A net without data is not trained (as a job alone: no step is taken).
+  {
+    const torch::Tensor empty = (data.size == 0).to(torch::kCPU);
+    auto acc = empty.accessor<bool, 1>();
+    std::vector<bool> done(active.size());
+    bool any = false;
+    for (std::size_t row = 0; row < active.size(); ++row) any |= done[row] = acc[long(row)];
+    if (any) retire(misfitted(flat), done, 0);
+  }
 
   int steps = 0;
-  if (x.size(0) > 0) {
-    const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
-    const bool adam = c.optimizer == Optimizer::adam;
-    const torch::Tensor n_sum = (b.n0 + b.n1).sum();
-    while (steps < c.max_steps && !active.empty()) {
-      flat.requires_grad_(true);
-      const torch::Tensor z = stack.logits(flat, x);
-      torch::Tensor losses;
-      if (c.objective == Objective::counts)
-        losses = (b.n1 * F::softplus(-z) + b.n0 * F::softplus(z)).sum(1) / n_sum;
+  const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  const bool adam = c.optimizer == Optimizer::adam;
+  while (steps < c.max_steps && !active.empty()) {
+    flat.requires_grad_(true);
+    const torch::Tensor z = stack.logits(flat, data.x);
+    torch::Tensor losses;
+    if (c.objective == Objective::counts)
+      losses = (data.n1 * F::softplus(-z) + data.n0 * F::softplus(z)).sum(1) /
+               (data.n0 + data.n1).sum(1);
+    else
+      losses =
+          (F::binary_cross_entropy_with_logits(
+               z, data.y, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kNone)) *
+           data.mask)
+              .sum(1) /
+          data.size;
+    losses.sum().backward();
+    torch::Tensor grad = flat.grad();
+    flat = flat.detach();
+    last_loss = losses.detach();
+    ++steps;
+    // The optimiser of train_patterns (LibTorch's Adam / SGD with momentum 0.9), row by row.
+    if (c.weight_decay != 0) grad = grad.add(flat, c.weight_decay);
+    if (adam) {
+      m.mul_(beta1).add_(grad, 1 - beta1);
+      v.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
+      const double bc1 = 1 - std::pow(beta1, steps), bc2 = 1 - std::pow(beta2, steps);
+      const torch::Tensor denom = (v.sqrt() / std::sqrt(bc2)).add_(eps);
+      flat.addcdiv_(m, denom, -c.learning_rate / bc1);
+    } else {
+      if (steps == 1)
+        m = grad.clone();
       else
-        losses = F::binary_cross_entropy_with_logits(
-                     z, y.expand_as(z),
-                     F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kNone))
-                     .mean(1);
-      losses.sum().backward();
-      torch::Tensor grad = flat.grad();
-      flat = flat.detach();
-      last_loss = losses.detach();
-      ++steps;
-      // The optimiser of train_patterns (LibTorch's Adam / SGD with momentum 0.9), row by row.
-      if (c.weight_decay != 0) grad = grad.add(flat, c.weight_decay);
-      if (adam) {
-        m.mul_(beta1).add_(grad, 1 - beta1);
-        v.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
-        const double bc1 = 1 - std::pow(beta1, steps), bc2 = 1 - std::pow(beta2, steps);
-        const torch::Tensor denom = (v.sqrt() / std::sqrt(bc2)).add_(eps);
-        flat.addcdiv_(m, denom, -c.learning_rate / bc1);
-      } else {
-        if (steps == 1)
-          m = grad.clone();
-        else
-          m.mul_(0.9).add_(grad);
-        flat.add_(m, -c.learning_rate);
-      }
-      if (steps % 25 == 0 && steps >= c.min_steps) retire(misfitted(flat), steps, false);
+        m.mul_(0.9).add_(grad);
+      flat.add_(m, -c.learning_rate);
     }
+    if (steps % 25 == 0 && steps >= c.min_steps) verdicts(steps, false);
   }
-  if (!active.empty()) retire(misfitted(flat), steps, true);
+  verdicts(steps, true);
   return reports;
 }
 

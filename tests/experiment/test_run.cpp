@@ -238,7 +238,7 @@ TEST_CASE("carl run --resume refuses gaps, wrong shapes and symlinked run direct
     REQUIRE_FALSE(fs::exists(dir + "/trajectory-000.rle"));
   }
   SECTION("a trajectory of another size, of one frame, of 0x0") {
-    for (const std::string bad :
+    for (const std::string& bad :
          {std::string("x = 3, y = 3\n3o!\nx = 3, y = 3\n3o!\n"), std::string("x = 16, y = 16\n!\n"),
           std::string("x = 0, y = 0\n!\nx = 0, y = 0\n!\n")}) {
       INFO(bad);
@@ -265,8 +265,8 @@ TEST_CASE("carl inspect checks rule.json: a clear error, never a crash", "[run][
   const std::string dir = tmp.path() + "/runs/k";
   REQUIRE(run_carl("inspect " + dir, tmp.path()).status == 0);
   const std::string good = ca::read_text_file(dir + "/rule.json");
-  for (const nlohmann::json bad : {nlohmann::json(-1), nlohmann::json(600), nlohmann::json(70000),
-                                   nlohmann::json("x"), nlohmann::json(nullptr)}) {
+  for (const nlohmann::json& bad : {nlohmann::json(-1), nlohmann::json(600), nlohmann::json(70000),
+                                    nlohmann::json("x"), nlohmann::json(nullptr)}) {
     INFO(bad.dump());
     nlohmann::json j = nlohmann::json::parse(good);
     j["entries"][3]["pattern"] = bad;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <limits>
+#include <thread>
 
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
@@ -397,5 +398,34 @@ TEST_CASE("a CUDA training step equals the CPU one", "[.gpu]") {
       }
       REQUIRE(std::sqrt(diff) <= tol * std::sqrt(norm) + 1e-12);
     }
+  }
+}
+
+TEST_CASE("nets trained in threads at once end as when trained one at a time", "[net]") {
+  // Several runs' nets are trained and evaluated in threads of one process (MPI rank 0, a zoo
+  // batch). Debian's single-threaded OpenBLAS gives wrong matrix products to concurrent callers
+  // now and then; carl's own code must not (mlp_stack.cpp multiplies one product at a time).
+  const std::vector<const char*> rules = {"B3/S23", "B36/S23", "B2/S", "B3678/S34678"};
+  auto train = [&](std::size_t i) {
+    NetConfig nc;
+    nc.precision = i % 2 ? learner::Precision::float64 : learner::Precision::float32;
+    nc.width = 48;
+    Net net(nc, groups::Subgroup::parse("p1"), i + 1);
+    TrainConfig tc;
+    tc.max_steps = 300;
+    tc.fit_confidence = 1.0;  // every net takes all 300 steps
+    net.train(ca::count_patterns(
+                  ca::simulate(ca::parse_rule(rules[i]), ca::random_soup(48, 48, 0.4, i), 16)),
+              tc);
+    return net.state().params;
+  };
+  std::vector<std::vector<double>> alone, together(rules.size());
+  for (std::size_t i = 0; i < rules.size(); ++i) alone.push_back(train(i));
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < rules.size(); ++i)
+      threads.emplace_back([&, i] { together[i] = train(i); });
+    for (auto& t : threads) t.join();
+    for (std::size_t i = 0; i < rules.size(); ++i) REQUIRE(together[i] == alone[i]);
   }
 }

@@ -156,3 +156,29 @@ TEST_CASE("carl bench zoo --jobs 2 runs worker processes whose records equal one
       carl::sweep::run_zoo(o),
       Catch::Contains("ended (exit status 1) without its record") && Catch::Contains("named"));
 }
+
+TEST_CASE("carl bench zoo --batch 4 runs four at a time, with records equal one at a time's",
+          "[zoo]") {
+  carl::test::TempDir one, four;
+  carl::sweep::ZooOptions o;
+  o.quick = true;
+  o.suites = {"named"};
+  o.rules_per_suite = 2;
+  o.seeds = 1;
+  o.provider_exe = CARL_PROVIDER_EXE;
+  o.out_dir = one.path();
+  carl::sweep::run_zoo(o);
+  o.out_dir = four.path();
+  o.batch = 4;  // rounds that mix the two rules' runs (a rule's three settings see the same data)
+  carl::sweep::run_zoo(o);
+  const json a = json::parse(carl::ca::read_text_file(one.path() + "/zoo-quick.json"));
+  const json b = json::parse(carl::ca::read_text_file(four.path() + "/zoo-quick.json"));
+  REQUIRE(a["runs"].size() == 6);
+  REQUIRE(b["runs"].size() == a["runs"].size());
+  for (std::size_t i = 0; i < a["runs"].size(); ++i)
+    REQUIRE(carl::sweep::without_timings(a["runs"][i]) ==
+            carl::sweep::without_timings(b["runs"][i]));
+  // A batch is threads of one process: not with worker processes.
+  o.jobs = 2;
+  REQUIRE_THROWS_WITH(carl::sweep::run_zoo(o), Catch::Contains("--batch 4 with --jobs 2"));
+}

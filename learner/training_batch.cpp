@@ -1,0 +1,129 @@
+#include "learner/training_batch.h"
+
+#include "learner/torch_backend.h"
+
+namespace carl::learner {
+namespace {
+
+thread_local TrainingBatch* seated = nullptr;
+
+bool same_training(const TrainConfig& a, const TrainConfig& b) {
+  static_assert(sizeof(TrainConfig) == 56, "a TrainConfig field was added: compare it here");
+  return a.objective == b.objective && a.optimizer == b.optimizer &&
+         a.learning_rate == b.learning_rate && a.weight_decay == b.weight_decay &&
+         a.max_steps == b.max_steps && a.fit_confidence == b.fit_confidence &&
+         a.min_agreement == b.min_agreement && a.min_steps == b.min_steps;
+}
+
+bool same_nets(const Net& a, const Net& b) {
+  const NetConfig &x = a.config(), &y = b.config();
+  return x.width == y.width && x.depth == y.depth && x.activation == y.activation &&
+         x.precision == y.precision && a.group() == b.group() && a.device() == b.device();
+}
+
+}  // namespace
+
+TrainingBatch::TrainingBatch(int runs) : live_(runs) {}
+
+TrainingBatch::Seat::Seat(TrainingBatch& batch) : batch_(batch), previous_(seated) {
+  seated = &batch;
+}
+
+TrainingBatch::Seat::~Seat() {
+  seated = previous_;
+  batch_.leave();
+}
+
+TrainingBatch* TrainingBatch::current() {
+  return seated;
+}
+
+void TrainingBatch::leave() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  --live_;
+  changed_.notify_all();
+}
+
+std::vector<TrainingBatch::Round> TrainingBatch::rounds() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return rounds_;
+}
+
+std::vector<TrainReport> TrainingBatch::train(const std::vector<Net*>& nets,
+                                              const ca::PatternCounts& counts,
+                                              const TrainConfig& config) {
+  Job job{&nets, &counts, &config, {}, nullptr, false};
+  std::unique_lock<std::mutex> lock(mutex_);
+  waiting_.push_back(&job);
+  changed_.notify_all();
+  while (!job.done) {
+    if (training_ || int(waiting_.size()) < live_) {
+      changed_.wait(lock);
+      continue;
+    }
+    // Every run is waiting: this thread trains the round, the lock released meanwhile (no run
+    // can submit or leave before its job is done).
+    training_ = true;
+    const std::vector<Job*> round = std::move(waiting_);
+    waiting_.clear();
+    lock.unlock();
+    const Round done = train_round(round);
+    lock.lock();
+    for (Job* j : round) j->done = true;
+    rounds_.push_back(done);
+    training_ = false;
+    changed_.notify_all();
+  }
+  if (job.error) std::rethrow_exception(job.error);
+  return std::move(job.reports);
+}
+
+TrainingBatch::Round TrainingBatch::train_round(const std::vector<Job*>& jobs) {
+  Round round;
+  round.jobs = int(jobs.size());
+  std::vector<bool> taken(jobs.size(), false);
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (taken[i]) continue;
+    Job& lead = *jobs[i];
+    ++round.stacks;
+    if (lead.nets->empty() || lead.nets->front()->device() != Device::cuda) {
+      try {
+        lead.reports = train_together_here(*lead.nets, *lead.counts, *lead.config);
+      } catch (...) {
+        lead.error = std::current_exception();
+      }
+      continue;
+    }
+    // The CUDA jobs that can share lead's stacked model.
+    std::vector<Job*> stack;
+    for (std::size_t k = i; k < jobs.size(); ++k) {
+      Job& j = *jobs[k];
+      if (taken[k] || j.nets->empty() || !same_nets(*j.nets->front(), *lead.nets->front()) ||
+          !same_training(*j.config, *lead.config))
+        continue;
+      taken[k] = true;
+      stack.push_back(&j);
+    }
+    try {
+      std::vector<std::vector<NetState>> states(stack.size());
+      std::vector<std::vector<NetState*>> nets(stack.size());
+      std::vector<const ca::PatternCounts*> counts;
+      for (std::size_t j = 0; j < stack.size(); ++j) {
+        for (const Net* n : *stack[j]->nets) states[j].push_back(n->state());
+        for (NetState& s : states[j]) nets[j].push_back(&s);
+        counts.push_back(stack[j]->counts);
+      }
+      auto reports = torch_backend().train_stacked(nets, counts, *lead.config, true);
+      for (std::size_t j = 0; j < stack.size(); ++j) {
+        for (std::size_t k = 0; k < states[j].size(); ++k)
+          (*stack[j]->nets)[k]->set_parameters(std::move(states[j][k].params));
+        stack[j]->reports = std::move(reports[j]);
+      }
+    } catch (...) {
+      for (Job* j : stack) j->error = std::current_exception();
+    }
+  }
+  return round;
+}
+
+}  // namespace carl::learner
