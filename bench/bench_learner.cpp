@@ -125,6 +125,71 @@ void BM_CommitteeStep(benchmark::State& state) {
 }
 BENCHMARK(BM_CommitteeStep)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(15);
 
+// Runs trained together (carl bench zoo --batch: learner::TrainingBatch), per training step: R
+// runs, each a committee of 5 (the default net, p1) on its own data (a random rule's 64×64
+// trajectory of 16 steps). Each iteration times 10 steps of: the R runs stacked as one LibTorch
+// model (TorchBackend::train_stacked, what a batch round runs on CUDA) on LibTorch's CPU (arg 0) or
+// on CUDA (arg 1), and carl's own CPU step run by run (what a round runs on the CPU). Figures: run
+// steps per second (R × steps / time) of each, and their ratio.
+void BM_StackedRuns(benchmark::State& state) {
+  const int runs = int(state.range(0));
+  const bool cuda = state.range(1) == 1;
+  if (cuda && !learner::torch_backend().cuda_available()) {
+    state.SkipWithError("no CUDA device; nothing measured");
+    return;
+  }
+  std::vector<ca::PatternCounts> counts;
+  std::vector<learner::Committee> committees;
+  for (int r = 0; r < runs; ++r) {
+    const ca::RuleTable rule = ca::random_rule(std::uint64_t(r) + 1);
+    counts.push_back(
+        ca::count_patterns(ca::simulate(rule, ca::random_soup(64, 64, 0.4, std::uint64_t(r)), 16)));
+    committees.emplace_back(learner::NetConfig{}, groups::Subgroup(), 5, std::uint64_t(r));
+  }
+  learner::TrainConfig tc;
+  tc.fit_confidence = 1.0;  // never "converged": every step runs
+  tc.max_steps = 10;
+  double stacked = 1e9, carl = 1e9;
+  for (auto _ : state) {
+    std::vector<std::vector<learner::NetState>> states{std::size_t(runs)};
+    std::vector<std::vector<learner::NetState*>> nets{std::size_t(runs)};
+    std::vector<const ca::PatternCounts*> data;
+    for (int r = 0; r < runs; ++r) {
+      for (const auto& m : committees[std::size_t(r)].members())
+        states[std::size_t(r)].push_back(m.state());
+      for (auto& st : states[std::size_t(r)]) nets[std::size_t(r)].push_back(&st);
+      data.push_back(&counts[std::size_t(r)]);
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    learner::torch_backend().train_stacked(nets, data, tc, cuda);
+    stacked = std::min(
+        stacked, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    t0 = std::chrono::steady_clock::now();
+    for (int r = 0; r < runs; ++r) {
+      std::vector<learner::Net> copies;
+      for (const auto& m : committees[std::size_t(r)].members()) copies.push_back(m.clone());
+      std::vector<learner::Net*> members;
+      for (auto& m : copies) members.push_back(&m);
+      learner::train_together_here(members, counts[std::size_t(r)], tc);
+    }
+    carl = std::min(carl,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  state.counters["stacked_run_steps_per_s"] = runs * tc.max_steps / stacked;
+  state.counters["carl_cpu_run_steps_per_s"] = runs * tc.max_steps / carl;
+  state.counters["stacked_over_carl_cpu"] = carl / stacked;
+  state.SetLabel(fmt::format("{} runs × committee of 5, stacked on {}", runs,
+                             cuda ? "CUDA" : "LibTorch's CPU"));
+}
+BENCHMARK(BM_StackedRuns)
+    ->Args({1, 0})
+    ->Args({16, 0})
+    ->Args({1, 1})
+    ->Args({16, 1})
+    ->Args({256, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+
 void convergence_table() {
   std::printf("\n## Time to convergence (one 64x64 torus trajectory, T=32, density 0.5)\n\n");
   std::printf(

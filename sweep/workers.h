@@ -1,9 +1,10 @@
 #pragma once
 // Jobs run in worker processes: a job list's owner hands out job numbers, a worker process of
 // carl runs each and answers with its record. Shared by `carl sweep --jobs N` and `carl bench
-// zoo --jobs N`. Processes, not threads: LibTorch's CPU libraries (Debian's single-threaded
-// OpenBLAS) do not give the same results under concurrent callers in one process, while one job
-// at a time in a process gives the same record in any process.
+// zoo --jobs N`. Processes, not threads: a job that crashes or runs out of memory takes only its
+// worker with it, and one job at a time in a process gives the same record in any process.
+// (Threads give the same records too since carl's matrix products are serialised, learner/
+// mlp_stack.cpp; `carl bench zoo --batch` runs its runs in threads.)
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -36,7 +37,7 @@ void feed_worker_process(JobQueue& queue, const std::vector<std::string>& comman
 
 // Runs the queue's jobs, `jobs` at a time, until none is left: in this thread with `run_here` when
 // `jobs` is 1, else each in a worker process (`worker_command`), or in threads with `run_here`
-// when there is no worker command (their records may differ: see above). An exception of
+// when there is no worker command. An exception of
 // run_here goes to queue.fail(). `jobs` 0: none run here.
 void run_jobs(JobQueue& queue, int jobs, const std::vector<std::string>& worker_command,
               const std::function<nlohmann::json(std::uint64_t)>& run_here,

@@ -2,6 +2,7 @@
 // stacked model of several runs (the CUDA path, run here on LibTorch's CPU) against each run alone.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <iostream>
 #include <thread>
 
 #include "ca/rulestring.h"
@@ -105,12 +106,13 @@ TEST_CASE("a training batch passes a job's error to its own run", "[committee]")
   REQUIRE(other_trained);
 }
 
-TEST_CASE("several runs' nets stacked in one model train as each run's would alone",
-          "[committee]") {
-  // The stacked model of a batch round on CUDA (TorchBackend::train_stacked), run on LibTorch's
-  // CPU, against carl's own training of each job alone. Jobs of different sizes and data, one
-  // without any data; float64, so that the two differ only in summation order: the same steps and
-  // verdicts, every predicted probability within 1e-9.
+namespace {
+
+// The stacked model of a batch round on CUDA (TorchBackend::train_stacked), on CUDA or on
+// LibTorch's CPU, against carl's own training of each job alone. Jobs of different sizes and data,
+// one without any data; float64, so that the two differ only in summation order: the same steps
+// and verdicts, every predicted probability within 1e-9.
+void check_stacked_runs(bool on_cuda) {
   learner::NetConfig nc;
   nc.precision = learner::Precision::float64;
   nc.width = 12;
@@ -136,7 +138,7 @@ TEST_CASE("several runs' nets stacked in one model train as each run's would alo
         for (auto& s : states[j]) nets[j].push_back(&s);
         data.push_back(&counts[j]);
       }
-      const auto stacked = learner::torch_backend().train_stacked(nets, data, tc, false);
+      const auto stacked = learner::torch_backend().train_stacked(nets, data, tc, on_cuda);
       REQUIRE(stacked.size() == counts.size());
       for (std::size_t j = 0; j < counts.size(); ++j) {
         std::vector<Net*> members;
@@ -158,4 +160,20 @@ TEST_CASE("several runs' nets stacked in one model train as each run's would alo
       }
       REQUIRE(stacked[2].front().steps == 0);  // no data: not trained
     }
+}
+
+}  // namespace
+
+TEST_CASE("several runs' nets stacked in one model train as each run's would alone",
+          "[committee]") {
+  check_stacked_runs(false);
+}
+
+TEST_CASE("several runs' nets stacked on CUDA train as each run's would alone on the CPU",
+          "[.gpu]") {
+  if (learner::resolve_device(learner::Device::automatic) != learner::Device::cuda) {
+    std::cout << "SKIPPED: no CUDA device for LibTorch (CPU-only LibTorch or no GPU)\n";
+    return;
+  }
+  check_stacked_runs(true);
 }

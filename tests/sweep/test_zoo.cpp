@@ -119,16 +119,37 @@ TEST_CASE("carl bench zoo --quick on two rules", "[zoo]") {
                        Catch::Contains("| named | scarce | seed-policy |"));
 }
 
-TEST_CASE("carl bench zoo --jobs 2 runs worker processes whose records equal one process's",
-          "[zoo]") {
-  carl::test::TempDir one, two;
+namespace {
+
+// The zoo of the records tests: the quick settings on two named rules, one seed (6 runs).
+carl::sweep::ZooOptions two_rules(const std::string& out_dir) {
   carl::sweep::ZooOptions o;
   o.quick = true;
   o.suites = {"named"};
   o.rules_per_suite = 2;
   o.seeds = 1;
   o.provider_exe = CARL_PROVIDER_EXE;
-  o.out_dir = one.path();
+  o.out_dir = out_dir;
+  return o;
+}
+
+// The zoo-quick.json records under two directories are the same 6, timings aside.
+void require_same_records(const std::string& one, const std::string& other) {
+  const json a = json::parse(carl::ca::read_text_file(one + "/zoo-quick.json"));
+  const json b = json::parse(carl::ca::read_text_file(other + "/zoo-quick.json"));
+  REQUIRE(a["runs"].size() == 6);
+  REQUIRE(b["runs"].size() == a["runs"].size());
+  for (std::size_t i = 0; i < a["runs"].size(); ++i)
+    REQUIRE(carl::sweep::without_timings(a["runs"][i]) ==
+            carl::sweep::without_timings(b["runs"][i]));
+}
+
+}  // namespace
+
+TEST_CASE("carl bench zoo --jobs 2 runs worker processes whose records equal one process's",
+          "[zoo]") {
+  carl::test::TempDir one, two;
+  carl::sweep::ZooOptions o = two_rules(one.path());
   carl::sweep::run_zoo(o);
   // Each worker is started through a script that notes its start, then becomes carl.
   const std::string log = two.path() + "/workers.log", script = two.path() + "/worker.sh";
@@ -142,13 +163,7 @@ TEST_CASE("carl bench zoo --jobs 2 runs worker processes whose records equal one
     o.worker_command.push_back(arg);
   carl::sweep::run_zoo(o);
   REQUIRE(carl::ca::read_text_file(log) == "started\nstarted\n");
-  const json a = json::parse(carl::ca::read_text_file(one.path() + "/zoo-quick.json"));
-  const json b = json::parse(carl::ca::read_text_file(two.path() + "/zoo-quick.json"));
-  REQUIRE(a["runs"].size() == 6);
-  REQUIRE(b["runs"].size() == a["runs"].size());
-  for (std::size_t i = 0; i < a["runs"].size(); ++i)
-    REQUIRE(carl::sweep::without_timings(a["runs"][i]) ==
-            carl::sweep::without_timings(b["runs"][i]));
+  require_same_records(one.path(), two.path());
   // A worker that dies names the job it was running.
   carl::ca::write_text_file(script, "#!/bin/sh\nexit 1\n");
   std::filesystem::permissions(script, std::filesystem::perms::owner_all);
@@ -160,24 +175,12 @@ TEST_CASE("carl bench zoo --jobs 2 runs worker processes whose records equal one
 TEST_CASE("carl bench zoo --batch 4 runs four at a time, with records equal one at a time's",
           "[zoo]") {
   carl::test::TempDir one, four;
-  carl::sweep::ZooOptions o;
-  o.quick = true;
-  o.suites = {"named"};
-  o.rules_per_suite = 2;
-  o.seeds = 1;
-  o.provider_exe = CARL_PROVIDER_EXE;
-  o.out_dir = one.path();
+  carl::sweep::ZooOptions o = two_rules(one.path());
   carl::sweep::run_zoo(o);
   o.out_dir = four.path();
   o.batch = 4;  // rounds that mix the two rules' runs (a rule's three settings see the same data)
   carl::sweep::run_zoo(o);
-  const json a = json::parse(carl::ca::read_text_file(one.path() + "/zoo-quick.json"));
-  const json b = json::parse(carl::ca::read_text_file(four.path() + "/zoo-quick.json"));
-  REQUIRE(a["runs"].size() == 6);
-  REQUIRE(b["runs"].size() == a["runs"].size());
-  for (std::size_t i = 0; i < a["runs"].size(); ++i)
-    REQUIRE(carl::sweep::without_timings(a["runs"][i]) ==
-            carl::sweep::without_timings(b["runs"][i]));
+  require_same_records(one.path(), four.path());
   // A batch is threads of one process: not with worker processes.
   o.jobs = 2;
   REQUIRE_THROWS_WITH(carl::sweep::run_zoo(o), Catch::Contains("--batch 4 with --jobs 2"));
