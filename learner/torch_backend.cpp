@@ -32,32 +32,33 @@ std::vector<std::string> candidates() {
 
 }  // namespace
 
+std::string open_torch_module(const std::string& path, const TorchBackend** backend) {
+  *backend = nullptr;
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) return dlerror();
+  using Entry = const TorchBackend* (*)();
+  using Version = int (*)();
+  const auto entry = reinterpret_cast<Entry>(dlsym(handle, "carl_torch_backend"));
+  const auto version = reinterpret_cast<Version>(dlsym(handle, "carl_torch_backend_version"));
+  if (!entry || !version) return fmt::format("{}: not carl's LibTorch module", path);
+  if (const int v = version(); v != kTorchBackendVersion)
+    return fmt::format("{}: interface version {}, this carl's is {}", path, v,
+                       kTorchBackendVersion);
+  *backend = entry();
+  return {};
+}
+
 const TorchBackend& torch_backend() {
   static std::once_flag once;
   static std::string failure;
   std::call_once(once, [] {
     std::string reasons;
     for (const std::string& path : candidates()) {
-      void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (!handle) {
-        reasons += fmt::format("{}{}", reasons.empty() ? "" : "; ", dlerror());
+      const TorchBackend* backend = nullptr;
+      if (const std::string why = open_torch_module(path, &backend); !why.empty()) {
+        reasons += fmt::format("{}{}", reasons.empty() ? "" : "; ", why);
         continue;
       }
-      using Entry = const TorchBackend* (*)();
-      using Version = int (*)();
-      const auto entry = reinterpret_cast<Entry>(dlsym(handle, "carl_torch_backend"));
-      const auto version = reinterpret_cast<Version>(dlsym(handle, "carl_torch_backend_version"));
-      if (!entry || !version) {
-        reasons +=
-            fmt::format("{}{}: not carl's LibTorch module", reasons.empty() ? "" : "; ", path);
-        continue;
-      }
-      if (const int v = version(); v != kTorchBackendVersion) {
-        reasons += fmt::format("{}{}: interface version {}, this carl's is {}",
-                               reasons.empty() ? "" : "; ", path, v, kTorchBackendVersion);
-        continue;
-      }
-      const TorchBackend* backend = entry();
       if (const int threads = threads_asked; threads > 0) backend->set_threads(threads);
       loaded = backend;
       return;

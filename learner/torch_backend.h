@@ -67,6 +67,10 @@ class TorchBackend {
 // The module, loaded the first time (thread-safe); InputError naming the module and dlerror's
 // reason when it cannot be loaded. CARL_TORCH_MODULE in the environment names another file.
 const TorchBackend& torch_backend();
+// Opens the module at `path` (dlopen) and checks that it is carl's, of this carl's interface
+// version: empty, with *backend set, when it is; else why not (dlerror's reason, "not carl's
+// LibTorch module", or "interface version V, this carl's is W"), naming the file.
+std::string open_torch_module(const std::string& path, const TorchBackend** backend);
 // Whether the module is loaded (without loading it).
 bool torch_backend_loaded();
 // Whether the LibTorch carl was built against has CUDA (known without loading it).
