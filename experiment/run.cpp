@@ -16,6 +16,7 @@
 #include "ca/text_file.h"
 #include "experiment/loop.h"
 #include "experiment/run_dir.h"
+#include "experiment/yaml_section.h"
 #include "groups/orbits.h"
 #include "learner/net.h"
 #include "provider/error.h"
@@ -168,11 +169,15 @@ std::string render_orbits(const ca::RuleTable& table, groups::Subgroup group, in
 namespace {
 // A device this machine does not have is refused, naming the config and the key, before a run
 // directory is made or a provider started.
-void check_device(const Config& cfg, const std::string& config_file) {
+// A device this machine lacks is refused before a run starts, naming the config's line (the
+// config itself is read on machines without it too: carl inspect, report).
+void check_device(const Config& cfg, const std::string& text, const std::string& config_file) {
   try {
     learner::resolve_device(cfg.learner.device);
   } catch (const InputError& e) {
-    throw InputError(fmt::format("{}: learner.device: {}", config_file, e.what()));
+    const YAML::Node device = load_yaml(text, config_file)["learner"]["device"];
+    const std::string line = device ? fmt::format(":{}", device.Mark().line + 1) : "";
+    throw InputError(fmt::format("{}{}: learner.device: {}", config_file, line, e.what()));
   }
 }
 }  // namespace
@@ -181,7 +186,7 @@ int run_experiment(const std::string& config_path, const std::string& provider_e
   const ConfigFile file = read_config_file(config_path);
   const std::string& text = file.text;
   const Config& cfg = file.config;
-  check_device(cfg, config_path);
+  check_device(cfg, text, config_path);
   const RunDir dir = RunDir::create(cfg.output.runs_dir, cfg.name);
   try {
     dir.write("config.yaml", text);
@@ -203,8 +208,9 @@ std::string argv_text(const std::vector<std::string>& argv) {
 int resume_experiment(const std::string& run_dir, const std::string& provider_exe,
                       const ResumeOptions& options) {
   const RunDir dir = RunDir::open(run_dir);
-  const Config cfg = parse_config(dir.read("config.yaml"), dir.file("config.yaml"));
-  check_device(cfg, dir.file("config.yaml"));
+  const std::string text = dir.read("config.yaml");
+  const Config cfg = parse_config(text, dir.file("config.yaml"));
+  check_device(cfg, text, dir.file("config.yaml"));
   const auto& command = cfg.provider.command;
   if (!command.empty()) {
     // The stored config names a program to run: an untrusted run directory must not run one.

@@ -145,7 +145,7 @@ TEST_CASE("a device the machine lacks is refused before anything starts", "[run]
                           tmp.path() + "/runs\n");
   const Result r = run_carl("run " + yaml, tmp.path());
   REQUIRE(r.status == 2);
-  REQUIRE_THAT(r.errors, Catch::Contains(yaml + ": learner.device: device 'cuda'"));
+  REQUIRE_THAT(r.errors, Catch::Contains(yaml + ":5: learner.device: device 'cuda'"));
   REQUIRE(lines(r.errors) == 1);
   REQUIRE_FALSE(fs::exists(tmp.path() + "/runs/gpu"));
   REQUIRE(r.output.find("starting") == std::string::npos);

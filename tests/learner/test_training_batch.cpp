@@ -120,12 +120,16 @@ void check_stacked_runs(bool on_cuda) {
                                                  counts_of("B36/S23", 2, 32, 12),
                                                  ca::PatternCounts{}, counts_of("B2/S", 3, 12, 3)};
   const std::vector<int> sizes = {3, 2, 1, 2};
+  for (int variant = 0; variant < 4; ++variant)
   for (const char* objective : {"balanced", "counts"})
     for (const char* group : {"p1", "p4m"}) {
-      INFO(objective << " " << group);
+      INFO(objective << " " << group << " variant " << variant);
       learner::TrainConfig tc;
       tc.objective = *parse_choice<learner::Objective>(objective);
       tc.max_steps = 300;
+      if (variant == 1) { tc.optimizer = learner::Optimizer::sgd; tc.learning_rate = 0.05; }
+      if (variant == 2) { tc.weight_decay = 1e-3; tc.min_steps = 100; }
+      if (variant == 3) { tc.min_agreement = 0.8; tc.weight_decay = 1e-4; tc.optimizer = learner::Optimizer::sgd; }
       std::vector<std::vector<Net>> alone(counts.size());
       std::vector<std::vector<learner::NetState>> states(counts.size());
       std::vector<std::vector<learner::NetState*>> nets(counts.size());
