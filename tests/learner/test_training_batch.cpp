@@ -120,50 +120,57 @@ void check_stacked_runs(bool on_cuda) {
                                                  counts_of("B36/S23", 2, 32, 12),
                                                  ca::PatternCounts{}, counts_of("B2/S", 3, 12, 3)};
   const std::vector<int> sizes = {3, 2, 1, 2};
-  for (int variant = 0; variant < 4; ++variant)
-  for (const char* objective : {"balanced", "counts"})
-    for (const char* group : {"p1", "p4m"}) {
-      INFO(objective << " " << group << " variant " << variant);
-      learner::TrainConfig tc;
-      tc.objective = *parse_choice<learner::Objective>(objective);
-      tc.max_steps = 300;
-      if (variant == 1) { tc.optimizer = learner::Optimizer::sgd; tc.learning_rate = 0.05; }
-      if (variant == 2) { tc.weight_decay = 1e-3; tc.min_steps = 100; }
-      if (variant == 3) { tc.min_agreement = 0.8; tc.weight_decay = 1e-4; tc.optimizer = learner::Optimizer::sgd; }
-      std::vector<std::vector<Net>> alone(counts.size());
-      std::vector<std::vector<learner::NetState>> states(counts.size());
-      std::vector<std::vector<learner::NetState*>> nets(counts.size());
-      std::vector<const ca::PatternCounts*> data;
-      for (std::size_t j = 0; j < counts.size(); ++j) {
-        for (int k = 0; k < sizes[j]; ++k) {
-          alone[j].emplace_back(nc, groups::Subgroup::parse(group), 100 * j + std::size_t(k));
-          states[j].push_back(alone[j].back().state());
+  // The optimiser settings each stacked row must follow as its job alone would: Adam; SGD with
+  // momentum; weight decay with a step minimum; judged per orbit (min_agreement > 0) under SGD.
+  std::vector<learner::TrainConfig> settings(4);
+  settings[1].optimizer = learner::Optimizer::sgd;
+  settings[1].learning_rate = 0.05;
+  settings[2].weight_decay = 1e-3;
+  settings[2].min_steps = 100;
+  settings[3].optimizer = learner::Optimizer::sgd;
+  settings[3].min_agreement = 0.8;
+  settings[3].weight_decay = 1e-4;
+  for (std::size_t setting = 0; setting < settings.size(); ++setting)
+    for (const char* objective : {"balanced", "counts"})
+      for (const char* group : {"p1", "p4m"}) {
+        INFO(objective << " " << group << " settings " << setting);
+        learner::TrainConfig tc = settings[setting];
+        tc.objective = *parse_choice<learner::Objective>(objective);
+        tc.max_steps = 300;
+        std::vector<std::vector<Net>> alone(counts.size());
+        std::vector<std::vector<learner::NetState>> states(counts.size());
+        std::vector<std::vector<learner::NetState*>> nets(counts.size());
+        std::vector<const ca::PatternCounts*> data;
+        for (std::size_t j = 0; j < counts.size(); ++j) {
+          for (int k = 0; k < sizes[j]; ++k) {
+            alone[j].emplace_back(nc, groups::Subgroup::parse(group), 100 * j + std::size_t(k));
+            states[j].push_back(alone[j].back().state());
+          }
+          for (auto& s : states[j]) nets[j].push_back(&s);
+          data.push_back(&counts[j]);
         }
-        for (auto& s : states[j]) nets[j].push_back(&s);
-        data.push_back(&counts[j]);
-      }
-      const auto stacked = learner::torch_backend().train_stacked(nets, data, tc, on_cuda);
-      REQUIRE(stacked.size() == counts.size());
-      for (std::size_t j = 0; j < counts.size(); ++j) {
-        std::vector<Net*> members;
-        for (Net& n : alone[j]) members.push_back(&n);
-        const auto reports = learner::train_together_here(members, counts[j], tc);
-        REQUIRE(stacked[j].size() == reports.size());
-        for (std::size_t k = 0; k < reports.size(); ++k) {
-          INFO("job " << j << " net " << k);
-          REQUIRE(stacked[j][k].steps == reports[k].steps);
-          REQUIRE(stacked[j][k].converged == reports[k].converged);
-          REQUIRE(stacked[j][k].misfitted == reports[k].misfitted);
-          REQUIRE(stacked[j][k].final_loss == Approx(reports[k].final_loss).margin(1e-9));
-          const auto p = alone[j][k].predict_patterns(), q = Net(states[j][k]).predict_patterns();
-          double worst = 0;
-          for (int i = 0; i < 512; ++i)
-            worst = std::max(worst, std::abs(p[std::size_t(i)] - q[std::size_t(i)]));
-          REQUIRE(worst < 1e-9);
+        const auto stacked = learner::torch_backend().train_stacked(nets, data, tc, on_cuda);
+        REQUIRE(stacked.size() == counts.size());
+        for (std::size_t j = 0; j < counts.size(); ++j) {
+          std::vector<Net*> members;
+          for (Net& n : alone[j]) members.push_back(&n);
+          const auto reports = learner::train_together_here(members, counts[j], tc);
+          REQUIRE(stacked[j].size() == reports.size());
+          for (std::size_t k = 0; k < reports.size(); ++k) {
+            INFO("job " << j << " net " << k);
+            REQUIRE(stacked[j][k].steps == reports[k].steps);
+            REQUIRE(stacked[j][k].converged == reports[k].converged);
+            REQUIRE(stacked[j][k].misfitted == reports[k].misfitted);
+            REQUIRE(stacked[j][k].final_loss == Approx(reports[k].final_loss).margin(1e-9));
+            const auto p = alone[j][k].predict_patterns(), q = Net(states[j][k]).predict_patterns();
+            double worst = 0;
+            for (int i = 0; i < 512; ++i)
+              worst = std::max(worst, std::abs(p[std::size_t(i)] - q[std::size_t(i)]));
+            REQUIRE(worst < 1e-9);
+          }
         }
+        REQUIRE(stacked[2].front().steps == 0);  // no data: not trained
       }
-      REQUIRE(stacked[2].front().steps == 0);  // no data: not trained
-    }
 }
 
 }  // namespace
