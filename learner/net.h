@@ -90,6 +90,13 @@ struct TrainConfig {
   int min_steps = 0;
 };
 
+// Equal settings train alike (a batch stacks only jobs whose settings are equal): compares every
+// field above, so a field added to TrainConfig must be added here.
+bool operator==(const TrainConfig& a, const TrainConfig& b);
+inline bool operator!=(const TrainConfig& a, const TrainConfig& b) {
+  return !(a == b);
+}
+
 struct TrainReport {
   int steps = 0;
   double final_loss = 0;
@@ -181,6 +188,8 @@ class Net {
 // the batch's round and are trained with the other runs' there.
 std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
                                         const ca::PatternCounts& counts, const TrainConfig& config);
+// Throws std::logic_error unless the nets share configuration, group and device.
+void check_together(const std::vector<Net*>& nets);
 // train_together in this thread, now, whether or not it is seated in a batch.
 std::vector<TrainReport> train_together_here(const std::vector<Net*>& nets,
                                              const ca::PatternCounts& counts,

@@ -95,6 +95,8 @@ std::vector<TrainReport> train_on_cpu(const std::vector<Net*>& nets,
   return reports;
 }
 
+}  // namespace
+
 void check_together(const std::vector<Net*>& nets) {
   if (nets.empty()) return;
   const Net& f = *nets.front();
@@ -106,14 +108,10 @@ void check_together(const std::vector<Net*>& nets) {
       throw std::logic_error("train_together: nets differ in configuration, group or device");
 }
 
-}  // namespace
-
 std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
                                         const ca::PatternCounts& counts, const TrainConfig& c) {
-  if (TrainingBatch* batch = TrainingBatch::current()) {
-    check_together(nets);
-    return batch->train(nets, counts, c);
-  }
+  // Seated: the batch's round checks and trains this job; an error comes back to this thread.
+  if (TrainingBatch* batch = TrainingBatch::current()) return batch->train(nets, counts, c);
   return train_together_here(nets, counts, c);
 }
 
@@ -137,6 +135,13 @@ std::vector<TrainReport> train_together_here(const std::vector<Net*>& nets,
   }
   if (f.config().precision == Precision::float64) return train_on_cpu<double>(nets, counts, c, t0);
   return train_on_cpu<float>(nets, counts, c, t0);
+}
+
+bool operator==(const TrainConfig& a, const TrainConfig& b) {
+  return a.objective == b.objective && a.optimizer == b.optimizer &&
+         a.learning_rate == b.learning_rate && a.weight_decay == b.weight_decay &&
+         a.max_steps == b.max_steps && a.fit_confidence == b.fit_confidence &&
+         a.min_agreement == b.min_agreement && a.min_steps == b.min_steps;
 }
 
 std::uint64_t training_bytes(const NetConfig& c, int nets) {

@@ -7,14 +7,6 @@ namespace {
 
 thread_local TrainingBatch* seated = nullptr;
 
-bool same_training(const TrainConfig& a, const TrainConfig& b) {
-  static_assert(sizeof(TrainConfig) == 56, "a TrainConfig field was added: compare it here");
-  return a.objective == b.objective && a.optimizer == b.optimizer &&
-         a.learning_rate == b.learning_rate && a.weight_decay == b.weight_decay &&
-         a.max_steps == b.max_steps && a.fit_confidence == b.fit_confidence &&
-         a.min_agreement == b.min_agreement && a.min_steps == b.min_steps;
-}
-
 bool same_nets(const Net& a, const Net& b) {
   const NetConfig &x = a.config(), &y = b.config();
   return x.width == y.width && x.depth == y.depth && x.activation == y.activation &&
@@ -31,16 +23,17 @@ TrainingBatch::Seat::Seat(TrainingBatch& batch) : batch_(batch), previous_(seate
 
 TrainingBatch::Seat::~Seat() {
   seated = previous_;
-  batch_.leave();
+  // A seat taken again in the same thread is the same place: only the outer one leaves.
+  if (previous_ != &batch_) batch_.leave();
 }
 
 TrainingBatch* TrainingBatch::current() {
   return seated;
 }
 
-void TrainingBatch::leave() {
+void TrainingBatch::leave(int seats) {
   std::lock_guard<std::mutex> lock(mutex_);
-  --live_;
+  live_ -= seats;
   changed_.notify_all();
 }
 
@@ -67,7 +60,13 @@ std::vector<TrainReport> TrainingBatch::train(const std::vector<Net*>& nets,
     const std::vector<Job*> round = std::move(waiting_);
     waiting_.clear();
     lock.unlock();
-    const Round done = train_round(round);
+    Round done;
+    try {
+      done = train_round(round);
+    } catch (...) {  // outside any one job (out of memory): every job of the round fails with it
+      for (Job* j : round)
+        if (!j->error) j->error = std::current_exception();
+    }
     lock.lock();
     for (Job* j : round) j->done = true;
     rounds_.push_back(done);
@@ -82,6 +81,13 @@ TrainingBatch::Round TrainingBatch::train_round(const std::vector<Job*>& jobs) {
   Round round;
   round.jobs = int(jobs.size());
   std::vector<bool> taken(jobs.size(), false);
+  // A job whose nets cannot train together fails alone, before any stacking.
+  for (std::size_t i = 0; i < jobs.size(); ++i) try {
+      check_together(*jobs[i]->nets);
+    } catch (...) {
+      jobs[i]->error = std::current_exception();
+      taken[i] = true;
+    }
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     if (taken[i]) continue;
     Job& lead = *jobs[i];
@@ -99,7 +105,7 @@ TrainingBatch::Round TrainingBatch::train_round(const std::vector<Job*>& jobs) {
     for (std::size_t k = i; k < jobs.size(); ++k) {
       Job& j = *jobs[k];
       if (taken[k] || j.nets->empty() || !same_nets(*j.nets->front(), *lead.nets->front()) ||
-          !same_training(*j.config, *lead.config))
+          *j.config != *lead.config)
         continue;
       taken[k] = true;
       stack.push_back(&j);

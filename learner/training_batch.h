@@ -23,11 +23,15 @@ namespace carl::learner {
 class TrainingBatch {
  public:
   // `runs`: the threads that will take a seat. A round starts only when all of them are waiting
-  // or have left, so every seat must be taken and left (Seat does both).
+  // or have left, so every seat must be taken and left (Seat does both), or given back unused
+  // (leave).
   explicit TrainingBatch(int runs);
+  // Gives back `seats` that no thread will take (a thread that could not be started).
+  void leave(int seats = 1);
 
   // This thread's place in the batch, for the whole of its runs; leaving it (also by an
-  // exception) lets the others go on without it.
+  // exception) lets the others go on without it. A seat taken again in the same thread (nested)
+  // is the same seat.
   class Seat {
    public:
     explicit Seat(TrainingBatch& batch);
@@ -66,7 +70,6 @@ class TrainingBatch {
     bool done = false;
   };
   static Round train_round(const std::vector<Job*>& jobs);
-  void leave();
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;

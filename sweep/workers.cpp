@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <system_error>
 #include <thread>
 
 #include "ca/error.h"
@@ -113,20 +114,32 @@ void run_jobs_here(JobQueue& queue, const std::function<json(std::uint64_t)>& ru
   }
 }
 
-void run_jobs_batched(JobQueue& queue, int runs, const std::function<json(std::uint64_t)>& run_here,
-                      const std::string& where) {
+BatchFigures run_jobs_batched(JobQueue& queue, int runs,
+                              const std::function<json(std::uint64_t)>& run_here,
+                              const std::string& where) {
   learner::TrainingBatch batch(runs);
   std::vector<std::thread> threads;
-  for (int t = 0; t < runs; ++t)
-    threads.emplace_back([&] {
-      const learner::TrainingBatch::Seat seat(batch);
-      run_jobs_here(queue, run_here, where);
-    });
+  try {
+    for (int t = 0; t < runs; ++t)
+      threads.emplace_back([&] {
+        const learner::TrainingBatch::Seat seat(batch);
+        run_jobs_here(queue, run_here, where);
+      });
+  } catch (const std::system_error& e) {
+    // A thread that could not be started gives its seat back, so the others' rounds still start.
+    batch.leave(runs - int(threads.size()));
+    queue.fail(
+        fmt::format("cannot start thread {} of --batch {}: {}", threads.size() + 1, runs, e.what()),
+        false);
+  }
   for (auto& t : threads) t.join();
-  int trainings = 0;
-  for (const auto& round : batch.rounds()) trainings += round.jobs;
-  std::fprintf(stderr, "%s--batch %d: %d trainings in %zu rounds\n", where.c_str(), runs, trainings,
-               batch.rounds().size());
+  BatchFigures figures;
+  const auto rounds = batch.rounds();
+  for (const auto& round : rounds) figures.trainings += round.jobs;
+  figures.rounds = int(rounds.size());
+  std::fprintf(stderr, "%s--batch %d: %d trainings in %d rounds\n", where.c_str(), runs,
+               figures.trainings, figures.rounds);
+  return figures;
 }
 
 void run_jobs(JobQueue& queue, int jobs, const std::vector<std::string>& worker_command,

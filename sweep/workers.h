@@ -48,12 +48,19 @@ void run_jobs(JobQueue& queue, int jobs, const std::vector<std::string>& worker_
 void run_jobs_here(JobQueue& queue, const std::function<nlohmann::json(std::uint64_t)>& run_here,
                    const std::string& where);
 
+// What a batch did: the trainings its rounds held, and the rounds.
+struct BatchFigures {
+  int trainings = 0;
+  int rounds = 0;
+};
+
 // The queue's jobs, `runs` at a time in threads of this process, each thread seated in one
 // learner::TrainingBatch: the runs' training is gathered into rounds (on CUDA one stacked model;
-// learner/training_batch.h). Each record equals the one run_jobs_here gives.
-void run_jobs_batched(JobQueue& queue, int runs,
-                      const std::function<nlohmann::json(std::uint64_t)>& run_here,
-                      const std::string& where);
+// learner/training_batch.h). Each record equals the one run_jobs_here gives. A thread that cannot
+// be started fails the queue (the others finish what they run).
+BatchFigures run_jobs_batched(JobQueue& queue, int runs,
+                              const std::function<nlohmann::json(std::uint64_t)>& run_here,
+                              const std::string& where);
 
 // The first failure reported to a job queue (the caller serialises), thrown once its feeders
 // have stopped.

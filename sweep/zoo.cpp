@@ -209,8 +209,9 @@ std::string run_zoo(const ZooOptions& opt) {
   const auto at_most_jobs = [&](int n) {
     return int(std::min<std::size_t>(std::size_t(std::max(1, n)), queue.size()));
   };
+  std::optional<BatchFigures> batch;
   if (opt.batch > 1)
-    run_jobs_batched(queue, at_most_jobs(opt.batch), run_here, "");
+    batch = run_jobs_batched(queue, at_most_jobs(opt.batch), run_here, "");
   else
     run_jobs(queue, at_most_jobs(opt.jobs), opt.worker_command, run_here, "");
   json runs = queue.conclude();
@@ -219,11 +220,14 @@ std::string run_zoo(const ZooOptions& opt) {
   const ZooSummary summary =
       summarize(runs, opt.quick ? "Rule zoo — quick (smoke test)" : "Rule zoo — " + today(), total);
 
+  json zoo_json{{"runs", runs}, {"summary", summary.rows}};
+  if (batch)  // how far the runs' rounds lined up
+    zoo_json["batch"] = {
+        {"runs", opt.batch}, {"trainings", batch->trainings}, {"rounds", batch->rounds}};
   std::filesystem::create_directories(opt.out_dir);
   const std::string stem = "zoo-" + (opt.quick ? std::string("quick") : today());
   // Like every file carl writes for the user: beside, synced, renamed, never through a link.
-  provider::write_durably(opt.out_dir, stem + ".json",
-                          json{{"runs", runs}, {"summary", summary.rows}}.dump(1) + "\n");
+  provider::write_durably(opt.out_dir, stem + ".json", zoo_json.dump(1) + "\n");
   provider::write_durably(opt.out_dir, stem + ".md", summary.markdown);
   return opt.out_dir + "/" + stem + ".md";
 }

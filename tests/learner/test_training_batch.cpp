@@ -77,10 +77,14 @@ TEST_CASE("runs in a training batch train in gathered rounds, each as it would a
 }
 
 TEST_CASE("a training batch passes a job's error to its own run", "[committee]") {
+  // Two runs in one round: one hands in nets that cannot train together (found when the round
+  // trains it), the other trains as it would alone.
   learner::TrainingBatch batch(2);
   const auto counts = counts_of("B3/S23", 1);
+  learner::TrainConfig tc;
+  tc.max_steps = 50;
   std::string error;
-  bool other_trained = false;
+  std::vector<double> trained;
   std::thread bad([&] {
     const learner::TrainingBatch::Seat seat(batch);
     Net a(learner::NetConfig{}, groups::Subgroup::parse("p1"), 1);
@@ -88,22 +92,29 @@ TEST_CASE("a training batch passes a job's error to its own run", "[committee]")
     wide.width = 16;
     Net b(wide, groups::Subgroup::parse("p1"), 2);
     try {
-      learner::train_together({&a, &b}, counts, learner::TrainConfig{});
+      learner::train_together({&a, &b}, counts, tc);
     } catch (const std::logic_error& e) {
       error = e.what();
     }
   });
   std::thread good([&] {
     const learner::TrainingBatch::Seat seat(batch);
+    {
+      const learner::TrainingBatch::Seat again(batch);  // nested: the same seat
+    }
     Net n(learner::NetConfig{}, groups::Subgroup::parse("p1"), 3);
-    learner::TrainConfig tc;
-    tc.max_steps = 50;
-    other_trained = learner::train_together({&n}, counts, tc).front().steps > 0;
+    learner::train_together({&n}, counts, tc);
+    trained = n.state().params;
   });
   bad.join();
   good.join();
   REQUIRE_THAT(error, Catch::Contains("nets differ"));
-  REQUIRE(other_trained);
+  Net alone(learner::NetConfig{}, groups::Subgroup::parse("p1"), 3);
+  alone.train(counts, tc);
+  REQUIRE(trained == alone.state().params);
+  // Both jobs were in the round (the nested seat did not leave early), which failed one of them.
+  REQUIRE(batch.rounds().size() == 1);
+  REQUIRE(batch.rounds().front().jobs == 2);
 }
 
 namespace {

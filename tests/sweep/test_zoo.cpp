@@ -181,6 +181,12 @@ TEST_CASE("carl bench zoo --batch 4 runs four at a time, with records equal one 
   o.batch = 4;  // rounds that mix the two rules' runs (a rule's three settings see the same data)
   carl::sweep::run_zoo(o);
   require_same_records(one.path(), four.path());
+  // The batch's rounds gathered the runs' trainings.
+  const json figures =
+      json::parse(carl::ca::read_text_file(four.path() + "/zoo-quick.json")).at("batch");
+  REQUIRE(figures.at("runs") == 4);
+  REQUIRE(figures.at("rounds").get<int>() > 0);
+  REQUIRE(figures.at("trainings").get<int>() > figures.at("rounds").get<int>());
   // A batch is threads of one process: not with worker processes.
   o.jobs = 2;
   REQUIRE_THROWS_WITH(carl::sweep::run_zoo(o), Catch::Contains("--batch 4 with --jobs 2"));
