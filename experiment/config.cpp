@@ -115,6 +115,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
   st.field<double>("l2_threshold", so.l2_threshold, in_range(0.0, 1.0));
   st.choice("certify_on", so.certify_on);
   st.field<double>("tolerance", so.tolerance, in_range(0.0, 1.0));
+  st.field<bool>("noise_floor", so.noise_floor);
   st.field<bool>("verify_generalized", so.verify_generalized);
   st.field<int>("max_trajectories", so.max_trajectories, in_range(1, 100000));
   st.field<int>("max_rounds", so.max_rounds, in_range(1, 1000000));

@@ -66,6 +66,11 @@ double binomial_upper(long k, long n, double alpha) {
   return solve_decreasing([&](double p) { return binomial_cdf(k, n, p); }, alpha, 0.0, 1.0);
 }
 
+double binomial_lower(long k, long n, double alpha) {
+  if (n <= 0 || k <= 0) return 0.0;
+  return 1.0 - binomial_upper(n - k, n, alpha);  // the failures' upper limit, mirrored
+}
+
 void add_guess_tests(GuessTests& tests, const ca::RuleTable& table, const groups::Orbits& classes,
                      const ca::PatternCounts& before, const ca::PatternCounts& fresh) {
   for (int o = 0; o < classes.count(); ++o) {

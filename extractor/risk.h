@@ -28,6 +28,8 @@ namespace carl::extractor {
 double poisson_upper(long k, double alpha);
 // p such that P(Binomial(n, p) ≤ k) = alpha (Clopper–Pearson upper limit); 1 when n = 0.
 double binomial_upper(long k, long n, double alpha);
+// p such that P(Binomial(n, p) ≥ k) = alpha (Clopper–Pearson lower limit); 0 when k = 0.
+double binomial_lower(long k, long n, double alpha);
 
 // Tests of earlier tables' entries on classes observed for the first time.
 struct GuessTests {

@@ -36,6 +36,12 @@ struct StoppingOptions {
   // error there is ≤ tolerance (0: not one wrong cell), measured by rollout or one_step.
   CertifyOn certify_on = CertifyOn::rollout;
   double tolerance = 0.0;
+  // Under observation noise, judged one step at a time: a fresh error above the tolerance still
+  // certifies when it is not above the rule's one-step error on its training data at 99 %
+  // confidence. That error is the floor noise puts under even the true rule (a rule whose output
+  // depends on many cells misreads more noisy neighbourhoods), which a fixed tolerance may not
+  // admit; a wrong entry shows as error beyond it, or in its own class's updates.
+  bool noise_floor = true;
   // Halt only when every generalized entry (never observed, the nets' guess) occurs in the
   // judged trajectory, so that the judgement covers it: no entry rests on a guess alone.
   bool verify_generalized = true;

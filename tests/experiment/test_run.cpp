@@ -331,7 +331,7 @@ TEST_CASE("carl run with every documented key set to a value other than its defa
       "  min_evidence: 4\n  device: auto\n  seed: 7\n"
       "extractor:\n  significance: 0.8\n"
       "stopping:\n  policy: risk\n  min_symmetry_pairs: 12\n  delta: 0.01\n  confidence: 0.9\n"
-      "  noise_epsilon: 1.5\n  certify_on: one_step\n  tolerance: 0.01\n"
+      "  noise_epsilon: 1.5\n  certify_on: one_step\n  tolerance: 0.01\n  noise_floor: false\n"
       "  verify_generalized: false\n  epsilon: 0.01\n  l1_threshold: 0.01\n  l2_threshold: 0.01\n"
       "  max_trajectories: 2\n  max_rounds: 3\n"
       "output:\n  runs_dir: " +

@@ -355,3 +355,76 @@ TEST_CASE("risk: halts with a stated bound once the bound is below delta", "[hal
   f.state.noise_free = false;
   REQUIRE(policy->decide(f.state).action == Action::train_on);
 }
+
+namespace {
+
+// A trajectory of `rule` whose shown cells are flipped with probability `noise` (observation
+// noise, as the provider's).
+ca::Trajectory noisy_trajectory(const ca::RuleTable& rule, double noise, std::uint64_t seed) {
+  ca::Trajectory t = ca::Stepper(rule).trajectory(ca::random_soup(64, 64, 0.3, seed), 16);
+  std::mt19937_64 rng(seed);
+  std::bernoulli_distribution flip(noise);
+  for (ca::Grid& g : t.frames)
+    for (int r = 0; r < g.height(); ++r)
+      for (int c = 0; c < g.width(); ++c)
+        if (flip(rng)) g.set(r, c, !g.at(r, c));
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("certified under noise: an error above the tolerance certifies on the noise floor only",
+          "[halting]") {
+  // Life seen through 3% noise: even the true rule mispredicts more than a 5% tolerance of the
+  // updates, since a noisy neighbourhood is often read as another pattern. The floor is the
+  // true rule's one-step error on other noisy data (here computed as the loop does on its
+  // training trajectories).
+  extractor::StoppingOptions o = options("certified");
+  o.certify_on = extractor::CertifyOn::one_step;
+  o.tolerance = 0.05;
+  const ca::RuleTable life = ca::parse_rule("B3/S23");
+  const ca::Trajectory training = noisy_trajectory(life, 0.03, 8);
+  const ca::Trajectory fresh = noisy_trajectory(life, 0.03, 9);
+  const double floor = extractor::one_step_errors(life, training, ca::Boundary::torus).loss;
+  Fixture f;
+  for (int p = 0; p < ca::kPatternCount; ++p) observe(f.counts, life, p);
+  f.finish(life, groups::Subgroup(), false);
+  f.state.one_step = floor;
+  auto d = extractor::make_policy(o)->judge(f.state, fresh, ca::Boundary::torus);
+  INFO(d.reason << " (floor " << floor << ")");
+  REQUIRE(d.judged_error > o.tolerance);
+  REQUIRE(d.action == Action::halt);
+  REQUIRE_THAT(d.reason, Catch::Contains("not above the noise floor"));
+
+  // Without the floor, or on data taken for noise-free, the tolerance alone judges.
+  extractor::StoppingOptions plain = o;
+  plain.noise_floor = false;
+  d = extractor::make_policy(plain)->judge(f.state, fresh, ca::Boundary::torus);
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason, Catch::Contains("> tolerance 0.05)"));
+  f.state.noise_free = true;
+  d = extractor::make_policy(o)->judge(f.state, fresh, ca::Boundary::torus);
+  REQUIRE(d.action == Action::request);
+  f.state.noise_free = false;
+
+  // A rule with one entry wrong that 2-5% of the fresh updates use errs beyond the floor (the
+  // pooled judgement fails before any one class is judged).
+  const ca::PatternCounts seen = ca::count_patterns(fresh, ca::Boundary::torus);
+  const double updates = double(64 * 64 * 16);
+  int common = -1;
+  for (int p = 0; p < ca::kPatternCount && common < 0; ++p)
+    if (seen.total(ca::Pattern(p)) >= 0.02 * updates &&
+        seen.total(ca::Pattern(p)) <= 0.05 * updates)
+      common = p;
+  REQUIRE(common >= 0);
+  ca::RuleTable wrong = life;
+  wrong.set(ca::Pattern(common), !life.output(ca::Pattern(common)));
+  Fixture g;
+  for (int p = 0; p < ca::kPatternCount; ++p) observe(g.counts, wrong, p);
+  g.finish(wrong, groups::Subgroup(), false);
+  g.state.one_step = floor;
+  d = extractor::make_policy(o)->judge(g.state, fresh, ca::Boundary::torus);
+  INFO(d.reason);
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason, Catch::Contains("above the noise floor"));
+}
