@@ -68,7 +68,10 @@ double binomial_upper(long k, long n, double alpha) {
 
 double binomial_lower(long k, long n, double alpha) {
   if (n <= 0 || k <= 0) return 0.0;
-  return 1.0 - binomial_upper(n - k, n, alpha);  // the failures' upper limit, mirrored
+  // P(Binomial(n, p) ≥ k) = alpha ⇔ P(Binomial(n, p) ≤ k − 1) = 1 − alpha: a sum of k terms (the
+  // mirrored form, 1 − binomial_upper(n − k, n, alpha), sums n − k, slow for a large grid).
+  return solve_decreasing([&](double p) { return binomial_cdf(k - 1, n, p); }, 1.0 - alpha, 0.0,
+                          1.0);
 }
 
 void add_guess_tests(GuessTests& tests, const ca::RuleTable& table, const groups::Orbits& classes,

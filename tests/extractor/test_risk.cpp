@@ -21,6 +21,16 @@ TEST_CASE("Poisson and Clopper-Pearson limits against closed forms and tables", 
   REQUIRE(binomial_upper(9, 10, 0.05) == Approx(std::pow(0.95, 0.1)).epsilon(1e-6));
   REQUIRE(binomial_upper(3, 0, 0.05) == 1.0);
   REQUIRE(binomial_upper(4, 4, 0.05) == 1.0);
+  // Lower limits: P(X ≥ n) = p^n = α  →  p = α^{1/n}; P(X ≥ 1) = 1 - (1-p)^n = α  →
+  // p = 1 - (1-α)^{1/n}; and the mirror of the upper limit of the failures, on a grid's worth of
+  // updates (k = 800 of n = 16,384 at 99%).
+  using extractor::binomial_lower;
+  REQUIRE(binomial_lower(20, 20, 0.01) == Approx(std::pow(0.01, 1.0 / 20)).epsilon(1e-6));
+  REQUIRE(binomial_lower(1, 30, 0.01) == Approx(1 - std::pow(0.99, 1.0 / 30)).epsilon(1e-6));
+  REQUIRE(binomial_lower(800, 16384, 0.01) ==
+          Approx(1 - binomial_upper(16384 - 800, 16384, 0.01)).epsilon(1e-6));
+  REQUIRE(binomial_lower(800, 16384, 0.01) < 800.0 / 16384);
+  REQUIRE(binomial_lower(0, 10, 0.01) == 0.0);
 }
 
 TEST_CASE("guess tests: a class's first observation judges the table of the round before",
