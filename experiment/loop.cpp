@@ -358,6 +358,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     state.one_step = rec.one_step;
     state.noise_free = noise_free;
     state.noise_rate = rec.noise_rate;
+    state.cell_noise = cfg.provider.noise;
     state.guesses = guesses;
     extractor::Decision d = policy->decide(state);
     if (d.bound) rec.risk_bound = d.bound->bound;

@@ -66,6 +66,11 @@ double binomial_upper(long k, long n, double alpha) {
   return solve_decreasing([&](double p) { return binomial_cdf(k, n, p); }, alpha, 0.0, 1.0);
 }
 
+double poisson_tail(long k, double lambda) {
+  if (k <= 0) return 1.0;
+  return std::max(0.0, 1.0 - poisson_cdf(k - 1, lambda));
+}
+
 double binomial_lower(long k, long n, double alpha) {
   if (n <= 0 || k <= 0) return 0.0;
   // P(Binomial(n, p) ≥ k) = alpha ⇔ P(Binomial(n, p) ≤ k − 1) = 1 − alpha: a sum of k terms (the

@@ -428,3 +428,61 @@ TEST_CASE("certified under noise: an error above the tolerance certifies on the 
   REQUIRE(d.action == Action::request);
   REQUIRE_THAT(d.reason, Catch::Contains("above the noise floor"));
 }
+
+TEST_CASE("certified under noise: a generalized entry shown only as often as misreads is untested",
+          "[halting]") {
+  // A rule under which nothing changes (B/S012345678), on a 16×16 soup seen through 1% noise:
+  // a pattern that the clean frames never show occurs in the noisy ones only where a cell of a
+  // neighbouring pattern was misread, and a generalized entry for it is not tested by those
+  // occurrences (their next states follow the neighbour's entry). A pattern the clean frames show
+  // often is tested.
+  extractor::StoppingOptions o = options("certified");
+  o.certify_on = extractor::CertifyOn::one_step;
+  o.tolerance = 0.05;
+  const ca::RuleTable still = ca::parse_rule("B/S012345678");
+  const ca::Trajectory clean = ca::Stepper(still).trajectory(ca::random_soup(16, 16, 0.5, 9), 16);
+  ca::Trajectory noisy = clean;
+  std::mt19937_64 rng(9);
+  std::bernoulli_distribution flip(0.01);
+  for (ca::Grid& g : noisy.frames)
+    for (int r = 0; r < g.height(); ++r)
+      for (int c = 0; c < g.width(); ++c)
+        if (flip(rng)) g.set(r, c, !g.at(r, c));
+  const ca::PatternCounts in_clean = ca::count_patterns(clean, ca::Boundary::torus);
+  const ca::PatternCounts in_noisy = ca::count_patterns(noisy, ca::Boundary::torus);
+  int misread = -1, common = -1;
+  for (int p = 0; p < ca::kPatternCount; ++p) {
+    const auto q = ca::Pattern(p);
+    if (in_clean.total(q) == 0 &&
+        (misread < 0 || in_noisy.total(q) > in_noisy.total(ca::Pattern(misread))))
+      misread = p;
+    if (in_clean.total(q) >= 32 &&
+        (common < 0 || in_clean.total(q) > in_clean.total(ca::Pattern(common))))
+      common = p;
+  }
+  REQUIRE(misread >= 0);
+  REQUIRE(in_noisy.total(ca::Pattern(misread)) >= 2);
+  REQUIRE(common >= 0);
+  for (const int generalized : {misread, common}) {
+    INFO("generalized entry " << generalized << ", shown "
+                              << in_noisy.total(ca::Pattern(generalized)) << " times");
+    Fixture f;  // every pattern observed in training except the generalized one
+    for (int p = 0; p < ca::kPatternCount; ++p)
+      if (p != generalized) observe(f.counts, still, p);
+    f.finish(still, groups::Subgroup(), false);
+    f.state.cell_noise = 0.01;
+    REQUIRE(f.rule.provenance[std::size_t(generalized)] == Provenance::generalized);
+    const auto d = extractor::make_policy(o)->judge(f.state, noisy, ca::Boundary::torus);
+    INFO(d.reason);
+    if (generalized == misread) {
+      REQUIRE(d.action == Action::request);
+      REQUIRE_THAT(d.reason, Catch::Contains("1 generalized entries untested"));
+    } else {
+      REQUIRE(d.action == Action::halt);
+    }
+    // On data taken for noise-free every occurrence counts.
+    f.state.noise_free = true;
+    REQUIRE(extractor::make_policy(o)->judge(f.state, noisy, ca::Boundary::torus).action ==
+            Action::halt);
+  }
+}
