@@ -31,6 +31,11 @@ TEST_CASE("Poisson and Clopper-Pearson limits against closed forms and tables", 
           Approx(1 - binomial_upper(16384 - 800, 16384, 0.01)).epsilon(1e-6));
   REQUIRE(binomial_lower(800, 16384, 0.01) < 800.0 / 16384);
   REQUIRE(binomial_lower(0, 10, 0.01) == 0.0);
+  // Poisson tails: P(X ≥ 1) = 1 - e^{-λ}; P(X ≥ 2) = 1 - e^{-λ}(1 + λ); P(X ≥ 0) = 1.
+  using extractor::poisson_tail;
+  REQUIRE(poisson_tail(1, 0.3) == Approx(1 - std::exp(-0.3)).epsilon(1e-9));
+  REQUIRE(poisson_tail(2, 2.5) == Approx(1 - std::exp(-2.5) * 3.5).epsilon(1e-9));
+  REQUIRE(poisson_tail(0, 4.0) == 1.0);
 }
 
 TEST_CASE("guess tests: a class's first observation judges the table of the round before",
