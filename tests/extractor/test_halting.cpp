@@ -48,9 +48,29 @@ void observe(ca::PatternCounts& c, const ca::RuleTable& rule, int p, int times =
   c.n[std::size_t(p)][rule.output(ca::Pattern(p))] += std::uint64_t(times);
 }
 
+// The trajectory as a provider with observation noise shows it: each cell of each frame flipped
+// with probability `noise`.
+ca::Trajectory with_noise(ca::Trajectory t, double noise, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::bernoulli_distribution flip(noise);
+  for (ca::Grid& g : t.frames)
+    for (int r = 0; r < g.height(); ++r)
+      for (int c = 0; c < g.width(); ++c)
+        if (flip(rng)) g.set(r, c, !g.at(r, c));
+  return t;
+}
+
 extractor::StoppingOptions options(const char* policy) {
   extractor::StoppingOptions o;
   o.policy = *parse_choice<extractor::Policy>(policy);
+  return o;
+}
+
+// The certified policy as the noisy regimes set it: one step at a time, a 5% tolerance.
+extractor::StoppingOptions noisy_certified() {
+  extractor::StoppingOptions o = options("certified");
+  o.certify_on = extractor::CertifyOn::one_step;
+  o.tolerance = 0.05;
   return o;
 }
 
@@ -245,9 +265,7 @@ TEST_CASE("certified: a class the fresh trajectory contradicts fails, whatever t
           "[halting]") {
   // Judged one step at a time with a tolerance for observation noise (the noisy regimes'
   // settings), every entry observed.
-  extractor::StoppingOptions o = options("certified");
-  o.certify_on = extractor::CertifyOn::one_step;
-  o.tolerance = 0.05;
+  const extractor::StoppingOptions o = noisy_certified();
   auto policy = extractor::make_policy(o);
   const ca::RuleTable life = ca::parse_rule("B3/S23");
   const ca::Trajectory fresh = ca::Stepper(life).trajectory(ca::random_soup(64, 64, 0.3, 5), 16);
@@ -271,13 +289,7 @@ TEST_CASE("certified: a class the fresh trajectory contradicts fails, whatever t
                    Catch::Contains(ca::join_names(ca::name_entries({ca::Pattern(rare)}))));
   // The right rule on the same trajectory with 1% of its cells flipped (observation noise): here
   // every class keeps a majority of agreeing updates, so it halts.
-  ca::Trajectory noisy = fresh;
-  std::mt19937_64 rng(7);
-  std::bernoulli_distribution flip(0.01);
-  for (ca::Grid& g : noisy.frames)
-    for (int r = 0; r < g.height(); ++r)
-      for (int c = 0; c < g.width(); ++c)
-        if (flip(rng)) g.set(r, c, !g.at(r, c));
+  const ca::Trajectory noisy = with_noise(fresh, 0.01, 7);
   Fixture h;
   for (int p = 0; p < ca::kPatternCount; ++p) observe(h.counts, life, p);
   h.finish(life, groups::Subgroup(), false);
@@ -358,17 +370,10 @@ TEST_CASE("risk: halts with a stated bound once the bound is below delta", "[hal
 
 namespace {
 
-// A trajectory of `rule` whose shown cells are flipped with probability `noise` (observation
-// noise, as the provider's).
+// A 64×64 soup's trajectory under `rule`, seen through observation noise.
 ca::Trajectory noisy_trajectory(const ca::RuleTable& rule, double noise, std::uint64_t seed) {
-  ca::Trajectory t = ca::Stepper(rule).trajectory(ca::random_soup(64, 64, 0.3, seed), 16);
-  std::mt19937_64 rng(seed);
-  std::bernoulli_distribution flip(noise);
-  for (ca::Grid& g : t.frames)
-    for (int r = 0; r < g.height(); ++r)
-      for (int c = 0; c < g.width(); ++c)
-        if (flip(rng)) g.set(r, c, !g.at(r, c));
-  return t;
+  return with_noise(ca::Stepper(rule).trajectory(ca::random_soup(64, 64, 0.3, seed), 16), noise,
+                    seed);
 }
 
 }  // namespace
@@ -379,9 +384,7 @@ TEST_CASE("certified under noise: an error above the tolerance certifies on the 
   // updates, since a noisy neighbourhood is often read as another pattern. The floor is the
   // true rule's one-step error on other noisy data (here computed as the loop does on its
   // training trajectories).
-  extractor::StoppingOptions o = options("certified");
-  o.certify_on = extractor::CertifyOn::one_step;
-  o.tolerance = 0.05;
+  const extractor::StoppingOptions o = noisy_certified();
   const ca::RuleTable life = ca::parse_rule("B3/S23");
   const ca::Trajectory training = noisy_trajectory(life, 0.03, 8);
   const ca::Trajectory fresh = noisy_trajectory(life, 0.03, 9);
@@ -436,18 +439,10 @@ TEST_CASE("certified under noise: a generalized entry shown only as often as mis
   // neighbouring pattern was misread, and a generalized entry for it is not tested by those
   // occurrences (their next states follow the neighbour's entry). A pattern the clean frames show
   // often is tested.
-  extractor::StoppingOptions o = options("certified");
-  o.certify_on = extractor::CertifyOn::one_step;
-  o.tolerance = 0.05;
+  const extractor::StoppingOptions o = noisy_certified();
   const ca::RuleTable still = ca::parse_rule("B/S012345678");
   const ca::Trajectory clean = ca::Stepper(still).trajectory(ca::random_soup(16, 16, 0.5, 9), 16);
-  ca::Trajectory noisy = clean;
-  std::mt19937_64 rng(9);
-  std::bernoulli_distribution flip(0.01);
-  for (ca::Grid& g : noisy.frames)
-    for (int r = 0; r < g.height(); ++r)
-      for (int c = 0; c < g.width(); ++c)
-        if (flip(rng)) g.set(r, c, !g.at(r, c));
+  const ca::Trajectory noisy = with_noise(clean, 0.01, 9);
   const ca::PatternCounts in_clean = ca::count_patterns(clean, ca::Boundary::torus);
   const ca::PatternCounts in_noisy = ca::count_patterns(noisy, ca::Boundary::torus);
   int misread = -1, common = -1;
