@@ -19,8 +19,8 @@ namespace {
 // the zoo's noisy regime, B3aiy4e/S1c2ae3's S4a in about 1 of 7 fresh trajectories): that costs a
 // trajectory, which then joins the training data; a wrong entry certified costs a false halt.
 std::optional<std::string> contradicted_class(const ExtractedRule& rule,
+                                              const groups::Orbits& classes,
                                               const ca::PatternCounts& seen) {
-  const groups::Orbits classes(rule.group, rule.ignored_cells);
   for (int o = 0; o < classes.count(); ++o) {
     long agree = 0, updates = 0;
     for (ca::Pattern q : classes.members(o)) {
@@ -43,9 +43,8 @@ std::optional<std::string> contradicted_class(const ExtractedRule& rule,
 // make it occur has not been tested by it (B167/S03578 at 0.5 % noise once halted with B8 wrong,
 // "shown" by misread B7 births that agreed with the wrong guess). Shown: the class occurs more
 // often than misreads at rate `noise` explain, at 99 % (Poisson).
-bool shown_beyond_misreads(const ExtractedRule& rule, const ca::PatternCounts& seen, int p,
+bool shown_beyond_misreads(const groups::Orbits& classes, const ca::PatternCounts& seen, int p,
                            double noise) {
-  const groups::Orbits classes(rule.group, rule.ignored_cells);
   const int own = classes.orbit_of(ca::Pattern(p));
   long count = 0;
   double misreads = 0;
@@ -115,7 +114,8 @@ class CertifiedPolicy : public HaltingPolicy {
       }
     }
     const ca::PatternCounts seen = ca::count_patterns(fresh, boundary);
-    if (auto contradicted = contradicted_class(rule, seen)) {
+    const groups::Orbits classes(rule.group, rule.ignored_cells);  // the rule's classes
+    if (auto contradicted = contradicted_class(rule, classes, seen)) {
       d.reason = fmt::format("certification failed: {}", *contradicted);
       return d;
     }
@@ -128,7 +128,7 @@ class CertifiedPolicy : public HaltingPolicy {
     for (int p = 0; p < ca::kPatternCount; ++p)
       untested += rule.provenance[std::size_t(p)] == Provenance::generalized &&
                   (!tested.observed(ca::Pattern(p)) ||
-                   (!s.noise_free && !shown_beyond_misreads(rule, tested, p, misread_rate)));
+                   (!s.noise_free && !shown_beyond_misreads(classes, tested, p, misread_rate)));
     if (untested > 0 && o_.verify_generalized) {
       d.reason = fmt::format("{} generalized entries untested", untested);
       return d;

@@ -188,8 +188,16 @@ class Net {
 // the batch's round and are trained with the other runs' there.
 std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
                                         const ca::PatternCounts& counts, const TrainConfig& config);
-// Throws std::logic_error unless the nets share configuration, group and device.
+// Whether two nets can be stepped in one stack: the same configuration, group and device.
+bool trainable_together(const Net& a, const Net& b);
+// Throws std::logic_error unless the nets are all trainable together.
 void check_together(const std::vector<Net*>& nets);
+// Several jobs' nets, all on CUDA and trainable together, stacked as one LibTorch model, job j's
+// nets on counts[j] (TorchBackend::train_stacked); their parameters are updated. reports[j][k]
+// is job j's net k's.
+std::vector<std::vector<TrainReport>> train_stacked_on_cuda(
+    const std::vector<const std::vector<Net*>*>& jobs,
+    const std::vector<const ca::PatternCounts*>& counts, const TrainConfig& config);
 // train_together in this thread, now, whether or not it is seated in a batch.
 std::vector<TrainReport> train_together_here(const std::vector<Net*>& nets,
                                              const ca::PatternCounts& counts,

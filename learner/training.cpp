@@ -97,15 +97,32 @@ std::vector<TrainReport> train_on_cpu(const std::vector<Net*>& nets,
 
 }  // namespace
 
+bool trainable_together(const Net& a, const Net& b) {
+  const NetConfig &x = a.config(), &y = b.config();
+  return x.width == y.width && x.depth == y.depth && x.activation == y.activation &&
+         x.precision == y.precision && a.group() == b.group() && a.device() == b.device();
+}
+
 void check_together(const std::vector<Net*>& nets) {
-  if (nets.empty()) return;
-  const Net& f = *nets.front();
   for (const Net* n : nets)
-    if (n->config().width != f.config().width || n->config().depth != f.config().depth ||
-        n->config().activation != f.config().activation ||
-        n->config().precision != f.config().precision || n->group() != f.group() ||
-        n->device() != f.device())
+    if (!trainable_together(*n, *nets.front()))
       throw std::logic_error("train_together: nets differ in configuration, group or device");
+}
+
+std::vector<std::vector<TrainReport>> train_stacked_on_cuda(
+    const std::vector<const std::vector<Net*>*>& jobs,
+    const std::vector<const ca::PatternCounts*>& counts, const TrainConfig& c) {
+  std::vector<std::vector<NetState>> states(jobs.size());
+  std::vector<std::vector<NetState*>> nets(jobs.size());
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    for (const Net* n : *jobs[j]) states[j].push_back(n->state());
+    for (NetState& s : states[j]) nets[j].push_back(&s);
+  }
+  auto reports = torch_backend().train_stacked(nets, counts, c, /*on_cuda=*/true);
+  for (std::size_t j = 0; j < jobs.size(); ++j)
+    for (std::size_t k = 0; k < states[j].size(); ++k)
+      (*jobs[j])[k]->set_parameters(std::move(states[j][k].params));
+  return reports;
 }
 
 std::vector<TrainReport> train_together(const std::vector<Net*>& nets,
@@ -122,17 +139,7 @@ std::vector<TrainReport> train_together_here(const std::vector<Net*>& nets,
   check_together(nets);
   const Net& f = *nets.front();
   const auto t0 = std::chrono::steady_clock::now();
-  if (f.device() == Device::cuda) {
-    std::vector<NetState> states;
-    for (const Net* n : nets) states.push_back(n->state());
-    std::vector<NetState*> all;
-    for (NetState& s : states) all.push_back(&s);
-    std::vector<TrainReport> reports =
-        torch_backend().train_stacked({all}, {&counts}, c, /*on_cuda=*/true).front();
-    for (std::size_t k = 0; k < nets.size(); ++k)
-      nets[k]->set_parameters(std::move(states[k].params));
-    return reports;
-  }
+  if (f.device() == Device::cuda) return train_stacked_on_cuda({&nets}, {&counts}, c).front();
   if (f.config().precision == Precision::float64) return train_on_cpu<double>(nets, counts, c, t0);
   return train_on_cpu<float>(nets, counts, c, t0);
 }

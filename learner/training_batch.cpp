@@ -1,17 +1,9 @@
 #include "learner/training_batch.h"
 
-#include "learner/torch_backend.h"
-
 namespace carl::learner {
 namespace {
 
 thread_local TrainingBatch* seated = nullptr;
-
-bool same_nets(const Net& a, const Net& b) {
-  const NetConfig &x = a.config(), &y = b.config();
-  return x.width == y.width && x.depth == y.depth && x.activation == y.activation &&
-         x.precision == y.precision && a.group() == b.group() && a.device() == b.device();
-}
 
 }  // namespace
 
@@ -104,27 +96,21 @@ TrainingBatch::Round TrainingBatch::train_round(const std::vector<Job*>& jobs) {
     std::vector<Job*> stack;
     for (std::size_t k = i; k < jobs.size(); ++k) {
       Job& j = *jobs[k];
-      if (taken[k] || j.nets->empty() || !same_nets(*j.nets->front(), *lead.nets->front()) ||
-          *j.config != *lead.config)
+      if (taken[k] || j.nets->empty() ||
+          !trainable_together(*j.nets->front(), *lead.nets->front()) || *j.config != *lead.config)
         continue;
       taken[k] = true;
       stack.push_back(&j);
     }
     try {
-      std::vector<std::vector<NetState>> states(stack.size());
-      std::vector<std::vector<NetState*>> nets(stack.size());
+      std::vector<const std::vector<Net*>*> nets;
       std::vector<const ca::PatternCounts*> counts;
-      for (std::size_t j = 0; j < stack.size(); ++j) {
-        for (const Net* n : *stack[j]->nets) states[j].push_back(n->state());
-        for (NetState& s : states[j]) nets[j].push_back(&s);
-        counts.push_back(stack[j]->counts);
+      for (const Job* j : stack) {
+        nets.push_back(j->nets);
+        counts.push_back(j->counts);
       }
-      auto reports = torch_backend().train_stacked(nets, counts, *lead.config, true);
-      for (std::size_t j = 0; j < stack.size(); ++j) {
-        for (std::size_t k = 0; k < states[j].size(); ++k)
-          (*stack[j]->nets)[k]->set_parameters(std::move(states[j][k].params));
-        stack[j]->reports = std::move(reports[j]);
-      }
+      auto reports = train_stacked_on_cuda(nets, counts, *lead.config);
+      for (std::size_t j = 0; j < stack.size(); ++j) stack[j]->reports = std::move(reports[j]);
     } catch (...) {
       for (Job* j : stack) j->error = std::current_exception();
     }
