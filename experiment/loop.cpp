@@ -203,6 +203,9 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     prequential_wrong = prequential_cells = 0;
     rec.noise_rate = noise_rate(counts);
     const bool noise_free = cfg.provider.noise == 0 && rec.noise_rate == 0;
+    const double misread_rate = noise_free              ? 0.0
+                                : cfg.provider.noise > 0 ? cfg.provider.noise
+                                                         : rec.noise_rate;
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<learner::TrainReport> reports;
 
@@ -305,7 +308,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     // Without nets the extractor reads the table off the data alone.
     const auto rule = extractor::extract(
         nets_needed ? committee.predictions() : std::vector<extractor::Predictions>{}, classes,
-        counts, cfg.extractor.significance, noise_free);
+        counts, cfg.extractor.significance, noise_free, misread_rate);
     if (hooks.on_rule) hooks.on_rule(rule);
     rec.group = group.name();
     rec.significant_orbits = rule.significant_orbits;
@@ -358,7 +361,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     state.one_step = rec.one_step;
     state.noise_free = noise_free;
     state.noise_rate = rec.noise_rate;
-    state.cell_noise = cfg.provider.noise;
+    state.misread_rate = misread_rate;
     state.guesses = guesses;
     extractor::Decision d = policy->decide(state);
     if (d.bound) rec.risk_bound = d.bound->bound;

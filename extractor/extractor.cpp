@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "ca/error.h"
+#include "extractor/misreads.h"
 
 namespace carl::extractor {
 
@@ -34,7 +35,8 @@ ExtractedRule extract(const std::vector<Predictions>& committee, groups::Subgrou
 }
 
 ExtractedRule extract(const std::vector<Predictions>& committee, const groups::Orbits& classes,
-                      const ca::PatternCounts& counts, double significance, bool data_is_exact) {
+                      const ca::PatternCounts& counts, double significance, bool data_is_exact,
+                      double misread_rate) {
   ExtractedRule out;
   out.group = classes.group();
   out.ignored_cells = classes.ignored();
@@ -68,6 +70,14 @@ ExtractedRule extract(const std::vector<Predictions>& committee, const groups::O
       }
       significant = ones == 0 || zeros == 0;
       value = ones > 0;
+    } else if (orbit_observed && misread_rate > 0) {
+      // Noisy data that settle a class (misreads.h) decide it whatever the nets say: the nets
+      // learn a rare class from its neighbours when its own counts disagree (min_agreement), and
+      // its counts can be mostly misreads of those neighbours.
+      if (const auto settled = noisy_evidence(classes, o, counts, misread_rate).settled()) {
+        significant = true;
+        value = *settled;
+      }
     }
     out.significant_orbits += significant;
     for (ca::Pattern q : members) {

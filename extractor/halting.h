@@ -30,8 +30,9 @@ struct RoundState {
                             // ever seen with two next states
   double noise_rate = 0;    // estimated share of observations that disagree with their pattern's
                             // majority (0 on noise-free data)
-  double cell_noise = 0;    // the provider's stated chance that a shown cell is flipped (the
-                            // config's provider.noise; 0 when it states none)
+  double misread_rate = 0;  // a shown cell's chance of being flipped: the config's provider.noise,
+                            // else the noise rate (an over-estimate: misreads also change
+                            // patterns); 0 on noise-free data
   GuessTests guesses;       // every earlier rule's guesses, tested by later trajectories
 };
 

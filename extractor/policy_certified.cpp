@@ -5,6 +5,7 @@
 
 #include "ca/naming.h"
 #include "extractor/halting.h"
+#include "extractor/misreads.h"
 #include "extractor/risk.h"
 
 namespace carl::extractor {
@@ -37,26 +38,30 @@ std::optional<std::string> contradicted_class(const ExtractedRule& rule,
   return std::nullopt;
 }
 
-// Under observation noise a pattern also occurs where a cell of a neighbouring pattern (one cell
-// different) was misread, and those updates follow the neighbour's entry, not its own: a
-// generalized entry's class that a fresh trajectory shows only about as often as misreads would
-// make it occur has not been tested by it (B167/S03578 at 0.5 % noise once halted with B8 wrong,
-// "shown" by misread B7 births that agreed with the wrong guess). Shown: the class occurs more
-// often than misreads at rate `noise` explain, at 99 % (Poisson).
-bool shown_beyond_misreads(const groups::Orbits& classes, const ca::PatternCounts& seen, int p,
-                           double noise) {
-  const int own = classes.orbit_of(ca::Pattern(p));
-  long count = 0;
-  double misreads = 0;
-  for (ca::Pattern q : classes.members(own)) {
-    count += long(seen.total(q));
-    for (int cell = 0; cell < 9; ++cell) {
-      const auto neighbour = ca::Pattern(int(q) ^ (1 << cell));
-      if (classes.orbit_of(neighbour) != own)  // a cell the class ignores changes nothing
-        misreads += noise * double(seen.total(neighbour));
-    }
+// Under noise a class's updates can be misreads of its neighbours, which follow their entries,
+// not its own: a rare class whose few updates agree with an entry the nets learnt from those
+// neighbours is no evidence for it (B3cijn4ciktwy5kq6-ci7e/S1e2an3cjnr4aejqr5aejkn6-ck at 0.5 %
+// noise once halted with S7e wrong; B167/S03578 at 2 % with B8 wrong, its 3 updates all misread
+// B7 births). So all the data, training and fresh, must settle every class with the rule's entry
+// (misreads.h). The first class that they do not, by name, and how many.
+std::optional<std::string> unsettled_classes(const ExtractedRule& rule,
+                                             const groups::Orbits& classes,
+                                             const ca::PatternCounts& all, double misread_rate) {
+  int unsettled = 0;
+  std::string first;
+  for (int o = 0; o < classes.count(); ++o) {
+    const ca::Pattern p = classes.representative(o);
+    if (!rule.table.known(p)) continue;
+    const bool entry = rule.table.output(p);
+    const NoisyEvidence e = noisy_evidence(classes, o, all, misread_rate);
+    if (e.settled() == entry || unsettled++ > 0) continue;
+    first = fmt::format("{}, entry {}: {} of its {} updates agree",
+                        ca::join_names(ca::name_entries(classes.members(o))), int(entry),
+                        e.updates[entry], e.updates[0] + e.updates[1]);
   }
-  return poisson_tail(count, misreads) < 0.01;
+  if (unsettled == 0) return std::nullopt;
+  return fmt::format("the data do not settle {} classes beyond what misreads explain (first {})",
+                     unsettled, first);
 }
 
 // The patterns the judgement applied the rule to: every interior one for one-step errors and on
@@ -119,16 +124,20 @@ class CertifiedPolicy : public HaltingPolicy {
       d.reason = fmt::format("certification failed: {}", *contradicted);
       return d;
     }
+    if (!s.noise_free && s.misread_rate > 0) {
+      ca::PatternCounts all = seen;  // training and fresh
+      if (s.counts != nullptr) all += *s.counts;
+      if (auto unsettled = unsettled_classes(rule, classes, all, s.misread_rate)) {
+        d.reason = fmt::format("certification failed: {}", *unsettled);
+        return d;
+      }
+    }
     const ca::PatternCounts tested =
         judged_patterns(fresh, boundary, o_.certify_on == CertifyOn::rollout, seen);
-    // A cell's misread rate: the provider's stated noise, else the share of observations that
-    // disagree with their pattern's majority (an over-estimate: misreads also change patterns).
-    const double misread_rate = s.cell_noise > 0 ? s.cell_noise : s.noise_rate;
     int untested = 0;
     for (int p = 0; p < ca::kPatternCount; ++p)
       untested += rule.provenance[std::size_t(p)] == Provenance::generalized &&
-                  (!tested.observed(ca::Pattern(p)) ||
-                   (!s.noise_free && !shown_beyond_misreads(classes, tested, p, misread_rate)));
+                  !tested.observed(ca::Pattern(p));
     if (untested > 0 && o_.verify_generalized) {
       d.reason = fmt::format("{} generalized entries untested", untested);
       return d;

@@ -214,3 +214,22 @@ TEST_CASE("one unknown entry: the undetermined region grows by one cell per side
   for (int t = 1; t <= 5; ++t)
     REQUIRE(r.per_step[t - 1] == Approx(double((2 * t - 1) * (2 * t - 1)) / 225));
 }
+
+TEST_CASE("noisy data that settle a class decide it whatever the nets say", "[extractor]") {
+  // The nets answer 1 everywhere, confidently. Pattern 0x10 (the centre alone) was seen 20 times,
+  // each going to 0; pattern 0x30 once going to 0, beside a neighbour (0x31) seen 1000 times going
+  // to 0, so that misreads at 1 % explain that one update.
+  const groups::Orbits each(groups::Subgroup{});
+  ca::PatternCounts counts;
+  counts.n[0x10][0] = 20;
+  counts.n[0x30][0] = 1;
+  counts.n[0x31][1] = 1000;
+  const std::vector<Predictions> nets = {constant(0.99), constant(0.98)};
+  const auto noisy = extractor::extract(nets, each, counts, 0.9, false, 0.01);
+  REQUIRE_FALSE(noisy.table.output(0x10));  // settled by its data
+  REQUIRE(noisy.provenance[0x10] == Provenance::observed);
+  REQUIRE(noisy.table.output(0x30));  // not settled: the nets' answer stands
+  REQUIRE(noisy.table.output(0x31));
+  // Without a misread rate the nets decide every class the data do not prove.
+  REQUIRE(extractor::extract(nets, each, counts, 0.9, false).table.output(0x10));
+}

@@ -432,13 +432,12 @@ TEST_CASE("certified under noise: an error above the tolerance certifies on the 
   REQUIRE_THAT(d.reason, Catch::Contains("above the noise floor"));
 }
 
-TEST_CASE("certified under noise: a generalized entry shown only as often as misreads is untested",
+TEST_CASE("certified under noise: a class the data show only as often as misreads is unsettled",
           "[halting]") {
   // A rule under which nothing changes (B/S012345678), on a 16×16 soup seen through 1% noise:
   // a pattern that the clean frames never show occurs in the noisy ones only where a cell of a
-  // neighbouring pattern was misread, and a generalized entry for it is not tested by those
-  // occurrences (their next states follow the neighbour's entry). A pattern the clean frames show
-  // often is tested.
+  // neighbouring pattern was misread, and those occurrences do not settle its entry (their next
+  // states follow the neighbour's entry). A pattern the clean frames show often settles it.
   const extractor::StoppingOptions o = noisy_certified();
   const ca::RuleTable still = ca::parse_rule("B/S012345678");
   const ca::Trajectory clean = ca::Stepper(still).trajectory(ca::random_soup(16, 16, 0.5, 9), 16);
@@ -461,17 +460,17 @@ TEST_CASE("certified under noise: a generalized entry shown only as often as mis
   for (const int generalized : {misread, common}) {
     INFO("generalized entry " << generalized << ", shown "
                               << in_noisy.total(ca::Pattern(generalized)) << " times");
-    Fixture f;  // every pattern observed in training except the generalized one
+    Fixture f;  // every pattern observed in training often, except the generalized one
     for (int p = 0; p < ca::kPatternCount; ++p)
-      if (p != generalized) observe(f.counts, still, p);
+      if (p != generalized) observe(f.counts, still, p, 50);
     f.finish(still, groups::Subgroup(), false);
-    f.state.cell_noise = 0.01;
+    f.state.misread_rate = 0.01;
     REQUIRE(f.rule.provenance[std::size_t(generalized)] == Provenance::generalized);
     const auto d = extractor::make_policy(o)->judge(f.state, noisy, ca::Boundary::torus);
     INFO(d.reason);
     if (generalized == misread) {
       REQUIRE(d.action == Action::request);
-      REQUIRE_THAT(d.reason, Catch::Contains("1 generalized entries untested"));
+      REQUIRE_THAT(d.reason, Catch::Contains("do not settle 1 classes"));
     } else {
       REQUIRE(d.action == Action::halt);
     }
