@@ -203,7 +203,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     prequential_wrong = prequential_cells = 0;
     rec.noise_rate = noise_rate(counts);
     const bool noise_free = cfg.provider.noise == 0 && rec.noise_rate == 0;
-    const double misread_rate = noise_free              ? 0.0
+    const double misread_rate = noise_free               ? 0.0
                                 : cfg.provider.noise > 0 ? cfg.provider.noise
                                                          : rec.noise_rate;
     const auto t0 = std::chrono::steady_clock::now();
