@@ -118,6 +118,7 @@ double noise_estimate_of(const ca::PatternCounts& counts) {
 // patterns; a cell k: the pairs {p, p with k flipped}), and the pair counts that go with it.
 struct Evidence {
   int agreeing = 0, contradicting = 0, compared = 0;
+  std::array<int, 2> agreeing_on{};  // agreeing pairs by their shared next state
   double statistic = 0, p_value = 1;
   bool rejected = false;
 };
@@ -136,6 +137,7 @@ Evidence weigh(const ca::PatternCounts& counts,
     for (auto [a, b] : observed) {
       const bool differ = (counts.n[a][1] > 0) != (counts.n[b][1] > 0);
       (differ ? e.contradicting : e.agreeing) += 1;
+      if (!differ) ++e.agreeing_on[counts.n[a][1] > 0];
       if (differ) e.statistic += homogeneity_g(counts, {a, b});
     }
     e.rejected = e.contradicting > 0;
@@ -167,7 +169,10 @@ Evidence weigh(const ca::PatternCounts& counts,
       continue;
     }
     const int ma = decided_majority(counts, a);
-    e.agreeing += ma >= 0 && ma == decided_majority(counts, b);
+    if (ma >= 0 && ma == decided_majority(counts, b)) {
+      ++e.agreeing;
+      ++e.agreeing_on[std::size_t(ma)];
+    }
   }
   return e;
 }
@@ -204,7 +209,10 @@ Evidence weigh_majorities(const ca::PatternCounts& counts,
       continue;
     }
     const int da = decided_majority(counts, a);
-    e.agreeing += da >= 0 && da == decided_majority(counts, b);
+    if (da >= 0 && da == decided_majority(counts, b)) {
+      ++e.agreeing;
+      ++e.agreeing_on[std::size_t(da)];
+    }
   }
   e.rejected = e.contradicting > 0;
   return e;
@@ -398,7 +406,10 @@ SupportVerdict detect_support(const ca::PatternCounts& counts, groups::Subgroup 
     v.statistic[i] = e.statistic;
     v.p_value[i] = e.p_value;
     v.score[i] = e.compared ? double(e.contradicting) / e.compared : 1.0;
-    v.passes[i] = !e.rejected && e.agreeing >= o.min_evidence &&
+    // Pairs that agree on one next state only say nothing about the cell: a soup that dies at
+    // once shows every pair going to 0, and "no cell matters" then fills the whole table with 0
+    // (B8/S, 16×16 at density 0.3, once certified B/S that way).
+    v.passes[i] = !e.rejected && std::min(e.agreeing_on[0], e.agreeing_on[1]) >= o.min_evidence &&
                   (!v.noisy || e.agreeing >= o.support_coverage * e.compared) &&
                   (!plain_net || weight[i] <= o.support_kernel_tolerance);
   }
@@ -411,6 +422,10 @@ SupportVerdict detect_support(const ca::PatternCounts& counts, groups::Subgroup 
       if ((orbit >> j) & 1) all = all && v.passes[static_cast<std::size_t>(j)];
     if (all) v.ignored |= cell;
   }
+  // Data in which no neighbour matters show too little (a soup that stays still, dies or fills at
+  // once), not a rule of the centre alone: B3/S012345678 at density 0.9 never shows a birth, and
+  // "only the centre matters" then filled every B3 entry from the observed dead centres.
+  if ((v.ignored | groups::kCentre) == groups::kAllCells) v.ignored = 0;
   return v;
 }
 

@@ -111,8 +111,9 @@ groups::Subgroup largest_passing_subgroup(const std::array<bool, groups::kD4Orde
 
 // The cells the rule ignores, from the data: cell k (bit k of the pattern index) passes when no
 // observed pair of patterns differing only in cell k has different next states (exact mode), with
-// at least min_evidence agreeing pairs. In noisy mode rates are not compared (flipping a cell is
-// no symmetry of noisy data: a rare pattern's counts are corrupted copies of its common
+// at least min_evidence agreeing pairs on each next state (pairs that all go to 0, as in a soup
+// that dies at once, say nothing about the cell). In noisy mode rates are not compared (flipping a
+// cell is no symmetry of noisy data: a rare pattern's counts are corrupted copies of its common
 // neighbours, in proportions that flipping k changes, so p and p with k flipped may show different
 // rates even when the rule ignores k): a pair contradicts when the two patterns' majorities are
 // opposite, each significant at support_significance / (pairs compared) against a fair coin; it
@@ -122,7 +123,9 @@ groups::Subgroup largest_passing_subgroup(const std::array<bool, groups::kD4Orde
 // must confirm it too: the cell's
 // first-layer weights at most support_kernel_tolerance of the strongest cell's. The mask is then
 // made G-invariant by keeping only the cells whose whole G-orbit passes (so Orbits(g, ignored)
-// quotients nothing that the data did not show).
+// quotients nothing that the data did not show). A mask of all eight neighbours is not taken
+// (nothing is ignored): data in which no neighbour matters show a still or dying soup, not a rule
+// of the centre alone.
 struct SupportVerdict {
   groups::CellMask ignored = 0;
   std::array<bool, 9> passes{};  // per cell, bit order (0 = SE … 4 = C … 8 = NW)

@@ -292,6 +292,37 @@ TEST_CASE("the support is made G-invariant", "[symmetry][support]") {
   REQUIRE(learner::detect_support({}, groups::Subgroup::parse("p4m")).ignored == 0);
 }
 
+TEST_CASE("the support needs agreeing pairs of both next states, and a neighbour that matters",
+          "[symmetry][support]") {
+  const groups::Subgroup p4m = groups::Subgroup::parse("p4m");
+  const groups::CellMask edges_and_centre = groups::CellMask(
+      (1u << ca::N) | (1u << ca::W) | (1u << ca::C) | (1u << ca::E) | (1u << ca::S));
+  // A soup that dies at once: the 16 patterns with only corners alive, each seen going to 0. Every
+  // corner has 8 agreeing pairs, all of them on 0: no evidence that the corners do not matter.
+  ca::PatternCounts dying;
+  for (int p = 0; p < ca::kPatternCount; ++p)
+    if ((p & edges_and_centre) == 0) dying.n[std::size_t(p)][0] = 1;
+  const auto d = learner::detect_support(dying, p4m);
+  INFO(d.summary());
+  REQUIRE(d.agreeing_pairs[ca::NW] == 8);
+  REQUIRE(d.contradicting_pairs[ca::NW] == 0);
+  REQUIRE_FALSE(d.passes[ca::NW]);
+  REQUIRE(d.ignored == 0);
+  // A still, dense soup (B3/S012345678 at density 0.9 never shows a birth): every pattern with six
+  // or more alive neighbours keeps its centre. No pair contradicts and each cell has agreeing
+  // pairs of both next states, yet "only the centre matters" would fill every entry the data never
+  // showed (the births) from the observed dead centres: not taken.
+  ca::PatternCounts still;
+  for (int p = 0; p < ca::kPatternCount; ++p)
+    if (__builtin_popcount(unsigned(p) & ~(1u << ca::C)) >= 6)
+      still.n[std::size_t(p)][(p >> ca::C) & 1] = 1;
+  const auto v = learner::detect_support(still, p4m);
+  INFO(v.summary());
+  for (int k = 0; k < 9; ++k)
+    if (k != ca::C) REQUIRE(v.passes[std::size_t(k)]);
+  REQUIRE(v.ignored == 0);
+}
+
 TEST_CASE("the support confirmed by a plain net's kernels", "[symmetry][support]") {
   const ca::RuleTable rule = ca::von_neumann_rule(0b00010, 0b01010);
   const ca::PatternCounts counts = clean_data(rule, 1);
