@@ -306,9 +306,16 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     for (const auto& r : reports) rec.converged = rec.converged && r.converged;
 
     // Without nets the extractor reads the table off the data alone.
+    std::optional<extractor::NoisyData> noisy;
+    if (misread_rate > 0) {
+      std::vector<const ca::Trajectory*> frames;
+      for (const ca::Trajectory& t : data) frames.push_back(&t);
+      noisy = extractor::NoisyData{misread_rate,
+                                   extractor::separate_updates(frames, classes, boundary)};
+    }
     const auto rule = extractor::extract(
         nets_needed ? committee.predictions() : std::vector<extractor::Predictions>{}, classes,
-        counts, cfg.extractor.significance, noise_free, misread_rate);
+        counts, cfg.extractor.significance, noise_free, noisy ? &*noisy : nullptr);
     if (hooks.on_rule) hooks.on_rule(rule);
     rec.group = group.name();
     rec.significant_orbits = rule.significant_orbits;
@@ -355,6 +362,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     state.budget_left = asked < so.max_trajectories && round + 1 < so.max_rounds;
     state.rule = &rule;
     state.counts = &counts;
+    state.data = &data;
     state.per_trajectory = &per_trajectory;
     state.l1 = rec.l1;
     state.l2 = rec.l2;

@@ -36,7 +36,7 @@ ExtractedRule extract(const std::vector<Predictions>& committee, groups::Subgrou
 
 ExtractedRule extract(const std::vector<Predictions>& committee, const groups::Orbits& classes,
                       const ca::PatternCounts& counts, double significance, bool data_is_exact,
-                      double misread_rate) {
+                      const NoisyData* noisy) {
   ExtractedRule out;
   out.group = classes.group();
   out.ignored_cells = classes.ignored();
@@ -70,11 +70,13 @@ ExtractedRule extract(const std::vector<Predictions>& committee, const groups::O
       }
       significant = ones == 0 || zeros == 0;
       value = ones > 0;
-    } else if (orbit_observed && misread_rate > 0) {
+    } else if (orbit_observed && noisy != nullptr && noisy->misread_rate > 0) {
       // Noisy data that settle a class (misreads.h) decide it whatever the nets say: the nets
       // learn a rare class from its neighbours when its own counts disagree (min_agreement), and
       // its counts can be mostly misreads of those neighbours.
-      if (const auto settled = noisy_evidence(classes, o, counts, misread_rate).settled()) {
+      const NoisyEvidence e =
+          noisy_evidence(classes, o, counts, noisy->separate[std::size_t(o)], noisy->misread_rate);
+      if (const auto settled = e.settled()) {
         significant = true;
         value = *settled;
       }

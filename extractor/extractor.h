@@ -9,6 +9,7 @@
 #include "ca/rule_table.h"
 #include "ca/simulate.h"
 #include "ca/trajectory.h"
+#include "extractor/misreads.h"
 #include "groups/orbits.h"
 
 namespace carl::extractor {
@@ -39,13 +40,13 @@ ExtractedRule extract(const std::vector<Predictions>& committee, groups::Subgrou
 // member, an unobserved class at every member (all must agree: the nets need not ignore the
 // cells the classes ignore). With `data_is_exact` (noise-free observations) an observed class
 // takes the output its data show — the data prove it — and is left unknown if its observed
-// members disagree (then the classes are wrong for this rule). On noisy data with a cell
-// `misread_rate` (> 0), an observed class whose data settle it beyond what the noise explains
-// (misreads.h's NoisyEvidence::settled) takes that output, whatever the nets say. An empty
+// members disagree (then the classes are wrong for this rule). On `noisy` data, an observed class
+// whose data settle it beyond what the noise explains (misreads.h's NoisyEvidence::settled) takes
+// that output, whatever the nets say. An empty
 // committee is no nets: only the data fix classes, every other class is unknown.
 ExtractedRule extract(const std::vector<Predictions>& committee, const groups::Orbits& classes,
                       const ca::PatternCounts& counts, double significance, bool data_is_exact,
-                      double misread_rate = 0);
+                      const NoisyData* noisy = nullptr);
 
 // Rolling a partial table out from x_0. A cell whose pattern hits an unknown entry, or whose
 // neighbourhood contains such a cell, is undetermined from then on and counts as wrong.

@@ -22,7 +22,9 @@ struct RoundState {
   int trajectories = 0;      // trained on so far
   bool budget_left = false;  // another trajectory may be asked for
   const ExtractedRule* rule = nullptr;
-  const ca::PatternCounts* counts = nullptr;                       // all data so far
+  const ca::PatternCounts* counts = nullptr;          // all data so far
+  const std::vector<ca::Trajectory>* data = nullptr;  // their frames (none: each update counts as
+                                                      // separate, misreads.h)
   const std::vector<ca::PatternCounts>* per_trajectory = nullptr;  // one entry per trajectory
   double l1 = 0, l2 = 0;    // net and rule rollout losses on the data
   double one_step = 0;      // the rule's one-step error on the data (unknown counts wrong)

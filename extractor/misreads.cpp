@@ -31,8 +31,53 @@ std::optional<bool> NoisyEvidence::settled() const {
   return std::nullopt;
 }
 
+SeparateUpdates separate_updates(const std::vector<const ca::Trajectory*>& data,
+                                 const groups::Orbits& classes, ca::Boundary boundary) {
+  SeparateUpdates out(std::size_t(classes.count()), std::array<long, 2>{});
+  const bool torus = boundary != ca::Boundary::window;
+  const int margin = torus ? 0 : 1;
+  for (const ca::Trajectory* trajectory : data)
+    for (std::size_t t = 0; t + 1 < trajectory->frames.size(); ++t) {
+      const ca::Grid &x = trajectory->frames[t], &next = trajectory->frames[t + 1];
+      const int h = x.height(), w = x.width();
+      // The picked update's class and next state at each cell, + 1 (0: none picked there).
+      std::vector<int> picked(std::size_t(h) * std::size_t(w), 0);
+      for (int r = margin; r < h - margin; ++r)
+        for (int c = margin; c < w - margin; ++c) {
+          const int o = classes.orbit_of(ca::pattern_at(x, r, c)), v = next.at(r, c);
+          const int key = 2 * o + v + 1;
+          bool near = false;
+          for (int dr = -2; dr <= 2 && !near; ++dr)
+            for (int dc = -2; dc <= 2 && !near; ++dc) {
+              int rr = r + dr, cc = c + dc;
+              if (torus) {
+                rr = (rr % h + h) % h;
+                cc = (cc % w + w) % w;
+              } else if (rr < 0 || rr >= h || cc < 0 || cc >= w) {
+                continue;
+              }
+              near = picked[std::size_t(rr) * std::size_t(w) + std::size_t(cc)] == key;
+            }
+          if (near) continue;
+          picked[std::size_t(r) * std::size_t(w) + std::size_t(c)] = key;
+          ++out[std::size_t(o)][std::size_t(v)];
+        }
+    }
+  return out;
+}
+
+SeparateUpdates every_update(const groups::Orbits& classes, const ca::PatternCounts& counts) {
+  SeparateUpdates out(std::size_t(classes.count()), std::array<long, 2>{});
+  for (int p = 0; p < ca::kPatternCount; ++p)
+    for (int v = 0; v < 2; ++v)
+      out[std::size_t(classes.orbit_of(ca::Pattern(p)))][std::size_t(v)] +=
+          long(counts.n[std::size_t(p)][std::size_t(v)]);
+  return out;
+}
+
 NoisyEvidence noisy_evidence(const groups::Orbits& classes, int orbit,
-                             const ca::PatternCounts& counts, double rate) {
+                             const ca::PatternCounts& counts, const std::array<long, 2>& separate,
+                             double rate) {
   NoisyEvidence e;
   for (ca::Pattern p : classes.members(orbit))
     for (int v = 0; v < 2; ++v) e.updates[std::size_t(v)] += long(counts.n[p][std::size_t(v)]);
@@ -40,7 +85,7 @@ NoisyEvidence noisy_evidence(const groups::Orbits& classes, int orbit,
   for (int v = 0; v < 2; ++v) {
     const int other = 1 - v;
     e.chance[std::size_t(v)] =
-        poisson_tail(e.updates[std::size_t(other)],
+        poisson_tail(separate[std::size_t(other)],
                      rate * own + misread_inflow(classes, orbit, counts, rate, other == 1));
   }
   return e;

@@ -8,8 +8,10 @@
 // explain. First-order in the counts: a neighbour's observed counts stand for its true ones.
 #include <array>
 #include <optional>
+#include <vector>
 
 #include "ca/pattern_counts.h"
+#include "ca/trajectory.h"
 #include "groups/orbits.h"
 
 namespace carl::extractor {
@@ -19,20 +21,40 @@ namespace carl::extractor {
 double misread_inflow(const groups::Orbits& classes, int orbit, const ca::PatternCounts& counts,
                       double rate, bool next);
 
+// Per class (indexed by orbit id) and next state, how many of its updates can stem from
+// different misread cells: updates picked in scan order, each at least three cells (Chebyshev,
+// wrapping on a torus) from every update of the same class and next state picked before it in its
+// frame. One misread cell changes only the patterns centred within one cell of it, so it stands
+// behind at most one picked update: misreads come in clusters (a hole misread in a live region
+// turns up to eight S7 neighbourhoods into S8), which a count of updates would take for evidence.
+// The cells counted are PatternCounts::add's.
+using SeparateUpdates = std::vector<std::array<long, 2>>;
+SeparateUpdates separate_updates(const std::vector<const ca::Trajectory*>& data,
+                                 const groups::Orbits& classes, ca::Boundary boundary);
+// Every update taken as separate (counts without their frames): the class's updates.
+SeparateUpdates every_update(const groups::Orbits& classes, const ca::PatternCounts& counts);
+
+// Noisy data as the test of what settles a class needs them.
+struct NoisyData {
+  double misread_rate = 0;   // a shown cell's chance of being flipped
+  SeparateUpdates separate;  // per class of the classes in use
+};
+
 // What noisy data say of a class's entry.
 struct NoisyEvidence {
   std::array<long, 2> updates{};  // the class's updates with next state 0 and 1
-  // For each output v: the chance, were the entry v, of at least as many updates with the other
-  // next state as shown: its own updates with the next state flipped, plus misreads of neighbours
-  // with that next state (Poisson). Small: the data contradict v.
+  // For each output v: the chance, were the entry v, of at least as many separate updates
+  // (separate_updates) with the other next state as shown: its own updates with the next state
+  // flipped, plus misreads of neighbours with that next state (Poisson; each misread cell stands
+  // behind at most one separate update, so this over-states the chance). Small: the data
+  // contradict v.
   std::array<double, 2> chance{1.0, 1.0};
   // The output the data settle: the other one contradicted at 99 %, and, when both are, this one
-  // at least 100 times as likely. Misreads come in clusters (one misread cell changes up to nine
-  // patterns), which the Poisson chance does not allow for, so a right output can look
-  // contradicted too (B0124568/S148's S8 in dense frames). nullopt: the data do not settle it.
+  // at least 100 times as likely. nullopt: the data do not settle it.
   std::optional<bool> settled() const;
 };
 NoisyEvidence noisy_evidence(const groups::Orbits& classes, int orbit,
-                             const ca::PatternCounts& counts, double rate);
+                             const ca::PatternCounts& counts, const std::array<long, 2>& separate,
+                             double rate);
 
 }  // namespace carl::extractor

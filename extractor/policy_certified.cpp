@@ -46,14 +46,15 @@ std::optional<std::string> contradicted_class(const ExtractedRule& rule,
 // (misreads.h). The first class that they do not, by name, and how many.
 std::optional<std::string> unsettled_classes(const ExtractedRule& rule,
                                              const groups::Orbits& classes,
-                                             const ca::PatternCounts& all, double misread_rate) {
+                                             const ca::PatternCounts& all, const NoisyData& noisy) {
   int unsettled = 0;
   std::string first;
   for (int o = 0; o < classes.count(); ++o) {
     const ca::Pattern p = classes.representative(o);
     if (!rule.table.known(p)) continue;
     const bool entry = rule.table.output(p);
-    const NoisyEvidence e = noisy_evidence(classes, o, all, misread_rate);
+    const NoisyEvidence e =
+        noisy_evidence(classes, o, all, noisy.separate[std::size_t(o)], noisy.misread_rate);
     if (e.settled() == entry || unsettled++ > 0) continue;
     first = fmt::format("{}, entry {}: {} of its {} updates agree",
                         ca::join_names(ca::name_entries(classes.members(o))), int(entry),
@@ -127,7 +128,15 @@ class CertifiedPolicy : public HaltingPolicy {
     if (!s.noise_free && s.misread_rate > 0) {
       ca::PatternCounts all = seen;  // training and fresh
       if (s.counts != nullptr) all += *s.counts;
-      if (auto unsettled = unsettled_classes(rule, classes, all, s.misread_rate)) {
+      NoisyData noisy{s.misread_rate, {}};
+      if (s.data != nullptr) {
+        std::vector<const ca::Trajectory*> frames{&fresh};
+        for (const ca::Trajectory& t : *s.data) frames.push_back(&t);
+        noisy.separate = separate_updates(frames, classes, boundary);
+      } else {
+        noisy.separate = every_update(classes, all);
+      }
+      if (auto unsettled = unsettled_classes(rule, classes, all, noisy)) {
         d.reason = fmt::format("certification failed: {}", *unsettled);
         return d;
       }

@@ -225,7 +225,8 @@ TEST_CASE("noisy data that settle a class decide it whatever the nets say", "[ex
   counts.n[0x30][0] = 1;
   counts.n[0x31][1] = 1000;
   const std::vector<Predictions> nets = {constant(0.99), constant(0.98)};
-  const auto noisy = extractor::extract(nets, each, counts, 0.9, false, 0.01);
+  const extractor::NoisyData data{0.01, extractor::every_update(each, counts)};
+  const auto noisy = extractor::extract(nets, each, counts, 0.9, false, &data);
   REQUIRE_FALSE(noisy.table.output(0x10));  // settled by its data
   REQUIRE(noisy.provenance[0x10] == Provenance::observed);
   REQUIRE(noisy.table.output(0x30));  // not settled: the nets' answer stands

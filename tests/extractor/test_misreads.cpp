@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
+#include <tuple>
 
+#include "ca/pattern_counts.h"
 #include "extractor/misreads.h"
 
 using namespace carl;
@@ -35,7 +37,9 @@ TEST_CASE("noisy evidence: what settles a class's entry", "[misreads]") {
   const groups::Orbits each(groups::Subgroup{});
   const double rate = 0.01;
   auto evidence = [&](const ca::PatternCounts& c, int p) {
-    return extractor::noisy_evidence(each, each.orbit_of(ca::Pattern(p)), c, rate);
+    const int o = each.orbit_of(ca::Pattern(p));
+    return extractor::noisy_evidence(each, o, c, extractor::every_update(each, c)[std::size_t(o)],
+                                     rate);
   };
   SECTION("updates of one next state, far beyond the noise, settle it") {
     ca::PatternCounts c;
@@ -78,4 +82,55 @@ TEST_CASE("noisy evidence: what settles a class's entry", "[misreads]") {
     REQUIRE(e.chance[1] == Approx(e.chance[0]));
     REQUIRE_FALSE(e.settled().has_value());
   }
+}
+
+TEST_CASE("separate updates: at most one of those a single misread cell can change", "[misreads]") {
+  // One step of an 8×8 grid, every cell dead and staying dead except a live cell at (2, 2): the
+  // nine cells around it see one live cell, each pattern a class of its own under p1. Under p4m
+  // the eight neighbours of the live cell fall into two classes (it in a corner, or on an edge).
+  ca::Trajectory t;
+  ca::Grid x(8, 8);
+  x.set(2, 2, 1);
+  t.frames = {x, ca::Grid(8, 8)};
+  const groups::Orbits each(groups::Subgroup{});
+  const auto s = extractor::separate_updates({&t}, each, ca::Boundary::torus);
+  auto count = [&](ca::Pattern p) { return s[std::size_t(each.orbit_of(p))][0]; };
+  REQUIRE(count(ca::Pattern(1 << ca::C)) == 1);  // the live cell itself, alone in its class
+  for (int bit : {0, 1, 2, 3, 5, 6, 7, 8}) REQUIRE(count(ca::Pattern(1 << bit)) == 1);
+  const groups::Orbits p4m(groups::Subgroup::parse("p4m"));
+  const auto q = extractor::separate_updates({&t}, p4m, ca::Boundary::torus);
+  // The four diagonal neighbours (a live corner) are each two cells from the others: one
+  // separate update; the four orthogonal ones likewise.
+  REQUIRE(q[std::size_t(p4m.orbit_of(ca::Pattern(1 << ca::NW)))][0] == 1);
+  REQUIRE(q[std::size_t(p4m.orbit_of(ca::Pattern(1 << ca::N)))][0] == 1);
+  // Every update counted once without frames.
+  REQUIRE(extractor::every_update(p4m, ca::count_patterns(t, ca::Boundary::torus))[std::size_t(
+              p4m.orbit_of(ca::Pattern(1 << ca::NW)))][0] == 4);
+  // Two live cells far apart (rows 2 and 6 of a 12-row torus): two separate updates of each
+  // neighbour class; on a 6-row torus rows 1 and 4 are three apart both ways: two as well; rows 1
+  // and 3 are two apart: one.
+  auto two_cells = [](int side, int r0, int r1) {
+    ca::Trajectory u;
+    ca::Grid g(side, side);
+    g.set(r0, 2, 1);
+    g.set(r1, 2, 1);
+    u.frames = {g, ca::Grid(side, side)};
+    return u;
+  };
+  const ca::Pattern centre_alone(1 << ca::C);
+  for (auto [side, r0, r1, want] :
+       {std::tuple{12, 2, 6, 2}, std::tuple{6, 1, 4, 2}, std::tuple{6, 1, 3, 1}}) {
+    INFO(side << " rows " << r0 << " and " << r1);
+    const ca::Trajectory u = two_cells(side, r0, r1);
+    REQUIRE(extractor::separate_updates(
+                {&u}, each, ca::Boundary::torus)[std::size_t(each.orbit_of(centre_alone))][0] ==
+            want);
+  }
+  // In a window the border cells are not counted (PatternCounts::add's cells): the live cell on
+  // row 0 is left out.
+  const ca::Trajectory w = two_cells(8, 0, 4);
+  REQUIRE(extractor::separate_updates(
+              {&w}, each, ca::Boundary::torus)[std::size_t(each.orbit_of(centre_alone))][0] == 2);
+  REQUIRE(extractor::separate_updates(
+              {&w}, each, ca::Boundary::window)[std::size_t(each.orbit_of(centre_alone))][0] == 1);
 }
