@@ -3,9 +3,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <limits>
 #include <set>
+#include <sstream>
+#include <type_traits>
 
 #include "ca/error.h"
 #include "ca/random_rules.h"
@@ -75,6 +82,81 @@ std::string check_name(const std::string& n) {
   return "";
 }
 
+// `v` read as an integer in [lo, hi]; `name` is what messages call it. A decimal integer outside
+// the range, whatever its size or sign, is refused as "NAME: -1 is outside [0, …]", not as
+// "expected an integer" (yaml-cpp's reading of -1 as an unsigned, or of 5000000000 as an int,
+// fails).
+template <class T>
+T integer(const YamlSection& f, const YAML::Node& v, const std::string& name, T lo, T hi) {
+  // A value as a sign and a magnitude: a <= b.
+  struct Signed {
+    bool negative;
+    std::uint64_t magnitude;
+  };
+  const auto of = [](T x) -> Signed {
+    if constexpr (std::is_signed_v<T>)
+      if (x < 0) return {true, std::uint64_t(-(x + 1)) + 1};
+    return {false, std::uint64_t(x)};
+  };
+  const auto at_most = [](Signed a, Signed b) {
+    if (a.negative != b.negative) return a.negative;
+    return a.negative ? a.magnitude >= b.magnitude : a.magnitude <= b.magnitude;
+  };
+  const auto outside = [&](const std::string& value) {
+    return f.error(v, fmt::format("{}: {} is outside [{}, {}]", name, value, lo, hi));
+  };
+  if (v.IsScalar()) {
+    const std::string& s = v.Scalar();
+    const std::size_t from = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+    if (from < s.size() && s.find_first_not_of("0123456789", from) == std::string::npos) {
+      Signed x{s[0] == '-', 0};
+      const auto [end, ec] = std::from_chars(s.data() + from, s.data() + s.size(), x.magnitude);
+      x.negative = x.negative && x.magnitude != 0;  // -0 is 0
+      if (ec != std::errc() || end != s.data() + s.size() || !at_most(of(lo), x) ||
+          !at_most(x, of(hi)))
+        throw outside(s);
+      if constexpr (std::is_signed_v<T>)
+        if (x.negative) return T(-static_cast<long long>(x.magnitude - 1) - 1);
+      return T(x.magnitude);
+    }
+  }
+  const T x = f.as<T>(v, name);  // hexadecimal (0x10), or refused as not an integer
+  if (x < lo || x > hi) throw outside(fmt::format("{}", x));
+  return x;
+}
+
+// Declares `key`; when it is given, reads it as an integer in [lo, hi] into `into`. True when
+// given.
+template <class T>
+bool integer_field(YamlSection& f, const char* key, T& into, T lo, T hi) {
+  const YAML::Node v = f.child(key);
+  if (!v) return false;
+  into = integer<T>(f, v, f.key(key), lo, hi);
+  return true;
+}
+
+constexpr std::uint64_t kMaxU64 = std::numeric_limits<std::uint64_t>::max();
+
+// The text of a `file:` source at `path` (the sweep file's directory joined with the path as
+// written); refused naming the key and the path as opened, made absolute.
+std::string read_rules_file(const YamlSection& f, const YAML::Node& at, const std::string& key,
+                            const std::filesystem::path& path) {
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  int err = in ? 0 : errno;
+  std::error_code ec;
+  if (in && std::filesystem::is_directory(path, ec)) err = EISDIR;
+  if (!in || err != 0) {
+    const std::filesystem::path shown = std::filesystem::absolute(path, ec);
+    throw f.error(at, fmt::format("{}: {}: cannot open{}", key,
+                                  provider::printable(ec ? path.string() : shown.string()),
+                                  err != 0 ? std::string(": ") + std::strerror(err) : ""));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 // The sources of `rules:`.
 std::shared_ptr<SweepPlan::Source> read_source(const YAML::Node& node, const std::string& where,
                                                const std::string& file) {
@@ -85,7 +167,7 @@ std::shared_ptr<SweepPlan::Source> read_source(const YAML::Node& node, const std
   if (f.field<std::string>("suite", suite, one_of(zoo_suite_names()))) {
     ++kinds;
     int count = 6;
-    f.field<int>("count", count, in_range(1, 10000));
+    integer_field(f, "count", count, 1, 10000);
     s->label = suite;
     s->rules = zoo_suite(suite, count);
   }
@@ -95,12 +177,10 @@ std::shared_ptr<SweepPlan::Source> read_source(const YAML::Node& node, const std
     if (!g.field<std::string>("family", s->family,
                               one_of({"lifelike", "isotropic", "map", "vonneumann"})))
       throw g.error(r, g.key("family") + ": missing");
-    if (!g.field<std::uint64_t>("count", s->count)) throw g.error(r, g.key("count") + ": missing");
     const std::uint64_t most = s->family == "lifelike" ? (1u << 18) : kMaxSweepJobs;
-    if (s->count < 1 || s->count > most)
-      throw g.error(r["count"],
-                    fmt::format("{}: {} is outside [1, {}]", g.key("count"), s->count, most));
-    g.field<std::uint64_t>("seed", s->seed);
+    if (!integer_field<std::uint64_t>(g, "count", s->count, 1, most))
+      throw g.error(r, g.key("count") + ": missing");
+    integer_field<std::uint64_t>(g, "seed", s->seed, 0, kMaxU64);
     g.reject_unknown();
     s->label = "random-" + s->family;
   }
@@ -116,7 +196,7 @@ std::shared_ptr<SweepPlan::Source> read_source(const YAML::Node& node, const std
     ++kinds;
     const std::filesystem::path p =
         std::filesystem::path(file).parent_path() / std::filesystem::path(rules_file);
-    const std::string text = ca::read_text_file(p.string());
+    const std::string text = read_rules_file(f, node["file"], f.key("file"), p);
     std::size_t at = 0;
     for (int line = 1; at < text.size(); ++line) {
       std::size_t end = text.find('\n', at);
@@ -254,11 +334,11 @@ SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
       plan.regimes_.push_back(
           read_variant<Regime>(regimes[i], fmt::format("regimes[{}]", i), path, zoo_regimes(),
                                [](YamlSection& f, Regime& g) {
-                                 f.field<int>("side", g.side, in_range(3, 4096));
-                                 f.field<int>("steps", g.steps, in_range(1, 100000));
+                                 integer_field(f, "side", g.side, 3, 4096);
+                                 integer_field(f, "steps", g.steps, 1, 100000);
                                  f.field<double>("density", g.density, in_range(0.0, 1.0));
                                  f.field<double>("noise", g.noise, in_range(0.0, 0.5));
-                                 f.field<int>("budget", g.budget, in_range(1, 100000));
+                                 integer_field(f, "budget", g.budget, 1, 100000);
                                  f.field<std::string>("mode", g.mode, one_of({"torus", "window"}));
                                }));
   } else {
@@ -272,7 +352,7 @@ SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
             f.field<std::string>("policy", s.policy, one_of({"certified", "risk", "seed"}));
             f.field<std::string>("objective", s.objective, one_of<learner::Objective>());
             f.field<std::string>("symmetry", s.symmetry, parsed_by(learner::SymmetryMethod::parse));
-            f.field<int>("committee", s.committee, in_range(1, 64));
+            integer_field(f, "committee", s.committee, 1, 64);
             f.field<double>("delta", s.delta, in_range(1e-12, 0.5));
           }));
   } else {
@@ -290,14 +370,12 @@ SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
 
   if (const YAML::Node seeds = top.child("seeds")) {
     if (seeds.IsScalar()) {
-      const int n = top.as<int>(seeds, "seeds");
-      if (n < 1 || n > 10000)
-        throw top.error(seeds, fmt::format("seeds: {} is outside [1, 10000]", n));
+      const int n = integer(top, seeds, "seeds", 1, 10000);
       for (int k = 1; k <= n; ++k) plan.seeds_.push_back(std::uint64_t(k));
     } else if (seeds.IsSequence() && seeds.size() > 0) {
       std::set<std::uint64_t> seen;
       for (const auto& s : seeds) {
-        plan.seeds_.push_back(top.as<std::uint64_t>(s, "seeds"));
+        plan.seeds_.push_back(integer<std::uint64_t>(top, s, "seeds", 0, kMaxU64));
         if (!seen.insert(plan.seeds_.back()).second)
           throw top.error(s, fmt::format("seeds: {} is given twice", plan.seeds_.back()));
       }

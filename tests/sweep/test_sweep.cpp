@@ -273,6 +273,83 @@ TEST_CASE("a malformed sweep file is refused with one line naming the line", "[s
   }
 }
 
+TEST_CASE("a file: source that cannot be opened is named by the sweep file, line, key and path",
+          "[sweep]") {
+  // Relative to the sweep file's directory, shown as opened, made absolute.
+  carl::test::TempDir dir;
+  std::filesystem::create_directory(dir.path() + "/sub");
+  const std::string file = write_file(dir.path() + "/sub", "s.yaml",
+                                      "name: x\nrules:\n  - rule: B3/S23\n  - file: nothere.txt\n");
+  try {
+    sweep::SweepPlan::load(file);
+    FAIL("no error");
+  } catch (const carl::InputError& e) {
+    REQUIRE(std::string(e.what()) ==
+            file + ":4: rules[1].file: " + dir.path() +
+                "/sub/nothere.txt: cannot open: No such file or directory");
+  }
+  // A directory is not a rules file.
+  REQUIRE_THAT(parse_error("rules: [{file: .}]\n"),
+               Catch::Contains("s.yaml:1: rules[0].file: ") &&
+                   Catch::EndsWith("/.: cannot open: Is a directory"));
+  // Given as a relative path, the sweep file is named as given and the rules file made absolute.
+  const std::string real = std::filesystem::canonical(dir.path() + "/sub").string();
+  const int rc = shell(fmt::format("cd {}/sub && {} sweep s.yaml --out {}/out 2> {}/err",
+                                   dir.path(), CARL_EXE, dir.path(), dir.path()));
+  REQUIRE(rc == 2);
+  REQUIRE(carl::ca::read_text_file(dir.path() + "/err") ==
+          "carl: s.yaml:4: rules[1].file: " + real +
+              "/nothere.txt: cannot open: No such file or directory\n");
+}
+
+TEST_CASE("an integer outside its field's range is refused with the range, not as no integer",
+          "[sweep]") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"rules: [{rule: B3/S23}]\nseeds: [3, -1]\n",
+       "/s.yaml:2: seeds: -1 is outside [0, 18446744073709551615]"},
+      {"rules: [{rule: B3/S23}]\nseeds: [18446744073709551616]\n",
+       "/s.yaml:2: seeds: 18446744073709551616 is outside [0, 18446744073709551615]"},
+      {"rules: [{rule: B3/S23}]\nseeds: 5000000000\n",
+       "/s.yaml:2: seeds: 5000000000 is outside [1, 10000]"},
+      {"rules: [{rule: B3/S23}]\nseeds: -2\n", "/s.yaml:2: seeds: -2 is outside [1, 10000]"},
+      {"rules:\n  - random: {family: map, count: 2, seed: -1}\n",
+       "/s.yaml:2: rules[0].random.seed: -1 is outside [0, 18446744073709551615]"},
+      {"rules:\n  - random: {family: lifelike, count: -5}\n",
+       "/s.yaml:2: rules[0].random.count: -5 is outside [1, 262144]"},
+      {"rules:\n  - {suite: named, count: 99999999999}\n",
+       "/s.yaml:2: rules[0].count: 99999999999 is outside [1, 10000]"},
+      {"rules: [{rule: B3/S23}]\nregimes:\n  - {name: x, side: 4294967299}\n",
+       "/s.yaml:3: regimes[0].side: 4294967299 is outside [3, 4096]"},
+      {"rules: [{rule: B3/S23}]\nregimes:\n  - {name: x, steps: -1}\n",
+       "/s.yaml:3: regimes[0].steps: -1 is outside [1, 100000]"},
+      {"rules: [{rule: B3/S23}]\nregimes:\n  - {name: x, budget: -99999999999}\n",
+       "/s.yaml:3: regimes[0].budget: -99999999999 is outside [1, 100000]"},
+      {"rules: [{rule: B3/S23}]\nsettings:\n  - {name: x, committee: 2147483648}\n",
+       "/s.yaml:3: settings[0].committee: 2147483648 is outside [1, 64]"},
+      // Not an integer at all: still said so.
+      {"rules: [{rule: B3/S23}]\nseeds: [1.5]\n",
+       "/s.yaml:2: seeds: expected an integer, got '1.5'"},
+  };
+  for (const auto& [text, want] : cases) {
+    INFO(text);
+    REQUIRE_THAT(parse_error(text), Catch::EndsWith(want));
+  }
+  // The ends of the ranges are taken.
+  carl::test::TempDir dir;
+  const auto plan = sweep::SweepPlan::parse(
+      "rules: [{random: {family: map, count: 1, seed: 18446744073709551615}}]\n"
+      "regimes: [{name: x, side: 3, steps: 100000, budget: 1}]\n"
+      "seeds: [0, 18446744073709551615, +7, 0x10]\n",
+      dir.path() + "/s.yaml");
+  REQUIRE(plan.size() == 4);
+  REQUIRE(plan.job(0).seed == 0);
+  REQUIRE(plan.job(1).seed == 18446744073709551615ull);
+  REQUIRE(plan.job(2).seed == 7);
+  REQUIRE(plan.job(3).seed == 16);
+  REQUIRE(plan.job(0).regime.side == 3);
+  REQUIRE(plan.job(0).regime.steps == 100000);
+}
+
 TEST_CASE("carl sweep: a bad sweep file is one line on stderr and exit 2", "[sweep]") {
   carl::test::TempDir dir;
   const std::string file = write_file(dir.path(), "bad.yaml",
