@@ -480,3 +480,41 @@ TEST_CASE("certified under noise: a class the data show only as often as misread
             Action::halt);
   }
 }
+
+TEST_CASE("certified under noise: a cluster one misread cell explains does not settle a class",
+          "[halting]") {
+  // Classes that read the centre alone (every neighbour ignored): a live class and a dead one. The
+  // rule under judgement kills every live cell (entry 0), wrongly. A fresh 16×16 torus frame shows
+  // three isolated live cells that stay alive and a 3×3 live block that dies: nine updates against
+  // the truth, but all within one cell of the block's centre, so one misread could stand behind
+  // them (worked by hand: at a misread rate of 0.001, live class 12 updates, dead 244 going to 0,
+  // λ(0) = 0.001 × (12 + 244) + 0.001² × 8 × 244 = 0.258: nine updates have a chance of 1e-11,
+  // one separate update 0.23; λ(1) = 0.012: three have 2.9e-7).
+  ca::Grid a(16, 16), b(16, 16);
+  for (int r = 2; r <= 4; ++r)
+    for (int c = 2; c <= 4; ++c) a.set(r, c, 1);
+  for (auto [r, c] : {std::pair{10, 2}, std::pair{10, 8}, std::pair{2, 10}}) {
+    a.set(r, c, 1);
+    b.set(r, c, 1);
+  }
+  ca::Trajectory fresh;
+  fresh.frames = {a, b};
+  Fixture f;
+  f.finish(ca::RuleTable::from_function([](ca::Pattern) { return false; }), groups::Subgroup(),
+           false);
+  f.rule.ignored_cells = std::uint16_t(groups::kAllCells & ~groups::kCentre);
+  f.rule.provenance.fill(Provenance::observed);
+  f.state.misread_rate = 0.001;
+  const std::vector<ca::Trajectory> no_training;
+  f.state.data = &no_training;  // the frames: the fresh trajectory's only
+  auto d = extractor::make_policy(noisy_certified())->judge(f.state, fresh, ca::Boundary::torus);
+  INFO(d.reason);
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason, Catch::Contains("do not settle 1 classes") &&
+                             Catch::Contains("entry 0: 9 of its 12 updates agree"));
+  // Counted update by update (no frames), the nine look like nine misreads' worth of evidence.
+  f.state.data = nullptr;
+  d = extractor::make_policy(noisy_certified())->judge(f.state, fresh, ca::Boundary::torus);
+  INFO(d.reason);
+  REQUIRE(d.action == Action::halt);
+}
