@@ -203,9 +203,14 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     prequential_wrong = prequential_cells = 0;
     rec.noise_rate = noise_rate(counts);
     const bool noise_free = cfg.provider.noise == 0 && rec.noise_rate == 0;
+    // A shown cell's misread rate: the provider's stated noise, else estimated from the counts
+    // (the noise rate, an over-estimate, when too few patterns are seen to estimate it).
+    const double estimated = noise_free ? 0.0 : extractor::estimate_misread_rate(counts);
     const double misread_rate = noise_free               ? 0.0
                                 : cfg.provider.noise > 0 ? cfg.provider.noise
+                                : estimated > 0          ? estimated
                                                          : rec.noise_rate;
+    rec.misread_rate = misread_rate;
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<learner::TrainReport> reports;
 

@@ -29,9 +29,11 @@ struct RoundRecord {
   // The previous round's rule, one step at a time, on the trajectories that arrived since
   // (unknown entries counted wrong; -1: none arrived).
   double prequential_error = -1;
-  double noise_rate = 0;   // estimated share of observations that disagree with their majority
-  double risk_bound = -1;  // the risk policy's bound this round (-1: not computed)
-  int train_steps = 0;     // of committee member 0
+  double noise_rate = 0;    // estimated share of observations that disagree with their majority
+  double misread_rate = 0;  // a shown cell's misread rate as the settling test takes it: the
+                            // config's provider.noise, else estimated (0: noise-free data)
+  double risk_bound = -1;   // the risk policy's bound this round (-1: not computed)
+  int train_steps = 0;      // of committee member 0
   bool converged = false;
   // False when noise-free data determined every entry, so that no net was trained (then l1 is -1
   // and the checkpoints and kernels are those of the last round that trained nets).

@@ -93,6 +93,7 @@ std::string round_json_line(const RoundRecord& r) {
       {"rejected_group", r.rejected_group},
       {"prequential_error", r.prequential_error < 0 ? json(nullptr) : json(r.prequential_error)},
       {"noise_rate", r.noise_rate},
+      {"misread_rate", r.misread_rate},
       {"risk_bound", r.risk_bound < 0 ? json(nullptr) : json(r.risk_bound)},
       {"decision", r.decision}}
       .dump();
@@ -430,6 +431,7 @@ RoundRecord parse_round_line(const std::string& line, const std::string& source,
   if (o.present("rejected_group")) r.rejected_group = o.string("rejected_group", 200);
   optional_number("prequential_error", r.prequential_error);
   optional_number("noise_rate", r.noise_rate);
+  optional_number("misread_rate", r.misread_rate);
   optional_number("risk_bound", r.risk_bound);
   r.decision = o.string("decision", 1000);
   o.no_other_keys();

@@ -31,6 +31,20 @@ std::optional<bool> NoisyEvidence::settled() const {
   return std::nullopt;
 }
 
+double estimate_misread_rate(const ca::PatternCounts& counts) {
+  double minority = 0, exposure = 0;
+  for (int p = 0; p < ca::kPatternCount; ++p) {
+    const auto& n = counts.n[std::size_t(p)];
+    if (n[0] + n[1] < 10) continue;
+    const std::size_t majority = n[1] > n[0];
+    minority += double(n[1 - majority]);
+    exposure += double(n[0] + n[1]);
+    for (int a = 0; a < 9; ++a)
+      exposure += double(counts.n[std::size_t(p ^ (1 << a))][1 - majority]);
+  }
+  return exposure > 0 ? minority / exposure : 0.0;
+}
+
 SeparateUpdates separate_updates(const std::vector<const ca::Trajectory*>& data,
                                  const groups::Orbits& classes, ca::Boundary boundary) {
   SeparateUpdates out(std::size_t(classes.count()), std::array<long, 2>{});

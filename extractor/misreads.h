@@ -21,6 +21,14 @@ namespace carl::extractor {
 double misread_inflow(const groups::Orbits& classes, int orbit, const ca::PatternCounts& counts,
                       double rate, bool next);
 
+// A shown cell's misread rate, estimated from noisy counts when the provider states none: the
+// patterns seen at least 10 times (their majority taken for their entry) show, to first order,
+// rate × (their updates + their one-cell neighbours' updates with the other next state) minority
+// updates. Unlike the share of updates against their pattern's majority (which also holds every
+// misread that changed the output, Life at 1 % noise about 3.5 %), this is the rate the misread
+// model needs. 0 when no pattern is seen that often.
+double estimate_misread_rate(const ca::PatternCounts& counts);
+
 // Per class (indexed by orbit id) and next state, how many of its updates can stem from
 // different misread cells: updates picked in scan order, each at least three cells (Chebyshev,
 // wrapping on a torus) from every update of the same class and next state picked before it in its

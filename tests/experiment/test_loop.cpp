@@ -316,3 +316,36 @@ TEST_CASE("checkpoints never follow a planted link", "[loop][hostile]") {
   CHECK_FALSE(std::filesystem::is_symlink(dir.path() + "/net-0.json"));
   CHECK(std::filesystem::file_size(dir.path() + "/net-0.json") > 1000);
 }
+
+TEST_CASE(
+    "a provider that does not state its noise: the misread rate is estimated, not the "
+    "share against the majority",
+    "[loop]") {
+  // configs/noisy.yaml (Life, 32×32, 1 % noise) served by a source the config knows nothing of:
+  // provider.noise 0, as for an external program. The settling test (docs/halting.md) then needs
+  // the cell misread rate from the data; the share of updates against their pattern's majority is
+  // about 3.5 % here and would leave rare classes unsettled for the whole budget.
+  Config cfg = config_file("noisy");
+  class Noisy : public provider::TrajectorySource {
+   public:
+    explicit Noisy(provider::ProviderOptions o) : world_(o) {}
+    provider::Shape shape() const override { return world_.shape(); }
+
+   protected:
+    ca::Trajectory fetch(int index) override { return world_.trajectory(index); }
+
+   private:
+    provider::HiddenRuleWorld world_;
+  } source(experiment::provider_options(cfg.provider));
+  cfg.provider.noise = 0;
+  const experiment::Outcome o = experiment::run_loop(cfg, source, {});
+  REQUIRE_FALSE(o.records.empty());
+  for (const auto& r : o.records) {
+    INFO("round " << r.round << ": noise rate " << r.noise_rate << ", misread rate "
+                  << r.misread_rate);
+    REQUIRE(r.noise_rate > 0.02);
+    REQUIRE(r.misread_rate == Approx(0.01).epsilon(0.25));
+  }
+  CHECK(o.halted);
+  CHECK(ca::emit_rule(o.rule.table) == "B3/S23");
+}

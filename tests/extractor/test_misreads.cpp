@@ -1,7 +1,11 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <random>
 #include <tuple>
 
 #include "ca/pattern_counts.h"
+#include "ca/rulestring.h"
+#include "ca/simulate.h"
 #include "extractor/misreads.h"
 
 using namespace carl;
@@ -133,4 +137,31 @@ TEST_CASE("separate updates: at most one of those a single misread cell can chan
               {&w}, each, ca::Boundary::torus)[std::size_t(each.orbit_of(centre_alone))][0] == 2);
   REQUIRE(extractor::separate_updates(
               {&w}, each, ca::Boundary::window)[std::size_t(each.orbit_of(centre_alone))][0] == 1);
+}
+
+TEST_CASE("the misread rate estimated from noisy counts", "[misreads]") {
+  // Life on a 64×64 torus, 32 steps, each shown cell flipped with chance 1 %: about a third of
+  // the updates against their pattern's majority are misreads of neighbours that changed the
+  // output, so that share is several times the rate; the estimate is the rate.
+  const ca::RuleTable life = ca::parse_rule("B3/S23");
+  ca::Trajectory t = ca::Stepper(life).trajectory(ca::random_soup(64, 64, 0.4, 3), 32);
+  const ca::PatternCounts clean = ca::count_patterns(t, ca::Boundary::torus);
+  REQUIRE(extractor::estimate_misread_rate(clean) == 0.0);
+  std::mt19937_64 rng(7);
+  std::bernoulli_distribution flip(0.01);
+  for (ca::Grid& g : t.frames)
+    for (int r = 0; r < g.height(); ++r)
+      for (int c = 0; c < g.width(); ++c)
+        if (flip(rng)) g.set(r, c, !g.at(r, c));
+  const ca::PatternCounts noisy = ca::count_patterns(t, ca::Boundary::torus);
+  double minority = 0;
+  for (int p = 0; p < ca::kPatternCount; ++p)
+    minority += double(std::min(noisy.n[std::size_t(p)][0], noisy.n[std::size_t(p)][1]));
+  INFO("share against the majority " << minority / double(noisy.transitions()));
+  REQUIRE(minority / double(noisy.transitions()) > 0.02);
+  REQUIRE(extractor::estimate_misread_rate(noisy) == Approx(0.01).epsilon(0.15));
+  // Too few updates of any pattern to take its majority for its entry: no estimate.
+  ca::PatternCounts few;
+  few.n[5][0] = 9;
+  REQUIRE(extractor::estimate_misread_rate(few) == 0.0);
 }
