@@ -162,6 +162,10 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
   out.policy = policy->name();
   out.delta = so.delta;
   std::vector<ca::Trajectory> data;
+  // Under noise, each trajectory's separate updates (extractor/misreads.h) under the classes named
+  // by separate_key.
+  std::vector<extractor::SeparateUpdates> separate_of;
+  std::pair<std::string, std::uint16_t> separate_key;
   ca::PatternCounts counts;
   std::vector<ca::PatternCounts> per_trajectory;
   extractor::GuessTests guesses;
@@ -313,10 +317,19 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     // Without nets the extractor reads the table off the data alone.
     std::optional<extractor::NoisyData> noisy;
     if (misread_rate > 0) {
-      std::vector<const ca::Trajectory*> frames;
-      for (const ca::Trajectory& t : data) frames.push_back(&t);
-      noisy = extractor::NoisyData{misread_rate,
-                                   extractor::separate_updates(frames, classes, boundary)};
+      // Separate updates add up over trajectories: each trajectory's are kept while the classes
+      // stay those they were counted under.
+      const auto key = std::make_pair(group.name(), classes.ignored());
+      if (key != separate_key) separate_of.clear();
+      separate_key = key;
+      while (separate_of.size() < data.size())
+        separate_of.push_back(
+            extractor::separate_updates({&data[separate_of.size()]}, classes, boundary));
+      noisy = extractor::NoisyData{
+          misread_rate, extractor::SeparateUpdates(std::size_t(classes.count()), {0, 0})};
+      for (const auto& per : separate_of)
+        for (std::size_t o = 0; o < per.size(); ++o)
+          for (std::size_t v = 0; v < 2; ++v) noisy->separate[o][v] += per[o][v];
     }
     const auto rule = extractor::extract(
         nets_needed ? committee.predictions() : std::vector<extractor::Predictions>{}, classes,
@@ -367,14 +380,13 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     state.budget_left = asked < so.max_trajectories && round + 1 < so.max_rounds;
     state.rule = &rule;
     state.counts = &counts;
-    state.data = &data;
     state.per_trajectory = &per_trajectory;
     state.l1 = rec.l1;
     state.l2 = rec.l2;
     state.one_step = rec.one_step;
     state.noise_free = noise_free;
     state.noise_rate = rec.noise_rate;
-    state.misread_rate = misread_rate;
+    state.noisy = noisy ? &*noisy : nullptr;
     state.guesses = guesses;
     extractor::Decision d = policy->decide(state);
     if (d.bound) rec.risk_bound = d.bound->bound;

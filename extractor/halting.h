@@ -22,9 +22,7 @@ struct RoundState {
   int trajectories = 0;      // trained on so far
   bool budget_left = false;  // another trajectory may be asked for
   const ExtractedRule* rule = nullptr;
-  const ca::PatternCounts* counts = nullptr;          // all data so far
-  const std::vector<ca::Trajectory>* data = nullptr;  // their frames (none: each update counts as
-                                                      // separate, misreads.h)
+  const ca::PatternCounts* counts = nullptr;                       // all data so far
   const std::vector<ca::PatternCounts>* per_trajectory = nullptr;  // one entry per trajectory
   double l1 = 0, l2 = 0;    // net and rule rollout losses on the data
   double one_step = 0;      // the rule's one-step error on the data (unknown counts wrong)
@@ -32,10 +30,10 @@ struct RoundState {
                             // ever seen with two next states
   double noise_rate = 0;    // estimated share of observations that disagree with their pattern's
                             // majority (0 on noise-free data)
-  double misread_rate = 0;  // a shown cell's chance of being flipped: the config's provider.noise,
-                            // else the noise rate (an over-estimate: misreads also change
-                            // patterns); 0 on noise-free data
-  GuessTests guesses;       // every earlier rule's guesses, tested by later trajectories
+  // Under noise: the cell misread rate and the separate updates of the data trained on, under
+  // the rule's classes (misreads.h); null on noise-free data.
+  const NoisyData* noisy = nullptr;
+  GuessTests guesses;  // every earlier rule's guesses, tested by later trajectories
 };
 
 // Evidence that the rule has the table's symmetries and ignores its ignored cells: for every

@@ -125,17 +125,13 @@ class CertifiedPolicy : public HaltingPolicy {
       d.reason = fmt::format("certification failed: {}", *contradicted);
       return d;
     }
-    if (!s.noise_free && s.misread_rate > 0) {
+    if (!s.noise_free && s.noisy != nullptr && s.noisy->misread_rate > 0) {
       ca::PatternCounts all = seen;  // training and fresh
       if (s.counts != nullptr) all += *s.counts;
-      NoisyData noisy{s.misread_rate, {}};
-      if (s.data != nullptr) {
-        std::vector<const ca::Trajectory*> frames{&fresh};
-        for (const ca::Trajectory& t : *s.data) frames.push_back(&t);
-        noisy.separate = separate_updates(frames, classes, boundary);
-      } else {
-        noisy.separate = every_update(classes, all);
-      }
+      NoisyData noisy = *s.noisy;  // separate updates add up over trajectories (per frame)
+      const SeparateUpdates in_fresh = separate_updates({&fresh}, classes, boundary);
+      for (std::size_t o = 0; o < in_fresh.size() && o < noisy.separate.size(); ++o)
+        for (std::size_t v = 0; v < 2; ++v) noisy.separate[o][v] += in_fresh[o][v];
       if (auto unsettled = unsettled_classes(rule, classes, all, noisy)) {
         d.reason = fmt::format("certification failed: {}", *unsettled);
         return d;

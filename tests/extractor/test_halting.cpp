@@ -464,7 +464,9 @@ TEST_CASE("certified under noise: a class the data show only as often as misread
     for (int p = 0; p < ca::kPatternCount; ++p)
       if (p != generalized) observe(f.counts, still, p, 50);
     f.finish(still, groups::Subgroup(), false);
-    f.state.misread_rate = 0.01;
+    const extractor::NoisyData training{
+        0.01, extractor::every_update(groups::Orbits(groups::Subgroup()), f.counts)};
+    f.state.noisy = &training;
     REQUIRE(f.rule.provenance[std::size_t(generalized)] == Provenance::generalized);
     const auto d = extractor::make_policy(o)->judge(f.state, noisy, ca::Boundary::torus);
     INFO(d.reason);
@@ -504,17 +506,22 @@ TEST_CASE("certified under noise: a cluster one misread cell explains does not s
            false);
   f.rule.ignored_cells = std::uint16_t(groups::kAllCells & ~groups::kCentre);
   f.rule.provenance.fill(Provenance::observed);
-  f.state.misread_rate = 0.001;
-  const std::vector<ca::Trajectory> no_training;
-  f.state.data = &no_training;  // the frames: the fresh trajectory's only
-  auto d = extractor::make_policy(noisy_certified())->judge(f.state, fresh, ca::Boundary::torus);
+  // No training data: the fresh trajectory's frames are the only ones.
+  const extractor::NoisyData noisy{0.001, extractor::SeparateUpdates(2, {0, 0})};
+  f.state.noisy = &noisy;
+  const auto d =
+      extractor::make_policy(noisy_certified())->judge(f.state, fresh, ca::Boundary::torus);
   INFO(d.reason);
   REQUIRE(d.action == Action::request);
   REQUIRE_THAT(d.reason, Catch::Contains("do not settle 1 classes") &&
                              Catch::Contains("entry 0: 9 of its 12 updates agree"));
-  // Counted update by update (no frames), the nine look like nine misreads' worth of evidence.
-  f.state.data = nullptr;
-  d = extractor::make_policy(noisy_certified())->judge(f.state, fresh, ca::Boundary::torus);
-  INFO(d.reason);
-  REQUIRE(d.action == Action::halt);
+  // Counted update by update, the nine would look like nine misreads' worth of evidence and
+  // settle the wrong entry.
+  const groups::Orbits live_and_dead(groups::Subgroup(), f.rule.ignored_cells);
+  const ca::PatternCounts seen = ca::count_patterns(fresh, ca::Boundary::torus);
+  const int live = live_and_dead.orbit_of(ca::Pattern(1 << ca::C));
+  REQUIRE(extractor::noisy_evidence(live_and_dead, live, seen,
+                                    extractor::every_update(live_and_dead, seen)[std::size_t(live)],
+                                    0.001)
+              .settled() == false);
 }
