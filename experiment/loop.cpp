@@ -207,8 +207,8 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     prequential_wrong = prequential_cells = 0;
     rec.noise_rate = noise_rate(counts);
     const bool noise_free = cfg.provider.noise == 0 && rec.noise_rate == 0;
-    // A shown cell's misread rate: the provider's stated noise, else estimated from the counts
-    // (the noise rate, an over-estimate, when too few patterns are seen to estimate it).
+    // A shown cell's misread rate: the provider's stated noise, else estimated from the counts,
+    // else (no pattern seen often enough to estimate it) the noise rate, an over-estimate.
     const double estimated = noise_free ? 0.0 : extractor::estimate_misread_rate(counts);
     const double misread_rate = noise_free               ? 0.0
                                 : cfg.provider.noise > 0 ? cfg.provider.noise
@@ -327,9 +327,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
             extractor::separate_updates({&data[separate_of.size()]}, classes, boundary));
       noisy = extractor::NoisyData{
           misread_rate, extractor::SeparateUpdates(std::size_t(classes.count()), {0, 0})};
-      for (const auto& per : separate_of)
-        for (std::size_t o = 0; o < per.size(); ++o)
-          for (std::size_t v = 0; v < 2; ++v) noisy->separate[o][v] += per[o][v];
+      for (const auto& per : separate_of) extractor::add(noisy->separate, per);
     }
     const auto rule = extractor::extract(
         nets_needed ? committee.predictions() : std::vector<extractor::Predictions>{}, classes,

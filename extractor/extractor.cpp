@@ -37,6 +37,10 @@ ExtractedRule extract(const std::vector<Predictions>& committee, groups::Subgrou
 ExtractedRule extract(const std::vector<Predictions>& committee, const groups::Orbits& classes,
                       const ca::PatternCounts& counts, double significance, bool data_is_exact,
                       const NoisyData* noisy) {
+  // Under noise the classes the data settle, tested together.
+  std::optional<Settlement> settlement;
+  if (noisy != nullptr && noisy->misread_rate > 0)
+    settlement = settle(classes, counts, noisy->separate, noisy->misread_rate);
   ExtractedRule out;
   out.group = classes.group();
   out.ignored_cells = classes.ignored();
@@ -70,13 +74,11 @@ ExtractedRule extract(const std::vector<Predictions>& committee, const groups::O
       }
       significant = ones == 0 || zeros == 0;
       value = ones > 0;
-    } else if (orbit_observed && noisy != nullptr && noisy->misread_rate > 0) {
+    } else if (orbit_observed && settlement) {
       // Noisy data that settle a class (misreads.h) decide it whatever the nets say: the nets
       // learn a rare class from its neighbours when its own counts disagree (min_agreement), and
       // its counts can be mostly misreads of those neighbours.
-      const NoisyEvidence e =
-          noisy_evidence(classes, o, counts, noisy->separate[std::size_t(o)], noisy->misread_rate);
-      if (const auto settled = e.settled()) {
+      if (const auto settled = settlement->settled[std::size_t(o)]) {
         significant = true;
         value = *settled;
       }

@@ -1,5 +1,8 @@
 #include "extractor/misreads.h"
 
+#include <cmath>
+
+#include "ca/error.h"
 #include "extractor/risk.h"
 
 namespace carl::extractor {
@@ -21,14 +24,11 @@ double misread_inflow(const groups::Orbits& classes, int orbit, const ca::Patter
   return rate * one + rate * rate * two;
 }
 
-std::optional<bool> NoisyEvidence::settled() const {
-  constexpr double kContradicted = 0.01, kLikelier = 100;
-  const bool no_zero = chance[0] < kContradicted, no_one = chance[1] < kContradicted;
-  if (no_zero != no_one) return no_zero;
-  if (!no_zero) return std::nullopt;  // neither contradicted: too few updates to tell
-  if (chance[1] >= kLikelier * chance[0]) return true;
-  if (chance[0] >= kLikelier * chance[1]) return false;
-  return std::nullopt;
+void add(SeparateUpdates& to, const SeparateUpdates& more) {
+  CARL_CHECK(to.size() == more.size(), "separate updates of {} and {} classes added", to.size(),
+             more.size());
+  for (std::size_t o = 0; o < to.size(); ++o)
+    for (std::size_t v = 0; v < 2; ++v) to[o][v] += more[o][v];
 }
 
 double estimate_misread_rate(const ca::PatternCounts& counts) {
@@ -42,7 +42,7 @@ double estimate_misread_rate(const ca::PatternCounts& counts) {
     for (int a = 0; a < 9; ++a)
       exposure += double(counts.n[std::size_t(p ^ (1 << a))][1 - majority]);
   }
-  return exposure > 0 ? minority / exposure : 0.0;
+  return exposure > 0 ? poisson_upper(long(minority), 0.01) / exposure : 0.0;
 }
 
 SeparateUpdates separate_updates(const std::vector<const ca::Trajectory*>& data,
@@ -98,11 +98,36 @@ NoisyEvidence noisy_evidence(const groups::Orbits& classes, int orbit,
   const double own = double(e.updates[0] + e.updates[1]);
   for (int v = 0; v < 2; ++v) {
     const int other = 1 - v;
-    e.chance[std::size_t(v)] =
-        poisson_tail(separate[std::size_t(other)],
-                     rate * own + misread_inflow(classes, orbit, counts, rate, other == 1));
+    e.log_chance[std::size_t(v)] =
+        poisson_log_tail(separate[std::size_t(other)],
+                         rate * own + misread_inflow(classes, orbit, counts, rate, other == 1));
   }
   return e;
+}
+
+Settlement settle(const groups::Orbits& classes, const ca::PatternCounts& counts,
+                  const SeparateUpdates& separate, double rate) {
+  CARL_CHECK(separate.size() == std::size_t(classes.count()),
+             "separate updates of {} classes for {} classes", separate.size(), classes.count());
+  Settlement out;
+  // One true output per class: 1 % over the classes bounds the chance of contradicting any.
+  const double contradicted = std::log(0.01 / classes.count());
+  for (int o = 0; o < classes.count(); ++o)
+    out.evidence.push_back(noisy_evidence(classes, o, counts, separate[std::size_t(o)], rate));
+  const double likelier = std::log(100.0);
+  for (int o = 0; o < classes.count(); ++o) {
+    const auto& c = out.evidence[std::size_t(o)].log_chance;
+    const bool no_zero = c[0] < contradicted, no_one = c[1] < contradicted;
+    std::optional<bool> s;
+    if (no_zero != no_one)
+      s = no_zero;
+    else if (no_zero && c[1] >= likelier + c[0])
+      s = true;
+    else if (no_zero && c[0] >= likelier + c[1])
+      s = false;
+    out.settled.push_back(s);
+  }
+  return out;
 }
 
 }  // namespace carl::extractor

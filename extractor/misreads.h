@@ -26,7 +26,8 @@ double misread_inflow(const groups::Orbits& classes, int orbit, const ca::Patter
 // rate × (their updates + their one-cell neighbours' updates with the other next state) minority
 // updates. Unlike the share of updates against their pattern's majority (which also holds every
 // misread that changed the output, Life at 1 % noise about 3.5 %), this is the rate the misread
-// model needs. 0 when no pattern is seen that often.
+// model needs; it is taken at the minority's 99 % Poisson upper limit, so that an estimate that
+// comes out low does not make settling easier. 0 when no pattern is seen that often.
 double estimate_misread_rate(const ca::PatternCounts& counts);
 
 // Per class (indexed by orbit id) and next state, how many of its updates can stem from
@@ -48,21 +49,34 @@ struct NoisyData {
   SeparateUpdates separate;  // per class of the classes in use
 };
 
+// Adds `more`'s separate updates to `to`'s (the same classes): picked per frame, they add up over
+// trajectories.
+void add(SeparateUpdates& to, const SeparateUpdates& more);
+
 // What noisy data say of a class's entry.
 struct NoisyEvidence {
   std::array<long, 2> updates{};  // the class's updates with next state 0 and 1
-  // For each output v: the chance, were the entry v, of at least as many separate updates
-  // (separate_updates) with the other next state as shown: its own updates with the next state
-  // flipped, plus misreads of neighbours with that next state (Poisson; each misread cell stands
-  // behind at most one separate update, so this over-states the chance). Small: the data
+  // For each output v: the logarithm of the chance, were the entry v, of at least as many separate
+  // updates (separate_updates) with the other next state as shown: its own updates with the next
+  // state flipped, plus misreads of neighbours with that next state (Poisson; each misread cell
+  // stands behind at most one separate update, so this over-states the chance). Small: the data
   // contradict v.
-  std::array<double, 2> chance{1.0, 1.0};
-  // The output the data settle: the other one contradicted at 99 %, and, when both are, this one
-  // at least 100 times as likely. nullopt: the data do not settle it.
-  std::optional<bool> settled() const;
+  std::array<double, 2> log_chance{0.0, 0.0};
 };
 NoisyEvidence noisy_evidence(const groups::Orbits& classes, int orbit,
                              const ca::PatternCounts& counts, const std::array<long, 2>& separate,
                              double rate);
+
+// Every class's evidence, and the output the data settle for each (nullopt: none): a class is
+// settled with v when the other output is contradicted at 1 % over all the classes (Bonferroni:
+// each class has one true output, so the chance that the noise contradicts any output of a right
+// table stays below 1 %) and v is not, or, when both are, v is at least 100 times as likely (the
+// noise is then not as stated, or a cluster of misreads was not split).
+struct Settlement {
+  std::vector<NoisyEvidence> evidence;
+  std::vector<std::optional<bool>> settled;
+};
+Settlement settle(const groups::Orbits& classes, const ca::PatternCounts& counts,
+                  const SeparateUpdates& separate, double rate);
 
 }  // namespace carl::extractor

@@ -3,6 +3,7 @@
 // the tolerance and that trajectory exercises every entry the nets only guessed.
 #include <fmt/format.h>
 
+#include "ca/error.h"
 #include "ca/naming.h"
 #include "extractor/halting.h"
 #include "extractor/misreads.h"
@@ -43,19 +44,25 @@ std::optional<std::string> contradicted_class(const ExtractedRule& rule,
 // neighbours is no evidence for it (B3cijn4ciktwy5kq6-ci7e/S1e2an3cjnr4aejqr5aejkn6-ck at 0.5 %
 // noise once halted with S7e wrong; B167/S03578 at 2 % with B8 wrong, its 3 updates all misread
 // B7 births). So all the data, training and fresh, must settle every class with the rule's entry
-// (misreads.h). The first class that they do not, by name, and how many.
+// (misreads.h); with verify_generalized off, every class they show. The first class that they do
+// not, by name, and how many.
 std::optional<std::string> unsettled_classes(const ExtractedRule& rule,
                                              const groups::Orbits& classes,
-                                             const ca::PatternCounts& all, const NoisyData& noisy) {
+                                             const ca::PatternCounts& all, const NoisyData& noisy,
+                                             bool verify_generalized) {
+  const Settlement settlement = settle(classes, all, noisy.separate, noisy.misread_rate);
   int unsettled = 0;
   std::string first;
   for (int o = 0; o < classes.count(); ++o) {
     const ca::Pattern p = classes.representative(o);
     if (!rule.table.known(p)) continue;
+    // With verify_generalized off, a class nothing has shown is the nets' guess by consent.
+    bool shown = false;
+    for (ca::Pattern q : classes.members(o)) shown = shown || all.observed(q);
+    if (!verify_generalized && !shown) continue;
     const bool entry = rule.table.output(p);
-    const NoisyEvidence e =
-        noisy_evidence(classes, o, all, noisy.separate[std::size_t(o)], noisy.misread_rate);
-    if (e.settled() == entry || unsettled++ > 0) continue;
+    if (settlement.settled[std::size_t(o)] == entry || unsettled++ > 0) continue;
+    const NoisyEvidence& e = settlement.evidence[std::size_t(o)];
     first = fmt::format("{}, entry {}: {} of its {} updates agree",
                         ca::join_names(ca::name_entries(classes.members(o))), int(entry),
                         e.updates[entry], e.updates[0] + e.updates[1]);
@@ -129,10 +136,8 @@ class CertifiedPolicy : public HaltingPolicy {
       ca::PatternCounts all = seen;  // training and fresh
       if (s.counts != nullptr) all += *s.counts;
       NoisyData noisy = *s.noisy;  // separate updates add up over trajectories (per frame)
-      const SeparateUpdates in_fresh = separate_updates({&fresh}, classes, boundary);
-      for (std::size_t o = 0; o < in_fresh.size() && o < noisy.separate.size(); ++o)
-        for (std::size_t v = 0; v < 2; ++v) noisy.separate[o][v] += in_fresh[o][v];
-      if (auto unsettled = unsettled_classes(rule, classes, all, noisy)) {
+      add(noisy.separate, separate_updates({&fresh}, classes, boundary));
+      if (auto unsettled = unsettled_classes(rule, classes, all, noisy, o_.verify_generalized)) {
         d.reason = fmt::format("certification failed: {}", *unsettled);
         return d;
       }

@@ -66,9 +66,24 @@ double binomial_upper(long k, long n, double alpha) {
   return solve_decreasing([&](double p) { return binomial_cdf(k, n, p); }, alpha, 0.0, 1.0);
 }
 
+double poisson_log_tail(long k, double lambda) {
+  if (k <= 0) return 0.0;
+  if (lambda <= 0) return -INFINITY;
+  if (double(k) <= lambda) return std::log(std::max(1e-300, 1.0 - poisson_cdf(k - 1, lambda)));
+  // Beyond the mean 1 − P(X ≤ k − 1) loses every digit below 1e-16: sum the terms from k on,
+  // each λ/(j + 1) times the one before.
+  const double log_first = -lambda + double(k) * std::log(lambda) - std::lgamma(double(k) + 1);
+  double sum = 1, term = 1;
+  for (long j = k; j < k + 10000000; ++j) {
+    term *= lambda / double(j + 1);
+    sum += term;
+    if (term < 1e-17 * sum) break;
+  }
+  return log_first + std::log(sum);
+}
+
 double poisson_tail(long k, double lambda) {
-  if (k <= 0) return 1.0;
-  return std::max(0.0, 1.0 - poisson_cdf(k - 1, lambda));
+  return std::exp(poisson_log_tail(k, lambda));
 }
 
 double binomial_lower(long k, long n, double alpha) {

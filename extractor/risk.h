@@ -26,8 +26,10 @@ namespace carl::extractor {
 
 // λ such that P(Poisson(λ) ≤ k) = alpha: the upper confidence limit of a Poisson mean.
 double poisson_upper(long k, double alpha);
-// P(Poisson(lambda) ≥ k).
+// P(Poisson(lambda) ≥ k), and its logarithm (exact far into the tail, where the chance itself
+// underflows).
 double poisson_tail(long k, double lambda);
+double poisson_log_tail(long k, double lambda);
 // p such that P(Binomial(n, p) ≤ k) = alpha (Clopper–Pearson upper limit); 1 when n = 0.
 double binomial_upper(long k, long n, double alpha);
 // p such that P(Binomial(n, p) ≥ k) = alpha (Clopper–Pearson lower limit); 0 when k = 0.

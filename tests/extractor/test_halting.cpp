@@ -483,6 +483,38 @@ TEST_CASE("certified under noise: a class the data show only as often as misread
   }
 }
 
+TEST_CASE("certified under noise: verify_generalized off lets a class nothing showed go unsettled",
+          "[halting]") {
+  // As above, with the generalized entry a pattern that neither the training data nor the noisy
+  // fresh trajectory shows: no data can settle its class, so the halt waits for it, unless the
+  // user turned verify_generalized off, when the halt says the entry was not tested.
+  const ca::RuleTable still = ca::parse_rule("B/S012345678");
+  const ca::Trajectory noisy =
+      with_noise(ca::Stepper(still).trajectory(ca::random_soup(16, 16, 0.5, 9), 16), 0.01, 9);
+  const ca::PatternCounts in_noisy = ca::count_patterns(noisy, ca::Boundary::torus);
+  int unseen = -1;
+  for (int p = 0; p < ca::kPatternCount && unseen < 0; ++p)
+    if (!in_noisy.observed(ca::Pattern(p))) unseen = p;
+  REQUIRE(unseen >= 0);
+  Fixture f;
+  for (int p = 0; p < ca::kPatternCount; ++p)
+    if (p != unseen) observe(f.counts, still, p, 50);
+  f.finish(still, groups::Subgroup(), false);
+  const extractor::NoisyData training{
+      0.01, extractor::every_update(groups::Orbits(groups::Subgroup()), f.counts)};
+  f.state.noisy = &training;
+  extractor::StoppingOptions o = noisy_certified();
+  auto d = extractor::make_policy(o)->judge(f.state, noisy, ca::Boundary::torus);
+  INFO(d.reason);
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason, Catch::Contains("do not settle 1 classes"));
+  o.verify_generalized = false;
+  d = extractor::make_policy(o)->judge(f.state, noisy, ca::Boundary::torus);
+  INFO(d.reason);
+  REQUIRE(d.action == Action::halt);
+  REQUIRE_THAT(d.reason, Catch::Contains("1 generalized entries not tested by it"));
+}
+
 TEST_CASE("certified under noise: a cluster one misread cell explains does not settle a class",
           "[halting]") {
   // Classes that read the centre alone (every neighbour ignored): a live class and a dead one. The
@@ -520,8 +552,7 @@ TEST_CASE("certified under noise: a cluster one misread cell explains does not s
   const groups::Orbits live_and_dead(groups::Subgroup(), f.rule.ignored_cells);
   const ca::PatternCounts seen = ca::count_patterns(fresh, ca::Boundary::torus);
   const int live = live_and_dead.orbit_of(ca::Pattern(1 << ca::C));
-  REQUIRE(extractor::noisy_evidence(live_and_dead, live, seen,
-                                    extractor::every_update(live_and_dead, seen)[std::size_t(live)],
-                                    0.001)
-              .settled() == false);
+  REQUIRE(
+      extractor::settle(live_and_dead, seen, extractor::every_update(live_and_dead, seen), 0.001)
+          .settled[std::size_t(live)] == false);
 }

@@ -148,3 +148,21 @@ TEST_CASE("tested guesses shrink the bound, failed guesses do not", "[risk]") {
   REQUIRE(b0.missing_mass_estimate == Approx(1.0 / 1001).epsilon(1e-3));
   REQUIRE(b0.missing_mass_upper == Approx(poisson_upper(10, 0.025) / 10 / 1001).epsilon(1e-3));
 }
+
+TEST_CASE("Poisson tails far beyond the mean keep their digits", "[risk]") {
+  // P(X ≥ k) for k far above λ is its first term e^{-λ} λ^k / k! times 1 + λ/(k+1) + …: bounds
+  // worked by hand, where 1 − P(X ≤ k − 1) gives 2.2e-16 or 0 for all of them alike.
+  using extractor::poisson_log_tail;
+  auto first = [](long k, double l) { return -l + double(k) * std::log(l) - std::lgamma(k + 1.0); };
+  // Between the first three terms and the geometric series with ratio λ/(k+1).
+  REQUIRE(poisson_log_tail(40, 5.04) >
+          first(40, 5.04) + std::log1p(5.04 / 41 + 5.04 * 5.04 / (41.0 * 42)));
+  REQUIRE(poisson_log_tail(40, 5.04) < first(40, 5.04) - std::log1p(-5.04 / 41));
+  REQUIRE(poisson_log_tail(5000, 5.04) > first(5000, 5.04) + std::log1p(5.04 / 5001));
+  REQUIRE(poisson_log_tail(5000, 5.04) < first(5000, 5.04) - std::log1p(-5.04 / 5001));
+  REQUIRE(poisson_log_tail(40, 5.04) > poisson_log_tail(5000, 5.04) + 1000);
+  REQUIRE(extractor::poisson_tail(20, 0.5) > 0.0);  // 4.1e-31, not 0
+  // Below the mean the two forms agree.
+  REQUIRE(std::exp(poisson_log_tail(3, 5.0)) ==
+          Approx(1 - std::exp(-5.0) * (1 + 5.0 + 12.5)).epsilon(1e-9));
+}
