@@ -7,9 +7,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
-#include <vector>
+#include <random>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include "ca/rle.h"
 #include "ca/text_file.h"
@@ -48,8 +49,8 @@ ca::Grid bgolly_evolve(const std::string& rule, const ca::Grid& grid, int genera
 ca::Grid read_macrocell(const std::string& text, int height, int width) {
   struct Node {
     int level = 0;
-    std::string leaf;     // level 3, 2-state: rows of '.', '*' and '$'
-    long kids[4] = {};    // level >= 2 (node ids), or level 1 (cell states)
+    std::string leaf;   // level 3, 2-state: rows of '.', '*' and '$'
+    long kids[4] = {};  // level >= 2 (node ids), or level 1 (cell states)
   };
   std::vector<Node> nodes(1);  // id 0: empty
   std::stringstream lines(text);
@@ -141,6 +142,16 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+ca::Trajectory with_noise(ca::Trajectory trajectory, double noise, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::bernoulli_distribution flip(noise);
+  for (ca::Grid& g : trajectory.frames)
+    for (int r = 0; r < g.height(); ++r)
+      for (int c = 0; c < g.width(); ++c)
+        if (flip(rng)) g.set(r, c, !g.at(r, c));
+  return trajectory;
 }
 
 }  // namespace carl::test

@@ -6,6 +6,7 @@
 
 #include "ca/grid.h"
 #include "ca/rule_table.h"
+#include "ca/trajectory.h"
 
 namespace carl::test {
 
@@ -28,6 +29,10 @@ ca::Grid bgolly_torus(const std::string& rle_path, int generations, int height, 
 
 // The grid cropped to the bounding box of its live cells (0×0 if empty), as Golly writes RLE.
 ca::Grid bounding_box(const ca::Grid& grid);
+
+// The trajectory as a provider with observation noise shows it: each cell of each frame flipped
+// with probability `noise`, drawn from `seed`.
+ca::Trajectory with_noise(ca::Trajectory trajectory, double noise, std::uint64_t seed);
 
 // A fresh temporary directory, removed with the object.
 class TempDir {

@@ -7,6 +7,7 @@
 #include "ca/simulate.h"
 #include "extractor/halting.h"
 #include "groups/orbits.h"
+#include "support.h"
 
 using namespace carl;
 using extractor::Action;
@@ -46,18 +47,6 @@ struct Fixture {
 // Observes pattern p with the rule's output, `times` times.
 void observe(ca::PatternCounts& c, const ca::RuleTable& rule, int p, int times = 1) {
   c.n[std::size_t(p)][rule.output(ca::Pattern(p))] += std::uint64_t(times);
-}
-
-// The trajectory as a provider with observation noise shows it: each cell of each frame flipped
-// with probability `noise`.
-ca::Trajectory with_noise(ca::Trajectory t, double noise, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::bernoulli_distribution flip(noise);
-  for (ca::Grid& g : t.frames)
-    for (int r = 0; r < g.height(); ++r)
-      for (int c = 0; c < g.width(); ++c)
-        if (flip(rng)) g.set(r, c, !g.at(r, c));
-  return t;
 }
 
 extractor::StoppingOptions options(const char* policy) {
@@ -289,7 +278,7 @@ TEST_CASE("certified: a class the fresh trajectory contradicts fails, whatever t
                    Catch::Contains(ca::join_names(ca::name_entries({ca::Pattern(rare)}))));
   // The right rule on the same trajectory with 1% of its cells flipped (observation noise): here
   // every class keeps a majority of agreeing updates, so it halts.
-  const ca::Trajectory noisy = with_noise(fresh, 0.01, 7);
+  const ca::Trajectory noisy = test::with_noise(fresh, 0.01, 7);
   Fixture h;
   for (int p = 0; p < ca::kPatternCount; ++p) observe(h.counts, life, p);
   h.finish(life, groups::Subgroup(), false);
@@ -372,8 +361,8 @@ namespace {
 
 // A 64×64 soup's trajectory under `rule`, seen through observation noise.
 ca::Trajectory noisy_trajectory(const ca::RuleTable& rule, double noise, std::uint64_t seed) {
-  return with_noise(ca::Stepper(rule).trajectory(ca::random_soup(64, 64, 0.3, seed), 16), noise,
-                    seed);
+  return test::with_noise(ca::Stepper(rule).trajectory(ca::random_soup(64, 64, 0.3, seed), 16),
+                          noise, seed);
 }
 
 }  // namespace
@@ -441,7 +430,7 @@ TEST_CASE("certified under noise: a class the data show only as often as misread
   const extractor::StoppingOptions o = noisy_certified();
   const ca::RuleTable still = ca::parse_rule("B/S012345678");
   const ca::Trajectory clean = ca::Stepper(still).trajectory(ca::random_soup(16, 16, 0.5, 9), 16);
-  const ca::Trajectory noisy = with_noise(clean, 0.01, 9);
+  const ca::Trajectory noisy = test::with_noise(clean, 0.01, 9);
   const ca::PatternCounts in_clean = ca::count_patterns(clean, ca::Boundary::torus);
   const ca::PatternCounts in_noisy = ca::count_patterns(noisy, ca::Boundary::torus);
   int misread = -1, common = -1;
@@ -490,7 +479,7 @@ TEST_CASE("certified under noise: verify_generalized off lets a class nothing sh
   // user turned verify_generalized off, when the halt says the entry was not tested.
   const ca::RuleTable still = ca::parse_rule("B/S012345678");
   const ca::Trajectory noisy =
-      with_noise(ca::Stepper(still).trajectory(ca::random_soup(16, 16, 0.5, 9), 16), 0.01, 9);
+      test::with_noise(ca::Stepper(still).trajectory(ca::random_soup(16, 16, 0.5, 9), 16), 0.01, 9);
   const ca::PatternCounts in_noisy = ca::count_patterns(noisy, ca::Boundary::torus);
   int unseen = -1;
   for (int p = 0; p < ca::kPatternCount && unseen < 0; ++p)

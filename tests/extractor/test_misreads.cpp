@@ -1,13 +1,13 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <random>
 #include <tuple>
 
 #include "ca/pattern_counts.h"
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
 #include "extractor/misreads.h"
+#include "support.h"
 
 using namespace carl;
 
@@ -165,12 +165,7 @@ TEST_CASE("the misread rate estimated from noisy counts", "[misreads]") {
   // Clean data: no minority update, an upper limit of 4.6 over the exposure.
   REQUIRE(extractor::estimate_misread_rate(clean) > 0.0);
   REQUIRE(extractor::estimate_misread_rate(clean) < 1e-4);
-  std::mt19937_64 rng(7);
-  std::bernoulli_distribution flip(0.01);
-  for (ca::Grid& g : t.frames)
-    for (int r = 0; r < g.height(); ++r)
-      for (int c = 0; c < g.width(); ++c)
-        if (flip(rng)) g.set(r, c, !g.at(r, c));
+  t = test::with_noise(t, 0.01, 7);
   const ca::PatternCounts noisy = ca::count_patterns(t, ca::Boundary::torus);
   double minority = 0;
   for (int p = 0; p < ca::kPatternCount; ++p)
