@@ -9,23 +9,40 @@ namespace carl::extractor {
 
 namespace {
 
-// P(Poisson(lambda) ≤ k), summed in log space for large arguments.
-double poisson_cdf(long k, double lambda) {
-  if (lambda <= 0) return 1.0;
-  double term = std::exp(-lambda), sum = term;
-  if (term == 0) {  // underflow: work with logs
-    double log_sum = -INFINITY;
-    for (long i = 0; i <= k; ++i) {
-      const double lt = -lambda + double(i) * std::log(lambda) - std::lgamma(double(i) + 1);
-      log_sum = std::max(log_sum, lt) + std::log1p(std::exp(-std::fabs(log_sum - lt)));
-    }
-    return std::exp(log_sum);
-  }
-  for (long i = 1; i <= k; ++i) {
-    term *= lambda / double(i);
+// The logarithm of the Poisson term P(X = k).
+double log_term(long k, double lambda) {
+  return -lambda + double(k) * std::log(lambda) - std::lgamma(double(k) + 1);
+}
+
+// log Σ_{j ≥ k} P(X = j) for k > λ: from the term at k upwards, each λ/(j + 1) times the one
+// before (a handful of terms far from the mean, about √λ near it).
+double log_upper_sum(long k, double lambda) {
+  double sum = 1, term = 1;
+  for (long j = k; j < k + 100000000; ++j) {
+    term *= lambda / double(j + 1);
     sum += term;
+    if (term < 1e-17 * sum) break;
   }
-  return std::min(1.0, sum);
+  return log_term(k, lambda) + std::log(sum);
+}
+
+// log Σ_{j ≤ k} P(X = j) for k < λ: from the term at k downwards, each j/λ times the one after.
+double log_lower_sum(long k, double lambda) {
+  double sum = 1, term = 1;
+  for (long j = k; j > 0; --j) {
+    term *= double(j) / lambda;
+    sum += term;
+    if (term < 1e-17 * sum) break;
+  }
+  return log_term(k, lambda) + std::log(sum);
+}
+
+// P(Poisson(lambda) ≤ k), from whichever side of the mean k lies on: O(√λ) terms, not O(k),
+// and no underflow for a large λ.
+double poisson_cdf(long k, double lambda) {
+  if (lambda <= 0 || k < 0) return k < 0 ? 0.0 : 1.0;
+  if (double(k) < lambda) return std::min(1.0, std::exp(log_lower_sum(k, lambda)));
+  return std::max(0.0, 1.0 - std::exp(log_upper_sum(k + 1, lambda)));
 }
 
 // P(Binomial(n, p) ≤ k).
@@ -69,17 +86,9 @@ double binomial_upper(long k, long n, double alpha) {
 double poisson_log_tail(long k, double lambda) {
   if (k <= 0) return 0.0;
   if (lambda <= 0) return -INFINITY;
-  if (double(k) <= lambda) return std::log(std::max(1e-300, 1.0 - poisson_cdf(k - 1, lambda)));
-  // Beyond the mean 1 − P(X ≤ k − 1) loses every digit below 1e-16: sum the terms from k on,
-  // each λ/(j + 1) times the one before.
-  const double log_first = -lambda + double(k) * std::log(lambda) - std::lgamma(double(k) + 1);
-  double sum = 1, term = 1;
-  for (long j = k; j < k + 10000000; ++j) {
-    term *= lambda / double(j + 1);
-    sum += term;
-    if (term < 1e-17 * sum) break;
-  }
-  return log_first + std::log(sum);
+  // Beyond the mean 1 − P(X ≤ k − 1) would lose every digit below 1e-16: sum the tail itself.
+  if (double(k) > lambda) return log_upper_sum(k, lambda);
+  return std::log(std::max(1e-300, 1.0 - poisson_cdf(k - 1, lambda)));
 }
 
 double poisson_tail(long k, double lambda) {

@@ -166,3 +166,12 @@ TEST_CASE("Poisson tails far beyond the mean keep their digits", "[risk]") {
   REQUIRE(std::exp(poisson_log_tail(3, 5.0)) ==
           Approx(1 - std::exp(-5.0) * (1 + 5.0 + 12.5)).epsilon(1e-9));
 }
+
+TEST_CASE("Poisson limits and tails for a large mean", "[risk]") {
+  // λ = 10,000: P(X ≥ 10,100) = 0.159863 and P(X ≥ 9,900) = 0.842557 (terms summed in Python's
+  // floating point), near the normal approximation's 0.15987; the 99 % upper limit of a count of
+  // 100,000 near Wilson–Hilferty's 100,738.1.
+  REQUIRE(extractor::poisson_tail(10100, 10000.0) == Approx(0.159863).epsilon(1e-4));
+  REQUIRE(extractor::poisson_tail(9900, 10000.0) == Approx(0.842557).epsilon(1e-4));
+  REQUIRE(extractor::poisson_upper(100000, 0.01) == Approx(100738.1).epsilon(1e-4));
+}
