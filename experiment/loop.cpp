@@ -314,7 +314,6 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     rec.converged = true;
     for (const auto& r : reports) rec.converged = rec.converged && r.converged;
 
-    // Without nets the extractor reads the table off the data alone.
     std::optional<extractor::NoisyData> noisy;
     if (misread_rate > 0) {
       // Separate updates add up over trajectories: each trajectory's are kept while the classes
@@ -329,6 +328,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
           misread_rate, extractor::SeparateUpdates(std::size_t(classes.count()), {0, 0})};
       for (const auto& per : separate_of) extractor::add(noisy->separate, per);
     }
+    // Without nets the extractor reads the table off the data alone.
     const auto rule = extractor::extract(
         nets_needed ? committee.predictions() : std::vector<extractor::Predictions>{}, classes,
         counts, cfg.extractor.significance, noise_free, noisy ? &*noisy : nullptr);
