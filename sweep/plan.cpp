@@ -197,6 +197,8 @@ std::shared_ptr<SweepPlan::Source> read_source(const YAML::Node& node, const std
     const std::filesystem::path p =
         std::filesystem::path(file).parent_path() / std::filesystem::path(rules_file);
     const std::string text = read_rules_file(f, node["file"], f.key("file"), p);
+    std::error_code ec;  // the rules file as opened, made absolute, in every message about it
+    const std::string shown = provider::printable(std::filesystem::absolute(p, ec).string());
     std::size_t at = 0;
     for (int line = 1; at < text.size(); ++line) {
       std::size_t end = text.find('\n', at);
@@ -211,12 +213,13 @@ std::shared_ptr<SweepPlan::Source> read_source(const YAML::Node& node, const std
         const ca::RuleTable t = ca::parse_rule(r);
         s->rules.push_back({rules_file, ca::emit_rule(t), t});
       } catch (const InputError& e) {
-        throw InputError(fmt::format("{}:{}: {}", p.string(), line, e.what()));
+        throw InputError(fmt::format("{}:{}: {}", shown, line, e.what()));
       }
       if (s->rules.size() > kMaxSweepJobs)
-        throw InputError(fmt::format("{}: more than {} rules", p.string(), kMaxSweepJobs));
+        throw InputError(fmt::format("{}: more than {} rules", shown, kMaxSweepJobs));
     }
-    if (s->rules.empty()) throw f.error(node["file"], p.string() + ": holds no rulestring");
+    if (s->rules.empty())
+      throw f.error(node["file"], fmt::format("{}: {}: holds no rulestring", f.key("file"), shown));
     s->label = rules_file;
   }
   std::string rule;

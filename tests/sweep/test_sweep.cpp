@@ -302,6 +302,32 @@ TEST_CASE("a file: source that cannot be opened is named by the sweep file, line
               "/nothere.txt: cannot open: No such file or directory\n");
 }
 
+TEST_CASE("a rules file with a bad line or no rulestring is named as opened, with its key",
+          "[sweep]") {
+  // The bad line names the rules file (absolute, as opened) and its line; a file of comments only
+  // names the sweep file, its line, the key and the rules file.
+  carl::test::TempDir dir;
+  write_file(dir.path(), "bad.txt", "B3/S23\n# a comment\nB9/S\n");
+  write_file(dir.path(), "empty.txt", "# nothing here\n\n");
+  const std::string sweep_file =
+      write_file(dir.path(), "s.yaml", "name: x\nrules:\n  - file: bad.txt\n");
+  try {
+    sweep::SweepPlan::load(sweep_file);
+    FAIL("no error");
+  } catch (const carl::InputError& e) {
+    REQUIRE_THAT(std::string(e.what()), Catch::StartsWith(dir.path() + "/bad.txt:3: "));
+  }
+  const std::string empty =
+      write_file(dir.path(), "e.yaml", "name: x\nrules:\n  - rule: B3/S23\n  - file: empty.txt\n");
+  try {
+    sweep::SweepPlan::load(empty);
+    FAIL("no error");
+  } catch (const carl::InputError& e) {
+    REQUIRE(std::string(e.what()) ==
+            empty + ":4: rules[1].file: " + dir.path() + "/empty.txt: holds no rulestring");
+  }
+}
+
 TEST_CASE("an integer outside its field's range is refused with the range, not as no integer",
           "[sweep]") {
   const std::pair<const char*, const char*> cases[] = {
