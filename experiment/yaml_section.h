@@ -14,8 +14,10 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -60,15 +62,65 @@ class YamlSection {
   YAML::Node child(const char* key);
 
   // `v` (a value in this mapping, or an element of a list in it) read as a T; `name` is what
-  // messages call it.
+  // messages call it. An integer that T cannot hold is refused with T's range (integer below).
   template <class T>
   T as(const YAML::Node& v, const std::string& name) const {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+      return integer<T>(v, name, std::numeric_limits<T>::lowest(), std::numeric_limits<T>::max());
     constexpr bool list = std::is_same_v<T, std::vector<std::string>>;
     try {
       if (list || v.IsScalar()) return v.as<T>();
     } catch (const YAML::Exception&) {
     }
     refuse_type(v, name, type_name<T>());
+  }
+
+  // `v` read as an integer in [lo, hi]. A decimal integer outside the range, whatever its size
+  // or sign, is refused as "NAME: -1 is outside [0, …]", not as "expected an integer" (yaml-cpp's
+  // reading of -1 as an unsigned, or of 5000000000 as an int, fails).
+  template <class T>
+  T integer(const YAML::Node& v, const std::string& name, T lo, T hi) const {
+    // A value as a sign and a magnitude: a <= b.
+    struct Signed {
+      bool negative;
+      std::uint64_t magnitude;
+    };
+    const auto of = [](T x) -> Signed {
+      if constexpr (std::is_signed_v<T>)
+        if (x < 0) return {true, std::uint64_t(-(x + 1)) + 1};
+      return {false, std::uint64_t(x)};
+    };
+    const auto at_most = [](Signed a, Signed b) {
+      if (a.negative != b.negative) return a.negative;
+      return a.negative ? a.magnitude >= b.magnitude : a.magnitude <= b.magnitude;
+    };
+    const auto outside = [&](const std::string& value) {
+      return error(v, fmt::format("{}: {} is outside [{}, {}]", name, value, lo, hi));
+    };
+    if (v.IsScalar()) {
+      const std::string& s = v.Scalar();
+      const std::size_t from = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+      if (from < s.size() && s.find_first_not_of("0123456789", from) == std::string::npos) {
+        Signed x{s[0] == '-', 0};
+        const auto [end, ec] = std::from_chars(s.data() + from, s.data() + s.size(), x.magnitude);
+        x.negative = x.negative && x.magnitude != 0;  // -0 is 0
+        if (ec != std::errc() || end != s.data() + s.size() || !at_most(of(lo), x) ||
+            !at_most(x, of(hi)))
+          throw outside(s);
+        if constexpr (std::is_signed_v<T>)
+          if (x.negative) return T(-static_cast<long long>(x.magnitude - 1) - 1);
+        return T(x.magnitude);
+      }
+    }
+    T x{};  // hexadecimal (0x10), or refused as not an integer
+    try {
+      if (!v.IsScalar()) refuse_type(v, name, type_name<T>());
+      x = v.as<T>();
+    } catch (const YAML::Exception&) {
+      refuse_type(v, name, type_name<T>());
+    }
+    if (x < lo || x > hi) throw outside(fmt::format("{}", x));
+    return x;
   }
 
   // Call after every key is declared.

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -12,7 +11,6 @@
 #include <limits>
 #include <set>
 #include <sstream>
-#include <type_traits>
 
 #include "ca/error.h"
 #include "ca/random_rules.h"
@@ -82,56 +80,13 @@ std::string check_name(const std::string& n) {
   return "";
 }
 
-// `v` read as an integer in [lo, hi]; `name` is what messages call it. A decimal integer outside
-// the range, whatever its size or sign, is refused as "NAME: -1 is outside [0, …]", not as
-// "expected an integer" (yaml-cpp's reading of -1 as an unsigned, or of 5000000000 as an int,
-// fails).
-template <class T>
-T integer(const YamlSection& f, const YAML::Node& v, const std::string& name, T lo, T hi) {
-  // A value as a sign and a magnitude: a <= b.
-  struct Signed {
-    bool negative;
-    std::uint64_t magnitude;
-  };
-  const auto of = [](T x) -> Signed {
-    if constexpr (std::is_signed_v<T>)
-      if (x < 0) return {true, std::uint64_t(-(x + 1)) + 1};
-    return {false, std::uint64_t(x)};
-  };
-  const auto at_most = [](Signed a, Signed b) {
-    if (a.negative != b.negative) return a.negative;
-    return a.negative ? a.magnitude >= b.magnitude : a.magnitude <= b.magnitude;
-  };
-  const auto outside = [&](const std::string& value) {
-    return f.error(v, fmt::format("{}: {} is outside [{}, {}]", name, value, lo, hi));
-  };
-  if (v.IsScalar()) {
-    const std::string& s = v.Scalar();
-    const std::size_t from = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
-    if (from < s.size() && s.find_first_not_of("0123456789", from) == std::string::npos) {
-      Signed x{s[0] == '-', 0};
-      const auto [end, ec] = std::from_chars(s.data() + from, s.data() + s.size(), x.magnitude);
-      x.negative = x.negative && x.magnitude != 0;  // -0 is 0
-      if (ec != std::errc() || end != s.data() + s.size() || !at_most(of(lo), x) ||
-          !at_most(x, of(hi)))
-        throw outside(s);
-      if constexpr (std::is_signed_v<T>)
-        if (x.negative) return T(-static_cast<long long>(x.magnitude - 1) - 1);
-      return T(x.magnitude);
-    }
-  }
-  const T x = f.as<T>(v, name);  // hexadecimal (0x10), or refused as not an integer
-  if (x < lo || x > hi) throw outside(fmt::format("{}", x));
-  return x;
-}
-
 // Declares `key`; when it is given, reads it as an integer in [lo, hi] into `into`. True when
 // given.
 template <class T>
 bool integer_field(YamlSection& f, const char* key, T& into, T lo, T hi) {
   const YAML::Node v = f.child(key);
   if (!v) return false;
-  into = integer<T>(f, v, f.key(key), lo, hi);
+  into = f.integer<T>(v, f.key(key), lo, hi);
   return true;
 }
 
@@ -373,12 +328,12 @@ SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
 
   if (const YAML::Node seeds = top.child("seeds")) {
     if (seeds.IsScalar()) {
-      const int n = integer(top, seeds, "seeds", 1, 10000);
+      const int n = top.integer(seeds, "seeds", 1, 10000);
       for (int k = 1; k <= n; ++k) plan.seeds_.push_back(std::uint64_t(k));
     } else if (seeds.IsSequence() && seeds.size() > 0) {
       std::set<std::uint64_t> seen;
       for (const auto& s : seeds) {
-        plan.seeds_.push_back(integer<std::uint64_t>(top, s, "seeds", 0, kMaxU64));
+        plan.seeds_.push_back(top.integer<std::uint64_t>(s, "seeds", 0, kMaxU64));
         if (!seen.insert(plan.seeds_.back()).second)
           throw top.error(s, fmt::format("seeds: {} is given twice", plan.seeds_.back()));
       }

@@ -47,6 +47,11 @@ TEST_CASE("malformed configs name the file, line and key", "[config]") {
   CHECK_THAT(
       error_of("provider:\n  rule: B3/S23\n  height: tall\n"),
       Catch::Contains("bad.yaml:3") && Catch::Contains("provider.height: expected an integer"));
+  // An integer its field's type cannot hold is refused with the type's range, not as no integer.
+  CHECK(error_of("provider:\n  rule: B3/S23\n  seed: -1\n") ==
+        "bad.yaml:3: provider.seed: -1 is outside [0, 18446744073709551615]");
+  CHECK(error_of("provider:\n  rule: B3/S23\n  height: 5000000000\n") ==
+        "bad.yaml:3: provider.height: 5000000000 is outside [-2147483648, 2147483647]");
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  density: 1.5\n"),
              Catch::Contains("provider.density") && Catch::Contains("outside [0, 1]"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S2z\n"),
