@@ -41,9 +41,9 @@ ExtractedRule extract(const std::vector<Predictions>& committee, groups::Subgrou
 // cells the classes ignore). With `data_is_exact` (noise-free observations) an observed class
 // takes the output its data show — the data prove it — and is left unknown if its observed
 // members disagree (then the classes are wrong for this rule). On `noisy` data, an observed class
-// whose data settle it beyond what the noise explains (misreads.h's NoisyEvidence::settled) takes
-// that output, whatever the nets say. An empty
-// committee is no nets: only the data fix classes, every other class is unknown.
+// whose data settle it beyond what the noise explains (misreads.h's settle) takes that output,
+// whatever the nets say. An empty committee is no nets: only the data fix classes, every other
+// class is unknown.
 ExtractedRule extract(const std::vector<Predictions>& committee, const groups::Orbits& classes,
                       const ca::PatternCounts& counts, double significance, bool data_is_exact,
                       const NoisyData* noisy = nullptr);
