@@ -16,17 +16,17 @@ std::uint64_t PatternCounts::transitions() const {
   return k;
 }
 
+const Grid& next_frame(const Trajectory& trajectory, std::size_t t) {
+  const Grid &x = trajectory.frames[t], &next = trajectory.frames[t + 1];
+  if (x.height() != next.height() || x.width() != next.width())
+    throw InputError(fmt::format("trajectory frame {} is {}x{} but frame {} is {}x{}", t + 1,
+                                 next.height(), next.width(), t, x.height(), x.width()));
+  return next;
+}
+
 void PatternCounts::add(const Trajectory& trajectory, Boundary boundary) {
-  const int margin = boundary == Boundary::window ? 1 : 0;
-  for (std::size_t t = 0; t + 1 < trajectory.frames.size(); ++t) {
-    const Grid& x = trajectory.frames[t];
-    const Grid& next = trajectory.frames[t + 1];
-    if (x.height() != next.height() || x.width() != next.width())
-      throw InputError(fmt::format("trajectory frame {} is {}x{} but frame {} is {}x{}", t + 1,
-                                   next.height(), next.width(), t, x.height(), x.width()));
-    for (int r = margin; r < x.height() - margin; ++r)
-      for (int c = margin; c < x.width() - margin; ++c) ++n[pattern_at(x, r, c)][next.at(r, c)];
-  }
+  for_each_update(trajectory, boundary,
+                  [&](std::size_t, int, int, Pattern p, bool next) { ++n[p][next]; });
 }
 
 PatternCounts& PatternCounts::operator+=(const PatternCounts& other) {

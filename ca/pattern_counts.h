@@ -11,6 +11,24 @@
 
 namespace carl::ca {
 
+// Frame t+1 of a trajectory, checked to be the size of frame t (InputError otherwise).
+const Grid& next_frame(const Trajectory& trajectory, std::size_t t);
+
+// Calls update(t, row, col, pattern, next_state) for each cell update x_t → x_{t+1} of the
+// trajectory, frame by frame and row by row: on a torus every cell, in a window only the interior
+// cells (whole neighbourhood visible). The one scan over updates that counts use, so that every
+// count of the data counts the same cells.
+template <class Update>
+void for_each_update(const Trajectory& trajectory, Boundary boundary, Update&& update) {
+  const int margin = boundary == Boundary::window ? 1 : 0;
+  for (std::size_t t = 0; t + 1 < trajectory.frames.size(); ++t) {
+    const Grid &x = trajectory.frames[t], &next = next_frame(trajectory, t);
+    for (int r = margin; r < x.height() - margin; ++r)
+      for (int c = margin; c < x.width() - margin; ++c)
+        update(t, r, c, pattern_at(x, r, c), next.at(r, c));
+  }
+}
+
 struct PatternCounts {
   std::array<std::array<std::uint64_t, 2>, kPatternCount> n{};  // n[p][next state]
 

@@ -1,5 +1,6 @@
 #include "extractor/misreads.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "ca/error.h"
@@ -49,34 +50,33 @@ SeparateUpdates separate_updates(const std::vector<const ca::Trajectory*>& data,
                                  const groups::Orbits& classes, ca::Boundary boundary) {
   SeparateUpdates out(std::size_t(classes.count()), std::array<long, 2>{});
   const bool torus = boundary != ca::Boundary::window;
-  const int margin = torus ? 0 : 1;
-  for (const ca::Trajectory* trajectory : data)
-    for (std::size_t t = 0; t + 1 < trajectory->frames.size(); ++t) {
-      const ca::Grid &x = trajectory->frames[t], &next = trajectory->frames[t + 1];
-      const int h = x.height(), w = x.width();
-      // The picked update's class and next state at each cell, + 1 (0: none picked there).
-      std::vector<int> picked(std::size_t(h) * std::size_t(w), 0);
-      for (int r = margin; r < h - margin; ++r)
-        for (int c = margin; c < w - margin; ++c) {
-          const int o = classes.orbit_of(ca::pattern_at(x, r, c)), v = next.at(r, c);
-          const int key = 2 * o + v + 1;
-          bool near = false;
-          for (int dr = -2; dr <= 2 && !near; ++dr)
-            for (int dc = -2; dc <= 2 && !near; ++dc) {
-              int rr = r + dr, cc = c + dc;
-              if (torus) {
-                rr = (rr % h + h) % h;
-                cc = (cc % w + w) % w;
-              } else if (rr < 0 || rr >= h || cc < 0 || cc >= w) {
-                continue;
-              }
-              near = picked[std::size_t(rr) * std::size_t(w) + std::size_t(cc)] == key;
-            }
-          if (near) continue;
-          picked[std::size_t(r) * std::size_t(w) + std::size_t(c)] = key;
-          ++out[std::size_t(o)][std::size_t(v)];
-        }
-    }
+  for (const ca::Trajectory* trajectory : data) {
+    if (trajectory->frames.empty()) continue;
+    const int h = trajectory->frames[0].height(), w = trajectory->frames[0].width();
+    // The picked update's class and next state at each cell, + 1 (0: none picked there), in the
+    // frame being scanned.
+    std::vector<int> picked(std::size_t(h) * std::size_t(w), 0);
+    std::size_t frame = 0;
+    ca::for_each_update(*trajectory, boundary,
+                        [&](std::size_t t, int r, int c, ca::Pattern p, int v) {
+                          if (t != frame) std::fill(picked.begin(), picked.end(), 0), frame = t;
+                          const int o = classes.orbit_of(p), key = 2 * o + v + 1;
+                          for (int dr = -2; dr <= 2; ++dr)
+                            for (int dc = -2; dc <= 2; ++dc) {
+                              int rr = r + dr, cc = c + dc;
+                              if (torus) {
+                                rr = (rr % h + h) % h;
+                                cc = (cc % w + w) % w;
+                              } else if (rr < 0 || rr >= h || cc < 0 || cc >= w) {
+                                continue;
+                              }
+                              if (picked[std::size_t(rr) * std::size_t(w) + std::size_t(cc)] == key)
+                                return;
+                            }
+                          picked[std::size_t(r) * std::size_t(w) + std::size_t(c)] = key;
+                          ++out[std::size_t(o)][std::size_t(v)];
+                        });
+  }
   return out;
 }
 

@@ -80,13 +80,11 @@ ca::PatternCounts judged_patterns(const ca::Trajectory& fresh, ca::Boundary boun
                                   const ca::PatternCounts& all) {
   if (!rollout || boundary != ca::Boundary::window) return all;
   ca::PatternCounts c;
-  for (std::size_t t = 0; t + 1 < fresh.frames.size(); ++t) {
-    const ca::Grid &x = fresh.frames[t], &next = fresh.frames[t + 1];
+  ca::for_each_update(fresh, boundary, [&](std::size_t t, int r, int col, ca::Pattern p, int v) {
     const int m = static_cast<int>(t) + 1;
-    for (int r = m; r < x.height() - m; ++r)
-      for (int col = m; col < x.width() - m; ++col)
-        ++c.n[ca::pattern_at(x, r, col)][next.at(r, col)];
-  }
+    const ca::Grid& x = fresh.frames[t];
+    if (r >= m && r < x.height() - m && col >= m && col < x.width() - m) ++c.n[p][v];
+  });
   return c;
 }
 
