@@ -128,7 +128,8 @@ int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe
   fmt::print("{}: {}\n", o.halted ? "halted" : "stopped", o.reason);
   fmt::print("rule: {} (group {}; {} observed, {} by symmetry, {} generalized, {} unknown)\n",
              rulestring_or_partial(o.rule.table), o.rule.group.name(), n[0], n[1], n[2], n[3]);
-  fmt::print("trajectories asked: {} ({} stored before this run)\n", o.trajectories, stored);
+  fmt::print("trajectories used: {} ({} stored before this run, {} asked of the provider)\n",
+             o.trajectories, stored, source.fresh());
   if (o.score)
     fmt::print("score against the revealed hidden rule {}: {}\n", o.score->hidden_rule,
                o.score->exact
