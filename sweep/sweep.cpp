@@ -253,10 +253,13 @@ SweepResult run_sweep(const SweepOptions& options) {
   if (options.jobs < 0 || options.jobs > 1024)
     throw InputError(fmt::format("--jobs {}: expected 0..1024", options.jobs));
   if (launcher_world_size() > 1) return run_sweep_mpi(options);
+  // Without ranks to hand jobs to, 0 would run nothing; it is not quietly taken as 1.
+  if (options.jobs == 0)
+    throw InputError(
+        "--jobs 0 (rank 0 only hands out jobs) needs mpirun with several ranks; here give "
+        "--jobs 1 or more");
   Coordinator c(options);
-  SweepOptions o = options;
-  o.jobs = std::max(1, o.jobs);
-  run_local_jobs(c, o);
+  run_local_jobs(c, options);
   return c.conclude();
 }
 

@@ -389,6 +389,18 @@ TEST_CASE("carl sweep: a bad sweep file is one line on stderr and exit 2", "[swe
                      "settings, seeds)\n");
 }
 
+TEST_CASE("carl sweep --jobs 0 without mpirun is refused, not run one at a time", "[sweep]") {
+  carl::test::TempDir dir;
+  const std::string file = write_file(dir.path(), "tiny.yaml", kTinySweep);
+  const int rc = shell(fmt::format("{} sweep {} --out {}/out --jobs 0 2> {}/err", CARL_EXE, file,
+                                   dir.path(), dir.path()));
+  REQUIRE(rc == 2);
+  REQUIRE(carl::ca::read_text_file(dir.path() + "/err") ==
+          "carl: --jobs 0 (rank 0 only hands out jobs) needs mpirun with several ranks; here "
+          "give --jobs 1 or more\n");
+  REQUIRE_FALSE(std::filesystem::exists(dir.path() + "/out/records.jsonl"));
+}
+
 TEST_CASE("a sweep's records are its jobs' own, and a finished or different sweep is not rerun",
           "[sweep]") {
   const auto& want = reference_records();
