@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include "ca/error.h"
 
@@ -53,6 +54,12 @@ int open_dir(const std::string& dir) {
 
 void require_real_directory(const std::string& dir) {
   Fd d(open_dir(dir));
+}
+
+void make_directories(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw InputError(fmt::format("{}: cannot create directory: {}", dir, ec.message()));
 }
 
 bool entry_exists(const std::string& dir, const std::string& name) {

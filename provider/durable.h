@@ -20,5 +20,8 @@ std::string read_nofollow(const std::string& dir, const std::string& name);
 bool entry_exists(const std::string& dir, const std::string& name);
 // InputError unless `dir` is a real directory (not a symlink to one).
 void require_real_directory(const std::string& dir);
+// Creates `dir` and its missing parents; InputError "<dir>: cannot create directory: <why>" when
+// it cannot (a file in the way, a read-only or virtual file system).
+void make_directories(const std::string& dir);
 
 }  // namespace carl::provider

@@ -100,7 +100,7 @@ void write_file(const std::string& path, const std::string& bytes) {
 
 std::vector<std::string> write_frame_rles(const ca::Trajectory& trajectory, const std::string& rule,
                                           const std::string& dir, const std::string& prefix) {
-  std::filesystem::create_directories(dir);
+  provider::make_directories(dir);
   std::vector<std::string> paths;
   const int last = trajectory.steps();
   for (int t = 0; t <= last; ++t) {

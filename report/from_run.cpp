@@ -7,6 +7,7 @@
 #include "ca/rulestring.h"
 #include "experiment/run_dir.h"
 #include "learner/net.h"
+#include "provider/durable.h"
 #include "report/export.h"
 #include "report/html.h"
 
@@ -118,7 +119,7 @@ int export_run(const std::string& run_dir, const ExportOptions& o) {
         r.rounds, r.halted ? "halted" : "stopped", r.reason);
     if (!names.unknown.empty()) comment += "\nunknown entries: " + names.unknown;
     const GollyRule g = golly_rule_file(r.table, r.group, name, o.unknown, comment);
-    if (path.has_parent_path()) fs::create_directories(path.parent_path());
+    if (path.has_parent_path()) provider::make_directories(path.parent_path().string());
     write_file(o.golly_rule, g.text);
     fmt::print("wrote {}: @RULE {} ({} transitions, symmetries {})\n", o.golly_rule, name,
                g.transitions, g.symmetries);

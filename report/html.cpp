@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
-
 #include "ca/error.h"
 #include "ca/naming.h"
 #include "ca/rulestring.h"
@@ -144,7 +142,7 @@ std::string report_html(const RunData& run, const Pictures& pics) {
 }
 
 std::vector<std::string> write_report(const RunData& run, const std::string& dir) {
-  std::filesystem::create_directories(dir);
+  provider::make_directories(dir);
   const Pictures pics = draw_all(run);
   std::vector<std::string> paths;
   // Like every file in a run directory: beside, synced, renamed; a planted link is replaced,

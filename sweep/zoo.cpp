@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <ctime>
 #include <exception>
-#include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -201,6 +200,7 @@ std::string run_zoo(const ZooOptions& opt) {
     throw InputError(fmt::format(
         "--batch {} with --jobs {}: a batch runs in threads of one process; use --jobs 1",
         opt.batch, opt.jobs));
+  provider::make_directories(opt.out_dir);  // a bad --out is refused before the runs, not after
   ZooQueue queue(zoo_jobs(opt));
   const auto run_here = [&](std::uint64_t id) {
     return run_zoo_job(queue.job(id), opt.provider_exe);
@@ -224,7 +224,6 @@ std::string run_zoo(const ZooOptions& opt) {
   if (batch)  // how far the runs' rounds lined up
     zoo_json["batch"] = {
         {"runs", opt.batch}, {"trainings", batch->trainings}, {"rounds", batch->rounds}};
-  std::filesystem::create_directories(opt.out_dir);
   const std::string stem = "zoo-" + (opt.quick ? std::string("quick") : today());
   // Like every file carl writes for the user: beside, synced, renamed, never through a link.
   provider::write_durably(opt.out_dir, stem + ".json", zoo_json.dump(1) + "\n");

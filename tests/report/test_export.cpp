@@ -164,3 +164,16 @@ TEST_CASE(
   REQUIRE(report::read_gif(dir.path() + "/t.gif", 2) == t);
   REQUIRE(read_rle(read_text_file(dir.path() + "/f-001.rle"), "f-001").grid == t.frames[1]);
 }
+
+TEST_CASE("an output directory that cannot be made is an InputError naming it",
+          "[report][durable]") {
+  // A regular file where the directory would go: std::filesystem's own exception was reported
+  // as an internal error (carl export --rle FILE/frames, --golly FILE/x.rule; carl bench zoo).
+  carl::test::TempDir dir;
+  const std::string file = dir.path() + "/plain";
+  write_text_file(file, "a file\n");
+  const Trajectory t = Stepper(parse_rule("B3/S23")).trajectory(random_soup(8, 8, 0.4, 3), 2);
+  REQUIRE_THROWS_AS(report::write_frame_rles(t, "B3/S23", file + "/frames", "f"), InputError);
+  REQUIRE_THROWS_WITH(report::write_frame_rles(t, "B3/S23", file + "/frames", "f"),
+                      file + "/frames: cannot create directory: Not a directory");
+}
