@@ -192,7 +192,7 @@ Grid place_on_torus(const RlePattern& pattern, int height, int width, const std:
   return out;
 }
 
-RlePattern read_rle(const std::string& text, const std::string& source, std::size_t* consumed,
+RlePattern read_rle(std::string_view text, const std::string& source, std::size_t* consumed,
                     int first_line) {
   RlePattern out;
   std::size_t pos = 0;
@@ -210,7 +210,7 @@ RlePattern read_rle(const std::string& text, const std::string& source, std::siz
   while (pos < text.size()) {
     std::size_t eol = text.find('\n', pos);
     if (eol == std::string::npos) eol = text.size();
-    const std::string line = text.substr(pos, eol - pos);
+    const std::string line(text.substr(pos, eol - pos));
     const std::string t = trim(line);
     if (!have_header) {
       if (t.rfind("#CXRLE", 0) == 0) parse_cxrle(t, where(), out);

@@ -19,6 +19,7 @@
 // - Size limit: a header, torus or pattern of more than kMaxPatternCells cells (or a side over
 //   kMaxPatternSide) is refused before anything is allocated.
 #include <string>
+#include <string_view>
 
 #include "ca/grid.h"
 
@@ -44,7 +45,7 @@ struct RlePattern {
 
 // Reads one RLE pattern. `source` (a file name) and the line number head every error message.
 // `consumed`, if given, receives how many characters were read (through the '!', or all).
-RlePattern read_rle(const std::string& text, const std::string& source,
+RlePattern read_rle(std::string_view text, const std::string& source,
                     std::size_t* consumed = nullptr, int first_line = 1);
 
 // Reads Golly's plain-text format (".cells": '!' comment lines, '.' dead, 'O' or '*' alive).

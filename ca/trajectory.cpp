@@ -1,6 +1,7 @@
 #include "ca/trajectory.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "ca/error.h"
 #include "ca/rle.h"
@@ -27,7 +28,8 @@ Trajectory trajectory_from_rle(const std::string& text, const std::string& sourc
     }
     if (pos >= text.size()) break;
     std::size_t used = 0;
-    const std::string rest = text.substr(pos);
+    // A view, not a copy: copying the rest for every frame made reading quadratic in the length.
+    const std::string_view rest = std::string_view(text).substr(pos);
     RlePattern frame = read_rle(rest, source, &used, line);
     if (!t.frames.empty() &&
         (frame.grid.height() != t.frames[0].height() || frame.grid.width() != t.frames[0].width()))

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <chrono>
 
 #include "ca/error.h"
 #include "ca/random_rules.h"
@@ -203,6 +204,20 @@ TEST_CASE("trajectories round-trip through multi-frame RLE", "[rle][trajectory]"
   REQUIRE(trajectory_from_rle(trajectory_to_rle(t), "t.rle") == t);
   REQUIRE_THROWS_WITH(trajectory_from_rle(text + "x = 2, y = 2\no!\n", "t.rle"),
                       Catch::Contains("t.rle:") && Catch::Contains("frame 6"));
+}
+
+TEST_CASE("a long trajectory is read in time linear in its length", "[rle][trajectory]") {
+  // 100001 frames (T = 100000, the config's largest): each frame used to be read from a copy of
+  // the rest of the text, about 10^11 bytes copied here; now well under a second.
+  std::string text;
+  for (int f = 0; f <= 100000; ++f) text += "x = 3, y = 3\nobo$bo!\n";
+  const auto start = std::chrono::steady_clock::now();
+  const Trajectory t = trajectory_from_rle(text, "long.rle");
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(t.frames.size() == 100001);
+  REQUIRE(t.frames.back().at(1, 1));
+  REQUIRE(seconds < 5);
 }
 
 TEST_CASE("a rollout score counts wrong cells against the frame's centre", "[trajectory]") {
