@@ -16,10 +16,12 @@ std::string trajectory_to_rle(const Trajectory& trajectory, const std::string& r
   return out;
 }
 
-Trajectory trajectory_from_rle(const std::string& text, const std::string& source) {
+Trajectory trajectory_from_rle(const std::string& text, const std::string& source,
+                               std::uint64_t max_cells) {
   Trajectory t;
   std::size_t pos = 0;
   int line = 1;
+  std::uint64_t cells = 0;
   while (true) {
     // Skip whitespace between frames, counting lines so errors point at the right one.
     while (pos < text.size() && std::isspace(static_cast<unsigned char>(text[pos]))) {
@@ -36,6 +38,12 @@ Trajectory trajectory_from_rle(const std::string& text, const std::string& sourc
       throw InputError(fmt::format("{}:{}: frame {} is {}x{} but frame 0 is {}x{}", source, line,
                                    t.frames.size(), frame.grid.width(), frame.grid.height(),
                                    t.frames[0].width(), t.frames[0].height()));
+    cells += frame.grid.size();
+    if (cells > max_cells)
+      throw InputError(fmt::format(
+          "{}:{}: frame {} of {}x{} takes the trajectory over the {} cells carl reads in one "
+          "(the memory limit, CARL_MEMORY_LIMIT)",
+          source, line, t.frames.size(), frame.grid.width(), frame.grid.height(), max_cells));
     line +=
         static_cast<int>(std::count(rest.begin(), rest.begin() + static_cast<long>(used), '\n'));
     t.frames.push_back(std::move(frame.grid));

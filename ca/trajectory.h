@@ -1,6 +1,7 @@
 #pragma once
 // A trajectory x_0 … x_T: T+1 frames of one size, each the successor of the one before under
 // some rule (on a torus, or as the visible window of a larger world).
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,10 @@ double pooled_loss(const std::vector<Trajectory>& data, Score&& score) {
 // a "#C frame t" comment), so each frame opens in Golly or LifeViewer.
 std::string trajectory_to_rle(const Trajectory& trajectory, const std::string& rule = "");
 // Parses what trajectory_to_rle writes (or any run of RLE patterns); every frame must have the
-// size of the first. `source` names the file in error messages.
-Trajectory trajectory_from_rle(const std::string& text, const std::string& source);
+// size of the first. `source` names the file in error messages. The frames together may hold at
+// most `max_cells` cells: the frame that passes it is refused, naming its line, before another
+// is read (a few bytes of header, "x = 8192, y = 8192" and "!", make a frame of 64 Mi cells).
+Trajectory trajectory_from_rle(const std::string& text, const std::string& source,
+                               std::uint64_t max_cells = UINT64_MAX);
 
 }  // namespace carl::ca

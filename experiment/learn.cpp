@@ -12,6 +12,7 @@
 #include "experiment/run.h"
 #include "experiment/run_dir.h"
 #include "provider/client.h"
+#include "provider/limits.h"
 
 namespace carl::experiment {
 
@@ -19,7 +20,8 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
   if (o.files.empty()) throw InputError("carl learn: give one or more recorded trajectory files");
   std::vector<ca::Trajectory> recorded;
   for (const std::string& f : o.files) {
-    ca::Trajectory t = ca::trajectory_from_rle(ca::read_text_file(f), f);
+    ca::Trajectory t =
+        ca::trajectory_from_rle(ca::read_text_file(f), f, provider::rle_trajectory_cells());
     if (t.frames.size() < 2)
       throw InputError(fmt::format("{}: a recorded trajectory needs at least 2 frames, found {}", f,
                                    t.frames.size()));

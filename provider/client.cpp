@@ -184,7 +184,8 @@ ca::Trajectory RleCommandSource::fetch(int index) {
     throw ProviderError(fmt::format("{} {} on request {}{}", who, how, index, child.stderr_tail()));
   ca::Trajectory t;
   try {
-    t = ca::trajectory_from_rle(text, fmt::format("{} (request {})", who, index));
+    t = ca::trajectory_from_rle(text, fmt::format("{} (request {})", who, index),
+                                rle_trajectory_cells());
   } catch (const InputError& e) {
     throw ProviderError(e.what());
   }
@@ -267,7 +268,8 @@ std::vector<ca::Trajectory> TrajectoryStore::load() const {
   const int n = count();
   for (int k = 0; k < n; ++k) {
     const std::string p = path(k);
-    ca::Trajectory t = ca::trajectory_from_rle(read_nofollow(dir_, trajectory_name(k)), p);
+    ca::Trajectory t =
+        ca::trajectory_from_rle(read_nofollow(dir_, trajectory_name(k)), p, rle_trajectory_cells());
     if (t.frames.size() < 2)
       throw InputError(
           fmt::format("{}: {} frame(s); a trajectory needs at least 2", p, t.frames.size()));

@@ -119,6 +119,10 @@ std::uint64_t provider_bytes(const Shape& s, int world_scale) {
   return saturating_sum({world, s.mode == ca::Boundary::window ? shown : 0, payload});
 }
 
+std::uint64_t rle_trajectory_cells() {
+  return memory_limit() / 3;
+}
+
 std::string describe_bytes(std::uint64_t b) {
   if (b == std::numeric_limits<std::uint64_t>::max()) return "more than 16 EiB";
   if (b >= (1ULL << 30)) return fmt::format("{:.1f} GiB", double(b) / double(1ULL << 30));

@@ -39,6 +39,11 @@ std::uint64_t saturating_product(std::initializer_list<std::uint64_t> factors);
 std::uint64_t client_bytes(const Shape& shape);
 std::uint64_t provider_bytes(const Shape& shape, int world_scale);
 
+// The most cells one trajectory read from RLE text (a stored trajectory, a recording, an RLE
+// provider's output) may hold: a third of the limit, at a byte a cell, so that no shape
+// client_bytes lets through (it counts over 3 bytes a cell) is refused.
+std::uint64_t rle_trajectory_cells();
+
 // InputError "<what> needs about N MiB, over the memory limit of M MiB (CARL_MEMORY_LIMIT)"
 // when `bytes` exceeds the limit.
 void require_fits(std::uint64_t bytes, const std::string& what);

@@ -206,6 +206,20 @@ TEST_CASE("trajectories round-trip through multi-frame RLE", "[rle][trajectory]"
                       Catch::Contains("t.rle:") && Catch::Contains("frame 6"));
 }
 
+TEST_CASE("a trajectory's frames are refused once they pass its cell budget",
+          "[rle][trajectory][limits]") {
+  // Each frame is read, counted and refused in turn: the one that passes the budget is named by
+  // its line, before any later frame is read (were they all, these 21 KiB would take 1 GiB).
+  std::string text;
+  for (int f = 0; f < 1000; ++f) text += "x = 1024, y = 1024\n!\n";
+  REQUIRE_THROWS_WITH(trajectory_from_rle(text, "t.rle", 2 << 20),
+                      "t.rle:5: frame 2 of 1024x1024 takes the trajectory over the 2097152 cells "
+                      "carl reads in one (the memory limit, CARL_MEMORY_LIMIT)");
+  REQUIRE(
+      trajectory_from_rle("x = 10, y = 10\no!\nx = 10, y = 10\n!\n", "t.rle", 200).frames.size() ==
+      2);
+}
+
 TEST_CASE("a long trajectory is read in time linear in its length", "[rle][trajectory]") {
   // 100001 frames (T = 100000, the config's largest): each frame used to be read from a copy of
   // the rest of the text, about 10^11 bytes copied here; now well under a second.

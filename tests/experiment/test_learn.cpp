@@ -116,3 +116,21 @@ TEST_CASE("carl learn refuses bad recordings with one line naming the file", "[l
   REQUIRE(carl_cmd("learn", dir.path(), &out) == 2);
   REQUIRE_FALSE(fs::exists(dir.path() + "/runs"));
 }
+
+TEST_CASE("carl learn refuses a recording beyond the memory limit at the frame that passes it",
+          "[learn][cli][limits]") {
+  // A few bytes of header make a frame of 4 Mi cells; the limit of 30 MiB allows 10 Mi cells to
+  // one trajectory. Before, every frame was allocated (200 frames of 8192x8192, a file of 4 KiB,
+  // took 12.6 GiB and 38 s) and the run's config then refused, naming "carl learn", not the file.
+  carl::test::TempDir dir;
+  std::string text, out;
+  for (int f = 0; f < 5; ++f) text += "x = 2048, y = 2048\no!\n";
+  carl::ca::write_text_file(dir.path() + "/huge.rle", text);
+  ::setenv("CARL_MEMORY_LIMIT", "30M", 1);
+  const int rc = carl_cmd("learn huge.rle", dir.path(), &out);
+  ::unsetenv("CARL_MEMORY_LIMIT");
+  REQUIRE(rc == 2);
+  REQUIRE_THAT(out, Catch::StartsWith("carl: huge.rle:5: frame 2 of 2048x2048") &&
+                        Catch::Contains("CARL_MEMORY_LIMIT"));
+  REQUIRE_FALSE(fs::exists(dir.path() + "/runs"));
+}

@@ -125,6 +125,28 @@ TEST_CASE("the trajectory store writes durably and reads back in order", "[clien
   REQUIRE_FALSE(std::ifstream(store.path(0) + ".tmp").good());
 }
 
+TEST_CASE("a stored trajectory of many huge frames is refused before it is all read",
+          "[client][store][limits]") {
+  // 5 frames of 2048x2048 cells in a few dozen bytes, in a 4x4 run: each frame is 4 Mi cells,
+  // and the limit of 30 MiB allows 10 Mi cells to one trajectory; frame 2 passes them. Before,
+  // every frame was allocated and the file then refused for its shape.
+  test::TempDir dir;
+  provider::TrajectoryStore store(dir.path(), provider::Shape{4, 4, 2, ca::Boundary::torus});
+  std::string text;
+  for (int f = 0; f < 5; ++f) text += "x = 2048, y = 2048\no!\n";
+  { std::ofstream(store.path(0)) << text; }
+  ::setenv("CARL_MEMORY_LIMIT", "30M", 1);
+  std::string message = "no error";
+  try {
+    store.load();
+  } catch (const InputError& e) {
+    message = e.what();
+  }
+  ::unsetenv("CARL_MEMORY_LIMIT");
+  REQUIRE_THAT(message, Catch::Contains(store.path(0) + ":5: frame 2 of 2048x2048") &&
+                            Catch::Contains("CARL_MEMORY_LIMIT"));
+}
+
 TEST_CASE("external RLE providers through the adapter", "[client][external]") {
   ClientOptions quick;
   quick.timeout_s = 10;
