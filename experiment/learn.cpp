@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <type_traits>
 
 #include "ca/error.h"
 #include "ca/text_file.h"
@@ -13,6 +14,7 @@
 #include "experiment/run_dir.h"
 #include "provider/client.h"
 #include "provider/limits.h"
+#include "provider/parameters.h"
 
 namespace carl::experiment {
 
@@ -36,6 +38,21 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
     recorded.push_back(std::move(t));
   }
   const ca::Grid& g = recorded[0].frames[0];
+  // The recordings' sizes within a run's ranges (provider/parameters.h), refused naming the
+  // recording rather than a line of the config written below.
+  provider::WorldParameters sizes;
+  sizes.height = g.height();
+  sizes.width = g.width();
+  sizes.steps = recorded[0].steps();
+  provider::visit_parameters(sizes, [&](const auto& parameter, const auto& value) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(value)>, int>) {
+      const std::string problem = parameter.problem(value);
+      if (!problem.empty())
+        throw InputError(fmt::format("{}: {} frames of {}x{} (WxH): {} {} (a run's provider.{})",
+                                     o.files[0], recorded[0].frames.size(), g.width(), g.height(),
+                                     parameter.name, problem, parameter.name));
+    }
+  });
 
   // The config: the user's, with its provider section replaced by the recordings' shape and
   // its budget set to exactly the recordings.

@@ -134,3 +134,17 @@ TEST_CASE("carl learn refuses a recording beyond the memory limit at the frame t
                         Catch::Contains("CARL_MEMORY_LIMIT"));
   REQUIRE_FALSE(fs::exists(dir.path() + "/runs"));
 }
+
+TEST_CASE("carl learn names the recording whose frames are too small or too large for a run",
+          "[learn][cli]") {
+  // Was "carl learn:10: provider.height: 2 is outside [3, 4096]" (with --config, the user's
+  // file and a line it does not have): a line of the config carl writes for the run.
+  carl::test::TempDir dir;
+  std::string out;
+  carl::ca::write_text_file(dir.path() + "/small.rle", "x = 2, y = 2\no!\nx = 2, y = 2\n!\n");
+  REQUIRE(carl_cmd("learn small.rle", dir.path(), &out) == 2);
+  REQUIRE(out ==
+          "carl: small.rle: 2 frames of 2x2 (WxH): height 2 is outside [3, 4096] (a run's "
+          "provider.height)\n");
+  REQUIRE_FALSE(fs::exists(dir.path() + "/runs"));
+}
