@@ -87,6 +87,18 @@ ca::Grid pattern_on_torus(const std::string& in, const std::string& torus, int s
   return ca::place_on_torus(centred, static_cast<int>(h), static_cast<int>(w), in);
 }
 
+// The grid (a soup, or the torus a pattern is evolved on), the stepper's packed copies and the
+// RLE text; every frame with --trajectory: refused beyond the memory limit (provider/limits.h)
+// before the evolution allocates it.
+void require_simulation_fits(int height, int width, int steps, bool whole, const char* grid) {
+  const std::uint64_t cells =
+      provider::saturating_product({std::uint64_t(height), std::uint64_t(width)});
+  provider::require_fits(
+      provider::saturating_product({cells, whole ? std::uint64_t(steps) + 1 : 1, 4}),
+      fmt::format("carl simulate: {} of {}x{}",
+                  whole ? fmt::format("{} frames", steps + 1) : std::string(grid), width, height));
+}
+
 int cmd_simulate(const std::string& rule, const std::string& in, int soup_h, int soup_w,
                  double density, std::uint64_t seed, int steps, const std::string& out, bool whole,
                  const std::string& torus) {
@@ -95,6 +107,8 @@ int cmd_simulate(const std::string& rule, const std::string& in, int soup_h, int
     throw InputError("--torus WxH applies to a pattern given with --in; a soup's size is --soup");
   const ca::Grid x0 = in.empty() ? ca::random_soup(soup_h, soup_w, density, seed)
                                  : pattern_on_torus(in, torus, steps);
+  // A pattern's torus is known only now (--soup's size was checked with the soup).
+  if (!in.empty()) require_simulation_fits(x0.height(), x0.width(), steps, whole, "a torus");
   const ca::Stepper stepper(table);
   const std::string canonical = ca::emit_rule(table);
   std::string text;
@@ -123,14 +137,7 @@ std::pair<int, int> checked_soup(const std::string& soup, int steps, bool whole)
   const std::pair<int, int> hw{wh->second, wh->first};
   if (steps < 0 || steps > 1000000)
     throw InputError(fmt::format("--steps {}: expected 0..1000000 generations", steps));
-  const std::uint64_t cells =
-      provider::saturating_product({std::uint64_t(hw.first), std::uint64_t(hw.second)});
-  // The soup, the stepper's packed copies and the RLE text; every frame with --trajectory.
-  provider::require_fits(
-      provider::saturating_product({cells, whole ? std::uint64_t(steps) + 1 : 1, 4}),
-      fmt::format("carl simulate: {} of {}x{}",
-                  whole ? fmt::format("{} frames", steps + 1) : std::string("a soup"), hw.second,
-                  hw.first));
+  require_simulation_fits(hw.first, hw.second, steps, whole, "a soup");
   return hw;
 }
 

@@ -142,3 +142,27 @@ TEST_CASE("carl bench zoo --suites nosuch lists the valid suites", "[apps]") {
                             "mirror-random", "map-random", "dying", "vonneumann"})
     CHECK(r.output.find(suite) != std::string::npos);
 }
+
+TEST_CASE("carl simulate --in: the pattern's torus is checked against the memory limit",
+          "[apps][limits]") {
+  // Only --soup's size (64x64 by default, unused with --in) was checked: 101 frames of a
+  // 1024x1024 torus (about 404 MiB with the RLE text) ran on under a limit of 100 MiB, and a
+  // glider with --steps 4000 --trajectory (a torus of 8003x8003 to grow into) ran the machine
+  // out of memory.
+  carl::test::TempDir dir;
+  std::ofstream(dir.path() + "/glider.rle") << "x = 3, y = 3\nbo$2bo$3o!\n";
+  ::setenv("CARL_MEMORY_LIMIT", "100M", 1);
+  const Result r = run_carl(
+      "simulate --rule B3/S23 --in glider.rle --torus 1024x1024 --steps 100 --trajectory -o t.rle",
+      dir.path());
+  const Result fits = run_carl(
+      "simulate --rule B3/S23 --in glider.rle --torus 64x64 --steps 100 --trajectory -o t.rle",
+      dir.path());
+  ::unsetenv("CARL_MEMORY_LIMIT");
+  INFO(r.output);
+  CHECK(r.status == 2);
+  CHECK(r.output ==
+        "carl: carl simulate: 101 frames of 1024x1024 needs about 404.0 MiB, over the memory "
+        "limit of 100.0 MiB (set CARL_MEMORY_LIMIT to change it)\n");
+  CHECK(fits.status == 0);
+}
