@@ -122,7 +122,9 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
   st.reject_unknown();
 
   YamlSection o(top.child("output"), "output", source);
-  o.field<std::string>("runs_dir", c.output.runs_dir);
+  o.field<std::string>("runs_dir", c.output.runs_dir, [](const std::string& d) -> std::string {
+    return d.empty() ? "must not be empty (the default is runs)" : "";
+  });
   o.field<bool>("checkpoint", c.output.checkpoint);
   o.field<bool>("report", c.output.report);
   o.reject_unknown();
