@@ -54,6 +54,8 @@ std::string YamlSection::key(const std::string& k) const {
 }
 
 InputError YamlSection::error(const YAML::Node& at, const std::string& what) const {
+  // A node with no place in the text (an empty file's) has no line to name: not "file:0:".
+  if (at.Mark().is_null()) return InputError(fmt::format("{}: {}", source_, what));
   return InputError(fmt::format("{}:{}: {}", source_, at.Mark().line + 1, what));
 }
 

@@ -131,6 +131,10 @@ TEST_CASE("configs that used to slip through validation (issue 16)", "[config]")
   // An empty runs_dir was refused only when the run began, as ": cannot create directory".
   CHECK(error_of("provider:\n  rule: B3/S23\noutput:\n  runs_dir: \"\"\n") ==
         "bad.yaml:4: output.runs_dir: must not be empty (the default is runs)");
+  // An empty file has no line to name (it was "bad.yaml:0:").
+  CHECK(error_of("") ==
+        "bad.yaml: provider: give exactly one of 'rule' (built-in provider) and 'command' "
+        "(external provider argv)");
   // Nor an echoed key (found by fuzz_config).
   const std::string key = error_of("\"na\\nme\": x\nprovider:\n  rule: B3/S23\n");
   CHECK_THAT(key, Catch::Contains("bad.yaml:1: na\\x0ame: unknown key"));
