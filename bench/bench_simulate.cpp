@@ -21,6 +21,7 @@
 #include "ca/rle.h"
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
+#include "ca/trajectory.h"
 #include "extractor/extractor.h"
 
 namespace {
@@ -164,8 +165,26 @@ void BM_OneStepErrors(benchmark::State& state) {
   state.SetLabel(per_cell ? "per-cell reference" : "bit-sliced");
 }
 
+// Reading a trajectory of `frames` RLE frames of 3×3 (T up to the config's 100000): the rate per
+// frame stays the same at every length when reading is linear (each frame used to be read from a
+// copy of the rest of the text: quadratic).
+void BM_ReadTrajectoryRle(benchmark::State& state) {
+  std::string text;
+  for (long f = 0; f < state.range(0); ++f) text += "x = 3, y = 3\nobo$bo!\n";
+  for (auto _ : state) {
+    auto t = carl::ca::trajectory_from_rle(text, "long.rle");
+    benchmark::DoNotOptimize(t);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
 }  // namespace
 
+BENCHMARK(BM_ReadTrajectoryRle)
+    ->Name("read_trajectory_rle_frames")
+    ->Arg(1000)
+    ->Arg(100001)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_OneStepErrors)
     ->Name("one_step_errors_64x64x32")
     ->Arg(0)

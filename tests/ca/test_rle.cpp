@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-#include <chrono>
 
 #include "ca/error.h"
 #include "ca/random_rules.h"
@@ -218,20 +217,6 @@ TEST_CASE("a trajectory's frames are refused once they pass its cell budget",
   REQUIRE(
       trajectory_from_rle("x = 10, y = 10\no!\nx = 10, y = 10\n!\n", "t.rle", 200).frames.size() ==
       2);
-}
-
-TEST_CASE("a long trajectory is read in time linear in its length", "[rle][trajectory]") {
-  // 100001 frames (T = 100000, the config's largest): each frame used to be read from a copy of
-  // the rest of the text, about 10^11 bytes copied here; now well under a second.
-  std::string text;
-  for (int f = 0; f <= 100000; ++f) text += "x = 3, y = 3\nobo$bo!\n";
-  const auto start = std::chrono::steady_clock::now();
-  const Trajectory t = trajectory_from_rle(text, "long.rle");
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  REQUIRE(t.frames.size() == 100001);
-  REQUIRE(t.frames.back().at(1, 1));
-  REQUIRE(seconds < 5);
 }
 
 TEST_CASE("a rollout score counts wrong cells against the frame's centre", "[trajectory]") {
