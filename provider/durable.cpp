@@ -76,6 +76,12 @@ void write_durably(const std::string& dir, const std::string& name, const std::s
     throw InputError(fmt::format("{}/{}: cannot remove: {}", dir, tmp, std::strerror(errno)));
   Fd f(::openat(d.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (f.get() < 0) throw InputError(fmt::format("{}/{}: cannot create: {}", dir, tmp, why(errno)));
+  // A write that fails leaves no temporary file behind (it is removed unless renamed or linked).
+  struct RemoveTemporary {
+    int dir;
+    const std::string& name;
+    ~RemoveTemporary() { ::unlinkat(dir, name.c_str(), 0); }
+  } remove_temporary{d.get(), tmp};
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(f.get(), bytes.data() + done, bytes.size() - done);
@@ -90,13 +96,11 @@ void write_durably(const std::string& dir, const std::string& name, const std::s
     // link() never replaces: an existing file (or link) of that name is kept and reported.
     if (::linkat(d.get(), tmp.c_str(), d.get(), name.c_str(), 0) != 0) {
       const int err = errno;
-      ::unlinkat(d.get(), tmp.c_str(), 0);
       throw InputError(fmt::format("{}: {}", path,
                                    err == EEXIST
                                        ? "already exists; carl never overwrites it"
                                        : std::string("cannot write: ") + std::strerror(err)));
     }
-    ::unlinkat(d.get(), tmp.c_str(), 0);
   } else if (::renameat(d.get(), tmp.c_str(), d.get(), name.c_str()) != 0) {
     throw InputError(fmt::format("{}: rename failed: {}", path, std::strerror(errno)));
   }

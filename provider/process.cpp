@@ -292,6 +292,9 @@ bool ChildProcess::wait_readable(Clock::time_point deadline) {
       }
     }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) return true;
+    // Past the deadline poll waits no more, and a provider that keeps stderr full must not keep
+    // carl here for ever.
+    if (Clock::now() >= deadline) return false;
   }
 }
 

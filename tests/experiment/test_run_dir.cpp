@@ -258,6 +258,11 @@ TEST_CASE("durable writes never follow a planted link", "[run_dir][hostile]") {
   REQUIRE_THAT(error_of([&] { provider::write_durably(tmp.path() + "/dirlink", "f", "x"); }),
                Catch::Contains("dirlink: the directory is a symbolic link (refused)"));
   REQUIRE_FALSE(std::filesystem::exists(tmp.path() + "/f"));
+  // A write that fails (a directory where the file goes) leaves no temporary file behind.
+  std::filesystem::create_directories(tmp.path() + "/taken");
+  REQUIRE_THAT(error_of([&] { provider::write_durably(tmp.path(), "taken", "x"); }),
+               Catch::Contains("taken: rename failed: Is a directory"));
+  REQUIRE_FALSE(std::filesystem::exists(tmp.path() + "/taken.tmp"));
 }
 
 TEST_CASE("fresh run directories: named in order, never through a link", "[run_dir]") {
