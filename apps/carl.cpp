@@ -341,7 +341,7 @@ int main(int argc, char** argv) {
   learn->add_option("files", learn_options.files, "trajectory files (T+1 RLE frames each)");
   learn
       ->add_option("--config", learn_options.config,
-                   "learner, stopping and output settings (YAML; its provider is replaced)")
+                   "learner, extractor, stopping and output settings (YAML; its provider is replaced)")
       ->check(CLI::ExistingFile);
   learn->add_option("--name", learn_options.name,
                     "run name (default: the config's, else the first "

@@ -175,10 +175,14 @@ ConfigFile read_config_file(const std::string& path) {
   if (command.empty() || command[0].empty() || command[0][0] == '/' ||
       command[0].find('/') == std::string::npos)
     return file;  // absolute, or a bare name looked up on PATH
+  // absolute(path) first: a config named without a directory ("x.yaml") has an empty
+  // parent_path, which std::filesystem::absolute refuses. The directory's links are resolved
+  // before '..' is taken away, so that '..' goes where the system would go.
+  std::error_code ec;
+  const auto directory = std::filesystem::absolute(path).parent_path();
+  const auto real_directory = std::filesystem::canonical(directory, ec);
   const std::string resolved =
-      // absolute(path) first: a config named without a directory ("x.yaml") has an empty
-      // parent_path, which std::filesystem::absolute refuses.
-      (std::filesystem::absolute(path).parent_path() / command[0]).lexically_normal().string();
+      ((ec ? directory : real_directory) / command[0]).lexically_normal().string();
   const YAML::Node program = YAML::Load(file.text)["provider"]["command"][0];
   const auto begin = static_cast<std::size_t>(program.Mark().pos);
   const std::size_t end = scalar_token_end(file.text, begin, command[0]);

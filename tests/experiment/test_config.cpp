@@ -147,7 +147,7 @@ TEST_CASE("a relative provider command is resolved against the config file's dir
   using carl::experiment::read_config_file;
   carl::test::TempDir tmp;
   fs::create_directories(tmp.path() + "/configs");
-  const std::string expected = (fs::path(tmp.path()) / "scripts/prov").lexically_normal().string();
+  const std::string expected = (fs::canonical(tmp.path()) / "scripts/prov").string();
   // Plain, single- and double-quoted, in flow and block lists; comments are kept.
   for (const std::string command :
        {"[../scripts/prov, B3/S23]", "['../scripts/prov', B3/S23]", "[\"../scripts/prov\", B3/S23]",
@@ -177,6 +177,13 @@ TEST_CASE("a relative provider command is resolved against the config file's dir
     }
     fs::current_path(cwd);
     REQUIRE(got == std::vector<std::string>{expected, "B3/S23"});
+  }
+  // Through a linked folder, '..' goes where the system goes: up from the folder linked to.
+  {
+    fs::create_directories(tmp.path() + "/view");
+    fs::create_directory_symlink(tmp.path() + "/configs", tmp.path() + "/view/configs");
+    REQUIRE(read_config_file(tmp.path() + "/view/configs/x.yaml").config.provider.command ==
+            std::vector<std::string>{expected, "B3/S23"});
   }
   // A bare name is looked up on PATH and an absolute path is kept: neither is rewritten.
   for (const std::string program : {"golly-provider", "/usr/bin/env"}) {
