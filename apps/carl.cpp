@@ -340,8 +340,9 @@ int main(int argc, char** argv) {
       "learn", "Learn from recorded trajectories (RLE files), with no live provider");
   learn->add_option("files", learn_options.files, "trajectory files (T+1 RLE frames each)");
   learn
-      ->add_option("--config", learn_options.config,
-                   "learner, extractor, stopping and output settings (YAML; its provider is replaced)")
+      ->add_option(
+          "--config", learn_options.config,
+          "learner, extractor, stopping and output settings (YAML; its provider is replaced)")
       ->check(CLI::ExistingFile);
   learn->add_option("--name", learn_options.name,
                     "run name (default: the config's, else the first "
