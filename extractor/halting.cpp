@@ -7,6 +7,7 @@
 #include "ca/error.h"
 #include "groups/d4.h"
 #include "groups/invariance.h"
+#include "groups/orbits.h"
 
 namespace carl::extractor {
 
@@ -75,22 +76,36 @@ std::optional<Decision> proven_by_data(const RoundState& s, const StoppingOption
                     std::nullopt};
   const auto n = rule.count_by_provenance();
   if (!rule.table.complete() || n[std::size_t(Provenance::generalized)] > 0) return std::nullopt;
-  const ClassEvidence e = class_evidence(*s.counts, rule.group, rule.ignored_cells);
+  // Every orbit of G itself, not of G merged over the cells the rule is taken to ignore: an
+  // entry filled by the support alone is a guess (support_filled).
+  const ClassEvidence e = class_evidence(*s.counts, rule.group, 0);
   if (e.unobserved_classes > 0 || e.contradicting_pairs > 0) return std::nullopt;
   if (o.min_symmetry_pairs <= 0 || e.weakest_pairs < o.min_symmetry_pairs) return std::nullopt;
   return Decision{
       Action::halt,
-      fmt::format("proven if the rule has symmetry {}{}: every class observed ({} patterns "
+      fmt::format("proven if the rule has symmetry {}: every class observed ({} patterns "
                   "observed, {} filled by symmetry); each symmetry supported by >= {} agreeing "
                   "pairs of observed patterns with each next state (weakest: {}), none "
                   "contradicting",
-                  rule.group.name(),
-                  rule.ignored_cells
-                      ? fmt::format(" and support {}", groups::support_name(rule.ignored_cells))
-                      : std::string(),
-                  n[std::size_t(Provenance::observed)], n[std::size_t(Provenance::symmetry)],
-                  e.weakest_pairs, e.weakest.empty() ? "none" : e.weakest),
+                  rule.group.name(), n[std::size_t(Provenance::observed)],
+                  n[std::size_t(Provenance::symmetry)], e.weakest_pairs,
+                  e.weakest.empty() ? "none" : e.weakest),
       std::nullopt};
+}
+
+std::bitset<ca::kPatternCount> support_filled(const ExtractedRule& rule,
+                                              const ca::PatternCounts& data) {
+  std::bitset<ca::kPatternCount> filled;
+  if (rule.ignored_cells == 0) return filled;
+  const groups::Orbits orbits(rule.group, 0);
+  for (int o = 0; o < orbits.count(); ++o) {
+    bool shown = false;
+    for (ca::Pattern q : orbits.members(o)) shown = shown || data.observed(q);
+    if (shown) continue;
+    for (ca::Pattern q : orbits.members(o))
+      filled[q] = rule.provenance[std::size_t(q)] == Provenance::symmetry;
+  }
+  return filled;
 }
 
 Decision HaltingPolicy::judge(const RoundState&, const ca::Trajectory&, ca::Boundary) {

@@ -3,6 +3,7 @@
 // training, or first judge the candidate rule on a fresh trajectory. One interface, one file per
 // policy (policy_seed.cpp, policy_certified.cpp, policy_risk.cpp), chosen by name.
 #include <array>
+#include <bitset>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,6 +52,14 @@ struct ClassEvidence {
 ClassEvidence class_evidence(const ca::PatternCounts& counts, groups::Subgroup group,
                              std::uint16_t ignored_cells);
 
+// The entries a rule has from its support alone: in a class merged over the cells the rule is
+// taken to ignore, those whose own G-orbit the data never showed. The support is inferred from
+// agreeing pairs of observed patterns; a rule that needs the cell only in neighbourhoods the data
+// never showed (B2/S28 needs the centre at 8 neighbours alone) shows the same data, so these
+// entries are guesses that a certified halt must test, as it tests the generalized ones.
+std::bitset<ca::kPatternCount> support_filled(const ExtractedRule& rule,
+                                              const ca::PatternCounts& data);
+
 enum class Action { request, train_on, halt, test };
 const char* name(Action a);
 
@@ -84,8 +93,9 @@ Decision seed_decision(const StoppingOptions& options, double l1, double l2, dou
 std::unique_ptr<HaltingPolicy> make_policy(const StoppingOptions& options);
 
 // The exact halts that need no fresh trajectory, shared by certified and risk: every pattern
-// observed with one next state (the data prove the table), or every class observed and the
-// classes' symmetry supported by enough agreeing pairs. nullopt when neither holds.
+// observed with one next state (the data prove the table), or every orbit of the rule's group
+// observed and the symmetry supported by enough agreeing pairs (the cells the rule is taken to
+// ignore fill nothing here: support_filled). nullopt when neither holds.
 std::optional<Decision> proven_by_data(const RoundState& state, const StoppingOptions& options);
 
 }  // namespace carl::extractor

@@ -142,12 +142,22 @@ class CertifiedPolicy : public HaltingPolicy {
     }
     const ca::PatternCounts tested =
         judged_patterns(fresh, boundary, o_.certify_on == CertifyOn::rollout, seen);
-    int untested = 0;
-    for (int p = 0; p < ca::kPatternCount; ++p)
-      untested += rule.provenance[std::size_t(p)] == Provenance::generalized &&
-                  !tested.observed(ca::Pattern(p));
+    // The guesses: generalized entries, and those the support alone filled (support_filled).
+    const auto by_support =
+        support_filled(rule, s.counts != nullptr ? *s.counts : ca::PatternCounts{});
+    int untested = 0, untested_by_support = 0;
+    for (int p = 0; p < ca::kPatternCount; ++p) {
+      if (tested.observed(ca::Pattern(p))) continue;
+      untested += rule.provenance[std::size_t(p)] == Provenance::generalized;
+      untested_by_support += by_support[std::size_t(p)];
+    }
+    const std::string untested_entries =
+        untested_by_support == 0 ? fmt::format("{} generalized entries", untested)
+                                 : fmt::format("{} generalized and {} support-filled entries",
+                                               untested, untested_by_support);
+    untested += untested_by_support;
     if (untested > 0 && o_.verify_generalized) {
-      d.reason = fmt::format("{} generalized entries untested", untested);
+      d.reason = fmt::format("{} untested", untested_entries);
       return d;
     }
     d.action = Action::halt;
@@ -159,10 +169,15 @@ class CertifiedPolicy : public HaltingPolicy {
                                "its error on its training data, at 99 % confidence",
                                o_.tolerance, s.one_step)
                  : fmt::format("tolerance {:.3g}", o_.tolerance));
+    // What the halt rests on beyond the data: the entries G filled.
+    if (const int by_symmetry =
+            rule.count_by_provenance()[std::size_t(Provenance::symmetry)] - int(by_support.count());
+        by_symmetry > 0)
+      d.reason += fmt::format("; {} entries filled by symmetry {}", by_symmetry, rule.group.name());
     // The halt promises less with the check off: say so where the promise is read.
     if (untested > 0)
-      d.reason += fmt::format(
-          "; {} generalized entries not tested by it (verify_generalized: false)", untested);
+      d.reason +=
+          fmt::format("; {} not tested by it (verify_generalized: false)", untested_entries);
     return d;
   }
 

@@ -250,6 +250,61 @@ TEST_CASE("certified: incomplete asks, complete is judged on a fresh trajectory"
   REQUIRE_THAT(d.reason, Catch::Contains("certified"));
 }
 
+TEST_CASE("certified: entries the support alone filled are guesses a fresh trajectory must test",
+          "[halting]") {
+  // B2/S28 needs the centre only at 8 neighbours: on data without the all-live pattern every
+  // pair that differs in the centre agrees, and "the centre is ignored" fills S8 from B8 (an
+  // off-zoo campaign: certified halts on B2/S2, S8 wrong).
+  const ca::RuleTable truth = ca::parse_rule("B2/S28"), learned = ca::parse_rule("B2/S2");
+  const groups::Subgroup p4m = groups::Subgroup::parse("p4m");
+  const auto all_live = ca::Pattern(0x1FF);
+  auto o = options("certified");
+  o.min_symmetry_pairs = 24;
+  auto policy = extractor::make_policy(o);
+  Fixture f;
+  for (int p = 0; p < ca::kPatternCount; ++p)
+    if (p != all_live) observe(f.counts, truth, p);
+  f.finish(learned, p4m);
+  f.rule.ignored_cells = 1u << 4;                      // the centre
+  f.rule.provenance[all_live] = Provenance::symmetry;  // its merged class was observed (B8)
+  // The pairs support the centre's absence, so only the G-orbits tell the filled entry apart.
+  const auto e = extractor::class_evidence(f.counts, p4m, f.rule.ignored_cells);
+  REQUIRE(e.unobserved_classes == 0);
+  REQUIRE(e.contradicting_pairs == 0);
+  REQUIRE(e.weakest_pairs >= 24);
+  const auto filled = extractor::support_filled(f.rule, f.counts);
+  REQUIRE(filled.count() == 1);
+  REQUIRE(filled[all_live]);
+  // No proof by the data: an orbit of p4m was never observed.
+  REQUIRE(policy->decide(f.state).action == Action::test);
+  // A fresh trajectory that never shows the all-live pattern predicts without error, but the
+  // filled entry is untested.
+  const ca::Trajectory sparse = ca::Stepper(truth).trajectory(ca::random_soup(16, 16, 0.3, 1), 4);
+  REQUIRE_FALSE(ca::count_patterns(sparse, ca::Boundary::torus).observed(all_live));
+  auto d = policy->judge(f.state, sparse, ca::Boundary::torus);
+  REQUIRE(d.judged_error == 0.0);
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason, Catch::Contains("0 generalized and 1 support-filled entries untested"));
+  // One that shows it tests it: the wrong entry fails, the right one halts.
+  ca::Grid full(8, 8);
+  for (int r = 0; r < 8; ++r)
+    for (int c = 0; c < 8; ++c) full.set(r, c, true);
+  const ca::Trajectory dense = ca::Stepper(truth).trajectory(full, 2);
+  REQUIRE(policy->judge(f.state, dense, ca::Boundary::torus).action == Action::request);
+  f.rule.table = truth;
+  REQUIRE(policy->judge(f.state, dense, ca::Boundary::torus).action == Action::halt);
+  // A halt states the entries that rest on G alone.
+  const ca::RuleTable life = ca::parse_rule("B3/S23");
+  Fixture g;
+  for (int p = 0; p < ca::kPatternCount; ++p)
+    if (p != 0x1EE) observe(g.counts, life, p);
+  g.finish(life, p4m);
+  const ca::Trajectory fresh = ca::Stepper(life).trajectory(ca::random_soup(16, 16, 0.3, 1), 4);
+  d = policy->judge(g.state, fresh, ca::Boundary::torus);
+  REQUIRE(d.action == Action::halt);
+  REQUIRE_THAT(d.reason, Catch::EndsWith("; 1 entries filled by symmetry p4m"));
+}
+
 TEST_CASE("certified: a class the fresh trajectory contradicts fails, whatever the pooled error",
           "[halting]") {
   // Judged one step at a time with a tolerance for observation noise (the noisy regimes'
