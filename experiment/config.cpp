@@ -56,11 +56,9 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
   p.field<double>("timeout", ps.timeout_s, in_range(0.01, 86400.0));
   p.reject_unknown();
   try {  // refused here rather than grown into by the provider (provider/limits.h)
-    const provider::Shape shape{ps.height, ps.width, ps.steps, ps.mode};
-    provider::require_fits(
-        std::max(provider::client_bytes(shape), provider::provider_bytes(shape, ps.world_scale)),
-        fmt::format("provider: a trajectory of {} frames of {}x{}", ps.steps + 1, ps.height,
-                    ps.width));
+    provider::require_fits(trajectory_bytes(ps),
+                           fmt::format("provider: a trajectory of {} frames of {}x{}", ps.steps + 1,
+                                       ps.height, ps.width));
   } catch (const InputError& e) {
     throw p.error(pnode ? pnode : root, e.what());
   }
@@ -132,6 +130,11 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
   return c;
 }
 
+std::uint64_t trajectory_bytes(const ProviderSettings& s) {
+  const provider::Shape shape{s.height, s.width, s.steps, s.mode};
+  return std::max(provider::client_bytes(shape), provider::provider_bytes(shape, s.world_scale));
+}
+
 provider::ProviderOptions provider_options(const ProviderSettings& s) {
   provider::ProviderOptions o;
   static_cast<provider::WorldParameters&>(o) = s;
@@ -176,13 +179,15 @@ ConfigFile read_config_file(const std::string& path) {
       command[0].find('/') == std::string::npos)
     return file;  // absolute, or a bare name looked up on PATH
   // absolute(path) first: a config named without a directory ("x.yaml") has an empty
-  // parent_path, which std::filesystem::absolute refuses. The directory's links are resolved
-  // before '..' is taken away, so that '..' goes where the system would go.
+  // parent_path, which std::filesystem::absolute refuses. Every link on the way to the program
+  // (the config's directory and the command's own folders, as far as they exist) is resolved
+  // before a '..' is taken away, so that '..' goes where the system would go; the program itself
+  // is named as written (a link to it stays a link: its argv[0] is unchanged).
+  const auto program_path = std::filesystem::absolute(path).parent_path() / command[0];
   std::error_code ec;
-  const auto directory = std::filesystem::absolute(path).parent_path();
-  const auto real_directory = std::filesystem::canonical(directory, ec);
-  const std::string resolved =
-      ((ec ? directory : real_directory) / command[0]).lexically_normal().string();
+  const auto folder = std::filesystem::weakly_canonical(program_path.parent_path(), ec);
+  const std::string resolved = ec ? program_path.lexically_normal().string()
+                                  : (folder / program_path.filename()).lexically_normal().string();
   const YAML::Node program = YAML::Load(file.text)["provider"]["command"][0];
   const auto begin = static_cast<std::size_t>(program.Mark().pos);
   const std::size_t end = scalar_token_end(file.text, begin, command[0]);

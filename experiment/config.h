@@ -79,5 +79,8 @@ provider::ProviderOptions provider_options(const ProviderSettings& settings);
 // replaces the provider section); giving both is still an error.
 Config parse_config(const std::string& yaml_text, const std::string& source,
                     bool need_provider = true);
+// The memory one trajectory of these settings needs, on carl's side or the built-in provider's,
+// whichever is more (provider/limits.h): what parse_config checks against the memory limit.
+std::uint64_t trajectory_bytes(const ProviderSettings& settings);
 
 }  // namespace carl::experiment

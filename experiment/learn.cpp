@@ -58,11 +58,13 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
   // its budget set to exactly the recordings.
   YAML::Node root(YAML::NodeType::Map);
   std::string name = o.name;
+  ProviderSettings shape;  // the recordings' shape, in the user's provider.mode
   if (!o.config.empty()) {
     const std::string user_text = ca::read_text_file(o.config);
     // Validated as the user wrote it; the provider section may be left out (it is replaced).
     const Config user = parse_config(user_text, o.config, /*need_provider=*/false);
     if (name.empty()) name = user.name;
+    shape.mode = user.provider.mode;
     try {
       root = YAML::Load(user_text);
     } catch (const YAML::Exception& e) {
@@ -73,6 +75,14 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
   std::string mode = "torus";
   if (root["provider"] && root["provider"]["mode"])
     mode = root["provider"]["mode"].as<std::string>();
+  // The memory one trajectory of that shape needs, as the run's config checks it, refused naming
+  // the recording rather than a line of the config written below.
+  shape.height = g.height();
+  shape.width = g.width();
+  shape.steps = recorded[0].steps();
+  provider::require_fits(trajectory_bytes(shape),
+                         fmt::format("{}: a recorded trajectory of {} frames of {}x{} (WxH)",
+                                     o.files[0], recorded[0].frames.size(), g.width(), g.height()));
   YAML::Node provider(YAML::NodeType::Map);
   provider["command"] = o.no_provider;
   provider["protocol"] = "rle";

@@ -185,6 +185,16 @@ TEST_CASE("a relative provider command is resolved against the config file's dir
     REQUIRE(read_config_file(tmp.path() + "/view/configs/x.yaml").config.provider.command ==
             std::vector<std::string>{expected, "B3/S23"});
   }
+  // A link inside the command itself: configs/sub -> ../other/inner, so 'sub/../prov' is
+  // other/prov to the system (it was configs/prov: '..' was taken away lexically).
+  {
+    fs::create_directories(tmp.path() + "/other/inner");
+    fs::create_directory_symlink("../other/inner", tmp.path() + "/configs/sub");
+    const std::string path = tmp.path() + "/configs/z.yaml";
+    carl::ca::write_text_file(path, "provider:\n  command: [sub/../prov]\n");
+    REQUIRE(read_config_file(path).config.provider.command ==
+            std::vector<std::string>{(fs::canonical(tmp.path()) / "other/prov").string()});
+  }
   // A bare name is looked up on PATH and an absolute path is kept: neither is rewritten.
   for (const std::string program : {"golly-provider", "/usr/bin/env"}) {
     const std::string path = tmp.path() + "/configs/y.yaml";

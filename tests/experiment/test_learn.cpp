@@ -2,6 +2,7 @@
 // way users name them in rule.txt, the run summary and carl inspect --against.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -132,6 +133,28 @@ TEST_CASE("carl learn refuses a recording beyond the memory limit at the frame t
   REQUIRE(rc == 2);
   REQUIRE_THAT(out, Catch::StartsWith("carl: huge.rle:5: frame 2 of 2048x2048") &&
                         Catch::Contains("CARL_MEMORY_LIMIT"));
+  REQUIRE_FALSE(fs::exists(dir.path() + "/runs"));
+}
+
+TEST_CASE("carl learn names the recording whose trajectory is over the memory limit",
+          "[learn][cli][limits]") {
+  // 2 frames of 2289x2289 are within a third of 30 MiB in cells, so the reader takes them, but a
+  // trajectory of that shape needs about 31 MiB (packed frames, unpacked cells, the RLE text
+  // stored). Was "carl learn:4: provider: a trajectory of 2 frames … over the memory limit": a
+  // line of the config carl writes for the run.
+  carl::test::TempDir dir;
+  std::string out;
+  carl::ca::write_text_file(dir.path() + "/big.rle",
+                            "x = 2289, y = 2289\no!\nx = 2289, y = 2289\n!\n");
+  ::setenv("CARL_MEMORY_LIMIT", "30M", 1);
+  const int rc = carl_cmd("learn big.rle", dir.path(), &out);
+  ::unsetenv("CARL_MEMORY_LIMIT");
+  REQUIRE(rc == 2);
+  REQUIRE_THAT(out,
+               Catch::StartsWith("carl: big.rle: a recorded trajectory of 2 frames of 2289x2289 "
+                                 "(WxH) needs about") &&
+                   Catch::Contains("CARL_MEMORY_LIMIT"));
+  REQUIRE(std::count(out.begin(), out.end(), '\n') == 1);
   REQUIRE_FALSE(fs::exists(dir.path() + "/runs"));
 }
 
