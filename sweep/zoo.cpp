@@ -200,7 +200,9 @@ std::string run_zoo(const ZooOptions& opt) {
     throw InputError(fmt::format(
         "--batch {} with --jobs {}: a batch runs in threads of one process; use --jobs 1",
         opt.batch, opt.jobs));
-  provider::make_directories(opt.out_dir);  // a bad --out is refused before the runs, not after
+  // A bad --out (a file in the way, a symbolic link) is refused before the runs, not after.
+  provider::make_directories(opt.out_dir);
+  provider::require_real_directory(opt.out_dir);
   ZooQueue queue(zoo_jobs(opt));
   const auto run_here = [&](std::uint64_t id) {
     return run_zoo_job(queue.job(id), opt.provider_exe);

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "ca/error.h"
 #include "ca/rulestring.h"
 #include "ca/text_file.h"
 #include "experiment/loop.h"
@@ -190,4 +191,29 @@ TEST_CASE("carl bench zoo --batch 4 runs four at a time, with records equal one 
   // A batch is threads of one process: not with worker processes.
   o.jobs = 2;
   REQUIRE_THROWS_WITH(carl::sweep::run_zoo(o), Catch::Contains("--batch 4 with --jobs 2"));
+}
+
+TEST_CASE("carl bench zoo refuses a bad --out before any run", "[zoo][durable]") {
+  // A link to a directory was accepted by make_directories and refused by write_durably only
+  // after every run; a file in the way was an internal error after them. Each worker started
+  // notes it in a log: none may start.
+  namespace fs = std::filesystem;
+  carl::test::TempDir dir;
+  fs::create_directory(dir.path() + "/real");
+  fs::create_directory_symlink(dir.path() + "/real", dir.path() + "/link");
+  carl::ca::write_text_file(dir.path() + "/plain", "a file\n");
+  const std::string log = dir.path() + "/workers.log", script = dir.path() + "/worker.sh";
+  carl::ca::write_text_file(script, "#!/bin/sh\necho started >> '" + log + "'\nexit 1\n");
+  fs::permissions(script, fs::perms::owner_all);
+  carl::sweep::ZooOptions o = two_rules(dir.path() + "/link");
+  o.jobs = 2;
+  o.worker_command = {script};
+  REQUIRE_THROWS_AS(carl::sweep::run_zoo(o), carl::InputError);
+  REQUIRE_THROWS_WITH(carl::sweep::run_zoo(o),
+                      dir.path() + "/link: the directory is a symbolic link (refused)");
+  o.out_dir = dir.path() + "/plain/dir";
+  REQUIRE_THROWS_WITH(carl::sweep::run_zoo(o),
+                      dir.path() + "/plain/dir: cannot create directory: Not a directory");
+  REQUIRE_FALSE(fs::exists(log));
+  REQUIRE(fs::is_empty(dir.path() + "/real"));
 }
