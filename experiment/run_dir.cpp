@@ -21,9 +21,7 @@ using nlohmann::json;
 
 // ---------------------------------------------------------------------------------------------
 RunDir RunDir::create(const std::string& runs_dir, const std::string& name) {
-  std::error_code ec;
-  fs::create_directories(runs_dir, ec);
-  if (ec) throw InputError(fmt::format("{}: cannot create directory: {}", runs_dir, ec.message()));
+  provider::make_directories(runs_dir);
   for (int k = 1; k < 100000; ++k) {
     const std::string p =
         (fs::path(runs_dir) / (k == 1 ? name : fmt::format("{}-{}", name, k))).string();

@@ -109,9 +109,7 @@ Coordinator::Coordinator(const SweepOptions& options)
       plan_(SweepPlan::parse(text_, options.sweep_file)) {
   if (options_.out_dir.empty()) options_.out_dir = "sweeps/" + plan_.name();
   const std::string& dir = options_.out_dir;
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw InputError(fmt::format("{}: cannot create the directory: {}", dir, ec.message()));
+  provider::make_directories(dir);
   provider::require_real_directory(dir);
   const std::string records = dir + "/" + kRecords;
   fd_ = ::open(records.c_str(), O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
