@@ -76,11 +76,16 @@ void write_durably(const std::string& dir, const std::string& name, const std::s
     throw InputError(fmt::format("{}/{}: cannot remove: {}", dir, tmp, std::strerror(errno)));
   Fd f(::openat(d.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (f.get() < 0) throw InputError(fmt::format("{}/{}: cannot create: {}", dir, tmp, why(errno)));
-  // A write that fails leaves no temporary file behind (it is removed unless renamed or linked).
+  // A write that fails leaves no temporary file behind. On success the temporary is gone before
+  // the directory's fsync (renamed, or linked and then removed), so that its removal is durable
+  // too; the guard is then disarmed.
   struct RemoveTemporary {
     int dir;
     const std::string& name;
-    ~RemoveTemporary() { ::unlinkat(dir, name.c_str(), 0); }
+    bool armed = true;
+    ~RemoveTemporary() {
+      if (armed) ::unlinkat(dir, name.c_str(), 0);
+    }
   } remove_temporary{d.get(), tmp};
   std::size_t done = 0;
   while (done < bytes.size()) {
@@ -101,9 +106,11 @@ void write_durably(const std::string& dir, const std::string& name, const std::s
                                        ? "already exists; carl never overwrites it"
                                        : std::string("cannot write: ") + std::strerror(err)));
     }
+    ::unlinkat(d.get(), tmp.c_str(), 0);
   } else if (::renameat(d.get(), tmp.c_str(), d.get(), name.c_str()) != 0) {
     throw InputError(fmt::format("{}: rename failed: {}", path, std::strerror(errno)));
   }
+  remove_temporary.armed = false;
   if (::fsync(d.get()) != 0)
     throw InputError(
         fmt::format("{}: fsync of the directory failed: {}", dir, std::strerror(errno)));
