@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "ca/error.h"
 #include "ca/pattern_counts.h"
 #include "ca/rulestring.h"
 
@@ -58,4 +59,16 @@ TEST_CASE("counts of a real trajectory agree with its rule", "[pattern_counts]")
   PatternCounts twice = n;
   twice += n;
   REQUIRE(twice.transitions() == 2 * n.transitions());
+}
+
+TEST_CASE("frames of different sizes are refused, naming them", "[pattern_counts]") {
+  // for_each_update, the scan every count uses, checks each pair of frames: a next frame of
+  // another size would be read at the first frame's cells.
+  Trajectory t = hand_made();
+  t.frames.push_back(Grid(6, 7));
+  for (Boundary b : {Boundary::torus, Boundary::window}) {
+    PatternCounts n;
+    REQUIRE_THROWS_AS(n.add(t, b), carl::InputError);
+    REQUIRE_THROWS_WITH(n.add(t, b), "trajectory frame 2 is 6x7 but frame 1 is 5x5");
+  }
 }

@@ -167,6 +167,22 @@ TEST_CASE("external RLE providers through the adapter", "[client][external]") {
              Catch::Contains("changed shape on request 1: 2 frames of 3x5 (HxW), before 2 of 3x4"));
 }
 
+TEST_CASE("an RLE provider's output of many huge frames is refused before it is all read",
+          "[client][external][limits]") {
+  // 8 frames of 2048x2048 cells in a few dozen bytes: the limit of 30 MiB allows 10 Mi cells to
+  // one trajectory, and frame 2 passes them. Without the budget every frame was allocated and
+  // the trajectory accepted.
+  ClientOptions quick;
+  quick.timeout_s = 10;
+  ::setenv("CARL_MEMORY_LIMIT", "30M", 1);
+  const std::string message = error_of([&] {
+    provider::RleCommandSource({kFakes + "rle-huge-frames"}, ca::Boundary::torus, quick).next();
+  });
+  ::unsetenv("CARL_MEMORY_LIMIT");
+  REQUIRE_THAT(message, Catch::Contains("rle-huge-frames' (request 0):5: frame 2 of 2048x2048") &&
+                            Catch::Contains("CARL_MEMORY_LIMIT"));
+}
+
 TEST_CASE("scripts/golly-provider: bgolly's frames follow the rule", "[client][external][bgolly]") {
   test::bgolly_path();  // fails clearly if bgolly is missing
   for (const std::string& rule : {std::string("B2-a/S12"), std::string("B3/S2-i34q"),
