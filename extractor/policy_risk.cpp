@@ -29,11 +29,18 @@ class RiskPolicy : public HaltingPolicy {
     const groups::Orbits classes(s.rule->group, s.rule->ignored_cells);
     const RiskBound b = risk_bound(*s.per_trajectory, classes, s.guesses, o_.confidence);
     const auto n = s.rule->count_by_provenance();
+    // On noisy data the observed updates are not all predicted: say how many are not, beside
+    // the bound, which covers the classes never observed.
+    const std::string observed =
+        s.noise_free ? std::string("exact on every observed pattern")
+                     : fmt::format(
+                           "{:.3g} of the observed updates mispredicted (noisy data; "
+                           "tolerance {:g})",
+                           s.one_step, o_.tolerance);
     if (b.bound <= o_.delta)
       return {Action::halt,
-              fmt::format("risk bound: exact on every observed pattern; {} (delta {:g}); {} "
-                          "entries generalized, {} unknown",
-                          b.summary(), o_.delta, n[std::size_t(Provenance::generalized)],
+              fmt::format("risk bound: {}; {} (delta {:g}); {} entries generalized, {} unknown",
+                          observed, b.summary(), o_.delta, n[std::size_t(Provenance::generalized)],
                           n[std::size_t(Provenance::unknown)]),
               b};
     return {Action::request, fmt::format("risk bound {:.3g} > delta {:g}", b.bound, o_.delta), b};

@@ -397,6 +397,15 @@ TEST_CASE("risk: halts with a stated bound once the bound is below delta", "[hal
   REQUIRE(d.bound->singleton_classes == 0);
   REQUIRE_THAT(d.reason, Catch::Contains("exact on every observed pattern") &&
                              Catch::Contains("412 unknown"));
+  // On noisy data it does not claim exactness: it states the observed updates' error.
+  auto tolerant = o;
+  tolerant.tolerance = 0.05;
+  f.state.noise_free = false;
+  f.state.one_step = 0.0046;
+  REQUIRE_THAT(extractor::make_policy(tolerant)->decide(f.state).reason,
+               Catch::Contains("risk bound: 0.0046 of the observed updates mispredicted"));
+  f.state.noise_free = true;
+  f.state.one_step = 0;
   // Two trajectories with a rare pattern each: too little evidence for δ = 0.001.
   f.per.resize(2);
   observe(f.per[0], life, 200);
