@@ -58,7 +58,7 @@ struct Outcome {
   std::optional<extractor::RiskBound> stated_bound;  // the risk policy's, when it halted
   double delta = 0;                                  // the risk policy's δ
   extractor::ExtractedRule rule;
-  int trajectories = 0;  // asked of the provider, stored ones included
+  int trajectories = 0;  // used: stored ones and those asked of the provider
   int rounds = 0;
   std::optional<Score> score;
   std::vector<RoundRecord> records;
