@@ -242,8 +242,36 @@ Picture trajectory_strips(const RunData& run) {
   if (z) rows.push_back({"rule z_t", &*z, false});
   if (have_y) rows.push_back({"x_t vs net", &*y, true});
   if (z) rows.push_back({"x_t vs rule", &*z, true});
-  const int scale = std::max(1, std::min(5, 150 / std::max(H, W)));
-  const int fw = W * scale, fh = H * scale, gap = 8, label_w = 86, top = 48;
+  // A frame is at most kMaxStripFrameSide pixels a side: a larger grid is drawn in blocks of
+  // `block`×`block` cells, one pixel each, coloured as the first of its cells' colours in
+  // kCellColours' order (alive; orange before purple). Cells of one colour are filled as
+  // horizontal runs in one path per colour and frame, so that the SVG holds a few elements per
+  // frame, not one per cell.
+  const int side = std::max(H, W);
+  const int block = (side + kMaxStripFrameSide - 1) / kMaxStripFrameSide;
+  const int scale = block > 1 ? 1 : std::max(1, std::min(5, 150 / side));
+  const int bh = (H + block - 1) / block, bw = (W + block - 1) / block;
+  const int fw = bw * scale, fh = bh * scale, gap = 8, label_w = 86, top = block > 1 ? 62 : 48;
+  // The colour code of each block of each drawn frame: 0 dead, then kCellColours' index + 1.
+  const Rgb kCellColours[3] = {kAlive, rgb(0xf28e2b), rgb(0x9c4fd0)};
+  std::vector<std::vector<std::uint8_t>> codes;  // [row * times + column], bh × bw
+  for (const Row& row : rows)
+    for (const int t : times) {
+      const ca::Grid& truth = x.frames[std::size_t(t)];
+      const ca::Grid& g = row.t->frames[std::size_t(t)];
+      std::vector<std::uint8_t> code(std::size_t(bh) * std::size_t(bw), 0);
+      for (int i = 0; i < H; ++i)
+        for (int j = 0; j < W; ++j) {
+          std::uint8_t c = 0;
+          if (!row.diff)
+            c = g.at(i, j) ? 1 : 0;
+          else if (truth.at(i, j) != g.at(i, j))
+            c = truth.at(i, j) ? 2 : 3;
+          std::uint8_t& b = code[std::size_t(i / block) * std::size_t(bw) + std::size_t(j / block)];
+          if (c != 0 && (b == 0 || c < b)) b = c;
+        }
+      codes.push_back(std::move(code));
+    }
   const int width = label_w + static_cast<int>(times.size()) * (fw + gap) + 10;
   const int height = top + static_cast<int>(rows.size()) * (fh + gap + 4) + 10;
   return render(std::max(width, 480), height, [&](cairo_t* cr) {
@@ -251,6 +279,12 @@ Picture trajectory_strips(const RunData& run) {
          kInk, true);
     text(cr, 8, 32,
          "differences: orange = alive in the data only, purple = alive in the rollout only", 10);
+    if (block > 1)
+      text(cr, 8, 46,
+           fmt::format("{}x{} grid: a pixel is a block of {}x{} cells, alive (orange, purple) "
+                       "when any of its cells is",
+                       H, W, block, block),
+           10);
     for (std::size_t c = 0; c < times.size(); ++c)
       text(cr, label_w + static_cast<double>(c) * (fw + gap), top - 4,
            fmt::format("t = {}", times[c]), 10);
@@ -259,22 +293,29 @@ Picture trajectory_strips(const RunData& run) {
       text(cr, 8, py + fh / 2.0 + 4, rows[r].label, 10);
       for (std::size_t c = 0; c < times.size(); ++c) {
         const int px = label_w + static_cast<int>(c) * (fw + gap);
-        const ca::Grid& truth = x.frames[std::size_t(times[c])];
-        const ca::Grid& g = rows[r].t->frames[std::size_t(times[c])];
         frame(cr, px - 1, py - 1, fw + 2, fh + 2, 1, rgb(0x888888));
-        for (int i = 0; i < H; ++i)
-          for (int j = 0; j < W; ++j) {
-            Rgb col = kDead;
-            if (!rows[r].diff) {
-              if (g.at(i, j)) col = kAlive;
-            } else if (truth.at(i, j) && !g.at(i, j)) {
-              col = rgb(0xf28e2b);
-            } else if (!truth.at(i, j) && g.at(i, j)) {
-              col = rgb(0x9c4fd0);
+        const std::vector<std::uint8_t>& code = codes[r * times.size() + c];
+        for (std::uint8_t colour = 1; colour <= 3; ++colour) {
+          bool any = false;
+          for (int i = 0; i < bh; ++i) {
+            const std::uint8_t* line = code.data() + std::size_t(i) * std::size_t(bw);
+            for (int j = 0; j < bw;) {
+              if (line[j] != colour) {
+                ++j;
+                continue;
+              }
+              int end = j + 1;
+              while (end < bw && line[end] == colour) ++end;
+              cairo_rectangle(cr, px + j * scale, py + i * scale, (end - j) * scale, scale);
+              any = true;
+              j = end;
             }
-            if (col.r != 1 || col.g != 1 || col.b != 1)
-              rect(cr, px + j * scale, py + i * scale, scale, scale, col);
           }
+          if (any) {
+            set(cr, kCellColours[colour - 1]);
+            cairo_fill(cr);
+          }
+        }
       }
     }
   });

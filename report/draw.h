@@ -28,7 +28,11 @@ Picture rule_sheet(const RunData& run);
 Picture kernel_maps(const RunData& run);
 
 // For the last trajectory: rows x_t, the net's rollout, the rule's rollout and their
-// differences from x_t, for several t.
+// differences from x_t, for several t. Each frame is at most kMaxStripFrameSide pixels a side: a
+// grid larger than that is drawn in square blocks of cells, a block alive (orange, purple) when
+// any of its cells is, so the picture's size in pixels and in SVG elements does not grow with
+// the grid's (a grid of at most kMaxStripFrameSide a side is drawn cell for cell, as before).
+inline constexpr int kMaxStripFrameSide = 256;
 Picture trajectory_strips(const RunData& run);
 
 // Per round: L1, L2, one-step error and the share of significant orbits; trajectories used

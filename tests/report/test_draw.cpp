@@ -3,6 +3,7 @@
 #include <cairo.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <functional>
@@ -107,4 +108,74 @@ TEST_CASE("trajectory strips: times 0, 1 and spread to T", "[report][draw]") {
   REQUIRE(report::strip_times(12, 5) == std::vector<int>{0, 1, 3, 5, 8, 10, 12});
   REQUIRE(report::strip_times(1) == std::vector<int>{0, 1});
   REQUIRE(report::strip_times(3, 5) == std::vector<int>{0, 1, 2, 3});
+}
+
+namespace {
+// A window run (x_t only, no rollouts) whose last trajectory is `frames`.
+report::RunData window_run(std::vector<ca::Grid> frames) {
+  report::RunData run;
+  run.table = ca::parse_rule("B3/S23");
+  run.torus = false;
+  run.last.frames = std::move(frames);
+  return run;
+}
+
+// Live cells' pixels in the picture's frames (right of the row labels, below the captions, which
+// start at `top`).
+int alive_pixels(const report::Picture& p, int top) {
+  const Image img = decode(p.png);
+  int n = 0;
+  for (int y = top; y < img.height; ++y)
+    for (int x = 86; x < img.width; ++x) n += img.at(x, y) == 0x202020;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("trajectory strips of a large grid stay within a bounded picture", "[report][draw]") {
+  // 700x1000 cells, T = 1, all five rows: drawn cell for cell this was 10 frames of 700x1000
+  // pixels and one SVG element per live cell (a 4096x4096 run's report took 20.9 GB).
+  report::RunData run = test::life_run();
+  run.last = ca::simulate(run.table, ca::random_soup(700, 1000, 0.3, 9), 1);
+  run.net_rollout = run.last;
+  run.net_rollout->frames[1].set(10, 10, !run.net_rollout->frames[1].at(10, 10));
+  const report::Picture p = report::trajectory_strips(run);
+  const int fh = 175, fw = 250;  // blocks of 4x4 cells: 1000 / 4 = 250 <= kMaxStripFrameSide
+  REQUIRE(p.width == 86 + 2 * (fw + 8) + 10);
+  REQUIRE(p.height == 62 + 5 * (fh + 8 + 4) + 10);
+  const Image img = decode(p.png);
+  REQUIRE(img.width == p.width);
+  // A few SVG elements per frame (a path per colour), not one per cell or block.
+  const auto elements = std::count(p.svg.begin(), p.svg.end(), '<');
+  INFO("SVG: " << p.svg.size() << " bytes, " << elements << " elements");
+  REQUIRE(elements < 3000);
+  REQUIRE(p.svg.size() < 2'000'000);
+  // The one differing cell still shows, as one orange block in the net's difference row.
+  REQUIRE(test::pixels(img, 0xf28e2b) + test::pixels(img, 0x9c4fd0) == 1);
+}
+
+TEST_CASE("a block of a large grid is drawn alive when any of its cells is", "[report][draw]") {
+  // 1024x1024: blocks of 4x4. Frame 0 has one live cell in the last block; frame 1 one live
+  // cell in each of 3 blocks (two of them in the same block).
+  ca::Grid a(1024, 1024), b(1024, 1024);
+  a.set(1023, 1023, true);
+  b.set(0, 0, true);
+  b.set(3, 3, true);
+  b.set(4, 0, true);
+  b.set(600, 1001, true);
+  const report::Picture p = report::trajectory_strips(window_run({a, b}));
+  REQUIRE(p.width <= 86 + 2 * (report::kMaxStripFrameSide + 8) + 10);
+  REQUIRE(alive_pixels(p, 62) == 1 + 3);
+  // A small grid is drawn cell for cell, at up to 5 pixels a cell, as before.
+  ca::Grid c(24, 30), d(24, 30);
+  c.set(0, 0, true);
+  d.set(5, 7, true);
+  d.set(5, 8, true);
+  const report::Picture small = report::trajectory_strips(window_run({c, d}));
+  REQUIRE(small.width == 480);  // the least width, for the captions
+  REQUIRE(small.height == 48 + 1 * (120 + 8 + 4) + 10);
+  REQUIRE(alive_pixels(small, 48) == 3 * 25);
+  // Life's five rows at 24x30, T = 12: the size it always had.
+  const report::Picture life = report::trajectory_strips(test::life_run());
+  REQUIRE(life.width == 1202);
+  REQUIRE(life.height == 718);
 }
