@@ -294,8 +294,8 @@ int main(int argc, char** argv) {
   run->add_option("config", config, "experiment config (YAML)")->check(CLI::ExistingFile);
   bool trust_provider = false;
   run->add_option("--resume", resume,
-                  "continue a killed run from its directory (with CONFIG: the config you trust, "
-                  "whose provider command must match the stored one)")
+                  "continue a killed run from its directory with its stored config (CONFIG, if "
+                  "given, must equal it, key for key; its provider command is then trusted)")
       ->check(CLI::ExistingDirectory);
   run->add_flag("--trust-provider", trust_provider,
                 "--resume: run the provider command stored in the run directory");

@@ -208,4 +208,90 @@ Config load_config(const std::string& path) {
   return read_config_file(path).config;
 }
 
+std::vector<std::pair<std::string, std::string>> config_entries(const Config& c) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto add = [&](const std::string& key, const auto& value) {
+    using T = std::decay_t<decltype(value)>;
+    if constexpr (std::is_same_v<T, std::string>)
+      out.emplace_back(key, provider::printable(value));
+    else if constexpr (std::is_same_v<T, bool>)
+      out.emplace_back(key, value ? "true" : "false");
+    else if constexpr (std::is_enum_v<T>)
+      out.emplace_back(key, choice_name(value));
+    else
+      out.emplace_back(key, fmt::format("{}", value));
+  };
+  add("name", c.name);
+  const ProviderSettings& ps = c.provider;
+  provider::visit_parameters(
+      static_cast<const provider::WorldParameters&>(ps),
+      [&](const auto& parameter, const auto& value) {
+        using T = std::decay_t<decltype(value)>;
+        if constexpr (std::is_same_v<T, std::string>) {  // the rule: equal tables are equal
+          std::string rule = value;
+          try {
+            if (!rule.empty()) rule = ca::emit_rule(ca::parse_rule(rule));
+          } catch (const InputError&) {
+          }
+          add(std::string("provider.") + parameter.name, rule);
+          // Then what serves instead of the built-in provider, in docs/config.md's order.
+          std::string argv;
+          for (const auto& a : ps.command)
+            argv += (argv.empty() ? "" : " ") + provider::printable(a);
+          add("provider.command", ps.command.empty() ? std::string() : "[" + argv + "]");
+          add("provider.protocol", ps.protocol);
+        } else {
+          add(std::string("provider.") + parameter.name, value);
+        }
+      });
+  add("provider.timeout", ps.timeout_s);
+  const LearnerSettings& ls = c.learner;
+  add("learner.width", ls.net.width);
+  add("learner.depth", ls.net.depth);
+  add("learner.activation", ls.net.activation);
+  add("learner.objective", ls.train.objective);
+  add("learner.optimizer", ls.train.optimizer);
+  add("learner.learning_rate", ls.train.learning_rate);
+  add("learner.weight_decay", ls.train.weight_decay);
+  add("learner.max_steps", ls.train.max_steps);
+  add("learner.fit_confidence", ls.train.fit_confidence);
+  add("learner.min_agreement", ls.train.min_agreement);
+  add("learner.committee", ls.committee);
+  add("learner.symmetry", ls.symmetry.name());
+  add("learner.min_evidence", ls.min_evidence);
+  add("learner.device", ls.device);
+  add("learner.seed", ls.seed);
+  add("extractor.significance", c.extractor.significance);
+  const auto& so = c.stopping;
+  add("stopping.policy", so.policy);
+  add("stopping.min_symmetry_pairs", so.min_symmetry_pairs);
+  add("stopping.delta", so.delta);
+  add("stopping.confidence", so.confidence);
+  add("stopping.noise_epsilon", so.noise_epsilon);
+  add("stopping.certify_on", so.certify_on);
+  add("stopping.tolerance", so.tolerance);
+  add("stopping.noise_floor", so.noise_floor);
+  add("stopping.verify_generalized", so.verify_generalized);
+  add("stopping.epsilon", so.epsilon);
+  add("stopping.l1_threshold", so.l1_threshold);
+  add("stopping.l2_threshold", so.l2_threshold);
+  add("stopping.max_trajectories", so.max_trajectories);
+  add("stopping.max_rounds", so.max_rounds);
+  add("output.runs_dir", c.output.runs_dir);
+  add("output.checkpoint", c.output.checkpoint);
+  add("output.report", c.output.report);
+  return out;
+}
+
+ConfigDifference config_difference(const Config& a, const Config& b, bool ignore_placement) {
+  const auto ea = config_entries(a), eb = config_entries(b);
+  CARL_CHECK(ea.size() == eb.size(), "config_entries: {} and {} entries", ea.size(), eb.size());
+  for (std::size_t k = 0; k < ea.size(); ++k) {
+    const std::string& key = ea[k].first;
+    if (ignore_placement && (key == "name" || key == "output.runs_dir")) continue;
+    if (ea[k].second != eb[k].second) return {key, ea[k].second, eb[k].second};
+  }
+  return {};
+}
+
 }  // namespace carl::experiment

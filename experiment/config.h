@@ -83,4 +83,17 @@ Config parse_config(const std::string& yaml_text, const std::string& source,
 // whichever is more (provider/limits.h): what parse_config checks against the memory limit.
 std::uint64_t trajectory_bytes(const ProviderSettings& settings);
 
+// Every key of the config file (as docs/config.md names them, `provider.rule` …) with its
+// value as parsed, in the file's order: two configs that run alike give equal lists, whatever
+// their text (a key left out or given its default; `B3/S23` or `S23/B3`; 0.10 or 0.1).
+std::vector<std::pair<std::string, std::string>> config_entries(const Config& config);
+
+// The first key whose parsed value differs between `a` and `b`, as {key, a's value, b's value};
+// {} when none does. `name` and `output.runs_dir` are not compared when `ignore_placement`: they
+// only say where a fresh run's directory goes.
+struct ConfigDifference {
+  std::string key, a, b;
+};
+ConfigDifference config_difference(const Config& a, const Config& b, bool ignore_placement);
+
 }  // namespace carl::experiment

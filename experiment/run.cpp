@@ -212,23 +212,25 @@ int resume_experiment(const std::string& run_dir, const std::string& provider_ex
   const std::string text = dir.read("config.yaml");
   const Config cfg = parse_config(text, dir.file("config.yaml"));
   check_device(cfg, text, dir.file("config.yaml"));
+  // A config given with --resume must run as the stored one does: a resumed run continues its
+  // trajectories with its own settings, so a different config is refused rather than ignored.
+  if (!options.config.empty()) {
+    const Config mine = load_config(options.config);
+    const ConfigDifference d = config_difference(cfg, mine, /*ignore_placement=*/true);
+    if (!d.key.empty())
+      throw InputError(fmt::format(
+          "{}: {} is {} in the run but {} in {}; a resumed run keeps its stored config (resume "
+          "with that config or none)",
+          dir.file("config.yaml"), d.key, d.a.empty() ? "not set" : d.a,
+          d.b.empty() ? "not set" : d.b, options.config));
+  }
   const auto& command = cfg.provider.command;
   if (!command.empty()) {
     // The stored config names a program to run: an untrusted run directory must not run one.
+    // Equal to the config the user gives, it is the user's own.
     fmt::print("carl run --resume: the provider command stored in {} is {}\n",
                dir.file("config.yaml"), argv_text(command));
-    bool trusted = options.trust_provider;
-    if (!trusted && !options.trusted_config.empty()) {
-      const Config mine = load_config(options.trusted_config);
-      if (mine.provider.command != command || mine.provider.protocol != cfg.provider.protocol)
-        throw InputError(fmt::format(
-            "{}: provider.command {} differs from {} in {}; not run (pass --trust-provider to "
-            "run the stored one)",
-            dir.file("config.yaml"), argv_text(command), argv_text(mine.provider.command),
-            options.trusted_config));
-      trusted = true;
-    }
-    if (!trusted)
+    if (!options.trust_provider && options.config.empty())
       throw InputError(fmt::format(
           "{}: provider.command {} would be run; give the config you trust (carl run CONFIG "
           "--resume DIR) or pass --trust-provider",

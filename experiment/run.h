@@ -16,9 +16,12 @@ namespace carl::experiment {
 // process exit status: 0 when the policy halted, 1 when a budget ran out.
 int run_experiment(const std::string& config_path, const std::string& provider_exe);
 struct ResumeOptions {
-  // The stored config's provider.command is run only when it matches this config's (the one
-  // the user trusts) or when trust_provider is set; the built-in provider needs neither.
-  std::string trusted_config;
+  // A config given with the run directory (`carl run CONFIG --resume DIR`): it must parse to
+  // the stored config (every key but name and output.runs_dir), else an InputError naming the
+  // first key that differs. The stored config's provider.command is run only when such a config
+  // was given (the user's own) or when trust_provider is set; the built-in provider needs
+  // neither.
+  std::string config;
   bool trust_provider = false;
 };
 // `carl run --resume DIR`: continues from the stored trajectories without asking for any again.

@@ -276,3 +276,38 @@ TEST_CASE("the config and carl-provider refuse the same values in the same words
                  Catch::Contains(flag + " " + problem));
   }
 }
+
+TEST_CASE("config_entries lists every documented key, as parsed", "[config][docs]") {
+  // What carl run --resume compares: a key missing here would let a changed config through.
+  const std::string page =
+      carl::ca::read_text_file(std::string(CARL_SOURCE_DIR) + "/docs/config.md");
+  std::vector<std::string> documented;
+  for (std::size_t row = page.find("\n| `"); row != std::string::npos;
+       row = page.find("\n| `", row + 1)) {
+    const std::string cell = page.substr(row + 3, page.find(" |", row + 3) - row - 3);
+    for (std::size_t b = cell.find('`'); b != std::string::npos; b = cell.find('`', b + 1)) {
+      const std::size_t e = cell.find('`', b + 1);
+      const std::string key = cell.substr(b + 1, e - b - 1);
+      b = e;
+      documented.push_back(key);
+    }
+  }
+  const auto c = parse_config("provider:\n  rule: B3/S23\n", "x.yaml");
+  std::vector<std::string> listed;
+  for (const auto& [key, value] : carl::experiment::config_entries(c)) listed.push_back(key);
+  std::sort(documented.begin(), documented.end());
+  std::sort(listed.begin(), listed.end());
+  REQUIRE(listed == documented);
+  // Parsed values, not text: defaults written out, numbers and rules in other words are equal.
+  const auto same = parse_config(
+      "name: other\nprovider:\n  rule: S23/B3\n  height: 24\n  density: 0.30\noutput:\n  runs_dir: "
+      "elsewhere\n",
+      "y.yaml");
+  REQUIRE(carl::experiment::config_difference(c, same, true).key.empty());
+  REQUIRE(carl::experiment::config_difference(c, same, false).key == "name");
+  const auto seeded = parse_config("provider:\n  rule: B3/S23\nlearner:\n  seed: 2\n", "x.yaml");
+  const auto d = carl::experiment::config_difference(c, seeded, true);
+  REQUIRE(d.key == "learner.seed");
+  REQUIRE(d.a == "1");
+  REQUIRE(d.b == "2");
+}

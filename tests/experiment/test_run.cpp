@@ -216,8 +216,64 @@ TEST_CASE("carl run --resume runs a stored provider command only when trusted",
                              Catch::Contains("--trust-provider"));
   const Result other = run_carl("run " + yaml + " --resume " + dir, tmp.path());
   REQUIRE(other.status == 2);
-  REQUIRE_THAT(other.output, Catch::Contains("differs from"));
+  REQUIRE_THAT(other.errors, Catch::Contains("provider.command is [/bin/sh -c touch " + mark +
+                                             "] in the run but [" + kProvider));
+  // --trust-provider does not let a config that differs through either.
+  const Result trusted =
+      run_carl("run " + yaml + " --resume " + dir + " --trust-provider", tmp.path());
+  REQUIRE(trusted.status == 2);
+  REQUIRE_THAT(trusted.errors, Catch::Contains("provider.command is"));
   REQUIRE_FALSE(fs::exists(mark));
+}
+
+TEST_CASE("carl run CONFIG --resume DIR refuses a config that differs from the stored one",
+          "[run][resume][config]") {
+  test::TempDir tmp;
+  const std::string runs = tmp.path() + "/runs";
+  const std::string yaml = tmp.path() + "/k.yaml";
+  const std::string stored = config_for("built-in", runs);
+  ca::write_text_file(yaml, stored);
+  REQUIRE(run_carl("run " + yaml, tmp.path()).status == 0);
+  const std::string dir = runs + "/k";
+  fs::remove(dir + "/rule.json");
+  const int before = trajectory_count(dir);
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string text = stored;
+    const std::size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+  };
+  // What a researcher changes between runs: each is refused, naming the key and both values.
+  for (const auto& [text, words] : std::vector<std::pair<std::string, std::string>>{
+           {replaced("rule: B3/S23", "rule: B36/S23"),
+            "provider.rule is B3/S23 in the run but B36/S23 in"},
+           {replaced("  seed: 3\n", "  seed: 4\n"), "provider.seed is 3 in the run but 4 in"},
+           {replaced("committee: 2\n  seed: 1", "committee: 2\n  seed: 9"),
+            "learner.seed is 1 in the run but 9 in"},
+           {replaced("stopping:\n", "stopping:\n  tolerance: 0.5\n"),
+            "stopping.tolerance is 0 in the run but 0.5 in"},
+           {replaced("  rule: B3/S23\n", "  command: [/bin/true]\n"),
+            "provider.rule is B3/S23 in the run but not set in"}}) {
+    INFO(text);
+    const std::string other = tmp.path() + "/other.yaml";
+    ca::write_text_file(other, text);
+    const Result r = run_carl("run " + other + " --resume " + dir, tmp.path());
+    REQUIRE(r.status == 2);
+    REQUIRE(lines(r.errors) == 1);
+    REQUIRE_THAT(r.errors, Catch::Contains(dir + "/config.yaml: " + words + " " + other));
+    REQUIRE(trajectory_count(dir) == before);
+    REQUIRE_FALSE(fs::exists(dir + "/rule.json"));
+  }
+  // The same settings in other words (another name and file, a default written out, the rule in
+  // another order) resume.
+  const std::string same = tmp.path() + "/same.yaml";
+  ca::write_text_file(same, replaced("name: k\nprovider:\n  rule: B3/S23\n",
+                                     "name: renamed\nprovider:\n  rule: S23/B3\n  density: 0.3\n"));
+  const Result r = run_carl("run " + same + " --resume " + dir, tmp.path());
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  REQUIRE_THAT(r.output, Catch::Contains("resuming"));
+  REQUIRE(fs::exists(dir + "/rule.json"));
 }
 
 TEST_CASE("carl run --resume refuses gaps, wrong shapes and symlinked run directories",
