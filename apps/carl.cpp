@@ -124,6 +124,11 @@ int cmd_simulate(const std::string& rule, const std::string& in, int soup_h, int
   return 0;
 }
 
+void checked_steps(int steps) {
+  if (steps < 0 || steps > 1000000)
+    throw InputError(fmt::format("--steps {}: expected 0..1000000 generations", steps));
+}
+
 // --soup WxH (width first, as --torus and Golly's "x = W, y = H") and --steps, parsed with
 // overflow checks and refused beyond the memory limit (provider/limits.h) before anything is
 // allocated. Returns {height, width}.
@@ -135,8 +140,7 @@ std::pair<int, int> checked_soup(const std::string& soup, int steps, bool whole)
                     "e.g. 64x48",
                     provider::printable(soup.substr(0, 40))));
   const std::pair<int, int> hw{wh->second, wh->first};
-  if (steps < 0 || steps > 1000000)
-    throw InputError(fmt::format("--steps {}: expected 0..1000000 generations", steps));
+  checked_steps(steps);
   require_simulation_fits(hw.first, hw.second, steps, whole, "a soup");
   return hw;
 }
@@ -401,6 +405,11 @@ int main(int argc, char** argv) {
     }
     if (*rule) return cmd_rule(rulestring);
     if (*sim) {
+      if (!sim_in.empty()) {  // the pattern's torus is checked once read, not the unused --soup
+        checked_steps(steps);
+        return cmd_simulate(sim_rule, sim_in, 0, 0, density, seed, steps, sim_out, whole,
+                            sim_torus);
+      }
       const auto [h, w] = checked_soup(soup, steps, whole);
       return cmd_simulate(sim_rule, sim_in, h, w, density, seed, steps, sim_out, whole, sim_torus);
     }

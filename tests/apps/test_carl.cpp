@@ -158,7 +158,13 @@ TEST_CASE("carl simulate --in: the pattern's torus is checked against the memory
   const Result fits = run_carl(
       "simulate --rule B3/S23 --in glider.rle --torus 64x64 --steps 100 --trajectory -o t.rle",
       dir.path());
+  // Nor is the unused --soup charged: 100001 frames of 8x8 fit where 64x64 ones would not.
+  const Result small = run_carl(
+      "simulate --rule B3/S23 --in glider.rle --torus 8x8 --steps 100000 --trajectory -o s.rle",
+      dir.path());
   ::unsetenv("CARL_MEMORY_LIMIT");
+  INFO(small.output);
+  CHECK(small.status == 0);
   INFO(r.output);
   CHECK(r.status == 2);
   CHECK(r.output ==
