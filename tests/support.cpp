@@ -144,6 +144,21 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+std::vector<std::string> documented_config_keys() {
+  const std::string page = ca::read_text_file(std::string(CARL_SOURCE_DIR) + "/docs/config.md");
+  std::vector<std::string> keys;
+  for (std::size_t row = page.find("\n| `"); row != std::string::npos;
+       row = page.find("\n| `", row + 1)) {
+    const std::string cell = page.substr(row + 3, page.find(" |", row + 3) - row - 3);
+    for (std::size_t b = cell.find('`'); b != std::string::npos; b = cell.find('`', b + 1)) {
+      const std::size_t e = cell.find('`', b + 1);
+      keys.push_back(cell.substr(b + 1, e - b - 1));
+      b = e;
+    }
+  }
+  return keys;
+}
+
 ca::Trajectory with_noise(ca::Trajectory trajectory, double noise, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::bernoulli_distribution flip(noise);

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ca/grid.h"
 #include "ca/rule_table.h"
@@ -33,6 +34,10 @@ ca::Grid bounding_box(const ca::Grid& grid);
 // The trajectory as a provider with observation noise shows it: each cell of each frame flipped
 // with probability `noise`, drawn from `seed`.
 ca::Trajectory with_noise(ca::Trajectory trajectory, double noise, std::uint64_t seed);
+
+// The config keys docs/config.md's table documents (`provider.rule`, …), in its order: the
+// tests hold the code to the page with them.
+std::vector<std::string> documented_config_keys();
 
 // A fresh temporary directory, removed with the object.
 class TempDir {
