@@ -166,6 +166,9 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
   // by separate_key.
   std::vector<extractor::SeparateUpdates> separate_of;
   std::pair<std::string, std::uint16_t> separate_key;
+  // The same under the orbits of G alone, when the classes merge them over ignored cells.
+  std::vector<extractor::SeparateUpdates> separate_of_orbits;
+  std::string separate_orbits_key;
   ca::PatternCounts counts;
   std::vector<ca::PatternCounts> per_trajectory;
   extractor::GuessTests guesses;
@@ -314,7 +317,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     rec.converged = true;
     for (const auto& r : reports) rec.converged = rec.converged && r.converged;
 
-    std::optional<extractor::NoisyData> noisy;
+    std::optional<extractor::NoisyData> noisy, noisy_orbits;
     if (misread_rate > 0) {
       // Separate updates add up over trajectories: each trajectory's are kept while the classes
       // stay those they were counted under.
@@ -327,6 +330,17 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       noisy = extractor::NoisyData{
           misread_rate, extractor::SeparateUpdates(std::size_t(classes.count()), {0, 0})};
       for (const auto& per : separate_of) extractor::add(noisy->separate, per);
+      if (classes.ignored() != 0) {
+        const groups::Orbits orbits(group);
+        if (group.name() != separate_orbits_key) separate_of_orbits.clear();
+        separate_orbits_key = group.name();
+        while (separate_of_orbits.size() < data.size())
+          separate_of_orbits.push_back(
+              extractor::separate_updates({&data[separate_of_orbits.size()]}, orbits, boundary));
+        noisy_orbits = extractor::NoisyData{
+            misread_rate, extractor::SeparateUpdates(std::size_t(orbits.count()), {0, 0})};
+        for (const auto& per : separate_of_orbits) extractor::add(noisy_orbits->separate, per);
+      }
     }
     // Without nets the extractor reads the table off the data alone.
     const auto rule = extractor::extract(
@@ -385,6 +399,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     state.noise_free = noise_free;
     state.noise_rate = rec.noise_rate;
     state.noisy = noisy ? &*noisy : nullptr;
+    state.noisy_orbits = noisy_orbits ? &*noisy_orbits : nullptr;
     state.guesses = guesses;
     extractor::Decision d = policy->decide(state);
     if (d.bound) rec.risk_bound = d.bound->bound;

@@ -34,6 +34,10 @@ struct RoundState {
   // Under noise: the cell misread rate and the separate updates of the data trained on, under
   // the rule's classes (misreads.h); null on noise-free data.
   const NoisyData* noisy = nullptr;
+  // The same under the orbits of the rule's group alone, when its classes merge orbits over
+  // cells the rule is taken to ignore (a certified halt needs each orbit settled: a merged class
+  // can pool a half the data contradict); null otherwise.
+  const NoisyData* noisy_orbits = nullptr;
   GuessTests guesses;  // every earlier rule's guesses, tested by later trajectories
 };
 

@@ -126,6 +126,7 @@ Settlement settle(const groups::Orbits& classes, const ca::PatternCounts& counts
     else if (no_zero && c[0] >= likelier + c[1])
       s = false;
     out.settled.push_back(s);
+    out.mixed.push_back(no_zero && no_one);
   }
   return out;
 }

@@ -72,9 +72,13 @@ NoisyEvidence noisy_evidence(const groups::Orbits& classes, int orbit,
 // each class has one true output, so the chance that the noise contradicts any output of a right
 // table stays below 1 %) and v is not, or, when both are, v is at least 100 times as likely (the
 // noise is then not as stated, or a cluster of misreads was not split).
+// `mixed`: both outputs contradicted — the class holds patterns with different entries (a
+// wrong group or support merged them) or the noise is not as stated; the settled output is then
+// the extractor's best guess, but it proves nothing.
 struct Settlement {
   std::vector<NoisyEvidence> evidence;
   std::vector<std::optional<bool>> settled;
+  std::vector<bool> mixed;
 };
 Settlement settle(const groups::Orbits& classes, const ca::PatternCounts& counts,
                   const SeparateUpdates& separate, double rate);

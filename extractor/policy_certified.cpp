@@ -61,11 +61,14 @@ std::optional<std::string> unsettled_classes(const ExtractedRule& rule,
     for (ca::Pattern q : classes.members(o)) shown = shown || all.observed(q);
     if (!verify_generalized && !shown) continue;
     const bool entry = rule.table.output(p);
-    if (settlement.settled[std::size_t(o)] == entry || unsettled++ > 0) continue;
+    // A mixed class proves no entry, whichever output is likelier.
+    const bool mixed = settlement.mixed[std::size_t(o)];
+    if ((settlement.settled[std::size_t(o)] == entry && !mixed) || unsettled++ > 0) continue;
     const NoisyEvidence& e = settlement.evidence[std::size_t(o)];
-    first = fmt::format("{}, entry {}: {} of its {} updates agree",
+    first = fmt::format("{}, entry {}: {} of its {} updates agree{}",
                         ca::join_names(ca::name_entries(classes.members(o))), int(entry),
-                        e.updates[entry], e.updates[0] + e.updates[1]);
+                        e.updates[entry], e.updates[0] + e.updates[1],
+                        mixed ? ", and the data contradict both outputs" : "");
   }
   if (unsettled == 0) return std::nullopt;
   return fmt::format("the data do not settle {} classes beyond what misreads explain (first {})",
@@ -138,6 +141,19 @@ class CertifiedPolicy : public HaltingPolicy {
       if (auto unsettled = unsettled_classes(rule, classes, all, noisy, o_.verify_generalized)) {
         d.reason = fmt::format("certification failed: {}", *unsettled);
         return d;
+      }
+      // Classes merged over ignored cells: each orbit of G in them must be settled too, or a
+      // half the data contradict hides in the pooled class (B2/S28 at 1 % noise: B8 went to 0 in
+      // 4 of 4 updates, S8 to 1 in 4 of 5, and the merged class certified B8 as 1).
+      if (rule.ignored_cells != 0 && s.noisy_orbits != nullptr) {
+        const groups::Orbits orbits(rule.group);
+        NoisyData by_orbit = *s.noisy_orbits;
+        add(by_orbit.separate, separate_updates({&fresh}, orbits, boundary));
+        if (auto unsettled =
+                unsettled_classes(rule, orbits, all, by_orbit, o_.verify_generalized)) {
+          d.reason = fmt::format("certification failed: {}", *unsettled);
+          return d;
+        }
       }
     }
     const ca::PatternCounts tested =

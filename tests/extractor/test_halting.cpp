@@ -536,6 +536,46 @@ TEST_CASE("certified under noise: a class the data show only as often as misread
   }
 }
 
+TEST_CASE("certified under noise: a class merged over an ignored cell settles each of its orbits",
+          "[halting]") {
+  // B2/S28 taken to ignore the centre (B_n = S_n but at 8): B8 and S8 form one class. At 1 %
+  // noise (a helper's campaign) B8 went to 0 in 4 of 4 updates and S8 to 1 in 4 of 4; the
+  // merged class settled on 1, and B8 = 1 was certified.
+  const extractor::StoppingOptions o = noisy_certified();
+  const ca::RuleTable truth = ca::parse_rule("B2/S28");
+  const groups::Subgroup p4m = groups::Subgroup::parse("p4m");
+  const int b8 = 0x1EF, s8 = 0x1FF;
+  const ca::Trajectory fresh = ca::Stepper(truth).trajectory(ca::random_soup(16, 16, 0.15, 1), 2);
+  auto judged = [&](int b8_zeros, int s8_ones, bool by_orbit) {
+    Fixture f;
+    for (int p = 0; p < ca::kPatternCount; ++p)
+      if (p != b8 && p != s8) observe(f.counts, truth, p, 50);
+    f.counts.n[b8][0] = std::uint64_t(b8_zeros);
+    f.counts.n[s8][1] = std::uint64_t(s8_ones);
+    ca::RuleTable merged = truth;
+    merged.set(ca::Pattern(b8), true);  // the merged class's output
+    f.finish(merged, p4m, false);
+    f.rule.ignored_cells = 1u << 4;
+    const groups::Orbits classes(p4m, f.rule.ignored_cells), orbits(p4m);
+    const extractor::NoisyData training{0.01, extractor::every_update(classes, f.counts)};
+    const extractor::NoisyData training_by_orbit{0.01, extractor::every_update(orbits, f.counts)};
+    f.state.noisy = &training;
+    f.state.noisy_orbits = by_orbit ? &training_by_orbit : nullptr;
+    return extractor::make_policy(o)->judge(f.state, fresh, ca::Boundary::torus);
+  };
+  REQUIRE_FALSE(ca::count_patterns(fresh, ca::Boundary::torus).observed(ca::Pattern(b8)));
+  // The merged class alone settles on 1: only its orbits tell B8 apart.
+  REQUIRE(judged(4, 4, false).action == Action::halt);
+  const auto d = judged(4, 4, true);
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason, Catch::Contains("do not settle 1 classes") && Catch::Contains("B8"));
+  // A class whose data contradict both outputs (100 zeros, 300 ones) proves neither, however
+  // much likelier one is.
+  const auto mixed = judged(100, 300, false);
+  REQUIRE(mixed.action == Action::request);
+  REQUIRE_THAT(mixed.reason, Catch::Contains("the data contradict both outputs"));
+}
+
 TEST_CASE("certified under noise: verify_generalized off lets a class nothing showed go unsettled",
           "[halting]") {
   // As above, with the generalized entry a pattern that neither the training data nor the noisy
