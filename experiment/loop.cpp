@@ -178,9 +178,10 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
   auto take = [&](ca::Trajectory t) {
     ca::PatternCounts c = ca::count_patterns(t, boundary);
     if (last_rule) {
-      extractor::add_guess_tests(guesses, last_rule->table,
-                                 groups::Orbits(last_rule->group, last_rule->ignored_cells), counts,
-                                 c);
+      // Per orbit of G: an orbit first shown now tests what the round before filled it with,
+      // by the nets or by a merge over ignored cells.
+      extractor::add_guess_tests(guesses, last_rule->table, groups::Orbits(last_rule->group),
+                                 counts, c);
       const auto e = extractor::one_step_errors(last_rule->table, t, boundary);
       prequential_wrong += e.wrong_cells;
       prequential_cells += e.cells;

@@ -26,7 +26,9 @@ class RiskPolicy : public HaltingPolicy {
       return {Action::train_on,
               fmt::format("the rule misses {:.3g} of the observed updates", s.one_step),
               std::nullopt};
-    const groups::Orbits classes(s.rule->group, s.rule->ignored_cells);
+    // Over the orbits of G itself: an orbit that only a merge over ignored cells filled is as
+    // unobserved as any (docs/halting.md, "The cells a rule ignores prove nothing").
+    const groups::Orbits classes(s.rule->group);
     const RiskBound b = risk_bound(*s.per_trajectory, classes, s.guesses, o_.confidence);
     const auto n = s.rule->count_by_provenance();
     // On noisy data the observed updates are not all predicted: say how many are not, beside

@@ -421,6 +421,35 @@ TEST_CASE("risk: halts with a stated bound once the bound is below delta", "[hal
   REQUIRE(policy->decide(f.state).action == Action::train_on);
 }
 
+TEST_CASE("risk: the bound counts orbits of G, not classes merged over ignored cells",
+          "[halting]") {
+  // Two trajectories of 2,501 updates: 100 patterns 25 times each, and one rare pattern each,
+  // the centre-flipped partners 200 and 200 ^ C. Merged over the centre they are one class seen
+  // in both trajectories (no singleton: bound 7.4e-4 <= 0.001); apart they are two classes seen
+  // once each (bound 1.4e-3): the merge had hidden how rare they are.
+  const ca::RuleTable life = ca::parse_rule("B3/S23");
+  auto o = options("risk");
+  o.delta = 0.001;
+  Fixture f;
+  std::vector<ca::PatternCounts> per(2);
+  for (auto& c : per)
+    for (int p = 0; p < 100; ++p) observe(c, life, p, 25);
+  observe(per[0], life, 200);
+  observe(per[1], life, 200 ^ 16);
+  for (const auto& c : per) f.counts += c;
+  ca::RuleTable table;
+  for (int p : {200, 200 ^ 16}) table.set(ca::Pattern(p), life.output(ca::Pattern(p)));
+  for (int p = 0; p < 100; ++p) table.set(ca::Pattern(p), life.output(ca::Pattern(p)));
+  f.finish(table, groups::Subgroup());
+  f.rule.ignored_cells = 1u << 4;
+  f.per = per;
+  f.state.trajectories = 2;
+  const auto d = extractor::make_policy(o)->decide(f.state);
+  REQUIRE(d.bound);
+  REQUIRE(d.bound->singleton_classes == 2);
+  REQUIRE(d.action == Action::request);
+}
+
 namespace {
 
 // A 64×64 soup's trajectory under `rule`, seen through observation noise.
