@@ -568,7 +568,7 @@ TEST_CASE("certified under noise: a class the data show only as often as misread
 TEST_CASE("certified under noise: a class merged over an ignored cell settles each of its orbits",
           "[halting]") {
   // B2/S28 taken to ignore the centre (B_n = S_n but at 8): B8 and S8 form one class. At 1 %
-  // noise (a helper's campaign) B8 went to 0 in 4 of 4 updates and S8 to 1 in 4 of 4; the
+  // noise (a helper's campaign) B8 went to 0 in 4 of 4 updates and S8 to 1 in 4 of 5; the
   // merged class settled on 1, and B8 = 1 was certified.
   const extractor::StoppingOptions o = noisy_certified();
   const ca::RuleTable truth = ca::parse_rule("B2/S28");
