@@ -85,6 +85,31 @@ Score score_against(const ca::RuleTable& learned, const std::string& hidden_rule
 
 namespace {
 
+// Under noise, the data's separate updates (extractor/misreads.h) under one partition into
+// classes. They add up over trajectories, so each trajectory's are kept while the classes stay
+// those they were counted under, and a round counts only the new trajectories'.
+class SeparateUpdatesOf {
+ public:
+  extractor::NoisyData noisy_data(const std::vector<ca::Trajectory>& data,
+                                  const groups::Orbits& classes, ca::Boundary boundary,
+                                  double misread_rate) {
+    const auto key = std::make_pair(classes.group().name(), classes.ignored());
+    if (key != key_) per_trajectory_.clear();
+    key_ = key;
+    while (per_trajectory_.size() < data.size())
+      per_trajectory_.push_back(
+          extractor::separate_updates({&data[per_trajectory_.size()]}, classes, boundary));
+    extractor::NoisyData noisy{misread_rate,
+                               extractor::SeparateUpdates(std::size_t(classes.count()), {0, 0})};
+    for (const auto& per : per_trajectory_) extractor::add(noisy.separate, per);
+    return noisy;
+  }
+
+ private:
+  std::pair<std::string, groups::CellMask> key_;
+  std::vector<extractor::SeparateUpdates> per_trajectory_;
+};
+
 double mean_rule_loss(const ca::RuleTable& r, const std::vector<ca::Trajectory>& data,
                       ca::Boundary b, bool one_step) {
   return ca::pooled_loss(data, [&](const ca::Trajectory& t) {
@@ -162,13 +187,9 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
   out.policy = policy->name();
   out.delta = so.delta;
   std::vector<ca::Trajectory> data;
-  // Under noise, each trajectory's separate updates (extractor/misreads.h) under the classes named
-  // by separate_key.
-  std::vector<extractor::SeparateUpdates> separate_of;
-  std::pair<std::string, std::uint16_t> separate_key;
-  // The same under the orbits of G alone, when the classes merge them over ignored cells.
-  std::vector<extractor::SeparateUpdates> separate_of_orbits;
-  std::string separate_orbits_key;
+  // Under noise: under the classes in use, and under the orbits of G alone when the classes
+  // merge them over ignored cells.
+  SeparateUpdatesOf separate_of_classes, separate_of_orbits;
   ca::PatternCounts counts;
   std::vector<ca::PatternCounts> per_trajectory;
   extractor::GuessTests guesses;
@@ -320,28 +341,10 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
 
     std::optional<extractor::NoisyData> noisy, noisy_orbits;
     if (misread_rate > 0) {
-      // Separate updates add up over trajectories: each trajectory's are kept while the classes
-      // stay those they were counted under.
-      const auto key = std::make_pair(group.name(), classes.ignored());
-      if (key != separate_key) separate_of.clear();
-      separate_key = key;
-      while (separate_of.size() < data.size())
-        separate_of.push_back(
-            extractor::separate_updates({&data[separate_of.size()]}, classes, boundary));
-      noisy = extractor::NoisyData{
-          misread_rate, extractor::SeparateUpdates(std::size_t(classes.count()), {0, 0})};
-      for (const auto& per : separate_of) extractor::add(noisy->separate, per);
-      if (classes.ignored() != 0) {
-        const groups::Orbits orbits(group);
-        if (group.name() != separate_orbits_key) separate_of_orbits.clear();
-        separate_orbits_key = group.name();
-        while (separate_of_orbits.size() < data.size())
-          separate_of_orbits.push_back(
-              extractor::separate_updates({&data[separate_of_orbits.size()]}, orbits, boundary));
-        noisy_orbits = extractor::NoisyData{
-            misread_rate, extractor::SeparateUpdates(std::size_t(orbits.count()), {0, 0})};
-        for (const auto& per : separate_of_orbits) extractor::add(noisy_orbits->separate, per);
-      }
+      noisy = separate_of_classes.noisy_data(data, classes, boundary, misread_rate);
+      if (classes.ignored() != 0)
+        noisy_orbits =
+            separate_of_orbits.noisy_data(data, groups::Orbits(group), boundary, misread_rate);
     }
     // Without nets the extractor reads the table off the data alone.
     const auto rule = extractor::extract(
