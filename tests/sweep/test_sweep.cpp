@@ -55,6 +55,16 @@ std::string parse_error(const std::string& text) {
   return "(no error)";
 }
 
+// The one-line error SweepPlan::load gives for the sweep file at `path`.
+std::string load_error(const std::string& path) {
+  try {
+    sweep::SweepPlan::load(path);
+  } catch (const carl::InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
 std::vector<json> records_of(const std::string& dir) {
   const auto plan = sweep::SweepPlan::load(dir + "/sweep.yaml");
   auto records = sweep::read_records(dir + "/records.jsonl", plan);
@@ -280,14 +290,8 @@ TEST_CASE("a file: source that cannot be opened is named by the sweep file, line
   std::filesystem::create_directory(dir.path() + "/sub");
   const std::string file = write_file(dir.path() + "/sub", "s.yaml",
                                       "name: x\nrules:\n  - rule: B3/S23\n  - file: nothere.txt\n");
-  try {
-    sweep::SweepPlan::load(file);
-    FAIL("no error");
-  } catch (const carl::InputError& e) {
-    REQUIRE(std::string(e.what()) ==
-            file + ":4: rules[1].file: " + dir.path() +
-                "/sub/nothere.txt: cannot open: No such file or directory");
-  }
+  REQUIRE(load_error(file) == file + ":4: rules[1].file: " + dir.path() +
+                                  "/sub/nothere.txt: cannot open: No such file or directory");
   // A directory is not a rules file.
   REQUIRE_THAT(parse_error("rules: [{file: .}]\n"),
                Catch::Contains("s.yaml:1: rules[0].file: ") &&
@@ -311,21 +315,11 @@ TEST_CASE("a rules file with a bad line or no rulestring is named as opened, wit
   write_file(dir.path(), "empty.txt", "# nothing here\n\n");
   const std::string sweep_file =
       write_file(dir.path(), "s.yaml", "name: x\nrules:\n  - file: bad.txt\n");
-  try {
-    sweep::SweepPlan::load(sweep_file);
-    FAIL("no error");
-  } catch (const carl::InputError& e) {
-    REQUIRE_THAT(std::string(e.what()), Catch::StartsWith(dir.path() + "/bad.txt:3: "));
-  }
+  REQUIRE_THAT(load_error(sweep_file), Catch::StartsWith(dir.path() + "/bad.txt:3: "));
   const std::string empty =
       write_file(dir.path(), "e.yaml", "name: x\nrules:\n  - rule: B3/S23\n  - file: empty.txt\n");
-  try {
-    sweep::SweepPlan::load(empty);
-    FAIL("no error");
-  } catch (const carl::InputError& e) {
-    REQUIRE(std::string(e.what()) ==
-            empty + ":4: rules[1].file: " + dir.path() + "/empty.txt: holds no rulestring");
-  }
+  REQUIRE(load_error(empty) ==
+          empty + ":4: rules[1].file: " + dir.path() + "/empty.txt: holds no rulestring");
 }
 
 TEST_CASE("an integer outside its field's range is refused with the range, not as no integer",
