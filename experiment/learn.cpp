@@ -40,25 +40,26 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
   const ca::Grid& g = recorded[0].frames[0];
   // The recordings' sizes within a run's ranges (provider/parameters.h), refused naming the
   // recording rather than a line of the config written below.
-  provider::WorldParameters sizes;
-  sizes.height = g.height();
-  sizes.width = g.width();
-  sizes.steps = recorded[0].steps();
-  provider::visit_parameters(sizes, [&](const auto& parameter, const auto& value) {
-    if constexpr (std::is_same_v<std::decay_t<decltype(value)>, int>) {
-      const std::string problem = parameter.problem(value);
-      if (!problem.empty())
-        throw InputError(fmt::format("{}: {} frames of {}x{} (WxH): {} {} (a run's provider.{})",
-                                     o.files[0], recorded[0].frames.size(), g.width(), g.height(),
-                                     parameter.name, problem, parameter.name));
-    }
-  });
+  ProviderSettings shape;  // the recordings' shape, in the user's provider.mode (below)
+  shape.height = g.height();
+  shape.width = g.width();
+  shape.steps = recorded[0].steps();
+  provider::visit_parameters(static_cast<const provider::WorldParameters&>(shape),
+                             [&](const auto& parameter, const auto& value) {
+                               if constexpr (std::is_same_v<std::decay_t<decltype(value)>, int>) {
+                                 const std::string problem = parameter.problem(value);
+                                 if (!problem.empty())
+                                   throw InputError(fmt::format(
+                                       "{}: {} frames of {}x{} (WxH): {} {} (a run's provider.{})",
+                                       o.files[0], recorded[0].frames.size(), g.width(), g.height(),
+                                       parameter.name, problem, parameter.name));
+                               }
+                             });
 
   // The config: the user's, with its provider section replaced by the recordings' shape and
   // its budget set to exactly the recordings.
   YAML::Node root(YAML::NodeType::Map);
   std::string name = o.name;
-  ProviderSettings shape;  // the recordings' shape, in the user's provider.mode
   if (!o.config.empty()) {
     const std::string user_text = ca::read_text_file(o.config);
     // Validated as the user wrote it; the provider section may be left out (it is replaced).
@@ -72,14 +73,8 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
     }
   }
   if (name.empty()) name = std::filesystem::path(o.files[0]).stem().string();
-  std::string mode = "torus";
-  if (root["provider"] && root["provider"]["mode"])
-    mode = root["provider"]["mode"].as<std::string>();
   // The memory one trajectory of that shape needs, as the run's config checks it, refused naming
   // the recording rather than a line of the config written below.
-  shape.height = g.height();
-  shape.width = g.width();
-  shape.steps = recorded[0].steps();
   provider::require_fits(trajectory_bytes(shape),
                          fmt::format("{}: a recorded trajectory of {} frames of {}x{} (WxH)",
                                      o.files[0], recorded[0].frames.size(), g.width(), g.height()));
@@ -89,7 +84,7 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
   provider["height"] = g.height();
   provider["width"] = g.width();
   provider["steps"] = recorded[0].steps();
-  provider["mode"] = mode;
+  provider["mode"] = std::string(choice_name(shape.mode));
   root["provider"] = provider;
   root["name"] = name;
   root["stopping"]["max_trajectories"] = static_cast<int>(recorded.size());
