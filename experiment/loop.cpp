@@ -405,6 +405,9 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     state.noisy = noisy ? &*noisy : nullptr;
     state.noisy_orbits = noisy_orbits ? &*noisy_orbits : nullptr;
     state.guesses = guesses;
+    state.data = &data;
+    state.boundary = boundary;
+    state.seed = ls.seed * 1000003u + std::uint64_t(round);
     extractor::Decision d = policy->decide(state);
     if (d.bound) rec.risk_bound = d.bound->bound;
     const std::string budget = "budget: no trajectories or rounds left";

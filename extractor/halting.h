@@ -39,6 +39,11 @@ struct RoundState {
   // can pool a half the data contradict); null otherwise.
   const NoisyData* noisy_orbits = nullptr;
   GuessTests guesses;  // every earlier rule's guesses, tested by later trajectories
+  // The trajectories trained on, their boundary, and the seed of the risk policy's simulations of
+  // what a never-observed class sets off (risk.h); with no data the risk policy simulates nothing.
+  const std::vector<ca::Trajectory>* data = nullptr;
+  ca::Boundary boundary = ca::Boundary::torus;
+  std::uint64_t seed = 0;
 };
 
 // Evidence that the rule has the table's symmetries and ignores its ignored cells: for every

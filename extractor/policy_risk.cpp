@@ -29,7 +29,14 @@ class RiskPolicy : public HaltingPolicy {
     // Over the orbits of G itself: an orbit that only a merge over ignored cells filled is as
     // unobserved as any (docs/halting.md, "The cells a rule ignores prove nothing").
     const groups::Orbits classes(s.rule->group);
-    const RiskBound b = risk_bound(*s.per_trajectory, classes, s.guesses, o_.confidence);
+    RiskBound b = risk_bound(*s.per_trajectory, classes, s.guesses, o_.confidence);
+    // A class that sets off a cascade when it first appears costs far more cells than the rare
+    // classes seen so far: simulate what an appearance sets off before halting on the bound (only
+    // then: it can only raise the bound).
+    if (b.bound <= o_.delta && s.data)
+      b = risk_bound(*s.per_trajectory, classes, s.guesses, o_.confidence,
+                     simulated_appearance_cells(s.rule->table, classes, *s.counts, *s.data,
+                                                s.boundary, s.seed));
     const auto n = s.rule->count_by_provenance();
     // On noisy data the observed updates are not all predicted: say how many are not, beside
     // the bound, which covers the classes never observed.

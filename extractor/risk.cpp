@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <numeric>
+#include <random>
 
 namespace carl::extractor {
 
@@ -129,17 +132,142 @@ void add_guess_tests(GuessTests& tests, const ca::RuleTable& table, const groups
 }
 
 std::string RiskBound::summary() const {
+  // When an appearance's simulated consequences outweigh the rare classes seen, say so: the bound
+  // then rests on the simulation.
+  const std::string cells =
+      simulated_cells_per_appearance > rare_cells_per_appearance
+          ? fmt::format("{:.3g} cells each (simulated; the rare classes seen: {:.3g})",
+                        cells_per_appearance, rare_cells_per_appearance)
+          : fmt::format("{:.3g} cells each", cells_per_appearance);
   return fmt::format(
       "estimated share of a fresh trajectory's cell updates predicted wrongly or not at all "
       "<= {:.3g} with confidence {:g} (new classes per trajectory <= {:.3g} from {} seen in one "
-      "trajectory only of {}; {:.3g} cells each of {:.0f}; wrong or unknown share of new "
-      "classes <= {:.3g})",
-      bound, confidence, new_classes_upper, singleton_classes, trajectories, cells_per_appearance,
+      "trajectory only of {}; {} of {:.0f}; wrong or unknown share of new classes <= {:.3g})",
+      bound, confidence, new_classes_upper, singleton_classes, trajectories, cells,
       cells_per_trajectory, wrong_share_upper);
 }
 
+namespace {
+
+// One dimension of the region a planting is simulated in: a box of the frame around the planted
+// cell, wide enough that what its cut edges get wrong cannot reach the light cone in time; or
+// the whole torus dimension, which has no edge.
+struct Span {
+  int start = 0, size = 0, centre = 0;  // box start in the frame, its size, the cell within it
+  bool edged = true;                    // cut edges (or the frame's own, in window mode)
+  int distance(int i) const {
+    const int d = std::abs(i - centre);
+    return edged ? d : std::min(d, size - d);
+  }
+  // Whether a cell's whole neighbourhood is still right after k steps: what a cut edge gets wrong
+  // spreads one cell a step.
+  bool valid(int i, int k) const { return !edged || (i >= k + 1 && i <= size - 2 - k); }
+};
+
+Span span(int cell, int extent, int half, ca::Boundary boundary) {
+  Span s;
+  if (boundary == ca::Boundary::torus && 2 * half + 1 >= extent) {
+    s.size = extent;
+    s.centre = cell;
+    s.edged = false;
+  } else if (boundary == ca::Boundary::torus) {
+    s.start = cell - half;  // read wrapped
+    s.size = 2 * half + 1;
+    s.centre = half;
+  } else {
+    s.start = std::max(0, cell - half);
+    s.size = std::min(extent, cell + half + 1) - s.start;
+    s.centre = cell - s.start;
+  }
+  return s;
+}
+
+}  // namespace
+
+long planted_appearance_cells(const ca::RuleTable& flipped, const std::vector<bool>& unobserved,
+                              const groups::Orbits& classes, const ca::Trajectory& trajectory,
+                              int t, int row, int col, ca::Pattern planted, ca::Boundary boundary,
+                              int max_steps) {
+  const ca::Grid& frame = trajectory.frames.at(std::size_t(t));
+  const int steps = std::min(trajectory.steps() - 1 - t, max_steps);
+  // The cone reaches k + 2 cells after k steps (the planted block's edge, then the patterns that
+  // hold a changed cell); a cut edge's error must stay out of it for `steps` steps.
+  const int half = 2 * steps + 4;
+  const Span rows = span(row, frame.height(), half, boundary);
+  const Span cols = span(col, frame.width(), half, boundary);
+  ca::Grid g(rows.size, cols.size);
+  for (int i = 0; i < rows.size; ++i)
+    for (int j = 0; j < cols.size; ++j) g.set(i, j, frame.wrapped(rows.start + i, cols.start + j));
+  for (int dr = 0; dr < 3; ++dr)
+    for (int dc = 0; dc < 3; ++dc)
+      g.set((rows.centre + dr - 1 + rows.size) % rows.size,
+            (cols.centre + dc - 1 + cols.size) % cols.size, ca::pattern_cell(planted, dr, dc));
+  const ca::Stepper stepper(flipped);
+  long cells = 1;  // the planted update itself
+  for (int k = 1; k <= steps; ++k) {
+    g = stepper.step(g);
+    for (int i = 0; i < rows.size; ++i) {
+      if (!rows.valid(i, k) || rows.distance(i) > k + 2) continue;
+      for (int j = 0; j < cols.size; ++j)
+        if (cols.valid(j, k) && cols.distance(j) <= k + 2 &&
+            unobserved[std::size_t(classes.orbit_of(ca::pattern_at(g, i, j)))])
+          ++cells;
+    }
+  }
+  return cells;
+}
+
+double simulated_appearance_cells(const ca::RuleTable& table, const groups::Orbits& classes,
+                                  const ca::PatternCounts& counts,
+                                  const std::vector<ca::Trajectory>& data, ca::Boundary boundary,
+                                  std::uint64_t seed) {
+  std::vector<bool> unobserved(std::size_t(classes.count()), true);
+  for (int p = 0; p < ca::kPatternCount; ++p)
+    if (counts.observed(ca::Pattern(p)))
+      unobserved[std::size_t(classes.orbit_of(ca::Pattern(p)))] = false;
+  std::vector<int> never;
+  for (int o = 0; o < classes.count(); ++o)
+    if (unobserved[std::size_t(o)]) never.push_back(o);
+  std::vector<const ca::Trajectory*> usable;
+  for (const ca::Trajectory& t : data)
+    if (t.steps() >= 1 && t.frames.front().height() >= 3 && t.frames.front().width() >= 3)
+      usable.push_back(&t);
+  if (never.empty() || usable.empty()) return 1;
+  // Draws by plain modulo of mt19937_64: the same plantings on every platform (no std
+  // distributions). At most 64 classes, about 256 plantings in all.
+  std::mt19937_64 rng(seed);
+  auto draw = [&](std::size_t n) { return std::size_t(rng() % n); };
+  for (std::size_t i = never.size(); i > 1; --i) std::swap(never[i - 1], never[draw(i)]);
+  if (never.size() > 64) never.resize(64);
+  const int per_class = std::clamp(256 / int(never.size()), 1, 8);
+  const ca::RuleTable base = ca::RuleTable::from_function(
+      [&](ca::Pattern p) { return table.output(p); });  // unknown entries as 0
+  double total = 0;
+  long plantings = 0;
+  for (int o : never) {
+    ca::RuleTable flipped = base;
+    for (ca::Pattern q : classes.members(o)) flipped.set(q, !base.output(q));
+    const auto& members = classes.members(o);
+    for (int k = 0; k < per_class; ++k) {
+      const ca::Trajectory& tr = *usable[draw(usable.size())];
+      const int t = int(draw(std::size_t(tr.steps())));
+      const ca::Grid& f = tr.frames.front();
+      // In window mode only an interior cell's neighbourhood is shown.
+      const int inset = boundary == ca::Boundary::window ? 1 : 0;
+      const int row = inset + int(draw(std::size_t(f.height() - 2 * inset)));
+      const int col = inset + int(draw(std::size_t(f.width() - 2 * inset)));
+      const ca::Pattern p = members[draw(members.size())];
+      total += double(
+          planted_appearance_cells(flipped, unobserved, classes, tr, t, row, col, p, boundary));
+      ++plantings;
+    }
+  }
+  return total / double(plantings);
+}
+
 RiskBound risk_bound(const std::vector<ca::PatternCounts>& per_trajectory,
-                     const groups::Orbits& classes, const GuessTests& tests, double confidence) {
+                     const groups::Orbits& classes, const GuessTests& tests, double confidence,
+                     double simulated_cells) {
   RiskBound b;
   b.confidence = confidence;
   b.trajectories = static_cast<int>(per_trajectory.size());
@@ -169,7 +297,10 @@ RiskBound risk_bound(const std::vector<ca::PatternCounts>& per_trajectory,
       rare_appearances += appearances[o];
     }
   }
-  b.cells_per_appearance = rare_appearances > 0 ? std::max(1.0, rare_cells / rare_appearances) : 1;
+  b.rare_cells_per_appearance =
+      rare_appearances > 0 ? std::max(1.0, rare_cells / rare_appearances) : 1;
+  b.simulated_cells_per_appearance = simulated_cells;
+  b.cells_per_appearance = std::max(b.rare_cells_per_appearance, simulated_cells);
   b.cells_per_trajectory = total_cells / n;
   if (b.cells_per_trajectory <= 0) return b;
   b.new_classes_upper = poisson_upper(b.singleton_classes, alpha) / n;

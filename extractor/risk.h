@@ -11,15 +11,20 @@
 //   classes trajectory n brings after n−1 — at least as many as trajectory n+1 brings after n.
 //   S1 is bounded above by a Poisson upper confidence limit.
 // - Cells per appearance: the mean over the appearances of rare classes (seen in at most two
-//   trajectories), at least 1.
+//   trajectories), at least 1 — or, when larger, what an appearance sets off by simulation
+//   (simulated_appearance_cells): a class whose first appearance starts a cascade (a birth in a
+//   soup that otherwise dies at once) costs every cell of the cascade, which no rare class seen so
+//   far shows.
 // - Share wrong: every trajectory tests the table of the round before it on the classes it shows
 //   for the first time (right, wrong, or unknown: counted wrong); the share is bounded above by
 //   a Clopper–Pearson limit. Before any test it is 1 (every unobserved class counted wrong).
 // The two limits are taken at α/2 each (confidence 1 − α overall, by the union bound).
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "ca/pattern_counts.h"
+#include "ca/simulate.h"
 #include "groups/orbits.h"
 
 namespace carl::extractor {
@@ -47,11 +52,34 @@ struct GuessTests {
 void add_guess_tests(GuessTests& tests, const ca::RuleTable& table, const groups::Orbits& classes,
                      const ca::PatternCounts& before, const ca::PatternCounts& fresh);
 
+// The cell updates in never-observed classes that one appearance of such a class brings into a
+// trajectory, were the table wrong on it: the class's pattern is planted in frame t of a stored
+// trajectory (the table's own rollout from there reproduces the data), the table with that class
+// flipped is rolled out from it, and the updates whose class was never observed are counted
+// within the planted cell's light cone: 1 for the planted update, then those of each later frame
+// up to x_{T-1}, for at most `max_steps` steps. In window mode only cells whose neighbourhood the
+// frame determines count. The caller's `unobserved` marks the classes never observed.
+long planted_appearance_cells(const ca::RuleTable& flipped, const std::vector<bool>& unobserved,
+                              const groups::Orbits& classes, const ca::Trajectory& trajectory,
+                              int t, int row, int col, ca::Pattern planted, ca::Boundary boundary,
+                              int max_steps = 32);
+
+// The mean of planted_appearance_cells over plantings of the classes that `counts` never shows
+// (orbits of `classes`; up to 64 classes, a few plantings each, at random frames and places of
+// `data`, from `seed`), with the table (unknown entries taken as 0) flipped on the planted class.
+// 1 when every class was observed or there are no data.
+double simulated_appearance_cells(const ca::RuleTable& table, const groups::Orbits& classes,
+                                  const ca::PatternCounts& counts,
+                                  const std::vector<ca::Trajectory>& data, ca::Boundary boundary,
+                                  std::uint64_t seed);
+
 struct RiskBound {
   int trajectories = 0;
-  long singleton_classes = 0;    // S1
-  double new_classes_upper = 0;  // Poisson limit on S1, divided by n
-  double cells_per_appearance = 1;
+  long singleton_classes = 0;            // S1
+  double new_classes_upper = 0;          // Poisson limit on S1, divided by n
+  double rare_cells_per_appearance = 1;  // the rare classes' mean, at least 1
+  double simulated_cells_per_appearance = 1;
+  double cells_per_appearance = 1;  // the larger of the two
   double cells_per_trajectory = 0;
   double missing_mass_estimate = 0;  // S1/n × cells per appearance / cells per trajectory
   double missing_mass_upper = 0;
@@ -61,7 +89,9 @@ struct RiskBound {
   std::string summary() const;
 };
 
+// `simulated_cells`: simulated_appearance_cells, or 1 where no simulation was made.
 RiskBound risk_bound(const std::vector<ca::PatternCounts>& per_trajectory,
-                     const groups::Orbits& classes, const GuessTests& tests, double confidence);
+                     const groups::Orbits& classes, const GuessTests& tests, double confidence,
+                     double simulated_cells = 1);
 
 }  // namespace carl::extractor

@@ -175,3 +175,106 @@ TEST_CASE("Poisson limits and tails for a large mean", "[risk]") {
   REQUIRE(extractor::poisson_tail(9900, 10000.0) == Approx(0.842557).epsilon(1e-4));
   REQUIRE(extractor::poisson_upper(100000, 0.01) == Approx(100738.1).epsilon(1e-4));
 }
+
+namespace {
+// T+1 empty frames of h×w.
+ca::Trajectory empty_trajectory(int h, int w, int steps) {
+  ca::Trajectory t;
+  t.frames.assign(std::size_t(steps + 1), ca::Grid(h, w));
+  return t;
+}
+}  // namespace
+
+TEST_CASE("an appearance's consequences: a lone survivor, counted by hand", "[risk]") {
+  // All-dead data under B/S, and the table flipped on S0 (a lone live cell survives): the planted
+  // cell lives on, and each later frame shows its own pattern and its 8 neighbours' (one live
+  // cell each), all 9 never observed.
+  const groups::Orbits classes(groups::Subgroup::parse("p1"));
+  std::vector<bool> unobserved(std::size_t(classes.count()), true);
+  unobserved[std::size_t(classes.orbit_of(0))] = false;  // the empty neighbourhood was observed
+  ca::RuleTable flipped = ca::RuleTable::from_function([](ca::Pattern) { return false; });
+  const ca::Pattern lone = 1 << ca::C;
+  flipped.set(lone, true);
+  using extractor::planted_appearance_cells;
+  const auto torus = ca::Boundary::torus;
+  const ca::Trajectory small = empty_trajectory(16, 16, 8);
+  // Planted in x_0: the planted update, then 9 in each of x_1 … x_7.
+  CHECK(planted_appearance_cells(flipped, unobserved, classes, small, 0, 5, 5, lone, torus) ==
+        1 + 9 * 7);
+  CHECK(planted_appearance_cells(flipped, unobserved, classes, small, 0, 5, 5, lone, torus, 3) ==
+        1 + 9 * 3);
+  CHECK(planted_appearance_cells(flipped, unobserved, classes, small, 6, 5, 5, lone, torus) ==
+        1 + 9);
+  CHECK(planted_appearance_cells(flipped, unobserved, classes, small, 7, 0, 0, lone, torus) == 1);
+  // On a large torus only a box around the cell is simulated: the same count, and at the edge.
+  const ca::Trajectory large = empty_trajectory(200, 300, 8);
+  CHECK(planted_appearance_cells(flipped, unobserved, classes, large, 0, 100, 0, lone, torus) ==
+        1 + 9 * 7);
+  CHECK(planted_appearance_cells(flipped, unobserved, classes, large, 0, 199, 299, lone, torus) ==
+        1 + 9 * 7);
+  // In a window a cell counts only while the frame still determines its neighbourhood: k steps on,
+  // rows and columns k + 1 … 14 − k of 16. From (8, 8): 9 cells for k ≤ 5, 2×2 at k = 6, none at 7.
+  const auto window = ca::Boundary::window;
+  CHECK(planted_appearance_cells(flipped, unobserved, classes, small, 0, 8, 8, lone, window) ==
+        1 + 9 * 5 + 4);
+  // Beside the top edge: only row 2 at k = 1.
+  CHECK(planted_appearance_cells(flipped, unobserved, classes, small, 0, 1, 8, lone, window) ==
+        1 + 3);
+}
+
+TEST_CASE("simulated consequences of an appearance: a cascade costs more than a death", "[risk]") {
+  // All-dead data, so every class but the empty one is unobserved. Under B/S a birth with one
+  // live neighbour (B1, flipped) sets off growth; S8 flipped (a full block's centre survives)
+  // is one cell in a frame that dies around it. The mean over the unobserved classes lies
+  // between, and is above the 1 cell of the rare classes seen.
+  const groups::Orbits classes(groups::Subgroup::parse("p4m"));
+  const ca::RuleTable dead = ca::RuleTable::from_function([](ca::Pattern) { return false; });
+  std::vector<ca::Trajectory> data = {empty_trajectory(16, 16, 8), empty_trajectory(16, 16, 8)};
+  ca::PatternCounts counts;
+  counts.n[0][0] = 2 * 16 * 16 * 8;
+  std::vector<bool> unobserved(std::size_t(classes.count()), true);
+  unobserved[std::size_t(classes.orbit_of(0))] = false;
+  auto flip = [&](ca::Pattern p) {
+    ca::RuleTable t = dead;
+    for (ca::Pattern q : classes.members(classes.orbit_of(p))) t.set(q, true);
+    return t;
+  };
+  const ca::Pattern b1 = 1 << ca::NW, s8 = 0x1FF;
+  const long cascade = extractor::planted_appearance_cells(flip(b1), unobserved, classes, data[0],
+                                                           0, 8, 8, b1, ca::Boundary::torus);
+  const long lone = extractor::planted_appearance_cells(flip(s8), unobserved, classes, data[0], 0,
+                                                        8, 8, s8, ca::Boundary::torus);
+  CHECK(cascade > 100);
+  CHECK(lone < 40);
+  const double mean =
+      extractor::simulated_appearance_cells(dead, classes, counts, data, ca::Boundary::torus, 7);
+  CHECK(mean > 2);
+  // Seeded: the same plantings each time.
+  CHECK(mean ==
+        extractor::simulated_appearance_cells(dead, classes, counts, data, ca::Boundary::torus, 7));
+  // Every class observed: nothing to simulate.
+  ca::PatternCounts all;
+  for (int p = 0; p < ca::kPatternCount; ++p) all.n[std::size_t(p)][0] = 1;
+  CHECK(extractor::simulated_appearance_cells(dead, classes, all, data, ca::Boundary::torus, 7) ==
+        1);
+}
+
+TEST_CASE("the bound takes the larger of the rare classes' cells and the simulated ones",
+          "[risk]") {
+  const groups::Orbits classes(groups::Subgroup::parse("p1"));
+  std::vector<ca::PatternCounts> per(10);
+  for (int k = 0; k < 10; ++k) {
+    per[std::size_t(k)].n[0][0] = 1000;
+    per[std::size_t(k)].n[std::size_t(10 + k)][1] = 1;  // one cell per rare appearance
+  }
+  const auto seen = extractor::risk_bound(per, classes, {}, 0.95);
+  const auto cascade = extractor::risk_bound(per, classes, {}, 0.95, 25.0);
+  const auto mild = extractor::risk_bound(per, classes, {}, 0.95, 0.5);
+  REQUIRE(seen.cells_per_appearance == 1.0);
+  CHECK(cascade.cells_per_appearance == 25.0);
+  CHECK(cascade.bound == Approx(25 * seen.bound));
+  CHECK(mild.bound == Approx(seen.bound));
+  CHECK_THAT(cascade.summary(),
+             Catch::Contains("25 cells each (simulated; the rare classes seen: 1)"));
+  CHECK_THAT(seen.summary(), !Catch::Contains("simulated"));
+}
