@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <numeric>
 #include <random>
+
+#include "ca/error.h"
 
 namespace carl::extractor {
 
@@ -188,7 +189,9 @@ long planted_appearance_cells(const ca::RuleTable& flipped, const std::vector<bo
                               const groups::Orbits& classes, const ca::Trajectory& trajectory,
                               int t, int row, int col, ca::Pattern planted, ca::Boundary boundary,
                               int max_steps) {
-  const ca::Grid& frame = trajectory.frames.at(std::size_t(t));
+  CARL_CHECK(t >= 0 && t < trajectory.steps(), "frame {} of a trajectory of {} steps has no update",
+             t, trajectory.steps());
+  const ca::Grid& frame = trajectory.frames[std::size_t(t)];
   const int steps = std::min(trajectory.steps() - 1 - t, max_steps);
   // The cone reaches k + 2 cells after k steps (the planted block's edge, then the patterns that
   // hold a changed cell); a cut edge's error must stay out of it for `steps` steps.
