@@ -130,6 +130,14 @@ int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe
              rulestring_or_partial(o.rule.table), o.rule.group.name(), n[0], n[1], n[2], n[3]);
   fmt::print("trajectories used: {} ({} stored before this run, {} asked of the provider)\n",
              o.trajectories, stored, source.fresh());
+  // Data that contradict themselves where the config promised none: say so, since the loop then
+  // judges them as noisy data.
+  if (cfg.provider.noise == 0 && !o.records.empty() && o.records.back().noise_rate > 0)
+    fmt::print(
+        "data: {:.3g} of the observed updates go against their pattern's majority, though "
+        "provider.noise is 0: the provider's frames are noisy, or they are not one deterministic "
+        "3x3 rule (judged as noisy data)\n",
+        o.records.back().noise_rate);
   if (o.score)
     fmt::print("score against the revealed hidden rule {}: {}\n", o.score->hidden_rule,
                o.score->exact

@@ -194,6 +194,32 @@ TEST_CASE("a provider that answers REVEAL with garbage: the result is kept, the 
   REQUIRE_THAT(r.output, Catch::Contains("stopped: budget"));
 }
 
+TEST_CASE("a provider that is not one rule: carl says its data contradict themselves", "[run]") {
+  // Even requests evolve B3/S23, odd ones B36/S23; no noise is configured. The loop takes the
+  // contradictions for noise, and the summary says what that rests on. One rule (Golly's bgolly
+  // behind the same adapter) shows no such line.
+  test::TempDir tmp;
+  auto config = [&](const std::string& command) {
+    const std::string yaml = tmp.path() + "/two.yaml";
+    ca::write_text_file(yaml, "name: two\nprovider:\n  command: [" + command +
+                                  "]\n  protocol: rle\n  height: 16\n  width: 16\n  steps: 8\n"
+                                  "learner:\n  committee: 1\nstopping:\n  max_trajectories: 3\n"
+                                  "output:\n  runs_dir: " +
+                                  tmp.path() + "/runs\n  report: false\n");
+    return yaml;
+  };
+  const Result two =
+      run_carl("run " + config(kSource + "/tests/provider/fakes/rle-two-rules"), tmp.path());
+  CHECK(two.status == 1);
+  CHECK_THAT(two.output, Catch::Contains("of the observed updates go against their pattern's "
+                                         "majority, though provider.noise is 0") &&
+                             Catch::Contains("not one deterministic 3x3 rule"));
+  const Result one = run_carl(
+      "run " + config(kSource + "/scripts/golly-provider, B3/S23, '16', '16', '8', '0.4', '5'"),
+      tmp.path());
+  CHECK_THAT(one.output, Catch::Contains("trajectories used") && !Catch::Contains("data:"));
+}
+
 TEST_CASE("carl run --resume runs a stored provider command only when trusted",
           "[run][resume][hostile]") {
   test::TempDir tmp;
