@@ -189,7 +189,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
   std::vector<ca::Trajectory> data;
   // Under noise: under the classes in use, and under the orbits of G alone when the classes
   // merge them over ignored cells.
-  SeparateUpdatesOf separate_of_classes, separate_of_orbits;
+  SeparateUpdatesOf separate_of_classes, separate_of_orbits, separate_of_patterns;
   ca::PatternCounts counts;
   std::vector<ca::PatternCounts> per_trajectory;
   extractor::GuessTests guesses;
@@ -339,9 +339,11 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     rec.converged = true;
     for (const auto& r : reports) rec.converged = rec.converged && r.converged;
 
-    std::optional<extractor::NoisyData> noisy, noisy_orbits;
+    std::optional<extractor::NoisyData> noisy, noisy_orbits, noisy_patterns;
     if (misread_rate > 0) {
       noisy = separate_of_classes.noisy_data(data, classes, boundary, misread_rate);
+      noisy_patterns = separate_of_patterns.noisy_data(data, groups::Orbits(groups::Subgroup()),
+                                                       boundary, misread_rate);
       if (classes.ignored() != 0)
         noisy_orbits =
             separate_of_orbits.noisy_data(data, groups::Orbits(group), boundary, misread_rate);
@@ -404,6 +406,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     state.noise_rate = rec.noise_rate;
     state.noisy = noisy ? &*noisy : nullptr;
     state.noisy_orbits = noisy_orbits ? &*noisy_orbits : nullptr;
+    state.noisy_patterns = noisy_patterns ? &*noisy_patterns : nullptr;
     state.guesses = guesses;
     state.data = &data;
     state.boundary = boundary;

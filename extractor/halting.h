@@ -38,6 +38,10 @@ struct RoundState {
   // cells the rule is taken to ignore (a certified halt needs each orbit settled: a merged class
   // can pool a half the data contradict); null otherwise.
   const NoisyData* noisy_orbits = nullptr;
+  // The same per pattern (each its own class): a class the data settle can still hold a pattern
+  // whose own updates contradict the class's entry (a group accepted on pooled pairs while one
+  // pattern breaks it), and a certified halt needs none; null on noise-free data.
+  const NoisyData* noisy_patterns = nullptr;
   GuessTests guesses;  // every earlier rule's guesses, tested by later trajectories
   // The trajectories trained on, their boundary, and the seed of the risk policy's simulations of
   // what a never-observed class sets off (risk.h); with no data the risk policy simulates nothing.

@@ -605,6 +605,53 @@ TEST_CASE("certified under noise: a class merged over an ignored cell settles ea
   REQUIRE_THAT(mixed.reason, Catch::Contains("the data contradict both outputs"));
 }
 
+TEST_CASE("certified under noise: one pattern that contradicts its settled class fails",
+          "[halting]") {
+  // B3/S012345678 with one B4 pattern, p204 .##/..#/#.., flipped to 1, at 1 % noise (a helper's
+  // campaign): the pattern went to 1 in 16 of its 18 updates, its orbit-mates to 0. p4m was
+  // accepted on pooled pairs, the class settled on 0 (the 16 are few beside what misreads of its
+  // S4 and B3 neighbours bring into 8 members), and B3/S012345678 was certified.
+  const extractor::StoppingOptions o = noisy_certified();
+  const ca::RuleTable certified = ca::parse_rule("B3/S012345678");
+  const groups::Subgroup p4m = groups::Subgroup::parse("p4m");
+  const int flipped = 204;
+  const ca::Trajectory fresh =
+      ca::Stepper(certified).trajectory(ca::random_soup(16, 16, 0.1, 3), 2);
+  Fixture f;
+  for (int p = 0; p < ca::kPatternCount; ++p)
+    if (p != flipped) observe(f.counts, certified, p, 50);
+  f.counts.n[flipped][0] = 2;
+  f.counts.n[flipped][1] = 16;
+  f.finish(certified, p4m, false);
+  extractor::NoisyData by_class{0.01, extractor::every_update(groups::Orbits(p4m), f.counts)};
+  const extractor::NoisyData by_pattern{
+      0.01, extractor::every_update(groups::Orbits(groups::Subgroup()), f.counts)};
+  f.state.noisy = &by_class;
+  auto policy = extractor::make_policy(o);
+  // The classes alone: settled, certified.
+  auto d = policy->judge(f.state, fresh, ca::Boundary::torus);
+  INFO(d.reason);
+  REQUIRE(d.action == Action::halt);
+  // Each pattern against its entry: p204's own updates are far beyond its misreads.
+  f.state.noisy_patterns = &by_pattern;
+  d = policy->judge(f.state, fresh, ca::Boundary::torus);
+  INFO(d.reason);
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason,
+               Catch::Contains("1 patterns' own updates contradict their class's entry") &&
+                   Catch::Contains("p204 .##/..#/#.., entry 0: 16 of its 18 updates"));
+  // As few against it as misreads explain (2 of 18) contradict nothing.
+  f.counts.n[flipped][0] = 16;
+  f.counts.n[flipped][1] = 2;
+  by_class.separate = extractor::every_update(groups::Orbits(p4m), f.counts);
+  const extractor::NoisyData fewer{
+      0.01, extractor::every_update(groups::Orbits(groups::Subgroup()), f.counts)};
+  f.state.noisy_patterns = &fewer;
+  d = policy->judge(f.state, fresh, ca::Boundary::torus);
+  INFO(d.reason);
+  REQUIRE(d.action == Action::halt);
+}
+
 TEST_CASE("certified under noise: verify_generalized off lets a class nothing showed go unsettled",
           "[halting]") {
   // As above, with the generalized entry a pattern that neither the training data nor the noisy
