@@ -38,6 +38,19 @@ experiment::Outcome run(const Config& cfg, const std::string& dir,
 
 struct Killed {};
 
+// The risk policy at delta 0.001 on 16×16 soups of `density`, T = 8, under `rule`.
+Config risk_config(const std::string& rule, double density) {
+  Config cfg;
+  cfg.provider.rule = rule;
+  cfg.provider.height = cfg.provider.width = 16;
+  cfg.provider.steps = 8;
+  cfg.provider.density = density;
+  cfg.stopping.policy = extractor::Policy::risk;
+  cfg.stopping.delta = 0.001;
+  cfg.output.checkpoint = false;
+  return cfg;
+}
+
 // The realized share of `table`'s mispredicted one-step updates on 20 trajectories of cfg's
 // provider that the loop never saw (numbers 100 to 119).
 double heldout_error(const Config& cfg, const ca::RuleTable& table) {
@@ -281,15 +294,8 @@ TEST_CASE("the seed's L1 check rejects a group the data contradict, even a fixed
 
 TEST_CASE("the risk policy halts a dying rule with a bound that held-out trajectories respect",
           "[loop][halting]") {
-  Config cfg;
-  cfg.provider.rule = "B5678/S";  // dies out: dense patterns are never shown
-  cfg.provider.height = cfg.provider.width = 16;
-  cfg.provider.steps = 8;
-  cfg.provider.density = 0.3;
+  Config cfg = risk_config("B5678/S", 0.3);  // dies out: dense patterns are never shown
   cfg.learner.committee = 3;
-  cfg.stopping.policy = extractor::Policy::risk;
-  cfg.stopping.delta = 0.001;
-  cfg.output.checkpoint = false;
   test::TempDir dir;
   const experiment::Outcome o = run(cfg, dir.path());
   REQUIRE(o.halted);
@@ -312,14 +318,7 @@ TEST_CASE("the risk policy foresees the cascade a never-seen birth sets off", "[
   // that fills the rest of the trajectory, far more cells than the rare classes seen so far. A
   // bound from those alone halted after 4 trajectories with B/S at 0.0010, against a held-out
   // error of 0.016.
-  Config cfg;
-  cfg.provider.rule = "B1/S";
-  cfg.provider.height = cfg.provider.width = 16;
-  cfg.provider.steps = 8;
-  cfg.provider.density = 0.7;
-  cfg.stopping.policy = extractor::Policy::risk;
-  cfg.stopping.delta = 0.001;
-  cfg.output.checkpoint = false;
+  const Config cfg = risk_config("B1/S", 0.7);
   test::TempDir dir;
   const experiment::Outcome o = run(cfg, dir.path());
   // The promise holds wherever it halts; and it asked beyond the 4 trajectories that the rare
