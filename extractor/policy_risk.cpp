@@ -36,7 +36,7 @@ class RiskPolicy : public HaltingPolicy {
     if (b.bound <= o_.delta && s.data)
       b = risk_bound(*s.per_trajectory, classes, s.guesses, o_.confidence,
                      simulated_appearance_cells(s.rule->table, classes, *s.counts, *s.data,
-                                                s.boundary, s.seed));
+                                                s.boundary, s.seed, b.wrong_share_upper));
     const auto n = s.rule->count_by_provenance();
     // On noisy data the observed updates are not all predicted: say how many are not, beside
     // the bound, which covers the classes never observed.

@@ -223,7 +223,7 @@ long planted_appearance_cells(const ca::RuleTable& flipped, const std::vector<bo
 double simulated_appearance_cells(const ca::RuleTable& table, const groups::Orbits& classes,
                                   const ca::PatternCounts& counts,
                                   const std::vector<ca::Trajectory>& data, ca::Boundary boundary,
-                                  std::uint64_t seed) {
+                                  std::uint64_t seed, double wrong_share) {
   std::vector<bool> unobserved(std::size_t(classes.count()), true);
   for (int p = 0; p < ca::kPatternCount; ++p)
     if (counts.observed(ca::Pattern(p)))
@@ -236,22 +236,31 @@ double simulated_appearance_cells(const ca::RuleTable& table, const groups::Orbi
     if (t.steps() >= 1 && t.frames.front().height() >= 3 && t.frames.front().width() >= 3)
       usable.push_back(&t);
   if (never.empty() || usable.empty()) return 1;
-  // Draws by plain modulo of mt19937_64: the same plantings on every platform (no std
-  // distributions). At most 64 classes, about 256 plantings in all.
+  // Draws by plain modulo of mt19937_64 and its top 53 bits: the same plantings on every
+  // platform (no std distributions). At most 64 classes, about 256 plantings in all.
   std::mt19937_64 rng(seed);
   auto draw = [&](std::size_t n) { return std::size_t(rng() % n); };
+  auto chance = [&] { return double(rng() >> 11) * 0x1.0p-53; };
+  const std::vector<int> all_never = never;
   for (std::size_t i = never.size(); i > 1; --i) std::swap(never[i - 1], never[draw(i)]);
   if (never.size() > 64) never.resize(64);
   const int per_class = std::clamp(256 / int(never.size()), 1, 8);
   const ca::RuleTable base = ca::RuleTable::from_function(
       [&](ca::Pattern p) { return table.output(p); });  // unknown entries as 0
+  auto flip = [&](ca::RuleTable& t, int o) {
+    for (ca::Pattern q : classes.members(o)) t.set(q, !base.output(q));
+  };
   double total = 0;
   long plantings = 0;
   for (int o : never) {
-    ca::RuleTable flipped = base;
-    for (ca::Pattern q : classes.members(o)) flipped.set(q, !base.output(q));
     const auto& members = classes.members(o);
     for (int k = 0; k < per_class; ++k) {
+      // The world the bound assumes: the planted class wrong, every other never-observed class
+      // wrong with the bound's share (a cascade can need several at once).
+      ca::RuleTable flipped = base;
+      flip(flipped, o);
+      for (int other : all_never)
+        if (other != o && chance() < wrong_share) flip(flipped, other);
       const ca::Trajectory& tr = *usable[draw(usable.size())];
       const int t = int(draw(std::size_t(tr.steps())));
       const ca::Grid& f = tr.frames.front();

@@ -66,12 +66,13 @@ long planted_appearance_cells(const ca::RuleTable& flipped, const std::vector<bo
 
 // The mean of planted_appearance_cells over plantings of the classes that `counts` never shows
 // (orbits of `classes`; up to 64 classes, a few plantings each, at random frames and places of
-// `data`, from `seed`), with the table (unknown entries taken as 0) flipped on the planted class.
-// 1 when every class was observed or there are no data.
+// `data`, from `seed`), with the table (unknown entries taken as 0) flipped on the planted class
+// and on each other never-observed class with chance `wrong_share` (the share of new classes the
+// bound takes to be wrong). 1 when every class was observed or there are no data.
 double simulated_appearance_cells(const ca::RuleTable& table, const groups::Orbits& classes,
                                   const ca::PatternCounts& counts,
                                   const std::vector<ca::Trajectory>& data, ca::Boundary boundary,
-                                  std::uint64_t seed);
+                                  std::uint64_t seed, double wrong_share = 0);
 
 struct RiskBound {
   int trajectories = 0;

@@ -252,6 +252,17 @@ TEST_CASE("simulated consequences of an appearance: a cascade costs more than a 
   // Seeded: the same plantings each time.
   CHECK(mean ==
         extractor::simulated_appearance_cells(dead, classes, counts, data, ca::Boundary::torus, 7));
+  // With the bound's wrong share 1 every other never-observed class is wrong too: here every
+  // pattern with a live cell becomes a birth or survival, and any planting grows by a cell a side
+  // each step, a cascade no single flip shows.
+  const double all_wrong = extractor::simulated_appearance_cells(dead, classes, counts, data,
+                                                                 ca::Boundary::torus, 7, 1.0);
+  CHECK(all_wrong > 5 * mean);
+  const long grown = extractor::planted_appearance_cells(
+      ca::RuleTable::from_function([](ca::Pattern p) { return p != 0; }), unobserved, classes,
+      data[0], 0, 8, 8, 1 << ca::C, ca::Boundary::torus);
+  // A lone cell: (2k + 3)² live or bordering cells k steps on, up to the 16×16 torus.
+  CHECK(grown == 1 + 25 + 49 + 81 + 121 + 169 + 225 + 256);
   // Every class observed: nothing to simulate.
   ca::PatternCounts all;
   for (int p = 0; p < ca::kPatternCount; ++p) all.n[std::size_t(p)][0] = 1;
