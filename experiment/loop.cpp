@@ -342,8 +342,9 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     std::optional<extractor::NoisyData> noisy, noisy_orbits, noisy_patterns;
     if (misread_rate > 0) {
       noisy = separate_of_classes.noisy_data(data, classes, boundary, misread_rate);
-      noisy_patterns = separate_of_patterns.noisy_data(data, groups::Orbits(groups::Subgroup()),
-                                                       boundary, misread_rate);
+      if (so.policy == extractor::Policy::certified)  // only its judgement weighs each pattern
+        noisy_patterns = separate_of_patterns.noisy_data(data, groups::Orbits(groups::Subgroup()),
+                                                         boundary, misread_rate);
       if (classes.ignored() != 0)
         noisy_orbits =
             separate_of_orbits.noisy_data(data, groups::Orbits(group), boundary, misread_rate);
@@ -410,7 +411,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     state.guesses = guesses;
     state.data = &data;
     state.boundary = boundary;
-    state.seed = ls.seed * 1000003u + std::uint64_t(round);
+    state.simulation_seed = ls.seed * 1000003u + std::uint64_t(round);
     extractor::Decision d = policy->decide(state);
     if (d.bound) rec.risk_bound = d.bound->bound;
     const std::string budget = "budget: no trajectories or rounds left";

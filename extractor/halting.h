@@ -47,7 +47,7 @@ struct RoundState {
   // what a never-observed class sets off (risk.h); with no data the risk policy simulates nothing.
   const std::vector<ca::Trajectory>* data = nullptr;
   ca::Boundary boundary = ca::Boundary::torus;
-  std::uint64_t seed = 0;
+  std::uint64_t simulation_seed = 0;
 };
 
 // Evidence that the rule has the table's symmetries and ignores its ignored cells: for every

@@ -105,13 +105,16 @@ NoisyEvidence noisy_evidence(const groups::Orbits& classes, int orbit,
   return e;
 }
 
+double contradiction_log_threshold(int classes) {
+  return std::log(0.01 / classes);
+}
+
 Settlement settle(const groups::Orbits& classes, const ca::PatternCounts& counts,
                   const SeparateUpdates& separate, double rate) {
   CARL_CHECK(separate.size() == std::size_t(classes.count()),
              "separate updates of {} classes for {} classes", separate.size(), classes.count());
   Settlement out;
-  // One true output per class: 1 % over the classes bounds the chance of contradicting any.
-  const double contradicted = std::log(0.01 / classes.count());
+  const double contradicted = contradiction_log_threshold(classes.count());
   for (int o = 0; o < classes.count(); ++o)
     out.evidence.push_back(noisy_evidence(classes, o, counts, separate[std::size_t(o)], rate));
   const double likelier = std::log(100.0);

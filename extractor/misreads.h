@@ -67,6 +67,11 @@ NoisyEvidence noisy_evidence(const groups::Orbits& classes, int orbit,
                              const ca::PatternCounts& counts, const std::array<long, 2>& separate,
                              double rate);
 
+// The log-chance below which the data contradict an output, when `classes` outputs are weighed
+// at once: 1 % over them (Bonferroni: each has one true output, so the chance that the noise
+// contradicts any output of a right table stays below 1 %).
+double contradiction_log_threshold(int classes);
+
 // Every class's evidence, and the output the data settle for each (nullopt: none): a class is
 // settled with v when the other output is contradicted at 1 % over all the classes (Bonferroni:
 // each class has one true output, so the chance that the noise contradicts any output of a right

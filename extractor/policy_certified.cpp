@@ -81,14 +81,14 @@ std::optional<std::string> unsettled_classes(const ExtractedRule& rule,
 // against the number of pairs compared, and a class is settled on its members' pooled updates: a
 // single pattern whose own updates go against the class's entry, far beyond what misreads explain,
 // is absorbed (B3/S012345678 with one B4 pattern flipped, at 1 % noise: the pattern went to 1 in
-// 16 of 18 updates, its class to 0 in 48 of 57, and the rule certified it 0). Such a pattern
+// 16 of 18 updates, its orbit-mates to 0 in 48 of 57, and the rule certified it 0). Such a pattern
 // contradicts the entry, whatever its class says: the group is wrong there, or the noise is not
 // as stated. The first, by picture, and how many (1 % over the 512 patterns).
 std::optional<std::string> contradicted_patterns(const ExtractedRule& rule,
                                                  const ca::PatternCounts& all,
                                                  const NoisyData& by_pattern) {
   const groups::Orbits patterns{groups::Subgroup()};
-  const double contradicted = std::log(0.01 / ca::kPatternCount);
+  const double log_threshold = contradiction_log_threshold(ca::kPatternCount);
   int count = 0;
   std::string first;
   for (int p = 0; p < ca::kPatternCount; ++p) {
@@ -98,7 +98,7 @@ std::optional<std::string> contradicted_patterns(const ExtractedRule& rule,
     const int o = patterns.orbit_of(q);
     const NoisyEvidence e = noisy_evidence(patterns, o, all, by_pattern.separate[std::size_t(o)],
                                            by_pattern.misread_rate);
-    if (e.log_chance[entry] >= contradicted || count++ > 0) continue;
+    if (e.log_chance[entry] >= log_threshold || count++ > 0) continue;
     first = fmt::format("{}, entry {}: {} of its {} updates against it", ca::pattern_picture(q),
                         int(entry), e.updates[!entry], e.updates[0] + e.updates[1]);
   }
@@ -189,16 +189,15 @@ class CertifiedPolicy : public HaltingPolicy {
           return d;
         }
       }
-    }
-    if (!s.noise_free && s.noisy_patterns != nullptr && s.noisy_patterns->misread_rate > 0) {
-      ca::PatternCounts all = seen;
-      if (s.counts != nullptr) all += *s.counts;
-      NoisyData by_pattern = *s.noisy_patterns;
-      add(by_pattern.separate,
-          separate_updates({&fresh}, groups::Orbits{groups::Subgroup()}, boundary));
-      if (auto contradicted = contradicted_patterns(rule, all, by_pattern)) {
-        d.reason = fmt::format("certification failed: {}", *contradicted);
-        return d;
+      // And no pattern against its own class's entry (contradicted_patterns).
+      if (s.noisy_patterns != nullptr) {
+        NoisyData by_pattern = *s.noisy_patterns;
+        add(by_pattern.separate,
+            separate_updates({&fresh}, groups::Orbits{groups::Subgroup()}, boundary));
+        if (auto contradicted = contradicted_patterns(rule, all, by_pattern)) {
+          d.reason = fmt::format("certification failed: {}", *contradicted);
+          return d;
+        }
       }
     }
     const ca::PatternCounts tested =

@@ -33,10 +33,11 @@ class RiskPolicy : public HaltingPolicy {
     // A class that sets off a cascade when it first appears costs far more cells than the rare
     // classes seen so far: simulate what an appearance sets off before halting on the bound (only
     // then: it can only raise the bound).
-    if (b.bound <= o_.delta && s.data)
-      b = risk_bound(*s.per_trajectory, classes, s.guesses, o_.confidence,
-                     simulated_appearance_cells(s.rule->table, classes, *s.counts, *s.data,
-                                                s.boundary, s.seed, b.wrong_share_upper));
+    if (b.bound <= o_.delta && s.data != nullptr && s.counts != nullptr)
+      b = risk_bound(
+          *s.per_trajectory, classes, s.guesses, o_.confidence,
+          simulated_appearance_cells(s.rule->table, classes, *s.counts, *s.data, s.boundary,
+                                     s.simulation_seed, b.wrong_share_upper));
     const auto n = s.rule->count_by_provenance();
     // On noisy data the observed updates are not all predicted: say how many are not, beside
     // the bound, which covers the classes never observed.

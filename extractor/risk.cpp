@@ -192,6 +192,14 @@ long planted_appearance_cells(const ca::RuleTable& flipped, const std::vector<bo
   CARL_CHECK(t >= 0 && t < trajectory.steps(), "frame {} of a trajectory of {} steps has no update",
              t, trajectory.steps());
   const ca::Grid& frame = trajectory.frames[std::size_t(t)];
+  const int inset = boundary == ca::Boundary::window ? 1 : 0;
+  CARL_CHECK(frame.height() >= 3 && frame.width() >= 3 && row >= inset &&
+                 row < frame.height() - inset && col >= inset && col < frame.width() - inset,
+             "cell ({}, {}) of a {}x{} frame cannot be planted", row, col, frame.height(),
+             frame.width());
+  CARL_CHECK(unobserved.size() == std::size_t(classes.count()) && flipped.complete(),
+             "a planting needs a complete table and a mark for each of the {} classes",
+             classes.count());
   const int steps = std::min(trajectory.steps() - 1 - t, max_steps);
   // The cone reaches k + 2 cells after k steps (the planted block's edge, then the patterns that
   // hold a changed cell); a cut edge's error must stay out of it for `steps` steps.
@@ -228,23 +236,25 @@ double simulated_appearance_cells(const ca::RuleTable& table, const groups::Orbi
   for (int p = 0; p < ca::kPatternCount; ++p)
     if (counts.observed(ca::Pattern(p)))
       unobserved[std::size_t(classes.orbit_of(ca::Pattern(p)))] = false;
-  std::vector<int> never;
+  std::vector<int> never_observed;
   for (int o = 0; o < classes.count(); ++o)
-    if (unobserved[std::size_t(o)]) never.push_back(o);
+    if (unobserved[std::size_t(o)]) never_observed.push_back(o);
   std::vector<const ca::Trajectory*> usable;
   for (const ca::Trajectory& t : data)
     if (t.steps() >= 1 && t.frames.front().height() >= 3 && t.frames.front().width() >= 3)
       usable.push_back(&t);
-  if (never.empty() || usable.empty()) return 1;
+  if (never_observed.empty() || usable.empty()) return 1;
   // Draws by plain modulo of mt19937_64 and its top 53 bits: the same plantings on every
-  // platform (no std distributions). At most 64 classes, about 256 plantings in all.
+  // platform (no std distributions). At most 64 classes planted, 8 plantings each up to 32
+  // classes and 4 to 8 above: at most 256 in all.
   std::mt19937_64 rng(seed);
   auto draw = [&](std::size_t n) { return std::size_t(rng() % n); };
   auto chance = [&] { return double(rng() >> 11) * 0x1.0p-53; };
-  const std::vector<int> all_never = never;
-  for (std::size_t i = never.size(); i > 1; --i) std::swap(never[i - 1], never[draw(i)]);
-  if (never.size() > 64) never.resize(64);
-  const int per_class = std::clamp(256 / int(never.size()), 1, 8);
+  std::vector<int> planted_classes = never_observed;
+  for (std::size_t i = planted_classes.size(); i > 1; --i)
+    std::swap(planted_classes[i - 1], planted_classes[draw(i)]);
+  if (planted_classes.size() > 64) planted_classes.resize(64);
+  const int per_class = std::clamp(256 / int(planted_classes.size()), 1, 8);
   const ca::RuleTable base = ca::RuleTable::from_function(
       [&](ca::Pattern p) { return table.output(p); });  // unknown entries as 0
   auto flip = [&](ca::RuleTable& t, int o) {
@@ -252,14 +262,14 @@ double simulated_appearance_cells(const ca::RuleTable& table, const groups::Orbi
   };
   double total = 0;
   long plantings = 0;
-  for (int o : never) {
+  for (int o : planted_classes) {
     const auto& members = classes.members(o);
     for (int k = 0; k < per_class; ++k) {
       // The world the bound assumes: the planted class wrong, every other never-observed class
       // wrong with the bound's share (a cascade can need several at once).
       ca::RuleTable flipped = base;
       flip(flipped, o);
-      for (int other : all_never)
+      for (int other : never_observed)
         if (other != o && chance() < wrong_share) flip(flipped, other);
       const ca::Trajectory& tr = *usable[draw(usable.size())];
       const int t = int(draw(std::size_t(tr.steps())));

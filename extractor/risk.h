@@ -53,22 +53,25 @@ void add_guess_tests(GuessTests& tests, const ca::RuleTable& table, const groups
                      const ca::PatternCounts& before, const ca::PatternCounts& fresh);
 
 // The cell updates in never-observed classes that one appearance of such a class brings into a
-// trajectory, were the table wrong on it: the class's pattern is planted in frame t of a stored
-// trajectory (the table's own rollout from there reproduces the data), the table with that class
-// flipped is rolled out from it, and the updates whose class was never observed are counted
-// within the planted cell's light cone: 1 for the planted update, then those of each later frame
-// up to x_{T-1}, for at most `max_steps` steps. In window mode only cells whose neighbourhood the
-// frame determines count. The caller's `unobserved` marks the classes never observed.
+// trajectory, were the table wrong on it: the class's pattern is planted at (row, col) of frame t
+// of a stored trajectory (on noise-free data the table's own rollout from there reproduces the
+// data), the table `flipped` on that class is rolled out from it, and the updates whose class was
+// never observed are counted within the planted cell's light cone: 1 for the planted update at
+// x_t, then those of each later frame up to x_{T-1}, for at most `max_steps` steps. In window
+// mode only cells whose neighbourhood the frame determines count. Needs: t < T, a frame of at
+// least 3×3, (row, col) inside it (an interior cell in window mode), `flipped` complete, and
+// `unobserved` marking, for each class, whether it was never observed (an InternalError else).
 long planted_appearance_cells(const ca::RuleTable& flipped, const std::vector<bool>& unobserved,
                               const groups::Orbits& classes, const ca::Trajectory& trajectory,
                               int t, int row, int col, ca::Pattern planted, ca::Boundary boundary,
                               int max_steps = 32);
 
 // The mean of planted_appearance_cells over plantings of the classes that `counts` never shows
-// (orbits of `classes`; up to 64 classes, a few plantings each, at random frames and places of
+// (orbits of `classes`; up to 64 classes, at most 256 plantings, at random frames and places of
 // `data`, from `seed`), with the table (unknown entries taken as 0) flipped on the planted class
 // and on each other never-observed class with chance `wrong_share` (the share of new classes the
-// bound takes to be wrong). 1 when every class was observed or there are no data.
+// bound takes to be wrong). 1 when every class was observed, or no trajectory has a frame to
+// plant in (no data, no update, a frame under 3×3).
 double simulated_appearance_cells(const ca::RuleTable& table, const groups::Orbits& classes,
                                   const ca::PatternCounts& counts,
                                   const std::vector<ca::Trajectory>& data, ca::Boundary boundary,
@@ -76,11 +79,11 @@ double simulated_appearance_cells(const ca::RuleTable& table, const groups::Orbi
 
 struct RiskBound {
   int trajectories = 0;
-  long singleton_classes = 0;            // S1
-  double new_classes_upper = 0;          // Poisson limit on S1, divided by n
-  double rare_cells_per_appearance = 1;  // the rare classes' mean, at least 1
-  double simulated_cells_per_appearance = 1;
-  double cells_per_appearance = 1;  // the larger of the two
+  long singleton_classes = 0;                 // S1
+  double new_classes_upper = 0;               // Poisson limit on S1, divided by n
+  double rare_cells_per_appearance = 1;       // the rare classes' mean, at least 1
+  double simulated_cells_per_appearance = 1;  // simulated_appearance_cells, 1 where none was made
+  double cells_per_appearance = 1;            // the larger of the two
   double cells_per_trajectory = 0;
   double missing_mass_estimate = 0;  // S1/n × cells per appearance / cells per trajectory
   double missing_mass_upper = 0;

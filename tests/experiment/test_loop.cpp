@@ -327,6 +327,32 @@ TEST_CASE("the risk policy foresees the cascade a never-seen birth sets off", "[
   CHECK(o.trajectories > 4);
 }
 
+TEST_CASE("a pattern that breaks the group under noise does not certify", "[loop][halting]") {
+  // B3/S012345678 with one B4 pattern, p204 .##/..#/#.., flipped to 1, at 1 % noise (a helper's
+  // campaign): p4m accepted on pooled pairs, the flipped pattern's class settled on 0, and the
+  // loop certified B3/S012345678 after 3 trajectories. Each pattern weighed alone, it may not.
+  Config cfg;
+  cfg.provider.rule =
+      "MAPARb//xZo//8WaP//aID//xZo//9ogP//aIj//4AA//8WaP//aID//2iA//+AAP//aID//4AA//+AAP//AAD//w";
+  cfg.provider.height = cfg.provider.width = 32;
+  cfg.provider.steps = 16;
+  cfg.provider.density = 0.3;
+  cfg.provider.noise = 0.01;
+  cfg.provider.seed = 2;
+  cfg.learner.committee = 3;
+  cfg.learner.seed = 2;
+  cfg.learner.train.min_agreement = 0.8;
+  cfg.stopping.certify_on = extractor::CertifyOn::one_step;
+  cfg.stopping.tolerance = 0.05;
+  cfg.output.checkpoint = false;
+  REQUIRE(ca::parse_rule(cfg.provider.rule).output(204));
+  test::TempDir dir;
+  const experiment::Outcome o = run(cfg, dir.path());
+  INFO(o.reason);
+  if (o.halted) CHECK(experiment::score_against(o.rule.table, cfg.provider.rule).exact);
+  CHECK(o.trajectories > 3);
+}
+
 TEST_CASE("checkpoints never follow a planted link", "[loop][hostile]") {
   test::TempDir dir, elsewhere;
   const std::string target = elsewhere.path() + "/victim";
