@@ -115,13 +115,18 @@ std::string rule_json_text(const Config& cfg, const Outcome& o) {
       {"support", groups::support_name(o.rule.ignored_cells)},
       {"ignored_cells", o.rule.ignored_cells},
       {"policy", o.policy},
-      {"stated_bound", o.stated_bound
-                           ? json{{"delta", o.delta},
-                                  {"confidence", o.stated_bound->confidence},
-                                  {"bound", o.stated_bound->bound},
-                                  {"missing_mass_upper", o.stated_bound->missing_mass_upper},
-                                  {"wrong_share_upper", o.stated_bound->wrong_share_upper}}
-                           : json(nullptr)},
+      {"stated_bound",
+       o.stated_bound
+           ? json{{"delta", o.delta},
+                  {"confidence", o.stated_bound->confidence},
+                  {"bound", o.stated_bound->bound},
+                  {"missing_mass_upper", o.stated_bound->missing_mass_upper},
+                  {"wrong_share_upper", o.stated_bound->wrong_share_upper},
+                  {"rare_cells_per_appearance", o.stated_bound->rare_cells_per_appearance},
+                  {"simulated_cells_per_appearance",
+                   o.stated_bound->simulated_cells_per_appearance},
+                  {"cells_per_appearance", o.stated_bound->cells_per_appearance}}
+           : json(nullptr)},
       {"complete", o.rule.table.complete()},
       {"rulestring", o.rule.table.complete() ? json(ca::emit_rule(o.rule.table)) : json(nullptr)},
       {"trajectories", o.trajectories},
@@ -283,6 +288,10 @@ StoredRule parse_rule_json(const std::string& text, const std::string& source) {
     r.stated_bound = b.number("bound", 0, 1);
     b.number("missing_mass_upper", 0, 1);
     b.number("wrong_share_upper", 0, 1);
+    // Added with the simulated appearances; absent from older run directories.
+    for (const char* key :
+         {"rare_cells_per_appearance", "simulated_cells_per_appearance", "cells_per_appearance"})
+      if (b.present(key)) b.number(key, 1, 1e12);
     b.no_other_keys();
   }
   r.complete = top.boolean("complete");

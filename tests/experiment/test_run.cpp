@@ -220,6 +220,33 @@ TEST_CASE("a provider that is not one rule: carl says its data contradict themse
   CHECK_THAT(one.output, Catch::Contains("trajectories used") && !Catch::Contains("data:"));
 }
 
+TEST_CASE("a risk halt's rule.json states the bound's parts, and reads back", "[run]") {
+  // configs/dying-risk.yaml's run: the bound, its missing mass and wrong share, and the cells per
+  // appearance it took — the larger of the rare classes' and the simulated appearances'.
+  test::TempDir tmp;
+  const std::string yaml = tmp.path() + "/d.yaml";
+  ca::write_text_file(yaml, ca::read_text_file(kSource + "/configs/dying-risk.yaml") +
+                                "output:\n  runs_dir: " + tmp.path() +
+                                "/runs\n  report: false\n  checkpoint: false\n");
+  const Result r = run_carl("run " + yaml, tmp.path());
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const std::string dir = tmp.path() + "/runs/dying-risk";
+  const auto rule = nlohmann::json::parse(ca::read_text_file(dir + "/rule.json"));
+  const auto& b = rule["stated_bound"];
+  REQUIRE(b.is_object());
+  CHECK(b.at("bound").get<double>() <= b.at("delta").get<double>());
+  const double rare = b.at("rare_cells_per_appearance").get<double>();
+  const double simulated = b.at("simulated_cells_per_appearance").get<double>();
+  CHECK(rare >= 1);
+  CHECK(simulated >= 1);
+  CHECK(b.at("cells_per_appearance").get<double>() == std::max(rare, simulated));
+  CHECK_THAT(rule["reason"].get<std::string>(),
+             Catch::Contains(fmt::format("{:.3g} cells each", std::max(rare, simulated))));
+  // carl inspect reads it back (rule.json's keys are checked, none unknown).
+  CHECK(run_carl("inspect " + dir, tmp.path()).status == 0);
+}
+
 TEST_CASE("carl run --resume runs a stored provider command only when trusted",
           "[run][resume][hostile]") {
   test::TempDir tmp;
