@@ -342,9 +342,14 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     std::optional<extractor::NoisyData> noisy, noisy_orbits, noisy_patterns;
     if (misread_rate > 0) {
       noisy = separate_of_classes.noisy_data(data, classes, boundary, misread_rate);
-      if (so.policy == extractor::Policy::certified)  // only its judgement weighs each pattern
-        noisy_patterns = separate_of_patterns.noisy_data(data, groups::Orbits(groups::Subgroup()),
-                                                         boundary, misread_rate);
+      // Only the certified judgement weighs each pattern; when every class is one pattern (G = p1,
+      // nothing ignored) the classes' separate updates are the patterns'.
+      if (so.policy == extractor::Policy::certified)
+        noisy_patterns =
+            classes.count() == ca::kPatternCount
+                ? noisy
+                : separate_of_patterns.noisy_data(data, groups::Orbits(groups::Subgroup()),
+                                                  boundary, misread_rate);
       if (classes.ignored() != 0)
         noisy_orbits =
             separate_of_orbits.noisy_data(data, groups::Orbits(group), boundary, misread_rate);

@@ -85,9 +85,9 @@ std::optional<std::string> unsettled_classes(const ExtractedRule& rule,
 // contradicts the entry, whatever its class says: the group is wrong there, or the noise is not
 // as stated. The first, by picture, and how many (1 % over the 512 patterns).
 std::optional<std::string> contradicted_patterns(const ExtractedRule& rule,
+                                                 const groups::Orbits& patterns,
                                                  const ca::PatternCounts& all,
                                                  const NoisyData& by_pattern) {
-  const groups::Orbits patterns{groups::Subgroup()};
   const double log_threshold = contradiction_log_threshold(ca::kPatternCount);
   int count = 0;
   std::string first;
@@ -191,10 +191,15 @@ class CertifiedPolicy : public HaltingPolicy {
       }
       // And no pattern against its own class's entry (contradicted_patterns).
       if (s.noisy_patterns != nullptr) {
-        NoisyData by_pattern = *s.noisy_patterns;
-        add(by_pattern.separate,
-            separate_updates({&fresh}, groups::Orbits{groups::Subgroup()}, boundary));
-        if (auto contradicted = contradicted_patterns(rule, all, by_pattern)) {
+        const groups::Orbits patterns{groups::Subgroup()};
+        // When every class is one pattern, the classes' separate updates (fresh ones added) are
+        // the patterns'.
+        NoisyData by_pattern = noisy;
+        if (classes.count() != ca::kPatternCount) {
+          by_pattern = *s.noisy_patterns;
+          add(by_pattern.separate, separate_updates({&fresh}, patterns, boundary));
+        }
+        if (auto contradicted = contradicted_patterns(rule, patterns, all, by_pattern)) {
           d.reason = fmt::format("certification failed: {}", *contradicted);
           return d;
         }
