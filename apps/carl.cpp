@@ -138,7 +138,7 @@ std::pair<int, int> checked_soup(const std::string& soup, int steps, bool whole)
     throw InputError(
         fmt::format("--soup '{}': expected WxH (width x height), each 1..65536, "
                     "e.g. 64x48",
-                    provider::printable(soup.substr(0, 40))));
+                    printable(soup.substr(0, 40))));
   const std::pair<int, int> hw{wh->second, wh->first};
   checked_steps(steps);
   require_simulation_fits(hw.first, hw.second, steps, whole, "a soup");
@@ -264,7 +264,7 @@ int main(int argc, char** argv) {
   // A command-line error is one line, as every other error (README.md), with what came from the
   // command line escaped (docs/reliability.md); set before the subcommands, which copy it.
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
-    return fmt::format("carl: {} (see --help)\n", carl::provider::printable(e.what()));
+    return fmt::format("carl: {} (see --help)\n", carl::printable(e.what()));
   });
 
   std::string rulestring;
@@ -399,6 +399,9 @@ int main(int argc, char** argv) {
   }
   if (*provide) return carl::apps::run_provider(provider_options);
   try {
+    // A malformed limit is named as itself, not as the first config line that is checked against
+    // it.
+    (void)carl::provider::memory_limit();
     if (*rule && apgsearch) {
       fmt::print("{}\n", ca::apgsearch_form(ca::emit_rule(ca::parse_rule(rulestring))));
       return 0;
@@ -449,7 +452,9 @@ int main(int argc, char** argv) {
       }
       return rc;
     }
-    if (*inspect) return carl::experiment::inspect_run(inspect_dir, against);
+    if (*inspect)
+      return carl::experiment::inspect_run(
+          inspect_dir, inspect->count("--against") ? std::optional(against) : std::nullopt);
     if (sweep_command.chosen()) return sweep_command.run(provider_exe());
     if (*zoo_cmd) {
       zoo.provider_exe = provider_exe();

@@ -19,16 +19,9 @@ std::string trim(const std::string& s) {
   return s.substr(a, b - a);
 }
 
-// A piece of the input as quoted in a one-line message: control characters escaped, cut short.
+// A piece of the input as quoted in a one-line message: safe to echo, cut short.
 std::string quoted(const std::string& s) {
-  std::string out;
-  for (char c : s.substr(0, 60)) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-    else
-      out += c;
-  }
-  return out;
+  return printable(s, 60);
 }
 
 void check_size(long w, long h, const std::string& where, const char* what) {
@@ -119,7 +112,9 @@ void parse_header(const std::string& line, const std::string& where, long& w, lo
     if (!parse_size(value, v))
       throw InputError(
           fmt::format("{}: header field {} = '{}' is not a size", where, key, quoted(value)));
-    (key == "x" ? w : h) = v;
+    long& size = key == "x" ? w : h;
+    if (size >= 0) throw InputError(fmt::format("{}: header field {} given twice", where, key));
+    size = v;
   }
   if (w < 0 || h < 0) throw InputError(fmt::format("{}: header needs both x and y", where));
   check_size(w, h, where, "header size");

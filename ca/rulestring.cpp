@@ -15,24 +15,16 @@ constexpr std::string_view kBase64 =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr int kMapChars = 86;  // ceil(512 / 6)
 
-// The rule as quoted in a one-line message: control characters escaped.
+// The rule as quoted in a one-line message: safe to echo.
 std::string quoted(std::string_view rule) {
-  std::string out;
-  for (char c : rule) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-    else
-      out += c;
-  }
-  return out;
+  return printable(rule);
 }
 
 [[noreturn]] void fail(std::string_view rule, std::size_t pos, const std::string& what) {
-  throw InputError(
-      fmt::format("rulestring '{}': {} at character {}", quoted(rule), quoted(what), pos + 1));
+  throw InputError(fmt::format("rulestring '{}': {} at character {}", quoted(rule), what, pos + 1));
 }
 [[noreturn]] void fail(std::string_view rule, const std::string& what) {
-  throw InputError(fmt::format("rulestring '{}': {}", quoted(rule), quoted(what)));
+  throw InputError(fmt::format("rulestring '{}': {}", quoted(rule), what));
 }
 
 bool starts_with_map(std::string_view s) {
@@ -46,7 +38,8 @@ RuleTable parse_map(std::string_view full, std::size_t start, std::string_view b
   if (len == kMapChars + 2 && body.substr(kMapChars) == "==") len = kMapChars;
   for (std::size_t i = 0; i < std::min<std::size_t>(len, kMapChars); ++i)
     if (kBase64.find(body[i]) == std::string_view::npos)
-      fail(full, start + i, fmt::format("'{}' is not a base64 character", body[i]));
+      fail(full, start + i,
+           fmt::format("'{}' is not a base64 character", quoted(body.substr(i, 1))));
   if (len != kMapChars)
     fail(full,
          fmt::format("a MAP rule needs {} base64 characters after MAP, got {}", kMapChars, len));
@@ -75,7 +68,7 @@ ClassSet parse_half(std::string_view full, const std::vector<Symbol>& part) {
     if (d.c == '-') fail(full, d.pos, "'-' must follow a neighbour count");
     if (d.c == '9') fail(full, d.pos, "neighbour count 9 is more than 8 neighbours");
     if (d.c < '0' || d.c > '8')
-      fail(full, d.pos, fmt::format("'{}' must follow a neighbour count (0-8)", d.c));
+      fail(full, d.pos, fmt::format("'{}' must follow a neighbour count (0-8)", quoted({&d.c, 1})));
     const int count = d.c - '0';
     const std::string& letters = hensel_letters(count);
     ++i;
@@ -92,8 +85,8 @@ ClassSet parse_half(std::string_view full, const std::vector<Symbol>& part) {
         fail(full, l.pos, fmt::format("neighbour count {} takes no letters", count));
       if (letters.find(l.c) == std::string::npos)
         fail(full, l.pos,
-             fmt::format("'{}' is not a Hensel letter for {} neighbours (valid: {})", l.c, count,
-                         letters));
+             fmt::format("'{}' is not a Hensel letter for {} neighbours (valid: {})",
+                         quoted({&l.c, 1}), count, letters));
       listed.push_back(l.c);
       ++i;
     }
@@ -209,8 +202,12 @@ RuleTable parse_rule(std::string_view rulestring) {
   std::size_t start = 0, end = rulestring.size();
   while (start < end && std::isspace(static_cast<unsigned char>(rulestring[start]))) ++start;
   while (end > start && std::isspace(static_cast<unsigned char>(rulestring[end - 1]))) --end;
-  const std::size_t colon = rulestring.find(':', start);
-  if (colon != std::string_view::npos && colon < end) end = colon;
+  // Golly's topology suffix belongs to a pattern, not a rule: an RLE header's ':TW,H' is read
+  // there (ca/rle.h); anywhere else a suffix dropped would run the rule on another grid.
+  if (const std::size_t colon = rulestring.find(':', start); colon < end)
+    fail(rulestring, colon,
+         "':' starts a topology, which belongs to a pattern's RLE header, not to a rule (give "
+         "the grid's size on its own: carl simulate --torus WxH; provider.height and width)");
   const std::string_view body = rulestring.substr(start, end - start);
   if (starts_with_map(body)) return parse_map(rulestring, start + 3, body.substr(3));
   return parse_bs(rulestring, body, start);

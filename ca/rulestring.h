@@ -3,7 +3,8 @@
 //   B/S outer-totalistic  B3/S23, b3s23, 23/3 (survival/birth), S23/B3
 //   Hensel isotropic      B2-a/S12, B2e3ai/S23 (letters per neighbour count, '-' negates)
 //   MAP                   MAP + 86 base64 characters (512 bits, MSB first), optional "=="
-// A topology suffix after ':' (":T64,64") is accepted and ignored.
+// A topology suffix after ':' (":T64,64") is refused: it belongs to a pattern (an RLE header,
+// ca/rle.h).
 #include <string>
 #include <string_view>
 

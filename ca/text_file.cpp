@@ -1,5 +1,7 @@
 #include "ca/text_file.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -16,7 +18,19 @@ std::string read_text_file(const std::string& path) {
   return s.str();
 }
 
+void require_file_target(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) return;
+  throw InputError(fmt::format("{}: is a {}, not a regular file; carl writes only files",
+                               printable(path),
+                               S_ISDIR(st.st_mode)    ? "directory"
+                               : S_ISFIFO(st.st_mode) ? "FIFO"
+                               : S_ISSOCK(st.st_mode) ? "socket"
+                                                      : "device"));
+}
+
 void write_text_file(const std::string& path, const std::string& text) {
+  require_file_target(path);
   const std::string tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::binary);

@@ -19,20 +19,39 @@
 
 namespace carl::experiment {
 
+std::string run_name_problem(const std::string& n) {
+  if (n.empty() || n.find('/') != std::string::npos || n == "." || n == "..")
+    return "must be a non-empty name without '/'";
+  if (n.size() > 200) return "longer than 200 characters";
+  for (std::size_t i = 0; i < n.size();) {
+    const auto c = static_cast<unsigned char>(n[i]);
+    if (c < 0x20 || c == 0x7f) return "must not contain control characters (NUL, newline …)";
+    // UTF-8: the sequence's length from its lead byte, then that many continuation bytes.
+    const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || c == 0xc0 || c == 0xc1 || c > 0xf4 || i + std::size_t(len) > n.size())
+      return "is not valid UTF-8";
+    for (int k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(n[i + std::size_t(k)]) & 0xc0) != 0x80)
+        return "is not valid UTF-8";
+    if (c == 0xc2 && static_cast<unsigned char>(n[i + 1]) < 0xa0)
+      return "must not contain control characters (U+0080 to U+009F)";
+    i += std::size_t(len);
+  }
+  return "";
+}
+
 Config parse_config(const std::string& yaml_text, const std::string& source, bool need_provider) {
   const YAML::Node root = load_yaml(yaml_text, source);
   Config c;
   c.source = source;
   c.name = std::filesystem::path(source).stem().string();
   YamlSection top(root, "", source, "the config");
-  top.field<std::string>("name", c.name, [](const std::string& n) -> std::string {
-    if (n.empty() || n.find('/') != std::string::npos || n == "." || n == "..")
-      return "must be a non-empty name without '/'";
-    if (n.size() > 200) return "longer than 200 characters";
-    for (unsigned char ch : n)
-      if (ch < 0x20 || ch == 0x7f) return "must not contain control characters (NUL, newline …)";
-    return "";
-  });
+  const bool named = top.field<std::string>("name", c.name, run_name_problem);
+  if (const std::string problem = run_name_problem(c.name); !named && !problem.empty())
+    throw InputError(
+        fmt::format("{}: the run's name '{}', the file's stem, {}; give the config a "
+                    "`name:`",
+                    printable(source), printable(c.name), problem));
 
   const YAML::Node pnode = top.child("provider");
   YamlSection p(pnode, "provider", source);
@@ -166,18 +185,13 @@ std::size_t scalar_token_end(const std::string& text, std::size_t pos, const std
   }
   return text.compare(pos, value.size(), value) == 0 ? pos + value.size() : std::string::npos;
 }
-}  // namespace
 
-ConfigFile read_config_file(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw InputError(fmt::format("{}: cannot open the config file", path));
-  std::stringstream s;
-  s << f.rdbuf();
-  ConfigFile file{s.str(), parse_config(s.str(), path)};
+// A relative provider program (a '/' in it, not first) is rewritten as an absolute path.
+void resolve_provider_program(ConfigFile& file, const std::string& path) {
   const auto& command = file.config.provider.command;
   if (command.empty() || command[0].empty() || command[0][0] == '/' ||
       command[0].find('/') == std::string::npos)
-    return file;  // absolute, or a bare name looked up on PATH
+    return;  // absolute, or a bare name looked up on PATH
   // absolute(path) first: a config named without a directory ("x.yaml") has an empty
   // parent_path, which std::filesystem::absolute refuses. Every link on the way to the program
   // (the config's directory and the command's own folders, as far as they exist) is resolved
@@ -195,12 +209,51 @@ ConfigFile read_config_file(const std::string& path) {
     throw InputError(
         fmt::format("{}:{}: provider.command: cannot resolve '{}' against the config "
                     "file's directory; give an absolute path",
-                    path, program.Mark().line + 1, provider::printable(command[0])));
+                    path, program.Mark().line + 1, printable(command[0])));
   std::string quoted = "\"";
   for (char ch : resolved)
     quoted += ch == '"' || ch == '\\' ? std::string("\\") + ch : std::string(1, ch);
   file.text.replace(begin, end - begin, quoted + "\"");
   file.config = parse_config(file.text, path);
+}
+
+// A config without `name:` names its run after the file's stem; the copy stored in the run
+// directory is config.yaml, so the name is written into it, or a resumed run would be "config".
+// Written before the first key (block or flow mapping); should the text not parse to the same
+// config with it (a form this does not foresee), it is left as it was.
+void name_the_run(ConfigFile& file, const std::string& path) {
+  const YAML::Node root = YAML::Load(file.text);
+  if (root["name"] || !root.IsMap() || root.size() == 0) return;
+  std::string line = "name: \"";
+  for (char ch : file.config.name)
+    line += ch == '"' || ch == '\\' ? std::string("\\") + ch : std::string(1, ch);
+  line += "\"";
+  const YAML::Mark first = root.begin()->first.Mark();
+  if (first.pos < 0 || std::size_t(first.pos) > file.text.size()) return;
+  line += root.Style() == YAML::EmitterStyle::Flow
+              ? ", "
+              : "\n" + std::string(std::size_t(std::max(first.column, 0)), ' ');
+  std::string text = file.text;
+  text.insert(std::size_t(first.pos), line);
+  try {
+    Config named = parse_config(text, path);
+    if (named.name != file.config.name || !config_difference(named, file.config, false).key.empty())
+      return;
+    file.text = std::move(text);
+    file.config = std::move(named);
+  } catch (const std::exception&) {
+  }
+}
+}  // namespace
+
+ConfigFile read_config_file(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) throw InputError(fmt::format("{}: cannot open the config file", path));
+  std::stringstream s;
+  s << f.rdbuf();
+  ConfigFile file{s.str(), parse_config(s.str(), path)};
+  resolve_provider_program(file, path);
+  name_the_run(file, path);
   return file;
 }
 
@@ -213,7 +266,7 @@ std::vector<std::pair<std::string, std::string>> config_entries(const Config& c)
   auto add = [&](const std::string& key, const auto& value) {
     using T = std::decay_t<decltype(value)>;
     if constexpr (std::is_same_v<T, std::string>)
-      out.emplace_back(key, provider::printable(value));
+      out.emplace_back(key, printable(value));
     else if constexpr (std::is_same_v<T, bool>)
       out.emplace_back(key, value ? "true" : "false");
     else if constexpr (std::is_enum_v<T>)
@@ -236,8 +289,7 @@ std::vector<std::pair<std::string, std::string>> config_entries(const Config& c)
           add(std::string("provider.") + parameter.name, rule);
           // Then what serves instead of the built-in provider, in docs/config.md's order.
           std::string argv;
-          for (const auto& a : ps.command)
-            argv += (argv.empty() ? "" : " ") + provider::printable(a);
+          for (const auto& a : ps.command) argv += (argv.empty() ? "" : " ") + printable(a);
           add("provider.command", ps.command.empty() ? std::string() : "[" + argv + "]");
           add("provider.protocol", ps.protocol);
         } else {

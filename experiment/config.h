@@ -65,7 +65,9 @@ struct Config {
 // A config file as read from disk. `text` is the file's text, except that a relative provider
 // program (provider.command's first word, when it holds a '/') is rewritten as an absolute path,
 // resolved against the config file's directory: the config works from any working directory, and
-// the copy stored in a run directory names the same program wherever the run is resumed from.
+// the copy stored in a run directory names the same program wherever the run is resumed from; and
+// a file without `name:` gets one, its stem, so that the stored copy (config.yaml) keeps the
+// run's name when resumed.
 struct ConfigFile {
   std::string text;
   Config config;
@@ -75,6 +77,10 @@ Config load_config(const std::string& path);  // read_config_file(path).config
 // The built-in provider's options for these settings (the zoo's baselines replay them in
 // process; RunSource passes the same values on carl-provider's command line).
 provider::ProviderOptions provider_options(const ProviderSettings& settings);
+// What is wrong with `name` as a run's name (its directory under output.runs_dir, and what carl
+// prints), or "" when nothing is: it must be non-empty, at most 200 bytes of valid UTF-8, without
+// '/', not "." or "..", and without control characters (C0, DEL, or C1 such as the 8-bit CSI).
+std::string run_name_problem(const std::string& name);
 // need_provider false: a config without provider.rule and provider.command is accepted (carl learn
 // replaces the provider section); giving both is still an error.
 Config parse_config(const std::string& yaml_text, const std::string& source,

@@ -72,7 +72,14 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
       throw InputError(fmt::format("{}: not valid YAML: {}", o.config, e.what()));
     }
   }
-  if (name.empty()) name = std::filesystem::path(o.files[0]).stem().string();
+  if (name.empty()) {
+    name = std::filesystem::path(o.files[0]).stem().string();
+    if (const std::string problem = run_name_problem(name); !problem.empty())
+      throw InputError(fmt::format("{}: the run's name '{}', the file's stem, {}; give --name",
+                                   printable(o.files[0]), printable(name), problem));
+  } else if (const std::string problem = run_name_problem(name); !problem.empty()) {
+    throw InputError(fmt::format("--name '{}': {}", printable(name), problem));
+  }
   // The memory one trajectory of that shape needs, as the run's config checks it, refused naming
   // the recording rather than a line of the config written below.
   provider::require_fits(trajectory_bytes(shape),

@@ -209,7 +209,7 @@ int run_experiment(const std::string& config_path, const std::string& provider_e
 namespace {
 std::string argv_text(const std::vector<std::string>& argv) {
   std::string out;
-  for (const auto& a : argv) out += (out.empty() ? "" : " ") + provider::printable(a);
+  for (const auto& a : argv) out += (out.empty() ? "" : " ") + printable(a);
   return "[" + out + "]";
 }
 }  // namespace
@@ -247,7 +247,9 @@ int resume_experiment(const std::string& run_dir, const std::string& provider_ex
   return run_in(dir, cfg, provider_exe, true);
 }
 
-int inspect_run(const std::string& run_dir, const std::string& against) {
+int inspect_run(const std::string& run_dir, const std::optional<std::string>& against) {
+  const std::optional<ca::RuleTable> other =
+      against ? std::optional(ca::parse_rule(*against)) : std::nullopt;
   const RunContents run = load_run(run_dir, /*with_trajectories=*/false);
   if (!run.rule)
     throw InputError(fmt::format("{}/rule.json: missing (the run has not finished)", run_dir));
@@ -270,9 +272,8 @@ int inspect_run(const std::string& run_dir, const std::string& against) {
     fmt::print("  {}\n", round_line(rec, run.config.stopping.max_trajectories));
   fmt::print("\nrule table by {} orbit (representative, then =output):\n\n{}", group.name(),
              render_orbits(table, group));
-  if (!against.empty()) {
-    const ca::RuleTable other = ca::parse_rule(against);
-    const auto [wrong, unknown] = ca::compare(table, other);
+  if (other) {
+    const auto [wrong, unknown] = ca::compare(table, *other);
     const std::size_t differ = wrong.size() + unknown.size();
     // By name: Hensel classes (B6k, S8) where whole p4m orbits differ, 3×3 pictures otherwise.
     std::string lines;
@@ -282,7 +283,7 @@ int inspect_run(const std::string& run_dir, const std::string& against) {
     if (!unknown.empty())
       lines += fmt::format("  unknown ({} entries): {}\n", unknown.size(),
                            ca::join_names(ca::name_entries(unknown)));
-    fmt::print("against {}: {} of 512 entries differ{}\n{}", ca::emit_rule(other), differ,
+    fmt::print("against {}: {} of 512 entries differ{}\n{}", ca::emit_rule(*other), differ,
                differ ? ":" : "", lines);
     return differ == 0 ? 0 : 1;
   }

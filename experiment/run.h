@@ -5,6 +5,7 @@
 // use), rounds.jsonl (one JSON object per round), net-K.json (the committee), and on stopping
 // rule.json (512 entries with provenance, the group, the rulestring) and rule.txt. The
 // directory itself is created, written and read only through experiment/run_dir.h.
+#include <optional>
 #include <string>
 
 #include "ca/rule_table.h"
@@ -27,8 +28,8 @@ struct ResumeOptions {
 // `carl run --resume DIR`: continues from the stored trajectories without asking for any again.
 int resume_experiment(const std::string& run_dir, const std::string& provider_exe,
                       const ResumeOptions& options = {});
-// `carl inspect DIR [--against RULE]`.
-int inspect_run(const std::string& run_dir, const std::string& against);
+// `carl inspect DIR [--against RULE]`: the rule is read before anything is printed.
+int inspect_run(const std::string& run_dir, const std::optional<std::string>& against);
 
 // The table as a grid of orbit representatives: 3×3 glyphs ('#' alive, '.' dead) with the
 // output under each (1, 0 or ? for unknown), `per_row` glyphs to a row.

@@ -205,8 +205,12 @@ class Obj {
     if (!v.is_string()) fail(key, fmt::format("expected a string, got {}", shown(v)));
     std::string s = v.get<std::string>();
     if (s.size() > max_len) fail(key, fmt::format("longer than {} characters", max_len));
-    for (unsigned char c : s)
-      if (c < 0x20 || c == 0x7f) fail(key, "contains a control character");
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      // C0, DEL, and C1 (U+0080–U+009F: 0xc2 0x80–0x9f; the JSON parser took valid UTF-8 only).
+      if (c < 0x20 || c == 0x7f || (c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0))
+        fail(key, "contains a control character");
+    }
     return s;
   }
   bool is_null(const std::string& key) { return at(key).is_null(); }
@@ -273,6 +277,8 @@ StoredRule parse_rule_json(const std::string& text, const std::string& source) {
   Obj top(j, source, "");
   StoredRule r;
   r.name = top.string("name", 255);
+  if (const std::string problem = run_name_problem(r.name); !problem.empty())
+    top.fail("name", problem);
   r.halted = top.boolean("halted");
   r.reason = top.string("reason");
   r.group = group_named(top, "group");
@@ -280,7 +286,14 @@ StoredRule parse_rule_json(const std::string& text, const std::string& source) {
   if (top.present("support")) r.support = top.string("support", 200);
   if (top.present("ignored_cells"))
     r.ignored_cells = static_cast<std::uint16_t>(top.integer("ignored_cells", 0, 511));
-  if (top.present("policy")) r.policy = top.string("policy", 32);
+  if (r.support != groups::support_name(r.ignored_cells))
+    top.fail("support", fmt::format("'{}' is not the support of ignored_cells {} ('{}')", r.support,
+                                    r.ignored_cells, groups::support_name(r.ignored_cells)));
+  if (top.present("policy")) {
+    r.policy = top.string("policy", 32);
+    if (!r.policy.empty() && !parse_choice<extractor::Policy>(r.policy))
+      top.fail("policy", not_one_of<extractor::Policy>(r.policy));
+  }
   if (top.present("stated_bound") && !top.is_null("stated_bound")) {
     Obj b(top.at("stated_bound"), source, "stated_bound");
     r.stated_delta = b.number("delta", 0, 1);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "provider/error.h"
 
@@ -11,10 +12,17 @@ namespace carl::experiment {
 
 YAML::Node load_yaml(const std::string& text, const std::string& source) {
   try {
-    return YAML::Load(text);
+    // One document: a second one (after `---`) would be read by no one, its keys unchecked.
+    std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (documents.size() > 1) {
+      const int line = documents[1].Mark().line;
+      throw InputError(fmt::format("{}{}: a second YAML document; a config is one document", source,
+                                   line >= 0 ? fmt::format(":{}", line + 1) : ""));
+    }
+    return documents.empty() ? YAML::Node() : documents.front();
   } catch (const YAML::ParserException& e) {
-    throw InputError(fmt::format("{}:{}: not valid YAML: {}", source, e.mark.line + 1,
-                                 provider::printable(e.msg)));
+    throw InputError(
+        fmt::format("{}:{}: not valid YAML: {}", source, e.mark.line + 1, printable(e.msg)));
   }
 }
 
@@ -50,7 +58,7 @@ void YamlSection::reject_unknown() const {
 }
 
 std::string YamlSection::key(const std::string& k) const {
-  return provider::printable(path_.empty() ? k : path_ + "." + k);
+  return printable(path_.empty() ? k : path_ + "." + k);
 }
 
 InputError YamlSection::error(const YAML::Node& at, const std::string& what) const {
@@ -62,13 +70,13 @@ InputError YamlSection::error(const YAML::Node& at, const std::string& what) con
 void YamlSection::refuse_type(const YAML::Node& v, const std::string& name,
                               const char* type) const {
   throw error(v, fmt::format("{}: expected {}, got '{}'", name, type,
-                             v.IsScalar() ? provider::printable(v.Scalar().substr(0, 80))
+                             v.IsScalar() ? printable(v.Scalar().substr(0, 80))
                                           : std::string("a collection")));
 }
 
 // A check's message may quote the value: escaped, so that it stays one line.
 void YamlSection::refuse_if(const YAML::Node& v, const char* k, const std::string& problem) const {
-  if (!problem.empty()) throw error(v, key(k) + ": " + provider::printable(problem));
+  if (!problem.empty()) throw error(v, key(k) + ": " + printable(problem));
 }
 
 Check<std::string> one_of(std::vector<std::string> options) {

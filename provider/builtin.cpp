@@ -25,8 +25,9 @@ std::uint64_t mix(std::uint64_t seed, std::uint64_t k, std::uint64_t stream) {
 HiddenRuleWorld::HiddenRuleWorld(const ProviderOptions& o) : options_(o) {
   if (const std::string problem = first_problem(o); !problem.empty())
     throw InputError("provider: " + problem);
-  if (o.start_index < 0)
-    throw InputError(fmt::format("provider: --start-index {} is negative", o.start_index));
+  if (o.start_index < 0 || o.start_index > 2000000000)  // the protocol's trajectory numbers
+    throw InputError(
+        fmt::format("provider: --start-index {} is not in [0, 2000000000]", o.start_index));
   rule_ = ca::parse_rule(o.rule);
   // Refused up front rather than grown into until std::bad_alloc.
   require_fits(

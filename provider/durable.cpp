@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "ca/error.h"
+#include "ca/text_file.h"
 
 namespace carl::provider {
 namespace {
@@ -72,6 +73,7 @@ void write_durably(const std::string& dir, const std::string& name, const std::s
   const std::string path = dir + "/" + name;
   const std::string tmp = name + ".tmp";
   Fd d(open_dir(dir));
+  if (replace) ca::require_file_target(path);
   if (::unlinkat(d.get(), tmp.c_str(), 0) != 0 && errno != ENOENT)
     throw InputError(fmt::format("{}/{}: cannot remove: {}", dir, tmp, std::strerror(errno)));
   Fd f(::openat(d.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));

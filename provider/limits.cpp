@@ -79,7 +79,7 @@ std::uint64_t memory_limit() {
   if (!v || *v == 0)
     throw InputError(
         fmt::format("CARL_MEMORY_LIMIT: '{}' is not a size (bytes, or a number with K, M, G or T)",
-                    std::string(env).substr(0, 40)));
+                    printable(env, 40)));
   return *v;
 }
 
@@ -126,7 +126,9 @@ std::uint64_t rle_trajectory_cells() {
 std::string describe_bytes(std::uint64_t b) {
   if (b == std::numeric_limits<std::uint64_t>::max()) return "more than 16 EiB";
   if (b >= (1ULL << 30)) return fmt::format("{:.1f} GiB", double(b) / double(1ULL << 30));
-  return fmt::format("{:.1f} MiB", double(b) / double(1ULL << 20));
+  if (b >= (1ULL << 20)) return fmt::format("{:.1f} MiB", double(b) / double(1ULL << 20));
+  if (b >= (1ULL << 10)) return fmt::format("{:.1f} KiB", double(b) / double(1ULL << 10));
+  return fmt::format("{} bytes", b);
 }
 
 void require_fits(std::uint64_t bytes, const std::string& what) {

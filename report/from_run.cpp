@@ -70,19 +70,17 @@ RunData run_data(const experiment::RunContents& run) {
     // net-0.pt: the LibTorch checkpoint of carl before 2026-11-30.
     std::string net = run.dir + "/net-0.json";
     if (!fs::exists(net)) net = run.dir + "/net-0.pt";
+    // A net that is there but does not load is an error naming it, as any other file of the
+    // run that does not read: a picture captioned with the net's rollout would leave it out.
     if (fs::exists(net)) {
-      try {
-        const learner::Net n = learner::Net::load(net);
-        const learner::Rollout r =
-            n.rollout(d.last, d.torus ? ca::Boundary::torus : ca::Boundary::window);
-        if (d.torus && r.frames.size() == d.last.frames.size() - 1) {
-          ca::Trajectory y;
-          y.frames.push_back(d.last.frames[0]);
-          for (const ca::Grid& g : r.frames) y.frames.push_back(g);
-          d.net_rollout = std::move(y);
-        }
-      } catch (const std::exception&) {
-        // A net that does not load is left out of the picture; the rest of the report stands.
+      const learner::Net n = learner::Net::load(net);
+      const learner::Rollout r =
+          n.rollout(d.last, d.torus ? ca::Boundary::torus : ca::Boundary::window);
+      if (d.torus && r.frames.size() == d.last.frames.size() - 1) {
+        ca::Trajectory y;
+        y.frames.push_back(d.last.frames[0]);
+        for (const ca::Grid& g : r.frames) y.frames.push_back(g);
+        d.net_rollout = std::move(y);
       }
     }
   }

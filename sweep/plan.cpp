@@ -104,7 +104,7 @@ std::string read_rules_file(const YamlSection& f, const YAML::Node& at, const st
   if (!in || err != 0) {
     const std::filesystem::path shown = std::filesystem::absolute(path, ec);
     throw f.error(at, fmt::format("{}: {}: cannot open{}", key,
-                                  provider::printable(ec ? path.string() : shown.string()),
+                                  printable(ec ? path.string() : shown.string()),
                                   err != 0 ? std::string(": ") + std::strerror(err) : ""));
   }
   std::stringstream text;
@@ -153,7 +153,7 @@ std::shared_ptr<SweepPlan::Source> read_source(const YAML::Node& node, const std
         std::filesystem::path(file).parent_path() / std::filesystem::path(rules_file);
     const std::string text = read_rules_file(f, node["file"], f.key("file"), p);
     std::error_code ec;  // the rules file as opened, made absolute, in every message about it
-    const std::string shown = provider::printable(std::filesystem::absolute(p, ec).string());
+    const std::string shown = printable(std::filesystem::absolute(p, ec).string());
     std::size_t at = 0;
     for (int line = 1; at < text.size(); ++line) {
       std::size_t end = text.find('\n', at);
@@ -184,7 +184,7 @@ std::shared_ptr<SweepPlan::Source> read_source(const YAML::Node& node, const std
       const ca::RuleTable t = ca::parse_rule(rule);
       s->rules.push_back({"rule", ca::emit_rule(t), t});
     } catch (const InputError& e) {
-      throw f.error(node["rule"], f.key("rule") + ": " + provider::printable(e.what()));
+      throw f.error(node["rule"], f.key("rule") + ": " + printable(e.what()));
     }
     s->label = "rule";
   }
@@ -223,7 +223,7 @@ T read_variant(const YAML::Node& node, const std::string& where, const std::stri
     const T* z = find_named(zoo, name);
     if (!z)
       throw InputError(fmt::format("{}:{}: {}: '{}' is not one of the zoo's: {}", file,
-                                   at.Mark().line + 1, key, provider::printable(name),
+                                   at.Mark().line + 1, key, printable(name),
                                    fmt::join(names_of(zoo), ", ")));
     return *z;
   };
@@ -320,8 +320,8 @@ SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
     std::set<std::string> seen;
     for (const auto& n : names)
       if (!seen.insert(n).second)
-        throw top.error(root[key], fmt::format("{}: the name '{}' is given twice", key,
-                                               provider::printable(n)));
+        throw top.error(root[key],
+                        fmt::format("{}: the name '{}' is given twice", key, printable(n)));
   };
   unique(names_of(plan.regimes_), "regimes");
   unique(names_of(plan.settings_), "settings");

@@ -77,8 +77,8 @@ std::vector<json> read_records(const std::string& path, const SweepPlan& plan,
     for (const auto& [key, want] : record_identity(j))
       if (!r.contains(key) || r[key] != want)
         throw bad(fmt::format("job {}: {} is {}, but the sweep's job {} has {}", id, key,
-                              r.contains(key) ? provider::printable(r[key].dump()) : "missing", id,
-                              provider::printable(want.dump())));
+                              r.contains(key) ? printable(r[key].dump()) : "missing", id,
+                              printable(want.dump())));
     for (const char* key : {"exact", "halted", "false_halt"})
       if (!r.contains(key) || !r[key].is_boolean())
         throw bad(fmt::format("job {}: {} must be true or false", id, key));

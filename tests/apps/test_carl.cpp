@@ -132,6 +132,42 @@ TEST_CASE("exit code 1: a run stopped by its budget", "[apps]") {
   CHECK(r.status == 1);
 }
 
+TEST_CASE("a finished run's commands check their input before they print or draw", "[apps]") {
+  carl::test::TempDir dir;
+  std::ofstream(dir.path() + "/r.yaml")
+      << "provider: {rule: B3/S23, height: 8, width: 8, steps: 2}\n"
+         "learner: {committee: 1}\n"
+         "stopping: {max_trajectories: 1}\n"
+         "output: {report: false}\n";
+  REQUIRE(run_carl("run r.yaml", dir.path()).status == 1);
+  // The rule to compare with is read first: a bad one printed the whole inspection before it,
+  // and an empty one was silently no comparison.
+  for (const char* against : {"B9/S", "''"}) {
+    const Result r = run_carl(fmt::format("inspect runs/r --against {}", against), dir.path());
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+    CHECK(r.output.rfind("carl: rulestring", 0) == 0);
+  }
+  // A net that does not load is named, not left out of a picture captioned with its rollout.
+  std::ofstream(dir.path() + "/runs/r/net-0.json") << "garbage";
+  const Result report = run_carl("report runs/r", dir.path());
+  INFO(report.output);
+  CHECK(report.status == 2);
+  CHECK(report.output.rfind("carl: runs/r/net-0.json: not a carl net checkpoint", 0) == 0);
+  // A malformed memory limit is named as itself, not as a line of the config checked against it.
+  ::setenv("CARL_MEMORY_LIMIT", "bogus", 1);
+  const Result limit = run_carl("run r.yaml", dir.path());
+  ::unsetenv("CARL_MEMORY_LIMIT");
+  INFO(limit.output);
+  CHECK(limit.status == 2);
+  CHECK(limit.output.rfind("carl: CARL_MEMORY_LIMIT: 'bogus' is not a size", 0) == 0);
+  // The run keeps its name (the config's stem) when resumed from its stored config.yaml.
+  const Result resumed = run_carl("run --resume runs/r", dir.path());
+  INFO(resumed.output);
+  CHECK(resumed.output.rfind("carl run r: resuming", 0) == 0);
+}
+
 TEST_CASE("carl bench zoo --suites nosuch lists the valid suites", "[apps]") {
   carl::test::TempDir dir;
   const Result r = run_carl("bench zoo --quick --suites nosuch --out zoo", dir.path());

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "ca/error.h"
@@ -137,6 +138,14 @@ TEST_CASE("RLE errors name the file and the line", "[rle]") {
   CHECK_THAT(message("#CXRLE Pos=a,b\nx = 3, y = 3\no!\n"), Catch::Contains("Pos=X,Y"));
   CHECK_THAT(message("x = 3, y = 3\n.Q\n"), Catch::Contains("'Q'"));
   CHECK_THAT(message("!c\n.Q\n"), Catch::Contains("bad.rle:2") && Catch::Contains(".cells"));
+  // A size given twice: which one counts would be a guess.
+  CHECK_THAT(message("x = 3, y = 3, x = 5\no!\n"),
+             Catch::Contains("bad.rle:1") && Catch::Contains("header field x given twice"));
+  // Bytes outside ASCII are shown as \xNN, not sent to the terminal (0x9b: the 8-bit CSI).
+  const std::string high = message("x = 3, y = 3, rule = B3\x9b[2J/S23\nb\x9b!\n");
+  CHECK_THAT(high, Catch::Contains("B3\\x9b[2J/S23"));
+  CHECK(std::none_of(high.begin(), high.end(), [](char c) { return (unsigned char)c >= 0x7f; }));
+  CHECK_THAT(message("x = 3, y = 3\nb\xc2\x9b!\n"), Catch::Contains("'\\xc2'"));
 }
 
 TEST_CASE("sizes beyond the documented limit are refused before allocating", "[rle][limits]") {

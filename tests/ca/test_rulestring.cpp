@@ -35,8 +35,7 @@ TEST_CASE("Life by definition, as B/S and as MAP", "[rulestring]") {
   REQUIRE(emit_map(life) == kLifeMap);
   REQUIRE(emit_rule(life) == "B3/S23");
   for (const char* spelling :
-       {"b3s23", "B3S23", "23/3", "S23/B3", "b3/s23", " B3/S23 ", "B3/S23:T64,64", "B3_S23",
-        "s23b3",
+       {"b3s23", "B3S23", "23/3", "S23/B3", "b3/s23", " B3/S23 ", "B3_S23", "s23b3",
         "map"
         "ARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogIAAgAAWaH7oaIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA"})
     REQUIRE(parse_rule(spelling) == life);
@@ -141,4 +140,13 @@ TEST_CASE("malformed rulestrings say what and where", "[rulestring]") {
   // One line, whatever the input holds.
   CHECK(error_of("B3\n/S23").find('\n') == std::string::npos);
   CHECK_THAT(error_of("B3\n/S23"), Catch::Contains("\\x0a"));
+  // Bytes from outside ASCII too (0x9b is the terminal's 8-bit CSI), in the rule and in the piece.
+  CHECK_THAT(error_of("B3\x9b[2J/S23"), Catch::Contains("'B3\\x9b[2J/S23'") &&
+                                            Catch::Contains("'\\x9b'") && !Catch::Contains("\x9b"));
+  CHECK_THAT(error_of(std::string(kLifeMap).replace(10, 1, "\xc3")), Catch::Contains("'\\xc3'"));
+  // A topology is a pattern's, not the rule's: dropped, it would run the rule on another grid.
+  CHECK_THAT(error_of("B3/S23:T5,5"),
+             Catch::Contains("topology") && Catch::Contains("character 7"));
+  CHECK_THAT(error_of("B3/S23:K4,4"), Catch::Contains("topology"));
+  CHECK_THAT(error_of(std::string(kLifeMap) + ":T64,64"), Catch::Contains("topology"));
 }

@@ -203,6 +203,58 @@ TEST_CASE("a relative provider command is resolved against the config file's dir
   }
 }
 
+TEST_CASE("a run's name: UTF-8 without control characters, from the key or the file's stem",
+          "[config][hostile]") {
+  const std::string rule = "provider:\n  rule: B3/S23\n";
+  // A name is printed and made a directory: invalid UTF-8 was an internal error (rule.json's
+  // JSON) after the provider had been asked; U+009B is the terminal's 8-bit CSI.
+  CHECK_THAT(error_of("name: \"a\xff\"\n" + rule),
+             Catch::Contains("bad.yaml:1: name: is not valid UTF-8"));
+  CHECK_THAT(error_of("name: \"a\xc2\x9b[2J\"\n" + rule),
+             Catch::Contains("name: must not contain control characters (U+0080 to U+009F)"));
+  CHECK_THAT(error_of("name: \"a\xe2\x82\"\n" + rule), Catch::Contains("not valid UTF-8"));
+  CHECK(parse_config("name: r\xc3\xa8gle\n" + rule, "bad.yaml").name == "r\xc3\xa8gle");
+  // A name from the file's stem is held to the same.
+  try {
+    parse_config(rule, "dir/stem-\xfe.yaml");
+    FAIL("no error");
+  } catch (const carl::InputError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("dir/stem-\\xfe.yaml: the run's name 'stem-\\xfe', "
+                                         "the file's stem, is not valid UTF-8"));
+  }
+  CHECK(parse_config(rule, "dir/mine.yaml").name == "mine");
+}
+
+TEST_CASE("a config is one YAML document", "[config]") {
+  // The second was read by no one: its rule, and its unknown keys, went unnoticed.
+  CHECK_THAT(error_of("provider:\n  rule: B3/S23\n---\nprovider:\n  rule: B36/S23\nbogus: 1\n"),
+             Catch::Contains("bad.yaml:4: a second YAML document"));
+  CHECK(parse_config("---\nprovider:\n  rule: B3/S23\n", "bad.yaml").provider.rule == "B3/S23");
+}
+
+TEST_CASE("a config without a name keeps its run's name in the copy a run stores", "[config]") {
+  using carl::experiment::read_config_file;
+  carl::test::TempDir tmp;
+  // Block and flow mappings, comments and an indented mapping; the copy is stored as config.yaml.
+  for (const std::string text :
+       {"provider:\n  rule: B3/S23\n", "# a comment\n\nprovider: {rule: B3/S23}\n",
+        "{provider: {rule: B3/S23}, stopping: {max_trajectories: 3}}\n",
+        "  provider:\n    rule: B3/S23\n"}) {
+    INFO(text);
+    const std::string path = tmp.path() + "/my \"exp\".yaml";
+    carl::ca::write_text_file(path, text);
+    const auto file = read_config_file(path);
+    REQUIRE(file.config.name == "my \"exp\"");
+    const auto stored = parse_config(file.text, tmp.path() + "/run/config.yaml");
+    REQUIRE(stored.name == "my \"exp\"");
+    REQUIRE(carl::experiment::config_difference(stored, file.config, false).key.empty());
+  }
+  // A name given is left as written.
+  carl::ca::write_text_file(tmp.path() + "/x.yaml", "name: other\nprovider: {rule: B3/S23}\n");
+  REQUIRE(read_config_file(tmp.path() + "/x.yaml").text ==
+          "name: other\nprovider: {rule: B3/S23}\n");
+}
+
 TEST_CASE("a committee too large for the memory limit is refused up front", "[config][limits]") {
   // Width 1024, depth 16: about 16.8 million parameters a net; 64 of them and their training
   // state are tens of GB, over the default limit of 4 GiB (CARL_MEMORY_LIMIT unset in tests).

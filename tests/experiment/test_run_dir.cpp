@@ -129,6 +129,15 @@ TEST_CASE("every field of rule.json is checked, errors name the file and the fie
              Catch::Contains("halted: expected true or false"));
   CHECK_THAT(rule_error([](json& j) { j["name"] = "a\x1b[2Jb"; }),
              Catch::Contains("name: contains a control character"));
+  // U+009B, the terminal's 8-bit CSI, in UTF-8; and names a config refuses.
+  CHECK_THAT(rule_error([](json& j) { j["name"] = "a\xc2\x9b[2Jb"; }),
+             Catch::Contains("name: contains a control character"));
+  CHECK_THAT(rule_error([](json& j) { j["name"] = "a/b"; }), Catch::Contains("name: must be"));
+  CHECK_THAT(rule_error([](json& j) { j["name"] = ""; }), Catch::Contains("name: must be"));
+  CHECK_THAT(rule_error([](json& j) { j["support"] = "hex"; }),
+             Catch::Contains("support: 'hex' is not the support of ignored_cells 0 ('Moore')"));
+  CHECK_THAT(rule_error([](json& j) { j["policy"] = "bogus"; }),
+             Catch::Contains("policy: 'bogus' is not one of: certified, risk, seed"));
   CHECK_THAT(rule_error([](json& j) { j["rulestring"] = "B36/S23"; }),
              Catch::Contains("rulestring: 'B36/S23' disagrees with the entries"));
   CHECK_THAT(rule_error([](json& j) { j["provenance_counts"]["unknown"] = 3; }),
@@ -261,8 +270,15 @@ TEST_CASE("durable writes never follow a planted link", "[run_dir][hostile]") {
   // A write that fails (a directory where the file goes) leaves no temporary file behind.
   std::filesystem::create_directories(tmp.path() + "/taken");
   REQUIRE_THAT(error_of([&] { provider::write_durably(tmp.path(), "taken", "x"); }),
-               Catch::Contains("taken: rename failed: Is a directory"));
+               Catch::Contains("taken: is a directory, not a regular file"));
   REQUIRE_FALSE(std::filesystem::exists(tmp.path() + "/taken.tmp"));
+  // Nor is a FIFO (or a device: /dev/null, as root) replaced by a file renamed over it.
+  REQUIRE(::mkfifo((tmp.path() + "/pipe").c_str(), 0600) == 0);
+  REQUIRE_THAT(error_of([&] { provider::write_durably(tmp.path(), "pipe", "x"); }),
+               Catch::Contains("pipe: is a FIFO, not a regular file"));
+  REQUIRE(::lstat((tmp.path() + "/pipe").c_str(), &st) == 0);
+  REQUIRE(S_ISFIFO(st.st_mode));
+  REQUIRE_FALSE(std::filesystem::exists(tmp.path() + "/pipe.tmp"));
 }
 
 TEST_CASE("fresh run directories: named in order, never through a link", "[run_dir]") {

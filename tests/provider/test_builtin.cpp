@@ -92,6 +92,13 @@ TEST_CASE("bad provider options are named", "[builtin]") {
   o = options("B3/S23");
   o.noise = 0.7;
   REQUIRE_THROWS_WITH(provider::HiddenRuleWorld(o), Catch::Contains("--noise"));
+  // The first trajectory's number is one the protocol can carry (START k: k <= 2·10⁹).
+  o = options("B3/S23");
+  o.start_index = 2000000001;
+  REQUIRE_THROWS_WITH(provider::HiddenRuleWorld(o),
+                      Catch::Contains("--start-index 2000000001 is not in [0, 2000000000]"));
+  o.start_index = 2000000000;
+  REQUIRE_NOTHROW(provider::HiddenRuleWorld(o));
 }
 
 TEST_CASE("docs/provider-protocol.md's example exchange is what carl-provider says",

@@ -61,6 +61,14 @@ TEST_CASE("the memory limit: default, CARL_MEMORY_LIMIT, refusal", "[limits]") {
   REQUIRE_THROWS_WITH(provider::require_fits((1u << 20) + 1, "a thing"),
                       Catch::Contains("a thing needs about 1.0 MiB, over the memory limit of "
                                       "1.0 MiB (set CARL_MEMORY_LIMIT"));
+  // Small sizes in units that show them (a limit of 1K read "0.0 MiB, over … 0.0 MiB").
+  ::setenv("CARL_MEMORY_LIMIT", "1K", 1);
+  REQUIRE_THROWS_WITH(provider::require_fits(3000, "a thing"),
+                      Catch::Contains("a thing needs about 2.9 KiB, over the memory limit of "
+                                      "1.0 KiB"));
+  ::setenv("CARL_MEMORY_LIMIT", "100", 1);
+  REQUIRE_THROWS_WITH(provider::require_fits(101, "a thing"),
+                      Catch::Contains("needs about 101 bytes, over the memory limit of 100 bytes"));
   ::setenv("CARL_MEMORY_LIMIT", "lots", 1);
   REQUIRE_THROWS_AS(provider::memory_limit(), InputError);
   ::unsetenv("CARL_MEMORY_LIMIT");

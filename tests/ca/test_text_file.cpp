@@ -1,0 +1,37 @@
+// ca/text_file: whole files written via a temporary and a rename, never over what is not a file.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "ca/error.h"
+#include "ca/text_file.h"
+#include "support.h"
+
+using namespace carl;
+
+TEST_CASE("a FIFO or a directory where the output goes is refused and left as it is",
+          "[text_file][hostile]") {
+  test::TempDir tmp;
+  const std::string pipe = tmp.path() + "/out.rle";
+  REQUIRE(::mkfifo(pipe.c_str(), 0600) == 0);
+  REQUIRE_THROWS_WITH(ca::write_text_file(pipe, "x\n"),
+                      Catch::Contains("out.rle: is a FIFO, not a regular file"));
+  struct stat st {};
+  REQUIRE(::lstat(pipe.c_str(), &st) == 0);
+  REQUIRE(S_ISFIFO(st.st_mode));  // renamed over, it would be a plain file now
+  REQUIRE_FALSE(std::filesystem::exists(pipe + ".tmp"));
+  std::filesystem::create_directories(tmp.path() + "/dir");
+  REQUIRE_THROWS_WITH(ca::write_text_file(tmp.path() + "/dir", "x\n"),
+                      Catch::Contains("dir: is a directory"));
+  // A link is replaced, never followed; a regular file is rewritten.
+  const std::string victim = tmp.path() + "/victim";
+  ca::write_text_file(victim, "precious\n");
+  REQUIRE(::symlink(victim.c_str(), (tmp.path() + "/link").c_str()) == 0);
+  ca::write_text_file(tmp.path() + "/link", "new\n");
+  REQUIRE(ca::read_text_file(victim) == "precious\n");
+  REQUIRE(ca::read_text_file(tmp.path() + "/link") == "new\n");
+  ca::write_text_file(victim, "again\n");
+  REQUIRE(ca::read_text_file(victim) == "again\n");
+}
