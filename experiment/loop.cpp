@@ -223,6 +223,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
   learner::SymmetryOptions sym;
   sym.min_evidence = ls.min_evidence;
 
+  std::string last_judgement;  // why the last fresh trajectory did not certify
   for (int round = 0;; ++round) {
     RoundRecord rec;
     rec.round = round;
@@ -424,8 +425,13 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     if (d.action == extractor::Action::halt) {
       reason = d.reason;
     } else if (!state.budget_left) {
-      reason = fmt::format("{} (the policy wanted to {}: {})", budget, extractor::name(d.action),
-                           d.reason);
+      // What the last fresh trajectory lacked says more than "test" does (an entry it did not
+      // show, an error above the tolerance).
+      reason = fmt::format("{} (the policy wanted to {}: {}{})", budget, extractor::name(d.action),
+                           d.reason,
+                           d.action == extractor::Action::test && !last_judgement.empty()
+                               ? "; the last fresh trajectory: " + last_judgement
+                               : "");
     } else if (d.action == extractor::Action::test) {
       ca::Trajectory fresh = source.next();
       d = policy->judge(state, fresh, boundary);
@@ -434,6 +440,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
         reason = d.reason;
       else
         take(std::move(fresh));
+      last_judgement = d.reason;
     } else if (d.action == extractor::Action::request) {
       take(source.next());
     }

@@ -130,6 +130,15 @@ int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe
              rulestring_or_partial(o.rule.table), o.rule.group.name(), n[0], n[1], n[2], n[3]);
   fmt::print("trajectories used: {} ({} stored before this run, {} asked of the provider)\n",
              o.trajectories, stored, source.fresh());
+  // A certified run that ran out of budget with guesses never shown: the provider may never show
+  // them (a dying, still or shifting rule in sparse soups), which no budget mends.
+  if (!o.halted && cfg.stopping.policy == extractor::Policy::certified && n[0] < ca::kPatternCount)
+    fmt::print(
+        "unproven: {} entries no trajectory showed ({} by symmetry or an inferred support, {} "
+        "generalized, {} unknown); where the provider rarely shows such neighbourhoods, "
+        "stopping.policy: risk halts with a stated bound on what they can cost "
+        "(docs/halting.md)\n",
+        ca::kPatternCount - n[0], n[1], n[2], n[3]);
   // Data that contradict themselves where the config promised none: say so, since the loop then
   // judges them as noisy data.
   if (cfg.provider.noise == 0 && !o.records.empty() && o.records.back().noise_rate > 0)

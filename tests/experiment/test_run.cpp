@@ -220,6 +220,27 @@ TEST_CASE("a provider that is not one rule: carl says its data contradict themse
   CHECK_THAT(one.output, Catch::Contains("trajectories used") && !Catch::Contains("data:"));
 }
 
+TEST_CASE("a certified run out of budget says what its last fresh trajectory lacked", "[run]") {
+  // next = N: the support (N alone) is found at once, but an entry it alone fills is a guess
+  // until a trajectory shows it, and a shifted soup shows no more patterns than its first frame.
+  test::TempDir tmp;
+  ca::write_text_file(
+      tmp.path() + "/shift.yaml",
+      "name: shift\nprovider: {rule: \"MAPAAAAAAAAAAAAAAAAAAAAAP////////////////////"
+      "8AAAAAAAAAAAAAAAAAAAAA/////////////////////w\", height: 32, width: 32, steps: 4, "
+      "density: 0.2}\nlearner: {committee: 1}\nstopping: {max_trajectories: 3}\n"
+      "output: {runs_dir: " +
+          tmp.path() + "/runs, report: false}\n");
+  const Result r = run_carl("run " + tmp.path() + "/shift.yaml", tmp.path());
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.output, Catch::Contains("judge the complete rule on a fresh trajectory; the last "
+                                       "fresh trajectory: 0 generalized and") &&
+                           Catch::Contains("support-filled entries untested)"));
+  CHECK_THAT(r.output, Catch::Contains("by symmetry or an inferred support") &&
+                           Catch::Contains("stopping.policy: risk halts with a stated bound"));
+}
+
 TEST_CASE("a risk halt's rule.json states the bound's parts, and reads back", "[run]") {
   // configs/dying-risk.yaml's run: the bound, its missing mass and wrong share, and the cells per
   // appearance it took — the larger of the rare classes' and the simulated appearances'.
