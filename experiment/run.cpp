@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -259,7 +260,8 @@ int resume_experiment(const std::string& run_dir, const std::string& provider_ex
 int inspect_run(const std::string& run_dir, const std::optional<std::string>& against) {
   const std::optional<ca::RuleTable> other =
       against ? std::optional(ca::parse_rule(*against)) : std::nullopt;
-  const RunContents run = load_run(run_dir, /*with_trajectories=*/false);
+  // The trajectories only to say how often the data showed each entry that differs.
+  const RunContents run = load_run(run_dir, /*with_trajectories=*/other.has_value());
   if (!run.rule)
     throw InputError(fmt::format("{}/rule.json: missing (the run has not finished)", run_dir));
   const StoredRule& r = *run.rule;
@@ -294,6 +296,30 @@ int inspect_run(const std::string& run_dir, const std::optional<std::string>& ag
                            ca::join_names(ca::name_entries(unknown)));
     fmt::print("against {}: {} of 512 entries differ{}\n{}", ca::emit_rule(*other), differ,
                differ ? ":" : "", lines);
+    // Each one with what it rests on: its provenance, and its own updates in the stored data.
+    if (differ > 0) {
+      // The trajectories the run used (carl learn stores every recording up front).
+      const std::size_t used = std::min(run.trajectories.size(), std::size_t(r.trajectories));
+      ca::PatternCounts seen;
+      for (std::size_t k = 0; k < used; ++k)
+        seen += ca::count_patterns(run.trajectories[k], run.config.provider.mode);
+      std::vector<ca::Pattern> each(wrong.begin(), wrong.end());
+      each.insert(each.end(), unknown.begin(), unknown.end());
+      std::sort(each.begin(), each.end());
+      constexpr std::size_t kListed = 32;
+      fmt::print(
+          "  each (learned, against; provenance; its updates to 0 and to 1 in the {} "
+          "trajectories the run used):\n",
+          used);
+      for (std::size_t k = 0; k < std::min(each.size(), kListed); ++k) {
+        const ca::Pattern q = each[k];
+        fmt::print("    {}: {}, {}; {}; {} to 0, {} to 1\n", ca::pattern_picture(q),
+                   table.known(q) ? std::to_string(int(table.output(q))) : std::string("?"),
+                   int(other->output(q)), extractor::name(r.provenance[std::size_t(q)]),
+                   seen.n[q][0], seen.n[q][1]);
+      }
+      if (each.size() > kListed) fmt::print("    … and {} more\n", each.size() - kListed);
+    }
     return differ == 0 ? 0 : 1;
   }
   return 0;

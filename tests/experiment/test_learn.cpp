@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <regex>
 
 #include "ca/text_file.h"
 #include "support.h"
@@ -47,6 +48,26 @@ TEST_CASE("carl learn halts on enough recorded trajectories", "[learn][cli]") {
   // inspect --against names the differing entries by Hensel class.
   REQUIRE(carl_cmd("inspect runs/high --against B3/S23", dir.path(), &out) == 1);
   REQUIRE_THAT(out, Catch::Contains("wrong (28 entries): B6a, B6c, B6k, B6n, B6e, B6i"));
+  // And each with what it rests on. HighLife's B6 births always happen, so every B6 pattern the
+  // one recording the run used shows goes to 1 each time, never to 0; one it never showed (p459,
+  // shown by the other two) was filled by symmetry.
+  REQUIRE_THAT(out, Catch::Contains("each (learned, against; provenance; its updates to 0 and to "
+                                    "1 in the 1 trajectories the run used)"));
+  const std::regex line(R"(\n    p\d+ [.#/]{11}: 1, 0; (\w+); (\d+) to 0, (\d+) to 1)");
+  int listed = 0, observed = 0;
+  for (auto m = std::sregex_iterator(out.begin(), out.end(), line); m != std::sregex_iterator();
+       ++m, ++listed) {
+    INFO((*m)[0]);
+    CHECK((*m)[2] == "0");
+    if ((*m)[1] == "observed") {
+      ++observed;
+      CHECK(std::stoi((*m)[3]) > 0);
+    } else {
+      CHECK((*m)[3] == "0");
+    }
+  }
+  CHECK(listed == 28);
+  CHECK(observed > 0);
 }
 
 TEST_CASE("carl learn says what more it would need, and names unknown entries", "[learn][cli]") {
