@@ -66,11 +66,12 @@ ca::Grid pattern_on_torus(const std::string& in, const std::string& torus, int s
     if (x == std::string::npos || !size(torus.substr(0, x), w) || !size(torus.substr(x + 1), h) ||
         w * h > ca::kMaxPatternCells)
       throw InputError(fmt::format(
-          "--torus '{}': expected WxH (Golly's width, height), each 1..{}, at most {} cells", torus,
-          ca::kMaxPatternSide, ca::kMaxPatternCells));
+          "--torus '{}': expected WxH (Golly's width, height), each 1..{}, at most {} cells",
+          printable(torus), ca::kMaxPatternSide, ca::kMaxPatternCells));
     if (p.torus() && (p.torus_width != w || p.torus_height != h))
-      throw InputError(fmt::format("--torus {}: {} says its torus is {}x{} (rule {})", torus, in,
-                                   p.torus_width, p.torus_height, p.rule));
+      throw InputError(fmt::format("--torus {}: {} says its torus is {}x{} (rule {})", torus,
+                                   printable(in), p.torus_width, p.torus_height,
+                                   printable(p.rule)));
     if (p.torus()) return p.grid;
     return ca::place_on_torus(p, static_cast<int>(h), static_cast<int>(w), in);
   }
@@ -180,7 +181,7 @@ class ReportAfterRun {
       if (!cfg.output.report) return;
       fmt::print("report: {} (carl report {})\n", carl::report::report_run(dir), dir);
     } catch (const std::exception& e) {
-      fmt::print(stderr, "carl: the run's report was not written: {}\n", e.what());
+      fmt::print(stderr, "carl: the run's report was not written: {}\n", terminal_safe(e.what()));
     }
   }
 
@@ -248,8 +249,10 @@ std::optional<std::string> unknown_subcommand(CLI::App& app, int argc, char** ar
       if (d < best) best = d, nearest = name;
     }
     if (!nearest.empty())
-      return fmt::format("{}: unknown command '{}'; did you mean '{}'?", where, word, nearest);
-    return fmt::format("{}: unknown command '{}' (one of: {})", where, word, names);
+      return fmt::format("{}: unknown command '{}'; did you mean '{}'?", printable(where),
+                         printable(word), nearest);
+    return fmt::format("{}: unknown command '{}' (one of: {})", printable(where), printable(word),
+                       names);
   }
   return std::nullopt;
 }
@@ -401,7 +404,7 @@ int main(int argc, char** argv) {
   try {
     // A malformed limit is named as itself, not as the first config line that is checked against
     // it.
-    (void)carl::provider::memory_limit();
+    if (!*rule) (void)carl::provider::memory_limit();
     if (*rule && apgsearch) {
       fmt::print("{}\n", ca::apgsearch_form(ca::emit_rule(ca::parse_rule(rulestring))));
       return 0;
@@ -448,7 +451,7 @@ int main(int argc, char** argv) {
         if (cfg.output.report)
           fmt::print("report: {} (carl report {})\n", carl::report::report_run(dir), dir);
       } catch (const std::exception& e) {
-        fmt::print(stderr, "carl: the run's report was not written: {}\n", e.what());
+        fmt::print(stderr, "carl: the run's report was not written: {}\n", terminal_safe(e.what()));
       }
       return rc;
     }
@@ -473,7 +476,7 @@ int main(int argc, char** argv) {
       return 0;
     }
   } catch (const InputError& e) {
-    fmt::print(stderr, "carl: {}\n", e.what());
+    fmt::print(stderr, "carl: {}\n", terminal_safe(e.what()));
     return 2;
   } catch (const std::bad_alloc&) {
     // What the up-front estimates (provider/limits.h) did not foresee: the machine's memory, or
@@ -483,7 +486,7 @@ int main(int argc, char** argv) {
                "memory limit)\n");
     return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "carl: internal error: {}\n", e.what());
+    fmt::print(stderr, "carl: internal error: {}\n", terminal_safe(e.what()));
     return 3;
   }
   return 0;

@@ -43,9 +43,10 @@ inline int run_provider(const provider::ProviderOptions& o) {
   try {
     return provider::serve(o, stdin, stdout);
   } catch (const std::exception& e) {
-    std::fprintf(stdout, "ERROR %s\n", e.what());
+    const std::string what = terminal_safe(e.what());
+    std::fprintf(stdout, "ERROR %s\n", what.c_str());
     std::fflush(stdout);
-    std::fprintf(stderr, "carl-provider: %s\n", e.what());
+    std::fprintf(stderr, "carl-provider: %s\n", what.c_str());
     return 2;
   }
 }

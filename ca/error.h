@@ -44,6 +44,43 @@ inline std::string printable(std::string_view s, std::size_t max_bytes = std::st
   return out;
 }
 
+// A message about to reach a terminal, made safe as a whole: carl's own text (δ, …, ×) and
+// valid UTF-8 pass; control characters (C0, DEL, C1 such as the 8-bit CSI, raw or as UTF-8) and
+// bytes that are not UTF-8 are shown as \xNN. The net under every message: a piece from outside
+// that a message forgot to pass through printable() cannot drive the terminal either.
+inline std::string terminal_safe(std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  auto escape = [&](unsigned char c) {
+    out += "\\x";
+    out += hex[c >> 4];
+    out += hex[c & 15];
+  };
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t len = c < 0x80         ? 1
+                            : (c >> 5) == 6  ? 2
+                            : (c >> 4) == 14 ? 3
+                            : (c >> 3) == 30 ? 4
+                                             : 0;
+    bool ok = len > 0 && i + len <= s.size() && c != 0xc0 && c != 0xc1 && c <= 0xf4;
+    for (std::size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
+    const auto c2 = ok && len > 1 ? static_cast<unsigned char>(s[i + 1]) : 0x80;
+    ok = ok && !(c == 0xe0 && c2 < 0xa0) && !(c == 0xed && c2 > 0x9f) &&
+         !(c == 0xf0 && c2 < 0x90) && !(c == 0xf4 && c2 > 0x8f);
+    if (!ok || c < 0x20 || c == 0x7f || (c == 0xc2 && c2 < 0xa0)) {
+      for (std::size_t k = 0; k < (ok ? len : 1); ++k) escape(static_cast<unsigned char>(s[i + k]));
+      i += ok ? len : 1;
+    } else {
+      out.append(s.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
 }  // namespace carl
 
 #define CARL_CHECK(cond, ...)                                                                     \

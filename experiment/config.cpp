@@ -25,7 +25,7 @@ std::string run_name_problem(const std::string& n) {
   if (n.size() > 200) return "longer than 200 characters";
   for (std::size_t i = 0; i < n.size();) {
     const auto c = static_cast<unsigned char>(n[i]);
-    if (c < 0x20 || c == 0x7f) return "must not contain control characters (NUL, newline …)";
+    if (c < 0x20 || c == 0x7f) return "must not contain control characters (NUL, newline ...)";
     // UTF-8: the sequence's length from its lead byte, then that many continuation bytes.
     const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
     if (len == 0 || c == 0xc0 || c == 0xc1 || c > 0xf4 || i + std::size_t(len) > n.size())
@@ -33,6 +33,12 @@ std::string run_name_problem(const std::string& n) {
     for (int k = 1; k < len; ++k)
       if ((static_cast<unsigned char>(n[i + std::size_t(k)]) & 0xc0) != 0x80)
         return "is not valid UTF-8";
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF (RFC 3629), by the second
+    // byte's range; nlohmann's JSON writer refuses each, after the provider had been asked.
+    const auto c2 = len > 1 ? static_cast<unsigned char>(n[i + 1]) : 0x80;
+    if ((c == 0xe0 && c2 < 0xa0) || (c == 0xed && c2 > 0x9f) || (c == 0xf0 && c2 < 0x90) ||
+        (c == 0xf4 && c2 > 0x8f))
+      return "is not valid UTF-8";
     if (c == 0xc2 && static_cast<unsigned char>(n[i + 1]) < 0xa0)
       return "must not contain control characters (U+0080 to U+009F)";
     i += std::size_t(len);
@@ -229,19 +235,30 @@ void name_the_run(ConfigFile& file, const std::string& path) {
     line += ch == '"' || ch == '\\' ? std::string("\\") + ch : std::string(1, ch);
   line += "\"";
   const YAML::Mark first = root.begin()->first.Mark();
-  if (first.pos < 0 || std::size_t(first.pos) > file.text.size()) return;
-  line += root.Style() == YAML::EmitterStyle::Flow
-              ? ", "
-              : "\n" + std::string(std::size_t(std::max(first.column, 0)), ' ');
-  std::string text = file.text;
-  text.insert(std::size_t(first.pos), line);
-  try {
-    Config named = parse_config(text, path);
-    if (named.name != file.config.name || !config_difference(named, file.config, false).key.empty())
+  // yaml-cpp's positions do not count a byte-order mark.
+  const std::size_t bom = file.text.rfind("\xef\xbb\xbf", 0) == 0 ? 3 : 0;
+  const bool flow = root.Style() == YAML::EmitterStyle::Flow;
+  // Before the first key; else (an explicit `? key`) at the top of a block mapping.
+  std::vector<std::pair<std::size_t, std::string>> tries;
+  if (first.pos >= 0)
+    tries.push_back(
+        {std::size_t(first.pos) + bom,
+         line + (flow ? ", " : "\n" + std::string(std::size_t(std::max(first.column, 0)), ' '))});
+  if (!flow) tries.push_back({bom, line + "\n"});
+  for (const auto& [at, insert] : tries) {
+    if (at > file.text.size()) continue;
+    std::string text = file.text;
+    text.insert(at, insert);
+    try {
+      Config named = parse_config(text, path);
+      if (named.name != file.config.name ||
+          !config_difference(named, file.config, false).key.empty())
+        continue;
+      file.text = std::move(text);
+      file.config = std::move(named);
       return;
-    file.text = std::move(text);
-    file.config = std::move(named);
-  } catch (const std::exception&) {
+    } catch (const std::exception&) {
+    }
   }
 }
 }  // namespace

@@ -225,7 +225,7 @@ class Obj {
     for (auto it = j_.begin(); it != j_.end(); ++it) {
       bool known = false;
       for (const auto& k : seen_) known = known || k == it.key();
-      if (!known) fail(it.key(), "unknown key");
+      if (!known) fail(printable(it.key()), "unknown key");
     }
   }
   static std::string shown(const json& v) {

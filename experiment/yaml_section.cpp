@@ -13,16 +13,19 @@ namespace carl::experiment {
 YAML::Node load_yaml(const std::string& text, const std::string& source) {
   try {
     // One document: a second one (after `---`) would be read by no one, its keys unchecked.
+    // An empty one after it (a trailing `---`) holds nothing to miss.
     std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    while (documents.size() > 1 && documents.back().IsNull()) documents.pop_back();
     if (documents.size() > 1) {
       const int line = documents[1].Mark().line;
-      throw InputError(fmt::format("{}{}: a second YAML document; a config is one document", source,
+      throw InputError(fmt::format("{}{}: a second YAML document; a config is one document",
+                                   printable(source),
                                    line >= 0 ? fmt::format(":{}", line + 1) : ""));
     }
     return documents.empty() ? YAML::Node() : documents.front();
   } catch (const YAML::ParserException& e) {
-    throw InputError(
-        fmt::format("{}:{}: not valid YAML: {}", source, e.mark.line + 1, printable(e.msg)));
+    throw InputError(fmt::format("{}:{}: not valid YAML: {}", printable(source), e.mark.line + 1,
+                                 printable(e.msg)));
   }
 }
 
@@ -63,8 +66,8 @@ std::string YamlSection::key(const std::string& k) const {
 
 InputError YamlSection::error(const YAML::Node& at, const std::string& what) const {
   // A node with no place in the text (an empty file's) has no line to name: not "file:0:".
-  if (at.Mark().is_null()) return InputError(fmt::format("{}: {}", source_, what));
-  return InputError(fmt::format("{}:{}: {}", source_, at.Mark().line + 1, what));
+  if (at.Mark().is_null()) return InputError(fmt::format("{}: {}", printable(source_), what));
+  return InputError(fmt::format("{}:{}: {}", printable(source_), at.Mark().line + 1, what));
 }
 
 void YamlSection::refuse_type(const YAML::Node& v, const std::string& name,
@@ -74,15 +77,16 @@ void YamlSection::refuse_type(const YAML::Node& v, const std::string& name,
                                           : std::string("a collection")));
 }
 
-// A check's message may quote the value: escaped, so that it stays one line.
+// A check's message quotes the value escaped itself (carl::printable), as every InputError does:
+// escaped again here, a rulestring's `\xc3` would read `\\xc3`.
 void YamlSection::refuse_if(const YAML::Node& v, const char* k, const std::string& problem) const {
-  if (!problem.empty()) throw error(v, key(k) + ": " + printable(problem));
+  if (!problem.empty()) throw error(v, key(k) + ": " + problem);
 }
 
 Check<std::string> one_of(std::vector<std::string> options) {
   return [options = std::move(options)](const std::string& v) -> std::string {
     if (std::find(options.begin(), options.end(), v) != options.end()) return "";
-    return fmt::format("'{}' is not one of: {}", v, fmt::join(options, ", "));
+    return fmt::format("'{}' is not one of: {}", printable(v), fmt::join(options, ", "));
   };
 }
 

@@ -30,7 +30,8 @@ namespace carl::experiment {
 // A file's text read as YAML; a syntax error is "source:line: not valid YAML: what".
 YAML::Node load_yaml(const std::string& text, const std::string& source);
 
-// A value's check: "" when the value is good, else the problem ("3 is outside [4, 9]").
+// A value's check: "" when the value is good, else the problem ("3 is outside [4, 9]"), which
+// quotes what came from outside through carl::printable (it is printed as it is).
 template <class T>
 using Check = std::function<std::string(const T&)>;
 
@@ -176,7 +177,7 @@ Check<std::string> parsed_by(Parse parse) {
 template <class E>
 Check<std::string> one_of() {
   return [](const std::string& v) -> std::string {
-    return parse_choice<E>(v) ? "" : not_one_of<E>(v);
+    return parse_choice<E>(v) ? "" : not_one_of<E>(printable(v));
   };
 }
 

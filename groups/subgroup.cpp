@@ -73,7 +73,8 @@ Subgroup Subgroup::parse(std::string_view name) {
     if (name == e[i].name) return all()[i];
   std::string names;
   for (const Entry& x : e) names += (names.empty() ? "" : ", ") + std::string(x.name);
-  throw InputError(fmt::format("'{}' is not a subgroup of D4 (one of: {})", name, names));
+  throw InputError(
+      fmt::format("'{}' is not a subgroup of D4 (one of: {})", printable(name), names));
 }
 
 const std::string& Subgroup::name() const {

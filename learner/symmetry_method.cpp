@@ -18,7 +18,8 @@ SymmetryMethod SymmetryMethod::parse(const std::string& word) {
   if (word == "function") return function;
   if (word == "kernels") return kernels;
   if (word.rfind("fixed:", 0) == 0) return fixed_to(groups::Subgroup::parse(word.substr(6)));
-  throw InputError(fmt::format("'{}' is not one of: data, function, kernels, fixed:<group>", word));
+  throw InputError(
+      fmt::format("'{}' is not one of: data, function, kernels, fixed:<group>", printable(word)));
 }
 
 std::string SymmetryMethod::name() const {

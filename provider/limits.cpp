@@ -128,7 +128,7 @@ std::string describe_bytes(std::uint64_t b) {
   if (b >= (1ULL << 30)) return fmt::format("{:.1f} GiB", double(b) / double(1ULL << 30));
   if (b >= (1ULL << 20)) return fmt::format("{:.1f} MiB", double(b) / double(1ULL << 20));
   if (b >= (1ULL << 10)) return fmt::format("{:.1f} KiB", double(b) / double(1ULL << 10));
-  return fmt::format("{} bytes", b);
+  return fmt::format("{} byte{}", b, b == 1 ? "" : "s");
 }
 
 void require_fits(std::uint64_t bytes, const std::string& what) {

@@ -1,6 +1,7 @@
 #include "report/from_run.h"
 
 #include <filesystem>
+#include <optional>
 
 #include "ca/error.h"
 #include "ca/naming.h"
@@ -71,11 +72,20 @@ RunData run_data(const experiment::RunContents& run) {
     std::string net = run.dir + "/net-0.json";
     if (!fs::exists(net)) net = run.dir + "/net-0.pt";
     // A net that is there but does not load is an error naming it, as any other file of the
-    // run that does not read: a picture captioned with the net's rollout would leave it out.
-    if (fs::exists(net)) {
-      const learner::Net n = learner::Net::load(net);
+    // run that does not read: a picture captioned with the net's rollout would leave it out. An
+    // old LibTorch checkpoint that this build cannot open (no LibTorch module) is left out.
+    std::optional<learner::Net> loaded;
+    if (fs::exists(net) && net.size() > 3 && net.compare(net.size() - 3, 3, ".pt") == 0) {
+      try {
+        loaded.emplace(learner::Net::load(net));
+      } catch (const InputError&) {
+      }
+    } else if (fs::exists(net)) {
+      loaded.emplace(learner::Net::load(net));
+    }
+    if (loaded) {
       const learner::Rollout r =
-          n.rollout(d.last, d.torus ? ca::Boundary::torus : ca::Boundary::window);
+          loaded->rollout(d.last, d.torus ? ca::Boundary::torus : ca::Boundary::window);
       if (d.torus && r.frames.size() == d.last.frames.size() - 1) {
         ca::Trajectory y;
         y.frames.push_back(d.last.frames[0]);

@@ -184,7 +184,7 @@ std::shared_ptr<SweepPlan::Source> read_source(const YAML::Node& node, const std
       const ca::RuleTable t = ca::parse_rule(rule);
       s->rules.push_back({"rule", ca::emit_rule(t), t});
     } catch (const InputError& e) {
-      throw f.error(node["rule"], f.key("rule") + ": " + printable(e.what()));
+      throw f.error(node["rule"], f.key("rule") + ": " + e.what());
     }
     s->label = "rule";
   }

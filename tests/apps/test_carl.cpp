@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -73,6 +74,13 @@ TEST_CASE("a mistyped subcommand is named, with the nearest valid one", "[apps]"
     CHECK(r.output.find("'xyzzyplugh'") != std::string::npos);
     CHECK(r.output.find("simulate") != std::string::npos);
     CHECK(r.output.find("did you mean") == std::string::npos);
+  }
+  {  // the word is escaped: ESC and the 8-bit CSI reached the terminal
+    const Result r = run_carl("\"$(printf 'si\\033[2J\\233m')\"", dir.path());
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK(r.output.find("'si\\x1b[2J\\x9bm'") != std::string::npos);
+    CHECK(r.output.find('\033') == std::string::npos);
   }
 }
 
@@ -155,6 +163,10 @@ TEST_CASE("a finished run's commands check their input before they print or draw
   INFO(report.output);
   CHECK(report.status == 2);
   CHECK(report.output.rfind("carl: runs/r/net-0.json: not a carl net checkpoint", 0) == 0);
+  // An old LibTorch checkpoint this build cannot open is left out, as before.
+  std::filesystem::remove(dir.path() + "/runs/r/net-0.json");
+  std::ofstream(dir.path() + "/runs/r/net-0.pt") << "PK\x03\x04 not an archive";
+  CHECK(run_carl("report runs/r", dir.path()).status == 0);
   // A malformed memory limit is named as itself, not as a line of the config checked against it.
   ::setenv("CARL_MEMORY_LIMIT", "bogus", 1);
   const Result limit = run_carl("run r.yaml", dir.path());

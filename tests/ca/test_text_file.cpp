@@ -34,4 +34,17 @@ TEST_CASE("a FIFO or a directory where the output goes is refused and left as it
   REQUIRE(ca::read_text_file(tmp.path() + "/link") == "new\n");
   ca::write_text_file(victim, "again\n");
   REQUIRE(ca::read_text_file(victim) == "again\n");
+  // Nor is its temporary written through a planted link (the victim was overwritten and the
+  // target became the link), or opened on a planted FIFO (which blocked for ever).
+  const std::string out = tmp.path() + "/out.txt";
+  REQUIRE(::symlink(victim.c_str(), (out + ".tmp").c_str()) == 0);
+  ca::write_text_file(out, "mine\n");
+  REQUIRE(ca::read_text_file(victim) == "again\n");
+  REQUIRE(::lstat(out.c_str(), &st) == 0);
+  REQUIRE(S_ISREG(st.st_mode));
+  REQUIRE(ca::read_text_file(out) == "mine\n");
+  REQUIRE(::mkfifo((out + ".tmp").c_str(), 0600) == 0);
+  ca::write_text_file(out, "again\n");
+  REQUIRE(ca::read_text_file(out) == "again\n");
+  REQUIRE_FALSE(std::filesystem::exists(out + ".tmp"));
 }

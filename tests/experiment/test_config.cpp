@@ -214,6 +214,15 @@ TEST_CASE("a run's name: UTF-8 without control characters, from the key or the f
              Catch::Contains("name: must not contain control characters (U+0080 to U+009F)"));
   CHECK_THAT(error_of("name: \"a\xe2\x82\"\n" + rule), Catch::Contains("not valid UTF-8"));
   CHECK(parse_config("name: r\xc3\xa8gle\n" + rule, "bad.yaml").name == "r\xc3\xa8gle");
+  // Forms a lead byte alone does not refuse: a surrogate, overlong forms, past U+10FFFF.
+  for (const char* bad : {"sur\xed\xa0\x80", "ovl\xe0\x80\xaf", "ovl\xf0\x80\x80\xaf",
+                          "big\xf4\x90\x80\x80", "ovl\xc0\xaf"}) {
+    INFO(bad);
+    CHECK_THAT(error_of("name: \"" + std::string(bad) + "\"\n" + rule),
+               Catch::Contains("name: is not valid UTF-8"));
+  }
+  CHECK(parse_config("name: \"\xf0\x9f\x90\x9b\xe2\x80\xa6\"\n" + rule, "b.yaml").name ==
+        "\xf0\x9f\x90\x9b\xe2\x80\xa6");
   // A name from the file's stem is held to the same.
   try {
     parse_config(rule, "dir/stem-\xfe.yaml");
@@ -225,11 +234,20 @@ TEST_CASE("a run's name: UTF-8 without control characters, from the key or the f
   CHECK(parse_config(rule, "dir/mine.yaml").name == "mine");
 }
 
+TEST_CASE("a rulestring's error in a config is escaped once", "[config][hostile]") {
+  // The config wrapped the rulestring's own escaped quote in a second escape: \\xc3.
+  const std::string e = error_of("provider:\n  rule: \"B3\xc3\xa9/S2\\\\3\"\n");
+  CHECK_THAT(e, Catch::Contains("provider.rule: rulestring 'B3\\xc3\\xa9/S2\\\\3'"));
+  CHECK_THAT(e, !Catch::Contains("\\\\x"));
+}
+
 TEST_CASE("a config is one YAML document", "[config]") {
   // The second was read by no one: its rule, and its unknown keys, went unnoticed.
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\n---\nprovider:\n  rule: B36/S23\nbogus: 1\n"),
              Catch::Contains("bad.yaml:4: a second YAML document"));
   CHECK(parse_config("---\nprovider:\n  rule: B3/S23\n", "bad.yaml").provider.rule == "B3/S23");
+  // An empty one after it holds nothing to miss.
+  CHECK(parse_config("provider:\n  rule: B3/S23\n---\n", "bad.yaml").provider.rule == "B3/S23");
 }
 
 TEST_CASE("a config without a name keeps its run's name in the copy a run stores", "[config]") {
@@ -239,7 +257,9 @@ TEST_CASE("a config without a name keeps its run's name in the copy a run stores
   for (const std::string text :
        {"provider:\n  rule: B3/S23\n", "# a comment\n\nprovider: {rule: B3/S23}\n",
         "{provider: {rule: B3/S23}, stopping: {max_trajectories: 3}}\n",
-        "  provider:\n    rule: B3/S23\n"}) {
+        "  provider:\n    rule: B3/S23\n",
+        // yaml-cpp's positions do not count a byte-order mark; an explicit key goes before.
+        "\xef\xbb\xbfprovider:\n  rule: B3/S23\n", "? provider\n: {rule: B3/S23}\n"}) {
     INFO(text);
     const std::string path = tmp.path() + "/my \"exp\".yaml";
     carl::ca::write_text_file(path, text);

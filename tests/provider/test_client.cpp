@@ -269,7 +269,6 @@ TEST_CASE("a provider's text is echoed with control characters escaped", "[clien
   const std::string e = error_of([&] { c.next(); });
   REQUIRE_THAT(e, Catch::Contains("refused trajectory 0: \\x1b[31mred\\x1b[0m \\x1b[2J"));
   for (char ch : e) REQUIRE(static_cast<unsigned char>(ch) >= 0x20);
-  REQUIRE(printable("a\nb\\c\x9b") == "a\\x0ab\\\\c\\x9b");
 }
 
 TEST_CASE("every world parameter reaches carl-provider through the derived argv", "[client]") {
