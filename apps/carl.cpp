@@ -1,12 +1,17 @@
 // carl: recover the hidden rule of a cellular automaton. A thin front-end over the libraries.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <new>
 #include <optional>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "apps/provider_cli.h"
@@ -30,6 +35,13 @@
 #include "sweep/zoo.h"
 
 namespace {
+
+// A line on stderr that never throws: a message that cannot be written (stderr closed, full, a
+// pipe whose reader is gone) must not turn an error into an abort.
+void print_error(const std::string& line) noexcept {
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
 
 using namespace carl;
 
@@ -181,7 +193,8 @@ class ReportAfterRun {
       if (!cfg.output.report) return;
       fmt::print("report: {} (carl report {})\n", carl::report::report_run(dir), dir);
     } catch (const std::exception& e) {
-      fmt::print(stderr, "carl: the run's report was not written: {}\n", terminal_safe(e.what()));
+      print_error(
+          fmt::format("carl: the run's report was not written: {}\n", terminal_safe(e.what())));
     }
   }
 
@@ -257,9 +270,28 @@ std::optional<std::string> unknown_subcommand(CLI::App& app, int argc, char** ar
   return std::nullopt;
 }
 
+int run_command(int argc, char** argv);
+
 }  // namespace
 
+// Output that cannot be written is an error: a pattern cut short on a full disk is no success.
 int main(int argc, char** argv) {
+  int rc = 0;
+  try {
+    rc = run_command(argc, argv);
+  } catch (const std::exception& e) {  // an error printed to a stream that refused it
+    print_error(fmt::format("carl: {}\n", terminal_safe(e.what())));
+    rc = 2;
+  }
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    print_error(fmt::format("carl: cannot write the standard output: {}\n", std::strerror(errno)));
+    return rc == 0 ? 2 : rc;
+  }
+  return rc;
+}
+
+namespace {
+int run_command(int argc, char** argv) {
   carl::learner::keep_freed_memory();  // see learner/net.h: faster CPU training steps
   CLI::App app{"carl: recover the hidden rule of a cellular automaton"};
   app.require_subcommand(1);
@@ -287,7 +319,8 @@ int main(int argc, char** argv) {
   sim->add_option("--soup", soup, "soup size WxH (width x height) when no --in is given")
       ->capture_default_str();
   sim->add_option("--density", density, "soup density")->capture_default_str();
-  sim->add_option("--seed", seed, "soup seed")->capture_default_str();
+  std::string seed_text = "1";  // read below with an overflow check: CLI11 wrapped -1 to 2^64-1
+  sim->add_option("--seed", seed_text, "soup seed (0 to 2^64-1)")->capture_default_str();
   sim->add_option("--steps", steps, "generations")->capture_default_str();
   sim->add_flag("--trajectory", whole, "write every frame, not only the last");
   std::string sim_torus;
@@ -362,8 +395,10 @@ int main(int argc, char** argv) {
   bench->require_subcommand(1);
   auto* zoo_cmd = bench->add_subcommand("zoo", "The rule zoo: recovery, trajectories, false halts");
   zoo_cmd->add_flag("--quick", zoo.quick, "smoke run (34 runs, ~15 s)");
-  zoo_cmd->add_option("--rules", zoo.rules_per_suite, "rules per suite (default 6; quick 2)");
-  zoo_cmd->add_option("--seeds", zoo.seeds, "seeds per rule (default 2; quick 1)");
+  zoo_cmd->add_option("--rules", zoo.rules_per_suite, "rules per suite (default 6; quick 2)")
+      ->check(CLI::Range(1, 10000));
+  zoo_cmd->add_option("--seeds", zoo.seeds, "seeds per rule (default 2; quick 1)")
+      ->check(CLI::Range(1, 10000));
   zoo_cmd->add_option("--suites", zoo.suites, "suites to run (default all)");
   zoo_cmd->add_option("--out", zoo.out_dir, "output directory")->capture_default_str();
   zoo_cmd
@@ -392,7 +427,7 @@ int main(int argc, char** argv) {
   // Exit codes (README.md): 0 done, 1 a run stopped by its budget, 2 bad input (CLI11's own
   // parse errors included, whatever code CLI11 gives them), 3 an internal error.
   if (const auto error = unknown_subcommand(app, argc, argv)) {
-    fmt::print(stderr, "{}\n", *error);
+    print_error(*error + "\n");
     return 2;
   }
   try {
@@ -411,6 +446,13 @@ int main(int argc, char** argv) {
     }
     if (*rule) return cmd_rule(rulestring);
     if (*sim) {
+      const auto end = seed_text.data() + seed_text.size();
+      if (const auto [at, err] = std::from_chars(seed_text.data(), end, seed);
+          seed_text.empty() || err != std::errc() || at != end)
+        throw InputError(
+            fmt::format("--seed '{}': not an integer in [0, 2^64-1]", printable(seed_text, 40)));
+      if (!sim_in.empty() && sim->count("--soup") > 0)
+        throw InputError("--soup WxH sizes a random soup; --in gives the pattern instead");
       if (!sim_in.empty()) {  // the pattern's torus is checked once read, not the unused --soup
         checked_steps(steps);
         return cmd_simulate(sim_rule, sim_in, 0, 0, density, seed, steps, sim_out, whole,
@@ -441,6 +483,8 @@ int main(int argc, char** argv) {
       throw InputError(fmt::format(
           "carl learn: only the {} recorded trajectories exist; there is no provider to ask",
           learn_no_more));
+    if (*learn && learn->count("--name") > 0 && learn_options.name.empty())
+      throw InputError("--name '': must be a non-empty name without '/'");
     if (*learn) {
       learn_options.no_provider = {"carl", "learn", "--no-more",
                                    std::to_string(learn_options.files.size())};
@@ -451,7 +495,8 @@ int main(int argc, char** argv) {
         if (cfg.output.report)
           fmt::print("report: {} (carl report {})\n", carl::report::report_run(dir), dir);
       } catch (const std::exception& e) {
-        fmt::print(stderr, "carl: the run's report was not written: {}\n", terminal_safe(e.what()));
+        print_error(
+            fmt::format("carl: the run's report was not written: {}\n", terminal_safe(e.what())));
       }
       return rc;
     }
@@ -476,18 +521,28 @@ int main(int argc, char** argv) {
       return 0;
     }
   } catch (const InputError& e) {
-    fmt::print(stderr, "carl: {}\n", terminal_safe(e.what()));
+    print_error(fmt::format("carl: {}\n", terminal_safe(e.what())));
     return 2;
   } catch (const std::bad_alloc&) {
     // What the up-front estimates (provider/limits.h) did not foresee: the machine's memory, or
     // an address-space limit, ran out.
-    fmt::print(stderr,
-               "carl: out of memory (lower the sizes in the config, or raise the process's "
-               "memory limit)\n");
+    print_error(
+        "carl: out of memory (lower the sizes in the config, or raise the process's memory "
+        "limit)\n");
     return 2;
+  } catch (const std::system_error& e) {
+    // fmt's print to stdout that the system refused (a full disk, a closed pipe).
+    if (std::string_view(e.what()).rfind("cannot write to file", 0) == 0) {
+      print_error(fmt::format("carl: cannot write the standard output: {}\n",
+                              terminal_safe(e.code().message())));
+      return 2;
+    }
+    print_error(fmt::format("carl: internal error: {}\n", terminal_safe(e.what())));
+    return 3;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "carl: internal error: {}\n", terminal_safe(e.what()));
+    print_error(fmt::format("carl: internal error: {}\n", terminal_safe(e.what())));
     return 3;
   }
   return 0;
 }
+}  // namespace

@@ -35,6 +35,8 @@ bool SweepCommand::chosen() const {
 int SweepCommand::run(const std::string& provider_exe) {
   options_.provider_exe = provider_exe;
   if (worker_) return sweep::serve_jobs(options_.sweep_file, provider_exe);
+  if (command_->count("--out") > 0 && options_.out_dir.empty())
+    throw InputError("--out '': give a directory, or leave --out out for sweeps/NAME");
   // --jobs N: N worker processes of this same carl (sweep/workers.h says why not threads).
   options_.worker_command = {sweep::this_program(), "sweep", options_.sweep_file, "--worker"};
   const sweep::SweepResult r = sweep::run_sweep(options_);

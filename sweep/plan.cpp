@@ -16,10 +16,12 @@
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
 #include "ca/text_file.h"
+#include "experiment/config.h"
 #include "experiment/yaml_section.h"
 #include "groups/subgroup.h"
 #include "learner/symmetry.h"
 #include "provider/error.h"
+#include "provider/limits.h"
 
 namespace carl::sweep {
 
@@ -75,6 +77,9 @@ HiddenRule generated(const SweepPlan::Source& s, std::uint64_t k) {
 
 std::string check_name(const std::string& n) {
   if (n.empty() || n.size() > 100) return "must be 1 to 100 characters";
+  // A sweep's name is its default --out folder under sweeps/.
+  if (n.find('/') != std::string::npos || n == "." || n == "..")
+    return "must be a name without '/', not '.' or '..'";
   for (unsigned char c : n)
     if (c < 0x20 || c == 0x7f) return "must not contain control characters";
   return "";
@@ -288,7 +293,7 @@ SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
     return n;
   };
   if (const YAML::Node regimes = list("regimes")) {
-    for (std::size_t i = 0; i < regimes.size(); ++i)
+    for (std::size_t i = 0; i < regimes.size(); ++i) {
       plan.regimes_.push_back(
           read_variant<Regime>(regimes[i], fmt::format("regimes[{}]", i), path, zoo_regimes(),
                                [](YamlSection& f, Regime& g) {
@@ -299,6 +304,22 @@ SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
                                  integer_field(f, "budget", g.budget, 1, 100000);
                                  f.field<std::string>("mode", g.mode, one_of({"torus", "window"}));
                                }));
+      // A shape over the memory limit is refused here, naming the regime, not when its first
+      // job starts after the jobs before it have run.
+      const Regime& g = plan.regimes_.back();
+      experiment::ProviderSettings shape;
+      shape.height = shape.width = g.side;
+      shape.steps = g.steps;
+      shape.mode = *parse_choice<ca::Boundary>(g.mode);
+      try {
+        provider::require_fits(
+            experiment::trajectory_bytes(shape),
+            fmt::format("a trajectory of {} frames of {}x{}", g.steps + 1, g.side, g.side));
+      } catch (const InputError& e) {
+        throw InputError(fmt::format("{}:{}: regimes[{}]: {}", printable(path),
+                                     regimes[i].Mark().line + 1, i, e.what()));
+      }
+    }
   } else {
     plan.regimes_.push_back(*find_named(zoo_regimes(), "scarce"));
   }

@@ -125,6 +125,12 @@ Coordinator::Coordinator(const SweepOptions& options)
           fmt::format("{}: {}/{} holds a different sweep file; give the same one, or another --out",
                       options_.sweep_file, dir, kStoredSweep));
   } else {
+    // carl writes sweep.yaml before any record: records without it are another sweep's.
+    struct stat held {};
+    if (::fstat(fd_, &held) == 0 && held.st_size > 0)
+      throw InputError(
+          fmt::format("{}: {} holds records but no {}: not this sweep's; give another --out",
+                      printable(dir), kRecords, kStoredSweep));
     provider::write_durably(dir, kStoredSweep, text_);
   }
   std::uint64_t valid = 0;

@@ -35,12 +35,25 @@ std::string today() {
 std::vector<Job> zoo_jobs(const ZooOptions& opt) {
   const std::vector<std::string>& all_suites = zoo_suite_names();
   const std::vector<std::string> suites = opt.suites.empty() ? all_suites : opt.suites;
-  for (const std::string& name : suites)
-    if (std::find(all_suites.begin(), all_suites.end(), name) == all_suites.end())
-      throw InputError(
-          fmt::format("unknown zoo suite '{}' (one of: {})", name, fmt::join(all_suites, ", ")));
+  for (auto it = suites.begin(); it != suites.end(); ++it) {
+    if (std::find(all_suites.begin(), all_suites.end(), *it) == all_suites.end())
+      throw InputError(fmt::format("unknown zoo suite '{}' (one of: {})", printable(*it),
+                                   fmt::join(all_suites, ", ")));
+    if (std::find(suites.begin(), it, *it) != it)  // its runs would be run and counted twice
+      throw InputError(fmt::format("--suites: '{}' given twice", *it));
+  }
   const int per_suite = opt.rules_per_suite > 0 ? opt.rules_per_suite : (opt.quick ? 2 : 6);
   const int seeds = opt.seeds > 0 ? opt.seeds : (opt.quick ? 1 : 2);
+  // The job list is held in memory: refused before it is built (at most 11 runs a rule and seed;
+  // the named suite has twice the rules).
+  constexpr std::uint64_t kMostRuns = 1000000;
+  const std::uint64_t runs =
+      std::uint64_t(suites.size() + 1) * std::uint64_t(per_suite) * std::uint64_t(seeds) * 11;
+  if (runs > kMostRuns)
+    throw InputError(fmt::format(
+        "--rules {} × --seeds {} over {} suites: up to {} runs, more than the zoo's {} (carl "
+        "sweep runs larger plans)",
+        per_suite, seeds, suites.size(), runs, kMostRuns));
   auto regime = [](const std::string& n) {
     for (const Regime& g : zoo_regimes())
       if (g.name == n) return g;
@@ -182,9 +195,11 @@ int serve_zoo_jobs(const ZooOptions& opt) {
 }
 
 std::vector<std::string> zoo_worker_arguments(const ZooOptions& opt) {
-  std::vector<std::string> args = {"bench",   "zoo",
-                                   "--rules", std::to_string(opt.rules_per_suite),
-                                   "--seeds", std::to_string(opt.seeds)};
+  // 0: the mode's default, which the worker's --quick gives too.
+  std::vector<std::string> args = {"bench", "zoo"};
+  if (opt.rules_per_suite > 0)
+    args.insert(args.end(), {"--rules", std::to_string(opt.rules_per_suite)});
+  if (opt.seeds > 0) args.insert(args.end(), {"--seeds", std::to_string(opt.seeds)});
   if (opt.quick) args.push_back("--quick");
   if (!opt.suites.empty()) {
     args.push_back("--suites");

@@ -86,6 +86,12 @@ TEST_CASE("a mistyped subcommand is named, with the nearest valid one", "[apps]"
 
 TEST_CASE("exit codes: 2 for bad input, CLI11's parse errors included", "[apps]") {
   carl::test::TempDir dir;
+  // Good files, so that only the value under test is wrong.
+  REQUIRE(run_carl("simulate --rule B3/S23 --soup 8x8 -o p.rle", dir.path()).status == 0);
+  REQUIRE(run_carl("simulate --rule B3/S23 --soup 8x8 --steps 2 --trajectory -o t.rle", dir.path())
+              .status == 0);
+  std::ofstream(dir.path() + "/s.yaml")
+      << "rules: [{rule: B3/S23}]\nregimes: [{name: t, side: 8, steps: 2, budget: 1}]\n";
   struct Case {
     const char* args;
     const char* why;
@@ -97,6 +103,16 @@ TEST_CASE("exit codes: 2 for bad input, CLI11's parse errors included", "[apps]"
            Case{"rule B3/S23 --no-such-flag", "an unknown option (CLI11)"},
            Case{"", "no subcommand (CLI11)"},
            Case{"export", "a required argument missing (CLI11)"},
+           // Values that were wrapped, defaulted or ignored without a word.
+           Case{"simulate --rule B3/S23 --seed -1", "a negative seed (wrapped to 2^64-1)"},
+           Case{"simulate --rule B3/S23 --seed 18446744073709551616", "a seed past 2^64-1"},
+           Case{"simulate --rule B3/S23 --in p.rle --soup 8x8", "--soup beside --in (ignored)"},
+           Case{"bench zoo --seeds 0", "no seeds (the default ran)"},
+           Case{"bench zoo --rules -1", "negative rules (the default ran)"},
+           Case{"bench zoo --suites dying dying", "a suite twice (its runs counted twice)"},
+           Case{"bench zoo --rules 10000 --seeds 10000", "a zoo too large to hold in memory"},
+           Case{"learn t.rle --name ''", "an empty name (the default ran)"},
+           Case{"sweep s.yaml --out ''", "an empty --out (the default ran)"},
        }) {
     const Result r = run_carl(c.args, dir.path());
     INFO(c.why << ": carl " << c.args << "\n" << r.output);
@@ -111,6 +127,17 @@ TEST_CASE("exit codes: 2 for bad input, CLI11's parse errors included", "[apps]"
     CHECK(r.status == 2);
     CHECK(r.output.find('\033') == std::string::npos);
     CHECK(r.output.find("bad\\x1b[31mname.yaml") != std::string::npos);
+  }
+  SECTION("an error that cannot be written is still exit 2, and output that cannot be is one") {
+    // stderr full: the message's write threw and carl aborted (134); stdout full: exit 0.
+    for (const char* args :
+         {"rule B9/S23 2>/dev/full", "nosuchcmd 2>/dev/full", "rule B3/S23 >/dev/full",
+          "simulate --rule B3/S23 --soup 8x8 >/dev/full"}) {
+      INFO(args);
+      const int rc =
+          std::system(fmt::format("cd '{}' && '{}' {}", dir.path(), CARL_EXE, args).c_str());
+      CHECK((WIFEXITED(rc) ? WEXITSTATUS(rc) : -1) == 2);
+    }
   }
   SECTION("help is not an error") {
     const Result r = run_carl("--help", dir.path());

@@ -265,6 +265,13 @@ TEST_CASE("a malformed sweep file is refused with one line naming the line", "[s
       {"rules: [\n", "s.yaml:2: not valid YAML"},
       {"name: ~\nrules: [{rule: B3/S23}]\n", "s.yaml:1: name: expected a string"},
       {"rules: [{rule: B3/S23}]\n[a]: 1\n", "s.yaml:2: the sweep file: a key must be a name"},
+      // The name is the default --out under sweeps/: '..' wrote into the working directory.
+      {"name: ..\nrules: [{rule: B3/S23}]\n", "s.yaml:1: name: must be a name without '/'"},
+      {"name: ../../x\nrules: [{rule: B3/S23}]\n", "s.yaml:1: name: must be a name without '/'"},
+      // A shape over the memory limit, named where it is written, not when its job starts.
+      {"rules: [{rule: B3/S23}]\nregimes:\n  - scarce\n  - {name: big, side: 4096, steps: "
+       "100000}\n",
+       "s.yaml:4: regimes[1]: a trajectory of 100001 frames of 4096x4096 needs about"},
   };
   for (const auto& [text, want] : cases) {
     const std::string e = parse_error(text);
@@ -441,6 +448,15 @@ TEST_CASE("a sweep's records are its jobs' own, and a finished or different swee
                             dir.path(), dir.path())) == 2);
   REQUIRE_THAT(carl::ca::read_text_file(dir.path() + "/err"),
                Catch::Contains("holds a different sweep file"));
+  // Nor are records without the sweep file they came with taken for this sweep's.
+  std::filesystem::create_directories(dir.path() + "/foreign");
+  std::filesystem::copy_file(dir.path() + "/out/records.jsonl",
+                             dir.path() + "/foreign/records.jsonl");
+  REQUIRE(shell(fmt::format("{} sweep {}/tiny.yaml --out {}/foreign 2> {}/err", CARL_EXE,
+                            dir.path(), dir.path(), dir.path())) == 2);
+  REQUIRE_THAT(carl::ca::read_text_file(dir.path() + "/err"),
+               Catch::Contains("records.jsonl holds records but no sweep.yaml"));
+  REQUIRE_FALSE(std::filesystem::exists(dir.path() + "/foreign/sweep.yaml"));
 }
 
 TEST_CASE("carl sweep --jobs 2 gives the same records as one job at a time", "[sweep]") {
