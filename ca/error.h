@@ -3,6 +3,7 @@
 // provider reply): its message is one line that names the file, field or line at fault.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -44,6 +45,33 @@ inline std::string printable(std::string_view s, std::size_t max_bytes = std::st
   return out;
 }
 
+// The length of the valid UTF-8 sequence (RFC 3629) that starts at s[i]: 1 to 4, or 0 where
+// none does (a stray or cut continuation byte, an overlong form, a surrogate, past U+10FFFF).
+inline std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const std::size_t len = c < 0x80         ? 1
+                          : (c >> 5) == 6  ? 2
+                          : (c >> 4) == 14 ? 3
+                          : (c >> 3) == 30 ? 4
+                                           : 0;
+  if (len == 0 || c == 0xc0 || c == 0xc1 || c > 0xf4 || i + len > s.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
+  const auto c2 = len > 1 ? static_cast<unsigned char>(s[i + 1]) : 0x80;
+  if ((c == 0xe0 && c2 < 0xa0) || (c == 0xed && c2 > 0x9f) || (c == 0xf0 && c2 < 0x90) ||
+      (c == 0xf4 && c2 > 0x8f))
+    return 0;
+  return len;
+}
+
+// Whether the character at s[i] (its UTF-8 sequence of `len` bytes) is a control character:
+// C0, DEL, or C1 (U+0080 to U+009F, the 8-bit CSI among them).
+inline bool is_control(std::string_view s, std::size_t i, std::size_t len) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  return c < 0x20 || c == 0x7f ||
+         (len == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0);
+}
+
 // A message about to reach a terminal, made safe as a whole: carl's own text (δ, …, ×) and
 // valid UTF-8 pass; control characters (C0, DEL, C1 such as the 8-bit CSI, raw or as UTF-8) and
 // bytes that are not UTF-8 are shown as \xNN. The net under every message: a piece from outside
@@ -52,30 +80,18 @@ inline std::string terminal_safe(std::string_view s) {
   static const char* hex = "0123456789abcdef";
   std::string out;
   out.reserve(s.size());
-  auto escape = [&](unsigned char c) {
-    out += "\\x";
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  };
   for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t len = c < 0x80         ? 1
-                            : (c >> 5) == 6  ? 2
-                            : (c >> 4) == 14 ? 3
-                            : (c >> 3) == 30 ? 4
-                                             : 0;
-    bool ok = len > 0 && i + len <= s.size() && c != 0xc0 && c != 0xc1 && c <= 0xf4;
-    for (std::size_t k = 1; ok && k < len; ++k)
-      ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-    const auto c2 = ok && len > 1 ? static_cast<unsigned char>(s[i + 1]) : 0x80;
-    ok = ok && !(c == 0xe0 && c2 < 0xa0) && !(c == 0xed && c2 > 0x9f) &&
-         !(c == 0xf0 && c2 < 0x90) && !(c == 0xf4 && c2 > 0x8f);
-    if (!ok || c < 0x20 || c == 0x7f || (c == 0xc2 && c2 < 0xa0)) {
-      for (std::size_t k = 0; k < (ok ? len : 1); ++k) escape(static_cast<unsigned char>(s[i + k]));
-      i += ok ? len : 1;
-    } else {
+    const std::size_t len = utf8_length(s, i);
+    if (len > 0 && !is_control(s, i, len)) {
       out.append(s.substr(i, len));
       i += len;
+      continue;
+    }
+    for (std::size_t k = 0; k < std::max<std::size_t>(len, 1); ++k, ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
     }
   }
   return out;

@@ -23,25 +23,15 @@ std::string run_name_problem(const std::string& n) {
   if (n.empty() || n.find('/') != std::string::npos || n == "." || n == "..")
     return "must be a non-empty name without '/'";
   if (n.size() > 200) return "longer than 200 characters";
+  // Valid UTF-8 all through (nlohmann's JSON writer refuses anything else, once the provider has
+  // been asked), and no control character.
   for (std::size_t i = 0; i < n.size();) {
-    const auto c = static_cast<unsigned char>(n[i]);
-    if (c < 0x20 || c == 0x7f) return "must not contain control characters (NUL, newline ...)";
-    // UTF-8: the sequence's length from its lead byte, then that many continuation bytes.
-    const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || c == 0xc0 || c == 0xc1 || c > 0xf4 || i + std::size_t(len) > n.size())
-      return "is not valid UTF-8";
-    for (int k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(n[i + std::size_t(k)]) & 0xc0) != 0x80)
-        return "is not valid UTF-8";
-    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF (RFC 3629), by the second
-    // byte's range; nlohmann's JSON writer refuses each, after the provider had been asked.
-    const auto c2 = len > 1 ? static_cast<unsigned char>(n[i + 1]) : 0x80;
-    if ((c == 0xe0 && c2 < 0xa0) || (c == 0xed && c2 > 0x9f) || (c == 0xf0 && c2 < 0x90) ||
-        (c == 0xf4 && c2 > 0x8f))
-      return "is not valid UTF-8";
-    if (c == 0xc2 && static_cast<unsigned char>(n[i + 1]) < 0xa0)
-      return "must not contain control characters (U+0080 to U+009F)";
-    i += std::size_t(len);
+    const std::size_t len = utf8_length(n, i);
+    if (len == 0) return "is not valid UTF-8";
+    if (is_control(n, i, len))
+      return len == 1 ? "must not contain control characters (NUL, newline ...)"
+                      : "must not contain control characters (U+0080 to U+009F)";
+    i += len;
   }
   return "";
 }
