@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -10,19 +11,58 @@
 
 namespace carl::experiment {
 
-YAML::Node load_yaml(const std::string& text, const std::string& source) {
-  try {
-    // One document: a second one (after `---`) would be read by no one, its keys unchecked.
-    // An empty one after it (a trailing `---`) holds nothing to miss.
-    std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    while (documents.size() > 1 && documents.back().IsNull()) documents.pop_back();
-    if (documents.size() > 1) {
-      const int line = documents[1].Mark().line;
-      throw InputError(fmt::format("{}{}: a second YAML document; a config is one document",
-                                   printable(source),
-                                   line >= 0 ? fmt::format(":{}", line + 1) : ""));
+namespace {
+// The line (1-based) where a second YAML document starts, or 0. A line that starts with `---` or
+// `...` (then a space or its end) is a document marker wherever it stands (YAML's c-forbidden:
+// not even a block scalar holds one), so the markers are found in the text: content after `...`,
+// or after a `---` that follows content, is a second document. An empty one (a trailing `---`,
+// directives, comments) holds nothing to miss. (yaml-cpp 0.7's LoadAll loops for ever on some
+// malformed input, which a fuzzer found.)
+int second_document_line(const std::string& text) {
+  bool content = false, ended = false;
+  int line_no = 0;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + at, end - at);
+    at = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    auto marker = [&](std::string_view m) {
+      return line.substr(0, 3) == m && (line.size() == 3 || line[3] == ' ' || line[3] == '\t');
+    };
+    auto holds_content = [](std::string_view rest) {
+      const std::size_t first = rest.find_first_not_of(" \t");
+      return first != std::string_view::npos && rest[first] != '#';
+    };
+    if (marker("...")) {
+      ended = content || ended;
+      continue;
     }
-    return documents.empty() ? YAML::Node() : documents.front();
+    if (marker("---")) {
+      if (content) ended = true;
+      if (holds_content(line.substr(3))) {
+        if (ended) return line_no;
+        content = true;
+      }
+      continue;
+    }
+    if (!holds_content(line) || (!content && line[0] == '%')) continue;
+    if (ended && line[0] != '%') return line_no;
+    content = true;
+  }
+  return 0;
+}
+}  // namespace
+
+YAML::Node load_yaml(const std::string& text, const std::string& source) {
+  // One document: a second one (after `---`) would be read by no one, its keys unchecked.
+  if (const int line = second_document_line(text))
+    throw InputError(fmt::format("{}:{}: a second YAML document; a config is one document",
+                                 printable(source), line));
+  try {
+    return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw InputError(fmt::format("{}:{}: not valid YAML: {}", printable(source), e.mark.line + 1,
                                  printable(e.msg)));
