@@ -279,7 +279,7 @@ int main(int argc, char** argv) {
   int rc = 0;
   try {
     rc = run_command(argc, argv);
-  } catch (const std::exception& e) {  // an error printed to a stream that refused it
+  } catch (const std::exception& e) {  // thrown outside run_command's own handlers
     print_error(fmt::format("carl: {}\n", terminal_safe(e.what())));
     rc = 2;
   }

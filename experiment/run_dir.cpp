@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -205,11 +206,10 @@ class Obj {
     if (!v.is_string()) fail(key, fmt::format("expected a string, got {}", shown(v)));
     std::string s = v.get<std::string>();
     if (s.size() > max_len) fail(key, fmt::format("longer than {} characters", max_len));
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      // C0, DEL, and C1 (U+0080–U+009F: 0xc2 0x80–0x9f; the JSON parser took valid UTF-8 only).
-      if (c < 0x20 || c == 0x7f || (c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0))
-        fail(key, "contains a control character");
+    // C0, DEL and C1 (the JSON parser took valid UTF-8 only).
+    for (std::size_t i = 0, len = 0; i < s.size(); i += std::max<std::size_t>(len, 1)) {
+      len = utf8_length(s, i);
+      if (is_control(s, i, len)) fail(key, "contains a control character");
     }
     return s;
   }

@@ -70,18 +70,18 @@ RunData run_data(const experiment::RunContents& run) {
     d.last = run.trajectories.back();
     // net-0.pt: the LibTorch checkpoint of carl before 2026-11-30.
     std::string net = run.dir + "/net-0.json";
-    if (!fs::exists(net)) net = run.dir + "/net-0.pt";
+    const bool torch_checkpoint = !fs::exists(net);
+    if (torch_checkpoint) net = run.dir + "/net-0.pt";
     // A net that is there but does not load is an error naming it, as any other file of the
     // run that does not read: a picture captioned with the net's rollout would leave it out. An
     // old LibTorch checkpoint that this build cannot open (no LibTorch module) is left out.
     std::optional<learner::Net> loaded;
-    if (fs::exists(net) && net.size() > 3 && net.compare(net.size() - 3, 3, ".pt") == 0) {
+    if (fs::exists(net)) {
       try {
         loaded.emplace(learner::Net::load(net));
       } catch (const InputError&) {
+        if (!torch_checkpoint) throw;
       }
-    } else if (fs::exists(net)) {
-      loaded.emplace(learner::Net::load(net));
     }
     if (loaded) {
       const learner::Rollout r =
