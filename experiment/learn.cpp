@@ -7,7 +7,7 @@
 #include <type_traits>
 
 #include "ca/error.h"
-#include "ca/text_file.h"
+#include "ca/files.h"
 #include "ca/trajectory.h"
 #include "experiment/config.h"
 #include "experiment/run.h"

@@ -8,12 +8,12 @@
 #include <iterator>
 
 #include "ca/error.h"
+#include "ca/files.h"
 #include "ca/rulestring.h"
 #include "groups/invariance.h"
 #include "groups/orbits.h"
 #include "learner/committee.h"
 #include "learner/symmetry.h"
-#include "provider/durable.h"
 
 namespace carl::experiment {
 
@@ -376,10 +376,10 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     // A round without nets leaves the last trained nets (checkpoints, kernels) as they were.
     if (nets_needed && !checkpoint_dir.empty())
       for (int k = 0; k < committee.size(); ++k)
-        // Like every run-directory file (provider/durable.h): written beside, synced, renamed,
+        // Like every run-directory file (ca/files.h): written beside, synced, renamed,
         // never through a planted link.
-        provider::write_durably(checkpoint_dir, fmt::format("net-{}.json", k),
-                                committee.members()[static_cast<std::size_t>(k)].serialized());
+        ca::write_durably(checkpoint_dir, fmt::format("net-{}.json", k),
+                          committee.members()[static_cast<std::size_t>(k)].serialized());
 
     out.rule = rule;
     last_rule = rule;

@@ -12,9 +12,9 @@
 #include <sstream>
 
 #include "ca/error.h"
+#include "ca/files.h"
 #include "ca/naming.h"
 #include "ca/rulestring.h"
-#include "ca/text_file.h"
 #include "experiment/loop.h"
 #include "experiment/run_dir.h"
 #include "experiment/yaml_section.h"

@@ -11,10 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "ca/error.h"
+#include "ca/files.h"
 #include "ca/rulestring.h"
 #include "groups/orbits.h"
 #include "provider/client.h"
-#include "provider/durable.h"
 
 namespace carl::experiment {
 namespace fs = std::filesystem;
@@ -22,7 +22,7 @@ using nlohmann::json;
 
 // ---------------------------------------------------------------------------------------------
 RunDir RunDir::create(const std::string& runs_dir, const std::string& name) {
-  provider::make_directories(runs_dir);
+  ca::make_directories(runs_dir);
   for (int k = 1; k < 100000; ++k) {
     const std::string p =
         (fs::path(runs_dir) / (k == 1 ? name : fmt::format("{}-{}", name, k))).string();
@@ -34,8 +34,8 @@ RunDir RunDir::create(const std::string& runs_dir, const std::string& name) {
 }
 
 RunDir RunDir::open(const std::string& path) {
-  provider::require_real_directory(path);
-  if (!provider::entry_exists(path, "config.yaml"))
+  ca::require_real_directory(path);
+  if (!ca::entry_exists(path, "config.yaml"))
     throw InputError(fmt::format("{}: not a run directory (no config.yaml)", path));
   // carl never makes a link there: one planted would redirect a later write or read.
   std::error_code ec;
@@ -47,15 +47,15 @@ RunDir RunDir::open(const std::string& path) {
 }
 
 void RunDir::write(const std::string& name, const std::string& bytes) const {
-  provider::write_durably(path_, name, bytes);
+  ca::write_durably(path_, name, bytes);
 }
 
 std::string RunDir::read(const std::string& name) const {
-  return provider::read_nofollow(path_, name);
+  return ca::read_nofollow(path_, name);
 }
 
 bool RunDir::has(const std::string& name) const {
-  return provider::entry_exists(path_, name);
+  return ca::entry_exists(path_, name);
 }
 
 void RunDir::remove() const {

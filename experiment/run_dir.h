@@ -3,7 +3,7 @@
 //
 // runs/<name>/ (or <name>-2, -3 … when taken) holds config.yaml (as used), trajectory-NNN.rle,
 // rounds.jsonl, net-K.json, rule.json and rule.txt. Every file carl writes there goes through
-// RunDir::write (provider::write_durably: beside, fsync, rename, directory fsync, never through
+// RunDir::write (ca::write_durably: beside, fsync, rename, directory fsync, never through
 // a symlink); a run directory that is a symlink is refused. Every file read back goes through
 // load_run, which checks each field and answers with value types, or an InputError of one line
 // naming the file and the field.
@@ -33,7 +33,7 @@ class RunDir {
 
   const std::string& path() const { return path_; }
   std::string file(const std::string& name) const { return path_ + "/" + name; }
-  // Durable write of one file in the directory (see provider/durable.h).
+  // Durable write of one file in the directory (see ca/files.h).
   void write(const std::string& name, const std::string& bytes) const;
   std::string read(const std::string& name) const;  // refuses symlinks
   bool has(const std::string& name) const;

@@ -11,8 +11,8 @@
 #include <sstream>
 
 #include "ca/choice.h"
+#include "ca/files.h"
 #include "ca/rulestring.h"
-#include "provider/durable.h"
 #include "provider/error.h"
 #include "provider/limits.h"
 #include "provider/process.h"
@@ -215,8 +215,8 @@ ca::Trajectory RleCommandSource::fetch(int index) {
 TrajectoryStore::TrajectoryStore(std::string directory, std::optional<Shape> expect)
     : dir_(std::move(directory)), expect_(std::move(expect)) {
   std::error_code ec;
-  if (!std::filesystem::is_symlink(dir_, ec)) make_directories(dir_);  // a link: refused below
-  require_real_directory(dir_);
+  if (!std::filesystem::is_symlink(dir_, ec)) ca::make_directories(dir_);  // a link: refused below
+  ca::require_real_directory(dir_);
 }
 
 namespace {
@@ -247,7 +247,7 @@ std::string TrajectoryStore::path(int index) const {
 }
 
 std::string TrajectoryStore::save(const ca::Trajectory& t, int index) const {
-  write_durably(dir_, trajectory_name(index), ca::trajectory_to_rle(t), /*replace=*/false);
+  ca::write_durably(dir_, trajectory_name(index), ca::trajectory_to_rle(t), /*replace=*/false);
   return path(index);
 }
 
@@ -267,8 +267,8 @@ std::vector<ca::Trajectory> TrajectoryStore::load() const {
   const int n = count();
   for (int k = 0; k < n; ++k) {
     const std::string p = path(k);
-    ca::Trajectory t =
-        ca::trajectory_from_rle(read_nofollow(dir_, trajectory_name(k)), p, rle_trajectory_cells());
+    ca::Trajectory t = ca::trajectory_from_rle(ca::read_nofollow(dir_, trajectory_name(k)), p,
+                                               rle_trajectory_cells());
     if (t.frames.size() < 2)
       throw InputError(
           fmt::format("{}: {} frame(s); a trajectory needs at least 2", p, t.frames.size()));

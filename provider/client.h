@@ -88,7 +88,7 @@ class RleCommandSource : public TrajectorySource {
 };
 
 // Stored trajectories of a run: trajectory-000.rle, trajectory-001.rle, … in one directory.
-// Every file is written with provider::write_durably (beside, fsync, rename, never through a
+// Every file is written with ca::write_durably (beside, fsync, rename, never through a
 // symlink) and never overwritten; every file read back is checked: numbered without gaps, at
 // least 2 frames of at least 1×1 cells, all of one shape, and of `expect`'s shape when given.
 class TrajectoryStore {

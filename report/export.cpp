@@ -7,10 +7,10 @@
 #include <sstream>
 
 #include "ca/error.h"
+#include "ca/files.h"
 #include "ca/pattern.h"
 #include "ca/rle.h"
 #include "groups/orbits.h"
-#include "provider/durable.h"
 
 namespace carl::report {
 namespace {
@@ -95,12 +95,12 @@ GollyRule golly_rule_file(const ca::RuleTable& table, groups::Subgroup group,
 void write_file(const std::string& path, const std::string& bytes) {
   const std::filesystem::path p(path);
   const std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
-  provider::write_durably(dir, p.filename().string(), bytes);
+  ca::write_durably(dir, p.filename().string(), bytes);
 }
 
 std::vector<std::string> write_frame_rles(const ca::Trajectory& trajectory, const std::string& rule,
                                           const std::string& dir, const std::string& prefix) {
-  provider::make_directories(dir);
+  ca::make_directories(dir);
   std::vector<std::string> paths;
   const int last = trajectory.steps();
   for (int t = 0; t <= last; ++t) {

@@ -36,7 +36,7 @@ GollyRule golly_rule_file(const ca::RuleTable& table, groups::Subgroup group,
 // A name Golly accepts for a rule file (letters, digits, '-', '_'), from a file name's stem.
 std::string golly_rule_name(const std::string& stem);
 
-// Writes `bytes` to `path` as every file in a run directory is written (provider::write_durably
+// Writes `bytes` to `path` as every file in a run directory is written (ca::write_durably
 // in the path's directory): beside, synced, renamed; a planted link is replaced, never followed,
 // and a directory that is a symbolic link is refused. InputError naming the file.
 void write_file(const std::string& path, const std::string& bytes);

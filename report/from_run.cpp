@@ -4,11 +4,11 @@
 #include <optional>
 
 #include "ca/error.h"
+#include "ca/files.h"
 #include "ca/naming.h"
 #include "ca/rulestring.h"
 #include "experiment/run_dir.h"
 #include "learner/net.h"
-#include "provider/durable.h"
 #include "report/export.h"
 #include "report/html.h"
 
@@ -127,7 +127,7 @@ int export_run(const std::string& run_dir, const ExportOptions& o) {
         r.rounds, r.halted ? "halted" : "stopped", r.reason);
     if (!names.unknown.empty()) comment += "\nunknown entries: " + names.unknown;
     const GollyRule g = golly_rule_file(r.table, r.group, name, o.unknown, comment);
-    if (path.has_parent_path()) provider::make_directories(path.parent_path().string());
+    if (path.has_parent_path()) ca::make_directories(path.parent_path().string());
     write_file(o.golly_rule, g.text);
     fmt::print("wrote {}: @RULE {} ({} transitions, symmetries {})\n", o.golly_rule, name,
                g.transitions, g.symmetries);

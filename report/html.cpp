@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include "ca/error.h"
+#include "ca/files.h"
 #include "ca/naming.h"
 #include "ca/rulestring.h"
-#include "provider/durable.h"
 
 namespace carl::report {
 
@@ -68,9 +68,9 @@ std::string report_html(const RunData& run, const Pictures& pics) {
   if (run.hidden_rule) {
     try {
       const ca::TableComparison c = ca::compare(run.table, ca::parse_rule(*run.hidden_rule));
-      score = c.exact() ? "exact: all 512 entries right"
-                        : fmt::format("{} wrong, {} unknown entries", c.wrong.size(),
-                                      c.unknown.size());
+      score = c.exact()
+                  ? "exact: all 512 entries right"
+                  : fmt::format("{} wrong, {} unknown entries", c.wrong.size(), c.unknown.size());
     } catch (const InputError& e) {
       score = e.what();
     }
@@ -142,14 +142,14 @@ std::string report_html(const RunData& run, const Pictures& pics) {
 }
 
 std::vector<std::string> write_report(const RunData& run, const std::string& dir) {
-  provider::make_directories(dir);
+  ca::make_directories(dir);
   const Pictures pics = draw_all(run);
   std::vector<std::string> paths;
   // Like every file in a run directory: beside, synced, renamed; a planted link is replaced,
   // never followed.
   auto put = [&](const std::string& stem, const Picture& p) {
-    provider::write_durably(dir, stem + ".png", p.png);
-    provider::write_durably(dir, stem + ".svg", p.svg);
+    ca::write_durably(dir, stem + ".png", p.png);
+    ca::write_durably(dir, stem + ".svg", p.svg);
     paths.push_back(dir + "/" + stem + ".png");
     paths.push_back(dir + "/" + stem + ".svg");
   };
@@ -157,7 +157,7 @@ std::vector<std::string> write_report(const RunData& run, const std::string& dir
   put("kernels", pics.kernels);
   put("trajectories", pics.trajectories);
   put("curves", pics.curves);
-  provider::write_durably(dir, "report.html", report_html(run, pics));
+  ca::write_durably(dir, "report.html", report_html(run, pics));
   paths.push_back(dir + "/report.html");
   return paths;
 }

@@ -6,7 +6,7 @@
 #include <map>
 
 #include "ca/error.h"
-#include "ca/text_file.h"
+#include "ca/files.h"
 #include "report/canvas.h"
 #include "report/export.h"
 #include "report/html.h"

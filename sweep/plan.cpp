@@ -13,9 +13,9 @@
 #include <sstream>
 
 #include "ca/error.h"
+#include "ca/files.h"
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
-#include "ca/text_file.h"
 #include "experiment/config.h"
 #include "experiment/yaml_section.h"
 #include "groups/subgroup.h"

@@ -13,8 +13,7 @@
 #include <filesystem>
 
 #include "ca/error.h"
-#include "ca/text_file.h"
-#include "provider/durable.h"
+#include "ca/files.h"
 #include "provider/error.h"
 #include "report/zoo_page.h"
 #include "sweep/behaviour.h"
@@ -45,7 +44,7 @@ json without_timings(json record) {
 std::vector<json> read_records(const std::string& path, const SweepPlan& plan,
                                std::uint64_t* valid_bytes) {
   const std::filesystem::path p(path);
-  const std::string text = provider::read_nofollow(p.parent_path().string(), p.filename().string());
+  const std::string text = ca::read_nofollow(p.parent_path().string(), p.filename().string());
   // A line without its newline was torn by a kill while being appended: left out (and cut off
   // by the next writer), its job run again.
   const std::size_t end = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
@@ -109,8 +108,8 @@ Coordinator::Coordinator(const SweepOptions& options)
       plan_(SweepPlan::parse(text_, options.sweep_file)) {
   if (options_.out_dir.empty()) options_.out_dir = "sweeps/" + plan_.name();
   const std::string& dir = options_.out_dir;
-  provider::make_directories(dir);
-  provider::require_real_directory(dir);
+  ca::make_directories(dir);
+  ca::require_real_directory(dir);
   const std::string records = dir + "/" + kRecords;
   fd_ = ::open(records.c_str(), O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd_ < 0)
@@ -119,8 +118,8 @@ Coordinator::Coordinator(const SweepOptions& options)
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
     throw InputError(fmt::format("{}: another carl sweep is writing this directory", dir));
   // The directory holds one sweep: the file it was started with, byte for byte.
-  if (provider::entry_exists(dir, kStoredSweep)) {
-    if (provider::read_nofollow(dir, kStoredSweep) != text_)
+  if (ca::entry_exists(dir, kStoredSweep)) {
+    if (ca::read_nofollow(dir, kStoredSweep) != text_)
       throw InputError(
           fmt::format("{}: {}/{} holds a different sweep file; give the same one, or another --out",
                       options_.sweep_file, dir, kStoredSweep));
@@ -131,7 +130,7 @@ Coordinator::Coordinator(const SweepOptions& options)
       throw InputError(
           fmt::format("{}: {} holds records but no {}: not this sweep's; give another --out",
                       printable(dir), kRecords, kStoredSweep));
-    provider::write_durably(dir, kStoredSweep, text_);
+    ca::write_durably(dir, kStoredSweep, text_);
   }
   std::uint64_t valid = 0;
   const std::vector<json> done = read_records(records, plan_, &valid);
@@ -224,11 +223,11 @@ SweepResult Coordinator::conclude() {
     runs.push_back(std::move(r));
   }
   const ZooSummary summary = summarize(runs, "Sweep — " + plan_.name(), seconds);
-  provider::write_durably(options_.out_dir, "summary.md", summary.markdown);
+  ca::write_durably(options_.out_dir, "summary.md", summary.markdown);
   const json page{{"runs", runs}, {"summary", summary.rows}};
-  provider::write_durably(options_.out_dir, "summary.html", report::zoo_html(page));
+  ca::write_durably(options_.out_dir, "summary.html", report::zoo_html(page));
   for (const auto& [id, picture] : report::zoo_figures(page))
-    provider::write_durably(options_.out_dir, "summary-" + id + ".png", picture.png);
+    ca::write_durably(options_.out_dir, "summary-" + id + ".png", picture.png);
   result.summary_md = options_.out_dir + "/summary.md";
   return result;
 }

@@ -13,7 +13,7 @@
 #include <optional>
 
 #include "ca/error.h"
-#include "provider/durable.h"
+#include "ca/files.h"
 #include "sweep/behaviour.h"
 #include "sweep/job.h"
 #include "sweep/plan.h"
@@ -216,8 +216,8 @@ std::string run_zoo(const ZooOptions& opt) {
         "--batch {} with --jobs {}: a batch runs in threads of one process; use --jobs 1",
         opt.batch, opt.jobs));
   // A bad --out (a file in the way, a symbolic link) is refused before the runs, not after.
-  provider::make_directories(opt.out_dir);
-  provider::require_real_directory(opt.out_dir);
+  ca::make_directories(opt.out_dir);
+  ca::require_real_directory(opt.out_dir);
   ZooQueue queue(zoo_jobs(opt));
   const auto run_here = [&](std::uint64_t id) {
     return run_zoo_job(queue.job(id), opt.provider_exe);
@@ -243,8 +243,8 @@ std::string run_zoo(const ZooOptions& opt) {
         {"runs", opt.batch}, {"trainings", batch->trainings}, {"rounds", batch->rounds}};
   const std::string stem = "zoo-" + (opt.quick ? std::string("quick") : today());
   // Like every file carl writes for the user: beside, synced, renamed, never through a link.
-  provider::write_durably(opt.out_dir, stem + ".json", zoo_json.dump(1) + "\n");
-  provider::write_durably(opt.out_dir, stem + ".md", summary.markdown);
+  ca::write_durably(opt.out_dir, stem + ".json", zoo_json.dump(1) + "\n");
+  ca::write_durably(opt.out_dir, stem + ".md", summary.markdown);
   return opt.out_dir + "/" + stem + ".md";
 }
 

@@ -12,8 +12,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "ca/files.h"
 #include "ca/rle.h"
-#include "ca/text_file.h"
 
 namespace carl::test {
 

@@ -2,10 +2,10 @@
 #include <cstdlib>
 
 #include "ca/error.h"
+#include "ca/files.h"
 #include "ca/random_rules.h"
 #include "ca/rle.h"
 #include "ca/simulate.h"
-#include "ca/text_file.h"
 #include "support.h"
 
 using namespace carl::ca;

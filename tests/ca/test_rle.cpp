@@ -2,11 +2,11 @@
 #include <catch2/catch.hpp>
 
 #include "ca/error.h"
+#include "ca/files.h"
 #include "ca/random_rules.h"
 #include "ca/rle.h"
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
-#include "ca/text_file.h"
 #include "support.h"
 
 using namespace carl::ca;

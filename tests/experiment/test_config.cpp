@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "ca/error.h"
-#include "ca/text_file.h"
+#include "ca/files.h"
 #include "experiment/config.h"
 #include "support.h"
 

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <regex>
 
-#include "ca/text_file.h"
+#include "ca/files.h"
 #include "support.h"
 
 namespace fs = std::filesystem;

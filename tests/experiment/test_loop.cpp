@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "ca/choice.h"
+#include "ca/files.h"
 #include "ca/rulestring.h"
-#include "ca/text_file.h"
 #include "experiment/loop.h"
 #include "groups/orbits.h"
 #include "provider/builtin.h"

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "ca/text_file.h"
+#include "ca/files.h"
 #include "learner/net.h"
 #include "support.h"
 

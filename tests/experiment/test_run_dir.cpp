@@ -8,11 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "ca/error.h"
+#include "ca/files.h"
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
-#include "ca/text_file.h"
 #include "experiment/run_dir.h"
-#include "provider/durable.h"
 #include "support.h"
 
 using namespace carl;
@@ -198,8 +197,8 @@ TEST_CASE("load_run reads a whole run directory back, checked", "[run_dir]") {
   REQUIRE(run.rule->table == ca::parse_rule("B3/S23"));
 
   SECTION("a trajectory of the wrong size") {
-    provider::write_durably(dir, "trajectory-001.rle",
-                            ca::trajectory_to_rle(soup_trajectory(9, 10, 3, 5)));
+    ca::write_durably(dir, "trajectory-001.rle",
+                      ca::trajectory_to_rle(soup_trajectory(9, 10, 3, 5)));
     REQUIRE_THAT(error_of([&] { experiment::load_run(dir); }),
                  Catch::Contains(dir + "/trajectory-001.rle: 4 frames of 10x9") &&
                      Catch::Contains("have 4 frames of 10x8"));
@@ -207,7 +206,7 @@ TEST_CASE("load_run reads a whole run directory back, checked", "[run_dir]") {
   SECTION("a trajectory of one frame") {
     ca::Trajectory one = soup_trajectory(8, 10, 3, 5);
     one.frames.resize(1);
-    provider::write_durably(dir, "trajectory-002.rle", ca::trajectory_to_rle(one));
+    ca::write_durably(dir, "trajectory-002.rle", ca::trajectory_to_rle(one));
     REQUIRE_THAT(error_of([&] { experiment::load_run(dir); }),
                  Catch::Contains("trajectory-002.rle: 1 frame(s)"));
   }
@@ -218,9 +217,9 @@ TEST_CASE("load_run reads a whole run directory back, checked", "[run_dir]") {
                      Catch::Contains("trajectory-000.rle is missing"));
   }
   SECTION("a bad config") {
-    provider::write_durably(dir, "config.yaml",
-                            "provider:\n  rule: B3/S23\n  height: 8\n  width: 10\n  steps: 3\n"
-                            "  density: .nan\n");
+    ca::write_durably(dir, "config.yaml",
+                      "provider:\n  rule: B3/S23\n  height: 8\n  width: 10\n  steps: 3\n"
+                      "  density: .nan\n");
     REQUIRE_THAT(error_of([&] { experiment::load_run(dir); }),
                  Catch::Contains(dir + "/config.yaml:6: provider.density"));
   }
@@ -264,17 +263,17 @@ TEST_CASE("durable writes never follow a planted link", "[run_dir][hostile]") {
   REQUIRE(store.load().front() == soup_trajectory(4, 4, 1, 1));
   // A symlinked directory is refused for writing.
   ::symlink(tmp.path().c_str(), (tmp.path() + "/dirlink").c_str());
-  REQUIRE_THAT(error_of([&] { provider::write_durably(tmp.path() + "/dirlink", "f", "x"); }),
+  REQUIRE_THAT(error_of([&] { ca::write_durably(tmp.path() + "/dirlink", "f", "x"); }),
                Catch::Contains("dirlink: the directory is a symbolic link (refused)"));
   REQUIRE_FALSE(std::filesystem::exists(tmp.path() + "/f"));
   // A write that fails (a directory where the file goes) leaves no temporary file behind.
   std::filesystem::create_directories(tmp.path() + "/taken");
-  REQUIRE_THAT(error_of([&] { provider::write_durably(tmp.path(), "taken", "x"); }),
+  REQUIRE_THAT(error_of([&] { ca::write_durably(tmp.path(), "taken", "x"); }),
                Catch::Contains("taken: is a directory, not a regular file"));
   REQUIRE_FALSE(std::filesystem::exists(tmp.path() + "/taken.tmp"));
   // Nor is a FIFO (or a device: /dev/null, as root) replaced by a file renamed over it.
   REQUIRE(::mkfifo((tmp.path() + "/pipe").c_str(), 0600) == 0);
-  REQUIRE_THAT(error_of([&] { provider::write_durably(tmp.path(), "pipe", "x"); }),
+  REQUIRE_THAT(error_of([&] { ca::write_durably(tmp.path(), "pipe", "x"); }),
                Catch::Contains("pipe: is a FIFO, not a regular file"));
   REQUIRE(::lstat((tmp.path() + "/pipe").c_str(), &st) == 0);
   REQUIRE(S_ISFIFO(st.st_mode));

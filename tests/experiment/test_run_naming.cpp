@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
-#include "ca/text_file.h"
+#include "ca/files.h"
 #include "support.h"
 
 using carl::ca::read_text_file;

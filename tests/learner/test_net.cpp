@@ -7,9 +7,9 @@
 #include <limits>
 #include <thread>
 
+#include "ca/files.h"
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
-#include "ca/text_file.h"
 #include "groups/d4.h"
 #include "groups/orbits.h"
 #include "learner/mlp_stack.h"

@@ -4,9 +4,9 @@
 #include <sstream>
 
 #include "ca/error.h"
+#include "ca/files.h"
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
-#include "ca/text_file.h"
 #include "provider/builtin.h"
 #include "support.h"
 

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "ca/text_file.h"
+#include "ca/files.h"
 #include "provider/client.h"
 #include "provider/error.h"
 #include "provider/process.h"

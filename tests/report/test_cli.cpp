@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "ca/files.h"
 #include "ca/rle.h"
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
-#include "ca/text_file.h"
 #include "ca/trajectory.h"
 #include "report/export.h"
 #include "support.h"

@@ -8,11 +8,11 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "ca/files.h"
 #include "ca/random_rules.h"
 #include "ca/rle.h"
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
-#include "ca/text_file.h"
 #include "groups/orbits.h"
 #include "report/export.h"
 #include "support.h"

@@ -10,7 +10,7 @@
 #include <cstring>
 #include <set>
 
-#include "ca/text_file.h"
+#include "ca/files.h"
 #include "fixtures.h"
 #include "report/html.h"
 #include "support.h"

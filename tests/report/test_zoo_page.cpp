@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "ca/text_file.h"
+#include "ca/files.h"
 #include "png_image.h"
 #include "report/zoo_page.h"
 #include "support.h"

@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "ca/error.h"
+#include "ca/files.h"
 #include "ca/rulestring.h"
-#include "ca/text_file.h"
 #include "support.h"
 #include "sweep/plan.h"
 #include "sweep/sweep.h"

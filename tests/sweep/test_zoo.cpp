@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "ca/error.h"
+#include "ca/files.h"
 #include "ca/rulestring.h"
-#include "ca/text_file.h"
 #include "experiment/loop.h"
 #include "support.h"
 #include "sweep/sweep.h"

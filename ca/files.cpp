@@ -1,4 +1,4 @@
-#include "provider/durable.h"
+#include "ca/files.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,11 +8,12 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "ca/error.h"
-#include "ca/text_file.h"
 
-namespace carl::provider {
+namespace carl::ca {
 namespace {
 
 class Fd {
@@ -39,8 +40,11 @@ std::string why(int err) {
   return std::strerror(err);
 }
 
-int open_dir(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+// A run directory that is a link is refused (follow_link false); a directory the user named for
+// an output may be one.
+int open_dir(const std::string& dir, bool follow_link = false) {
+  const int fd =
+      ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | (follow_link ? 0 : O_NOFOLLOW));
   if (fd < 0) {
     const int err = errno;
     struct stat st {};
@@ -49,6 +53,55 @@ int open_dir(const std::string& dir) {
     throw InputError(fmt::format("{}: cannot open the directory: {}", dir, std::strerror(err)));
   }
   return fd;
+}
+
+// The write itself, in the open directory `d` (shown as `dir` in errors).
+void write_in(int d, const std::string& dir, const std::string& name, const std::string& bytes,
+              bool replace) {
+  const std::string path = dir + "/" + name;
+  const std::string tmp = name + ".tmp";
+  if (::unlinkat(d, tmp.c_str(), 0) != 0 && errno != ENOENT)
+    throw InputError(fmt::format("{}/{}: cannot remove: {}", dir, tmp, std::strerror(errno)));
+  Fd f(::openat(d, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (f.get() < 0) throw InputError(fmt::format("{}/{}: cannot create: {}", dir, tmp, why(errno)));
+  // A write that fails leaves no temporary file behind. On success the temporary is gone before
+  // the directory's fsync (renamed, or linked and then removed), so that its removal is durable
+  // too; the guard is then disarmed.
+  struct RemoveTemporary {
+    int dir;
+    const std::string& name;
+    bool armed = true;
+    ~RemoveTemporary() {
+      if (armed) ::unlinkat(dir, name.c_str(), 0);
+    }
+  } remove_temporary{d, tmp};
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(f.get(), bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      throw InputError(fmt::format("{}/{}: write failed: {}", dir, tmp, std::strerror(errno)));
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(f.get()) != 0 || ::close(f.release()) != 0)
+    throw InputError(fmt::format("{}/{}: fsync failed: {}", dir, tmp, std::strerror(errno)));
+  if (!replace) {
+    // link() never replaces: an existing file (or link) of that name is kept and reported.
+    if (::linkat(d, tmp.c_str(), d, name.c_str(), 0) != 0) {
+      const int err = errno;
+      throw InputError(fmt::format("{}: {}", path,
+                                   err == EEXIST
+                                       ? "already exists; carl never overwrites it"
+                                       : std::string("cannot write: ") + std::strerror(err)));
+    }
+    ::unlinkat(d, tmp.c_str(), 0);
+  } else if (::renameat(d, tmp.c_str(), d, name.c_str()) != 0) {
+    throw InputError(fmt::format("{}: rename failed: {}", path, std::strerror(errno)));
+  }
+  remove_temporary.armed = false;
+  if (::fsync(d) != 0)
+    throw InputError(
+        fmt::format("{}: fsync of the directory failed: {}", dir, std::strerror(errno)));
 }
 
 }  // namespace
@@ -68,54 +121,41 @@ bool entry_exists(const std::string& dir, const std::string& name) {
   return ::lstat((dir + "/" + name).c_str(), &st) == 0;
 }
 
+std::string read_text_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw InputError(fmt::format("{}: cannot open", printable(path)));
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+void require_file_target(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) return;
+  throw InputError(fmt::format("{}: is a {}, not a regular file; carl writes only files",
+                               printable(path),
+                               S_ISDIR(st.st_mode)    ? "directory"
+                               : S_ISFIFO(st.st_mode) ? "FIFO"
+                               : S_ISSOCK(st.st_mode) ? "socket"
+                                                      : "device"));
+}
+
 void write_durably(const std::string& dir, const std::string& name, const std::string& bytes,
                    bool replace) {
-  const std::string path = dir + "/" + name;
-  const std::string tmp = name + ".tmp";
   Fd d(open_dir(dir));
-  if (replace) ca::require_file_target(path);
-  if (::unlinkat(d.get(), tmp.c_str(), 0) != 0 && errno != ENOENT)
-    throw InputError(fmt::format("{}/{}: cannot remove: {}", dir, tmp, std::strerror(errno)));
-  Fd f(::openat(d.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
-  if (f.get() < 0) throw InputError(fmt::format("{}/{}: cannot create: {}", dir, tmp, why(errno)));
-  // A write that fails leaves no temporary file behind. On success the temporary is gone before
-  // the directory's fsync (renamed, or linked and then removed), so that its removal is durable
-  // too; the guard is then disarmed.
-  struct RemoveTemporary {
-    int dir;
-    const std::string& name;
-    bool armed = true;
-    ~RemoveTemporary() {
-      if (armed) ::unlinkat(dir, name.c_str(), 0);
-    }
-  } remove_temporary{d.get(), tmp};
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(f.get(), bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      throw InputError(fmt::format("{}/{}: write failed: {}", dir, tmp, std::strerror(errno)));
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(f.get()) != 0 || ::close(f.release()) != 0)
-    throw InputError(fmt::format("{}/{}: fsync failed: {}", dir, tmp, std::strerror(errno)));
-  if (!replace) {
-    // link() never replaces: an existing file (or link) of that name is kept and reported.
-    if (::linkat(d.get(), tmp.c_str(), d.get(), name.c_str(), 0) != 0) {
-      const int err = errno;
-      throw InputError(fmt::format("{}: {}", path,
-                                   err == EEXIST
-                                       ? "already exists; carl never overwrites it"
-                                       : std::string("cannot write: ") + std::strerror(err)));
-    }
-    ::unlinkat(d.get(), tmp.c_str(), 0);
-  } else if (::renameat(d.get(), tmp.c_str(), d.get(), name.c_str()) != 0) {
-    throw InputError(fmt::format("{}: rename failed: {}", path, std::strerror(errno)));
-  }
-  remove_temporary.armed = false;
-  if (::fsync(d.get()) != 0)
-    throw InputError(
-        fmt::format("{}: fsync of the directory failed: {}", dir, std::strerror(errno)));
+  if (replace) require_file_target(dir + "/" + name);
+  write_in(d.get(), dir, name, bytes, replace);
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+  require_file_target(path);
+  const std::filesystem::path target(path);
+  const std::string name = target.filename().string();
+  if (name.empty() || name == "." || name == "..")
+    throw InputError(fmt::format("{}: names no file; carl writes only files", printable(path)));
+  const std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
+  Fd d(open_dir(dir, /*follow_link=*/true));
+  write_in(d.get(), dir, name, text, /*replace=*/true);
 }
 
 std::string read_nofollow(const std::string& dir, const std::string& name) {
@@ -138,4 +178,4 @@ std::string read_nofollow(const std::string& dir, const std::string& name) {
   return out;
 }
 
-}  // namespace carl::provider
+}  // namespace carl::ca

@@ -1,4 +1,4 @@
-// ca/text_file: whole files written via a temporary and a rename, never over what is not a file.
+// ca/files: whole files written via a temporary and a rename, never over what is not a file.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -6,13 +6,13 @@
 #include <filesystem>
 
 #include "ca/error.h"
-#include "ca/text_file.h"
+#include "ca/files.h"
 #include "support.h"
 
 using namespace carl;
 
 TEST_CASE("a FIFO or a directory where the output goes is refused and left as it is",
-          "[text_file][hostile]") {
+          "[files][hostile]") {
   test::TempDir tmp;
   const std::string pipe = tmp.path() + "/out.rle";
   REQUIRE(::mkfifo(pipe.c_str(), 0600) == 0);
@@ -47,4 +47,21 @@ TEST_CASE("a FIFO or a directory where the output goes is refused and left as it
   ca::write_text_file(out, "again\n");
   REQUIRE(ca::read_text_file(out) == "again\n");
   REQUIRE_FALSE(std::filesystem::exists(out + ".tmp"));
+}
+
+TEST_CASE("an output the user names may lie in a linked directory; a run directory may not be one",
+          "[files][hostile]") {
+  test::TempDir tmp;
+  std::filesystem::create_directories(tmp.path() + "/real");
+  REQUIRE(::symlink((tmp.path() + "/real").c_str(), (tmp.path() + "/via").c_str()) == 0);
+  ca::write_text_file(tmp.path() + "/via/out.rle", "x\n");
+  REQUIRE(ca::read_text_file(tmp.path() + "/real/out.rle") == "x\n");
+  REQUIRE_THROWS_WITH(ca::write_durably(tmp.path() + "/via", "t1.rle", "x\n"),
+                      Catch::Contains("via: the directory is a symbolic link (refused)"));
+  REQUIRE_FALSE(std::filesystem::exists(tmp.path() + "/real/t1.rle"));
+  // A path that names a directory, not a file in it, is refused before anything is written.
+  REQUIRE_THROWS_WITH(ca::write_text_file(tmp.path() + "/none/", "x\n"),
+                      Catch::Contains("none/: names no file"));
+  REQUIRE_THROWS_WITH(ca::write_text_file(tmp.path() + "/real/..", "x\n"),
+                      Catch::Contains("is a directory"));
 }
