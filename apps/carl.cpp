@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -276,6 +277,9 @@ int run_command(int argc, char** argv);
 
 // Output that cannot be written is an error: a pattern cut short on a full disk is no success.
 int main(int argc, char** argv) {
+  // Nor a reader that is gone (`carl rule … | head -0`): a write gives EPIPE, and carl says so and
+  // exits 2, as for a full disk, instead of dying of SIGPIPE (exit 141) half-way through a command.
+  std::signal(SIGPIPE, SIG_IGN);
   int rc = 0;
   try {
     rc = run_command(argc, argv);

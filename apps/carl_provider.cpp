@@ -6,6 +6,6 @@ int main(int argc, char** argv) {
   CLI::App app{"carl-provider: serve trajectories of a hidden rule (docs/provider-protocol.md)"};
   carl::provider::ProviderOptions options;
   carl::apps::add_provider_options(app, options);
-  CLI11_PARSE(app, argc, argv);
+  if (const auto rc = carl::apps::parse_provider_command_line(app, argc, argv)) return *rc;
   return carl::apps::run_provider(options);
 }

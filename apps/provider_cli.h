@@ -1,6 +1,9 @@
 #pragma once
 // The built-in provider's command-line options, shared by `carl-provider` and `carl provide`.
 #include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdio>
+#include <optional>
 #include <type_traits>
 
 #include "ca/choice.h"
@@ -29,6 +32,22 @@ inline void add_provider_options(CLI::App& app, provider::ProviderOptions& o) {
                  },
                  parameter.help)
               ->default_str(choice_name(value));
+        } else if constexpr (std::is_integral_v<T>) {
+          // Read with from_chars, which refuses a sign on an unsigned type and overflow: CLI11
+          // wrapped --seed -1 to 2^64-1. The range itself is checked by the provider.
+          const std::string flag = parameter.flag();
+          const std::string range = fmt::format("[{}, {}]", parameter.min, parameter.max);
+          app.add_option_function<std::string>(
+                 flag,
+                 [&value, flag, range](const std::string& word) {
+                   const char* end = word.data() + word.size();
+                   const auto [at, err] = std::from_chars(word.data(), end, value);
+                   if (word.empty() || err != std::errc() || at != end)
+                     throw CLI::ValidationError(fmt::format("{} '{}': not an integer in {}", flag,
+                                                            printable(word, 40), range));
+                 },
+                 parameter.help)
+              ->default_str(std::to_string(value));
         } else {
           app.add_option(parameter.flag(), value, parameter.help)->capture_default_str();
         }
@@ -36,6 +55,23 @@ inline void add_provider_options(CLI::App& app, provider::ProviderOptions& o) {
   app.get_option("--rule")->required();
   app.add_option("--start-index", o.start_index, "number of the first trajectory served (resume)")
       ->capture_default_str();
+}
+
+// Parses carl-provider's command line. A command-line error is one line on stderr and exit 2,
+// as in carl (README.md), not CLI11's two lines and its own codes; --help exits 0, or 2 when its
+// text cannot be written. Returns the exit status, or nothing when the provider should run.
+inline std::optional<int> parse_provider_command_line(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+    return std::nullopt;
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != 0) {
+      std::fprintf(stderr, "carl-provider: %s (see --help)\n", printable(e.what()).c_str());
+      return 2;
+    }
+    app.exit(e);
+    return std::fflush(stdout) == 0 && !std::ferror(stdout) ? 0 : 2;
+  }
 }
 
 // Runs the protocol on stdin/stdout; errors go to stderr as one line.

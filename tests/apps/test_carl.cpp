@@ -2,16 +2,20 @@
 // --version, a mistyped subcommand named with the nearest valid one, the documented exit codes
 // (README.md: 0 done, 1 stopped by its budget, 2 bad input, CLI11's parse errors included, 3
 // internal), and the zoo's list of valid suites.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "support.h"
 
@@ -29,6 +33,37 @@ Result run_carl(const std::string& args, const std::string& cwd) {
   Result r;
   r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   std::ifstream in(out);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  r.output = ss.str();
+  return r;
+}
+
+// Runs carl with its standard output a pipe whose reader is gone (closed before carl starts, so
+// every write fails) and SIGPIPE at its default, as in a shell; stderr goes to `err`.
+Result run_carl_into_closed_pipe(const std::vector<std::string>& args, const std::string& err) {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  ::close(fds[0]);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    std::signal(SIGPIPE, SIG_DFL);
+    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fds[1], 1);
+    ::dup2(e, 2);
+    std::vector<char*> argv{const_cast<char*>(CARL_EXE)};
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(CARL_EXE, argv.data());
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  int rc = 0;
+  ::waitpid(pid, &rc, 0);
+  Result r;
+  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc);
+  std::ifstream in(err);
   std::stringstream ss;
   ss << in.rdbuf();
   r.output = ss.str();
@@ -137,6 +172,17 @@ TEST_CASE("exit codes: 2 for bad input, CLI11's parse errors included", "[apps]"
       const int rc =
           std::system(fmt::format("cd '{}' && '{}' {}", dir.path(), CARL_EXE, args).c_str());
       CHECK((WIFEXITED(rc) ? WEXITSTATUS(rc) : -1) == 2);
+    }
+  }
+  SECTION("output to a pipe whose reader is gone is exit 2 with one line, not death by SIGPIPE") {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"rule", "B3/S23"},
+          std::vector<std::string>{"simulate", "--rule", "B3/S23", "--soup", "8x8", "--steps", "2",
+                                   "--trajectory"}}) {
+      const Result r = run_carl_into_closed_pipe(args, dir.path() + "/err");
+      INFO(args[0] << ": " << r.output);
+      CHECK(r.status == 2);  // 141 (128 + SIGPIPE) before
+      CHECK(r.output == "carl: cannot write the standard output: Broken pipe\n");
     }
   }
   SECTION("help is not an error") {
