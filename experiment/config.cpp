@@ -36,6 +36,17 @@ std::string run_name_problem(const std::string& n) {
   return "";
 }
 
+namespace {
+// The key of a top-level section (`learner:`) where the config has one, else the root: an error
+// about the section as a whole names the key's line, not its first entry's.
+YAML::Node section_key(const YAML::Node& root, const char* name) {
+  if (root.IsMap())
+    for (const auto& kv : root)
+      if (kv.first.IsScalar() && kv.first.Scalar() == name) return kv.first;
+  return root;
+}
+}  // namespace
+
 Config parse_config(const std::string& yaml_text, const std::string& source, bool need_provider) {
   const YAML::Node root = load_yaml(yaml_text, source);
   Config c;
@@ -75,11 +86,11 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
                            fmt::format("provider: a trajectory of {} frames of {}x{}", ps.steps + 1,
                                        ps.height, ps.width));
   } catch (const InputError& e) {
-    throw p.error(pnode ? pnode : root, e.what());
+    throw p.error(section_key(root, "provider"), e.what());
   }
   if ((!ps.rule.empty() && !ps.command.empty()) ||
       (need_provider && ps.rule.empty() && ps.command.empty()))
-    throw p.error(pnode ? pnode : root,
+    throw p.error(section_key(root, "provider"),
                   "provider: give exactly one of 'rule' (built-in provider) and 'command' "
                   "(external provider argv)");
 
@@ -109,7 +120,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
                            fmt::format("learner: a committee of {} nets of width {} and depth {}",
                                        ls.committee, ls.net.width, ls.net.depth));
   } catch (const InputError& e) {
-    throw l.error(lnode ? lnode : root, e.what());
+    throw l.error(section_key(root, "learner"), e.what());
   }
 
   YamlSection e(top.child("extractor"), "extractor", source);
@@ -258,7 +269,7 @@ ConfigFile read_config_file(const std::string& path) {
   if (!f) throw InputError(fmt::format("{}: cannot open the config file", path));
   std::stringstream s;
   s << f.rdbuf();
-  ConfigFile file{s.str(), parse_config(s.str(), path)};
+  ConfigFile file{s.str(), parse_config(s.str(), path), s.str()};
   resolve_provider_program(file, path);
   name_the_run(file, path);
   return file;

@@ -69,8 +69,9 @@ struct Config {
 // a file without `name:` gets one, its stem, so that the stored copy (config.yaml) keeps the
 // run's name when resumed.
 struct ConfigFile {
-  std::string text;
+  std::string text;  // as stored in a run directory: the program resolved, the name written in
   Config config;
+  std::string as_read;  // the file's own text, whose lines a later error names
 };
 ConfigFile read_config_file(const std::string& path);
 Config load_config(const std::string& path);  // read_config_file(path).config

@@ -205,7 +205,7 @@ int run_experiment(const std::string& config_path, const std::string& provider_e
   const ConfigFile file = read_config_file(config_path);
   const std::string& text = file.text;
   const Config& cfg = file.config;
-  check_device(cfg, text, config_path);
+  check_device(cfg, file.as_read, config_path);
   const RunDir dir = RunDir::create(cfg.output.runs_dir, cfg.name);
   try {
     dir.write("config.yaml", text);

@@ -110,7 +110,7 @@ TEST_CASE("configs that used to slip through validation (issue 16)", "[config]")
   // grows into it.
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  height: 4096\n  width: 4096\n"
                       "  steps: 100000\n"),
-             Catch::Contains("bad.yaml:2: provider: a trajectory of 100001 frames of 4096x4096 "
+             Catch::Contains("bad.yaml:1: provider: a trajectory of 100001 frames of 4096x4096 "
                              "needs about") &&
                  Catch::Contains("over the memory limit of 4.0 GiB"));
   // A value quoted by a check stays on one line (a fuzz finding: mode "w\ndow").
@@ -296,7 +296,7 @@ TEST_CASE("a committee too large for the memory limit is refused up front", "[co
   const std::string big =
       "provider:\n  rule: B3/S23\nlearner:\n  width: 1024\n  depth: 16\n  committee: 64\n";
   CHECK_THAT(error_of(big),
-             Catch::Contains("bad.yaml:4") &&
+             Catch::Contains("bad.yaml:3: learner: a committee") &&  // the section's own line
                  Catch::Contains("a committee of 64 nets of width 1024 and depth 16") &&
                  Catch::Contains("memory limit"));
   // The default committee, and a large one of default nets, fit.

@@ -117,7 +117,7 @@ TEST_CASE("carl learn takes a config without a provider section", "[learn][cli]"
   carl::ca::write_text_file(dir.path() + "/both.yaml",
                             "provider:\n  rule: B3/S23\n  command: [x]\n");
   REQUIRE(carl_cmd("learn small.rle --config both.yaml", dir.path(), &out) == 2);
-  REQUIRE_THAT(out, Catch::Contains("both.yaml:2: provider: give exactly one of"));
+  REQUIRE_THAT(out, Catch::Contains("both.yaml:1: provider: give exactly one of"));
 }
 
 TEST_CASE("carl learn refuses bad recordings with one line naming the file", "[learn][cli]") {

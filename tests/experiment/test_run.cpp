@@ -150,6 +150,16 @@ TEST_CASE("a device the machine lacks is refused before anything starts", "[run]
   REQUIRE(lines(r.errors) == 1);
   REQUIRE_FALSE(fs::exists(tmp.path() + "/runs/gpu"));
   REQUIRE(r.output.find("starting") == std::string::npos);
+  // Without `name:` the line is the file's own (carl writes the name into the copy it stores, and
+  // the line had been counted in that copy: one too far).
+  const std::string unnamed = tmp.path() + "/unnamed.yaml";
+  ca::write_text_file(unnamed,
+                      "provider:\n  rule: B3/S23\nlearner:\n  device: cuda\n  seed: 2\n"
+                      "output:\n  runs_dir: " +
+                          tmp.path() + "/runs\n");
+  const Result u = run_carl("run " + unnamed, tmp.path());
+  REQUIRE(u.status == 2);
+  REQUIRE_THAT(u.errors, Catch::Contains(unnamed + ":4: learner.device: device 'cuda'"));
 }
 
 TEST_CASE("a run whose nets diverge can still be inspected and reported", "[run]") {
