@@ -361,22 +361,30 @@ int run_command(int argc, char** argv) {
   auto* export_cmd = app.add_subcommand(
       "export", "A run's rule as a Golly rule file; its trajectories as RLE or GIF");
   export_cmd->add_option("run_dir", export_dir, "run directory")->required();
-  export_cmd->add_option("--golly", export_options.golly_rule,
-                         "write the learned table as a Golly rule file NAME.rule (@RULE + @TABLE)");
+  auto* golly = export_cmd->add_option(
+      "--golly", export_options.golly_rule,
+      "write the learned table as a Golly rule file NAME.rule (@RULE + @TABLE)");
+  // An option of one output given without it is refused, not ignored (docs/reliability.md).
   export_cmd
       ->add_option("--unknown", export_unknown,
                    "--golly: unknown entries written as 0 (zero) or left out, so a cell keeps "
                    "its state (omit)")
       ->check(CLI::IsMember({"zero", "omit"}))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->needs(golly);
   export_cmd->add_option("--rle", export_options.rle_dir,
                          "one Golly-openable RLE file per frame of each stored trajectory");
-  export_cmd->add_option("--gif", export_options.gif, "an animated GIF of a stored trajectory");
-  export_cmd->add_option("--trajectory", export_options.trajectory,
-                         "--gif: which stored trajectory (default: the last)");
+  auto* gif =
+      export_cmd->add_option("--gif", export_options.gif, "an animated GIF of a stored trajectory");
+  export_cmd
+      ->add_option("--trajectory", export_options.trajectory,
+                   "--gif: which stored trajectory, from 0 (default: the last)")
+      ->check(CLI::Range(0, 1000000))
+      ->needs(gif);
   export_cmd->add_option("--scale", export_options.gif_scale, "--gif: pixels per cell")
       ->check(CLI::Range(1, 32))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->needs(gif);
 
   carl::experiment::LearnOptions learn_options;
   int learn_no_more = -1;

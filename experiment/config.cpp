@@ -78,7 +78,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
       "command", ps.command, [](const std::vector<std::string>& argv) -> std::string {
         return !argv.empty() && argv[0].empty() ? "the program (its first element) is empty" : "";
       });
-  p.choice("protocol", ps.protocol);
+  const bool protocol_given = p.choice("protocol", ps.protocol);
   p.field<double>("timeout", ps.timeout_s, in_range(0.01, 86400.0));
   p.reject_unknown();
   try {  // refused here rather than grown into by the provider (provider/limits.h)
@@ -93,6 +93,11 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
     throw p.error(section_key(root, "provider"),
                   "provider: give exactly one of 'rule' (built-in provider) and 'command' "
                   "(external provider argv)");
+  // What an external program speaks means nothing to the built-in provider: refused, not ignored.
+  if (protocol_given && ps.command.empty())
+    throw p.error(p.child("protocol"),
+                  "provider.protocol: applies to an external provider's `command`, not to the "
+                  "built-in provider's `rule`");
 
   const YAML::Node lnode = top.child("learner");
   YamlSection l(lnode, "learner", source);

@@ -55,8 +55,9 @@ class YamlSection {
   }
 
   // A closed choice (ca/choice.h): its word read and checked against the choice's one table.
+  // True when given.
   template <class E>
-  void choice(const char* key, E& into);
+  bool choice(const char* key, E& into);
 
   // Declares `key` and gives its node, a nested mapping or a list: undefined (false) when not
   // given.
@@ -182,10 +183,11 @@ Check<std::string> one_of() {
 }
 
 template <class E>
-void YamlSection::choice(const char* key, E& into) {
+bool YamlSection::choice(const char* key, E& into) {
   std::string word = choice_name(into);
-  field<std::string>(key, word, one_of<E>());
+  const bool given = field<std::string>(key, word, one_of<E>());
   into = *parse_choice<E>(word);
+  return given;
 }
 
 }  // namespace carl::experiment

@@ -73,6 +73,10 @@ TEST_CASE("malformed configs name the file, line and key", "[config]") {
              Catch::Contains("stopping.certify_on: 'vibes' is not one of: rollout, one_step"));
   CHECK_THAT(error_of("provider:\n  command: [x]\n  protocol: smoke\n"),
              Catch::Contains("provider.protocol: 'smoke' is not one of: carl, rle"));
+  // The built-in provider speaks no other protocol: refused, not ignored.
+  CHECK(error_of("provider:\n  rule: B3/S23\n  protocol: rle\n") ==
+        "bad.yaml:3: provider.protocol: applies to an external provider's `command`, not to the "
+        "built-in provider's `rule`");
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\nextractor:\n  significance: 2\n"),
              Catch::Contains("extractor.significance"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\noutput:\n  checkpoint: maybe\n"),

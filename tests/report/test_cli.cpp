@@ -2,6 +2,7 @@
 // carl export on a real run, checked against bgolly.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -115,6 +116,17 @@ TEST_CASE("carl run writes the report, and carl export's files run in bgolly",
   REQUIRE(carl_cmd("export runs/life --golly x.txt", dir.path(), &out) == 2);
   REQUIRE_THAT(out, Catch::Contains("NAME.rule"));
   REQUIRE(carl_cmd("export runs/life --gif a.gif --trajectory 9", dir.path(), &out) == 2);
+  // An option of one output beside another output only is refused, not ignored; nor is -1 "the
+  // last".
+  for (const char* args : {"--golly y.rule --trajectory 1", "--rle more --unknown omit",
+                           "--rle more --scale 2", "--gif b.gif --trajectory -1"}) {
+    INFO(args);
+    CHECK(carl_cmd(std::string("export runs/life ") + args, dir.path(), &out) == 2);
+    CHECK(std::count(out.begin(), out.end(), '\n') == 1);
+  }
+  REQUIRE_FALSE(fs::exists(dir.path() + "/y.rule"));
+  REQUIRE_FALSE(fs::exists(dir.path() + "/more"));
+  REQUIRE_FALSE(fs::exists(dir.path() + "/b.gif"));
   // A file where the rule file's directory would go (was an internal error, exit 3).
   ca::write_text_file(dir.path() + "/plain", "a file\n");
   REQUIRE(carl_cmd("export runs/life --golly plain/x.rule", dir.path(), &out) == 2);
