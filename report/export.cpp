@@ -92,12 +92,6 @@ GollyRule golly_rule_file(const ca::RuleTable& table, groups::Subgroup group,
   return out;
 }
 
-void write_file(const std::string& path, const std::string& bytes) {
-  const std::filesystem::path p(path);
-  const std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
-  ca::write_durably(dir, p.filename().string(), bytes);
-}
-
 std::vector<std::string> write_frame_rles(const ca::Trajectory& trajectory, const std::string& rule,
                                           const std::string& dir, const std::string& prefix) {
   ca::make_directories(dir);
@@ -105,8 +99,8 @@ std::vector<std::string> write_frame_rles(const ca::Trajectory& trajectory, cons
   const int last = trajectory.steps();
   for (int t = 0; t <= last; ++t) {
     const std::string path = fmt::format("{}/{}-{:03}.rle", dir, prefix, t);
-    write_file(path, ca::write_rle(trajectory.frames[static_cast<std::size_t>(t)], rule,
-                                   fmt::format("{}: frame {} of {}", prefix, t, last)));
+    ca::write_text_file(path, ca::write_rle(trajectory.frames[static_cast<std::size_t>(t)], rule,
+                                            fmt::format("{}: frame {} of {}", prefix, t, last)));
     paths.push_back(path);
   }
   return paths;
@@ -169,7 +163,7 @@ void write_gif(const std::string& path, const ca::Trajectory& trajectory, int sc
   }
   if (EGifCloseFile(gif, &err) == GIF_ERROR)
     throw InputError(fmt::format("{}: closing failed ({})", path, GifErrorString(err)));
-  write_file(path, bytes);
+  ca::write_text_file(path, bytes);
 }
 
 ca::Trajectory read_gif(const std::string& path, int scale) {

@@ -36,19 +36,14 @@ GollyRule golly_rule_file(const ca::RuleTable& table, groups::Subgroup group,
 // A name Golly accepts for a rule file (letters, digits, '-', '_'), from a file name's stem.
 std::string golly_rule_name(const std::string& stem);
 
-// Writes `bytes` to `path` as every file in a run directory is written (ca::write_durably
-// in the path's directory): beside, synced, renamed; a planted link is replaced, never followed,
-// and a directory that is a symbolic link is refused. InputError naming the file.
-void write_file(const std::string& path, const std::string& bytes);
-
 // One RLE file per frame: `dir`/`prefix`-TTT.rle, each "x = W, y = H, rule = RULE:TW,H" with a
 // comment naming the frame. Returns the paths written.
 std::vector<std::string> write_frame_rles(const ca::Trajectory& trajectory, const std::string& rule,
                                           const std::string& dir, const std::string& prefix);
 
-// An animated GIF (looping) of the frames, encoded in memory and written with write_file: each cell
-// a `scale`×`scale` block, live cells dark on a light background, `delay_cs` hundredths of a second
-// per frame. InputError naming the file when it cannot be written.
+// An animated GIF (looping) of the frames, encoded in memory and written with ca::write_text_file:
+// each cell a `scale`×`scale` block, live cells dark on a light background, `delay_cs` hundredths
+// of a second per frame. InputError naming the file when it cannot be written.
 void write_gif(const std::string& path, const ca::Trajectory& trajectory, int scale = 4,
                int delay_cs = 20);
 

@@ -128,7 +128,7 @@ int export_run(const std::string& run_dir, const ExportOptions& o) {
     if (!names.unknown.empty()) comment += "\nunknown entries: " + names.unknown;
     const GollyRule g = golly_rule_file(r.table, r.group, name, o.unknown, comment);
     if (path.has_parent_path()) ca::make_directories(path.parent_path().string());
-    write_file(o.golly_rule, g.text);
+    ca::write_text_file(o.golly_rule, g.text);
     fmt::print("wrote {}: @RULE {} ({} transitions, symmetries {})\n", o.golly_rule, name,
                g.transitions, g.symmetries);
     if (g.unknown > 0)

@@ -326,7 +326,7 @@ std::string write_zoo_page(const std::string& json_path) {
   const std::string out = (std::filesystem::path(json_path).parent_path() /
                            (std::filesystem::path(json_path).stem().string() + ".html"))
                               .string();
-  write_file(out, zoo_html(zoo));
+  ca::write_text_file(out, zoo_html(zoo));
   return out;
 }
 

@@ -151,7 +151,7 @@ TEST_CASE(
   }
   report::write_gif(dir.path() + "/t.gif", t, 2, 10);
   report::write_frame_rles(t, "B3/S23", dir.path(), "f");
-  report::write_file(dir.path() + "/Life.rule", "@RULE Life\n");
+  write_text_file(dir.path() + "/Life.rule", "@RULE Life\n");  // as carl export --golly
   for (const auto& name : names) {
     INFO(name);
     REQUIRE(read_text_file(elsewhere.path() + "/" + name) == "not carl's\n");
