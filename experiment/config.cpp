@@ -22,7 +22,7 @@ namespace carl::experiment {
 std::string run_name_problem(const std::string& n) {
   if (n.empty() || n.find('/') != std::string::npos || n == "." || n == "..")
     return "must be a non-empty name without '/'";
-  if (n.size() > 200) return "longer than 200 characters";
+  if (n.size() > 200) return "longer than 200 bytes";
   // Valid UTF-8 all through (nlohmann's JSON writer refuses anything else, once the provider has
   // been asked), and no control character.
   for (std::size_t i = 0; i < n.size();) {

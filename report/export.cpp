@@ -93,14 +93,19 @@ GollyRule golly_rule_file(const ca::RuleTable& table, groups::Subgroup group,
 }
 
 std::vector<std::string> write_frame_rles(const ca::Trajectory& trajectory, const std::string& rule,
-                                          const std::string& dir, const std::string& prefix) {
+                                          const std::string& dir, const std::string& prefix,
+                                          bool window) {
   ca::make_directories(dir);
   std::vector<std::string> paths;
   const int last = trajectory.steps();
   for (int t = 0; t <= last; ++t) {
     const std::string path = fmt::format("{}/{}-{:03}.rle", dir, prefix, t);
-    ca::write_text_file(path, ca::write_rle(trajectory.frames[static_cast<std::size_t>(t)], rule,
-                                            fmt::format("{}: frame {} of {}", prefix, t, last)));
+    ca::write_text_file(path,
+                        ca::write_rle(trajectory.frames[static_cast<std::size_t>(t)], rule,
+                                      fmt::format("{}: frame {} of {}{}", prefix, t, last,
+                                                  window ? "; a window of a larger torus: only its "
+                                                           "interior evolves into the next frame"
+                                                         : "")));
     paths.push_back(path);
   }
   return paths;

@@ -37,9 +37,13 @@ GollyRule golly_rule_file(const ca::RuleTable& table, groups::Subgroup group,
 std::string golly_rule_name(const std::string& stem);
 
 // One RLE file per frame: `dir`/`prefix`-TTT.rle, each "x = W, y = H, rule = RULE:TW,H" with a
-// comment naming the frame. Returns the paths written.
+// comment naming the frame. Frames of a window onto a larger torus (`window`) say so in that
+// comment: on the frame's own torus only the cells away from its border evolve into the next
+// frame (one cell less each step), the rest depend on cells the window does not show. Returns
+// the paths written.
 std::vector<std::string> write_frame_rles(const ca::Trajectory& trajectory, const std::string& rule,
-                                          const std::string& dir, const std::string& prefix);
+                                          const std::string& dir, const std::string& prefix,
+                                          bool window = false);
 
 // An animated GIF (looping) of the frames, encoded in memory and written with ca::write_text_file:
 // each cell a `scale`×`scale` block, live cells dark on a light background, `delay_cs` hundredths

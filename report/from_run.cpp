@@ -154,13 +154,17 @@ int export_run(const std::string& run_dir, const ExportOptions& o) {
     if (rule.empty())
       throw InputError(
           fmt::format("{}: no rule.json, so no rule to write into the frames", run_dir));
+    const bool window = run.config.provider.mode == ca::Boundary::window;
     int files = 0;
     for (std::size_t k = 0; k < run.trajectories.size(); ++k)
-      files += static_cast<int>(
-          write_frame_rles(run.trajectories[k], rule, o.rle_dir, fmt::format("trajectory-{:03}", k))
-              .size());
-    fmt::print("wrote {} RLE files into {} (rule {} on the frames' torus)\n", files, o.rle_dir,
-               rule);
+      files += static_cast<int>(write_frame_rles(run.trajectories[k], rule, o.rle_dir,
+                                                 fmt::format("trajectory-{:03}", k), window)
+                                    .size());
+    fmt::print("wrote {} RLE files into {} (rule {} on the frames' torus{})\n", files, o.rle_dir,
+               rule,
+               window ? "; the frames are windows of a larger torus, so on their own torus only "
+                        "the cells away from the border evolve into the next frame"
+                      : "");
   }
   if (!o.gif.empty()) {
     if (run.trajectories.empty())

@@ -106,6 +106,33 @@ TEST_CASE("per-frame RLE files open in bgolly with the rule and the torus", "[re
   }
 }
 
+TEST_CASE("per-frame RLE files of a window say that only its interior evolves, which is so",
+          "[report][bgolly]") {
+  // Windows of 16×16 onto a 48×48 torus: in bgolly each frame on its own torus evolves into the
+  // next away from the border, and not on it.
+  carl::test::TempDir dir;
+  const Trajectory world =
+      Stepper(parse_rule("B36/S23")).trajectory(random_soup(48, 48, 0.4, 6), 3);
+  Trajectory t;
+  for (const Grid& frame : world.frames) t.frames.push_back(frame.crop(16, 16, 16, 16));
+  const auto paths = report::write_frame_rles(t, "B36/S23", dir.path(), "w", /*window=*/true);
+  int border_differs = 0;
+  for (std::size_t k = 0; k + 1 < paths.size(); ++k) {
+    REQUIRE_THAT(read_text_file(paths[k]), Catch::Contains("a window of a larger torus: only its "
+                                                           "interior evolves into the next frame"));
+    const Grid next = carl::test::bgolly_torus(paths[k], 1, 16, 16);
+    for (int r = 0; r < 16; ++r)
+      for (int c = 0; c < 16; ++c) {
+        const bool border = r == 0 || c == 0 || r == 15 || c == 15;
+        if (!border) REQUIRE(next.at(r, c) == t.frames[k + 1].at(r, c));
+        border_differs += border && next.at(r, c) != t.frames[k + 1].at(r, c);
+      }
+  }
+  REQUIRE(border_differs > 0);
+  REQUIRE_THAT(read_text_file(report::write_frame_rles(t, "B36/S23", dir.path(), "u")[0]),
+               !Catch::Contains("window"));
+}
+
 TEST_CASE("GIF frames decode back to the trajectory", "[report][gif]") {
   carl::test::TempDir dir;
   const Trajectory t = Stepper(parse_rule("B3/S23")).trajectory(random_soup(13, 19, 0.4, 8), 6);
