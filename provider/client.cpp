@@ -145,8 +145,11 @@ ca::Trajectory Client::fetch(int index) {
 std::optional<std::string> Client::reveal() {
   process_->write_all("REVEAL\n");
   std::string line;
-  if (!process_->read_line(line, deadline_after(options_.timeout_s)))
-    throw ProviderError(fmt::format("{} closed its output instead of answering REVEAL", who()));
+  if (!process_->read_line(line, deadline_after(options_.timeout_s))) {
+    const std::string how = process_->finish(deadline_after(1));
+    throw ProviderError(
+        fmt::format("{} {} instead of answering REVEAL{}", who(), how, process_->stderr_tail()));
+  }
   if (line.rfind("RULE ", 0) == 0) {
     // Checked here, so that a provider revealing garbage is named as the culprit.
     const std::string rule = printable(line.substr(5, 200));

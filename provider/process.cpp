@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <thread>
 
 #include "provider/error.h"
@@ -56,6 +57,24 @@ std::string resolve_program(const std::string& name) {
     start = end + 1;
   }
   return "";
+}
+
+// Why execve said ENOENT for a program that was found: a script's interpreter (its #! line) or
+// an executable's loader is missing, not the program itself.
+std::string missing_program(const std::string& program) {
+  if (::access(program.c_str(), F_OK) != 0) return "command not found";
+  std::ifstream f(program, std::ios::binary);
+  std::string first;
+  std::getline(f, first);
+  if (first.rfind("#!", 0) == 0) {
+    std::string interpreter = first.substr(2);
+    const auto begin = interpreter.find_first_not_of(" \t");
+    interpreter = begin == std::string::npos ? "" : interpreter.substr(begin);
+    interpreter = interpreter.substr(0, interpreter.find_first_of(" \t\r"));
+    return fmt::format("its interpreter '{}' (its #! line) was not found",
+                       printable(interpreter, 200));
+  }
+  return "the program exists, but a loader or interpreter it needs was not found";
 }
 
 // The supervisor: carl's child, the provider's parent. It leads the provider's process group,
@@ -215,7 +234,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
     reaped_ = true;
     const int rc = pid < 0 ? fork_errno : exec_errno;
     throw ProviderError(fmt::format("provider '{}' could not be started: {}", printable(command_),
-                                    rc == ENOENT ? "command not found" : std::strerror(rc)));
+                                    rc == ENOENT ? missing_program(program) : std::strerror(rc)));
   }
   pid_ = pid;
 }
@@ -261,9 +280,14 @@ void ChildProcess::write_all(const std::string& bytes) {
   while (done < bytes.size()) {
     const ssize_t n = ::write(in_, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      throw ProviderError(fmt::format("provider '{}' closed its input ({}){}", printable(command_),
-                                      std::strerror(errno), stderr_tail()));
+    if (n <= 0) {
+      // Say how it ended, as a reply that never came does: a provider that stops reading has
+      // usually exited (its status and last stderr line tell why).
+      const std::string why = std::strerror(errno);
+      const std::string how = finish(Clock::now() + std::chrono::seconds(1));
+      throw ProviderError(fmt::format("provider '{}' closed its input ({}): it {}{}",
+                                      printable(command_), why, how, stderr_tail()));
+    }
     done += static_cast<std::size_t>(n);
   }
 }

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <fstream>
+#include <thread>
 
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
@@ -95,6 +96,29 @@ TEST_CASE("each provider failure gives its own clear error", "[client][faults]")
              }),
              Catch::Contains("reveals-garbage' answered REVEAL with 'B3/S23\\x1b[2J'") &&
                  Catch::Contains("not a rulestring"));
+  // How a provider ended, whichever request it ended on: REVEAL (was "closed its output"), or a
+  // request it no longer read (was "closed its input (Broken pipe)", no status, no stderr).
+  CHECK_THAT(error_of([&] {
+               Client c({kFakes + "dies-on-reveal"}, quick);
+               c.next();
+               c.reveal();
+             }),
+             Catch::Contains("was killed by signal 11 instead of answering REVEAL") &&
+                 Catch::Contains("its stderr said: fake provider: crashing on REVEAL"));
+  CHECK_THAT(error_of([&] {
+               Client c({kFakes + "one-shot"}, quick);
+               c.next();
+               // Gone before the next request is written, so that the write itself fails.
+               std::this_thread::sleep_for(std::chrono::milliseconds(300));
+               c.next();
+             }),
+             Catch::Contains("exited with status 0") &&
+                 Catch::Contains("its stderr said: fake provider: one is enough"));
+  // A script whose interpreter is missing is not a missing command.
+  CHECK(error_of([&] { Client c({kFakes + "bad-interpreter"}, quick); }) ==
+        "provider '" + kFakes +
+            "bad-interpreter' could not be started: its interpreter '/nonexistent/interpreter' "
+            "(its #! line) was not found");
 }
 
 TEST_CASE("a provider that hangs is timed out, killed and reaped", "[client][faults]") {
