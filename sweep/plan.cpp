@@ -75,14 +75,11 @@ HiddenRule generated(const SweepPlan::Source& s, std::uint64_t k) {
   return {s.label, ca::emit_rule(t), t};
 }
 
+// A sweep's name is its default --out folder under sweeps/, and a setting's name is printed and
+// recorded: both follow a run's name (valid UTF-8, no '/', no control characters), shorter.
 std::string check_name(const std::string& n) {
-  if (n.empty() || n.size() > 100) return "must be 1 to 100 characters";
-  // A sweep's name is its default --out folder under sweeps/.
-  if (n.find('/') != std::string::npos || n == "." || n == "..")
-    return "must be a name without '/', not '.' or '..'";
-  for (unsigned char c : n)
-    if (c < 0x20 || c == 0x7f) return "must not contain control characters";
-  return "";
+  if (n.size() > 100) return "longer than 100 bytes";
+  return experiment::run_name_problem(n);
 }
 
 // Declares `key`; when it is given, reads it as an integer in [lo, hi] into `into`. True when

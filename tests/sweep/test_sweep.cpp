@@ -266,8 +266,14 @@ TEST_CASE("a malformed sweep file is refused with one line naming the line", "[s
       {"name: ~\nrules: [{rule: B3/S23}]\n", "s.yaml:1: name: expected a string"},
       {"rules: [{rule: B3/S23}]\n[a]: 1\n", "s.yaml:2: the sweep file: a key must be a name"},
       // The name is the default --out under sweeps/: '..' wrote into the working directory.
-      {"name: ..\nrules: [{rule: B3/S23}]\n", "s.yaml:1: name: must be a name without '/'"},
-      {"name: ../../x\nrules: [{rule: B3/S23}]\n", "s.yaml:1: name: must be a name without '/'"},
+      {"name: ..\nrules: [{rule: B3/S23}]\n",
+       "s.yaml:1: name: must be a non-empty name without '/'"},
+      {"name: ../../x\nrules: [{rule: B3/S23}]\n",
+       "s.yaml:1: name: must be a non-empty name without '/'"},
+      // Nor invalid UTF-8 (written into every record, which JSON refuses), or a C1 control.
+      {"name: a\xff\nrules: [{rule: B3/S23}]\n", "s.yaml:1: name: is not valid UTF-8"},
+      {"name: \"a\\u009bb\"\nrules: [{rule: B3/S23}]\n",
+       "s.yaml:1: name: must not contain control characters (U+0080 to U+009F)"},
       // A shape over the memory limit, named where it is written, not when its job starts.
       {"rules: [{rule: B3/S23}]\nregimes:\n  - scarce\n  - {name: big, side: 4096, steps: "
        "100000}\n",
