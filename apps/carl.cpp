@@ -240,8 +240,18 @@ std::optional<std::string> unknown_subcommand(CLI::App& app, int argc, char** ar
   std::string where = "carl";
   for (int i = 1; i < argc; ++i) {
     const std::string word = argv[i];
-    if (word.empty() || word[0] == '-') return std::nullopt;
     const auto subs = at->get_subcommands([](CLI::App*) { return true; });
+    // Before any subcommand, an option carl does not have ("A subcommand is required" said CLI11).
+    if (at == &app && !word.empty() && word[0] == '-') {
+      const std::string name = word.substr(0, word.find('='));
+      if (app.get_option_no_throw(name) != nullptr || name == "-h" || name == "--help")
+        return std::nullopt;
+      return fmt::format(
+          "carl: unknown option '{}'; options follow a subcommand (carl rule, run, "
+          "simulate, …; see --help)",
+          printable(word));
+    }
+    if (word.empty() || word[0] == '-') return std::nullopt;
     if (subs.empty()) return std::nullopt;
     CLI::App* next = nullptr;
     for (CLI::App* s : subs)

@@ -156,6 +156,12 @@ TEST_CASE("exit codes: 2 for bad input, CLI11's parse errors included", "[apps]"
     CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
     CHECK(r.output.rfind("carl: ", 0) == 0);
   }
+  SECTION("an unknown option before the subcommand is named (was 'A subcommand is required')") {
+    const Result r = run_carl("--bogus", dir.path());
+    CHECK(r.status == 2);
+    CHECK(r.output.rfind("carl: unknown option '--bogus'", 0) == 0);
+    CHECK(run_carl("--version", dir.path()).status == 0);
+  }
   SECTION("what came from the command line is escaped") {
     const Result r = run_carl("run \"$(printf 'bad\\033[31mname.yaml')\"", dir.path());
     INFO(r.output);
