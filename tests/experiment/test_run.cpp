@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <tuple>
 
 #include "ca/files.h"
 #include "learner/net.h"
@@ -139,27 +140,23 @@ TEST_CASE("a device the machine lacks is refused before anything starts", "[run]
     return;
   }
   test::TempDir tmp;
-  const std::string yaml = tmp.path() + "/gpu.yaml";
-  ca::write_text_file(yaml,
-                      "name: gpu\nprovider:\n  rule: B3/S23\nlearner:\n  device: cuda\n"
-                      "output:\n  runs_dir: " +
-                          tmp.path() + "/runs\n");
-  const Result r = run_carl("run " + yaml, tmp.path());
-  REQUIRE(r.status == 2);
-  REQUIRE_THAT(r.errors, Catch::Contains(yaml + ":5: learner.device: device 'cuda'"));
-  REQUIRE(lines(r.errors) == 1);
-  REQUIRE_FALSE(fs::exists(tmp.path() + "/runs/gpu"));
-  REQUIRE(r.output.find("starting") == std::string::npos);
-  // Without `name:` the line is the file's own (carl writes the name into the copy it stores, and
-  // the line had been counted in that copy: one too far).
-  const std::string unnamed = tmp.path() + "/unnamed.yaml";
-  ca::write_text_file(unnamed,
-                      "provider:\n  rule: B3/S23\nlearner:\n  device: cuda\n  seed: 2\n"
-                      "output:\n  runs_dir: " +
-                          tmp.path() + "/runs\n");
-  const Result u = run_carl("run " + unnamed, tmp.path());
-  REQUIRE(u.status == 2);
-  REQUIRE_THAT(u.errors, Catch::Contains(unnamed + ":4: learner.device: device 'cuda'"));
+  // Named, and without `name:`, whose line is the file's own (carl writes the name into the copy
+  // it stores, and the line had been counted in that copy: one too far).
+  for (const auto& [stem, yaml_text, line] :
+       {std::tuple{"gpu", "name: gpu\nprovider:\n  rule: B3/S23\nlearner:\n  device: cuda\n", 5},
+        std::tuple{"unnamed", "provider:\n  rule: B3/S23\nlearner:\n  device: cuda\n  seed: 2\n",
+                   4}}) {
+    const std::string yaml = tmp.path() + "/" + stem + ".yaml";
+    ca::write_text_file(yaml,
+                        std::string(yaml_text) + "output:\n  runs_dir: " + tmp.path() + "/runs\n");
+    const Result r = run_carl("run " + yaml, tmp.path());
+    REQUIRE(r.status == 2);
+    REQUIRE_THAT(r.errors,
+                 Catch::Contains(fmt::format("{}:{}: learner.device: device 'cuda'", yaml, line)));
+    REQUIRE(lines(r.errors) == 1);
+    REQUIRE_FALSE(fs::exists(tmp.path() + "/runs/" + stem));
+    REQUIRE(r.output.find("starting") == std::string::npos);
+  }
 }
 
 TEST_CASE("a run whose nets diverge can still be inspected and reported", "[run]") {
