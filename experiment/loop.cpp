@@ -254,9 +254,9 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
           round == 0 || fixed ? ls.symmetry : learner::SymmetryMethod::data, counts, nullptr, sym);
       if (round > 0 && !fixed && ls.symmetry.kind != learner::SymmetryMethod::data &&
           groups::is_invariant(groups::forced_table(counts), group))
-        v.group = group;  // the round-0 detector's choice stands while the data allow it
+        v.set_group(group);  // the round-0 detector's choice stands while the data allow it
       for (const std::string& r : rejected)  // the L1 check's verdict stands
-        if (v.group.name() == r) v.group = group;
+        if (v.group.name() == r) v.set_group(group);
       return v;
     };
     // When noise-free data show every class of the G chosen from them, each with one next state,
@@ -289,6 +289,19 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       }
     } else if (!data_may_settle) {
       verdict = verdict_from_data();
+    }
+    // A group fixed in the config gives way where noise-free data contradict it: to the largest of
+    // its subgroups they do not contradict. Its contradicted classes would otherwise stay unknown
+    // for the rest of the run (a wrong `fixed:p4m` spent the whole budget with 8 entries unknown).
+    if (fixed && noise_free) {
+      const groups::Subgroup allowed =
+          groups::largest_invariant_subgroup(groups::forced_table(counts), verdict.group);
+      if (allowed != verdict.group) {
+        rec.rejected_group += (rec.rejected_group.empty() ? "" : ",") + verdict.group.name();
+        rejected.push_back(verdict.group.name());
+        note(fmt::format("the data contradict {}: G is {}", verdict.group.name(), allowed.name()));
+        verdict.set_group(allowed);
+      }
     }
     rec.symmetry = verdict.summary();
     if (round == 0 || verdict.group != group) {
@@ -327,6 +340,10 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
         note(fmt::format("G rejected by the L1 check; training the {} committee", group.name()));
         reports = committee.train(counts, ls.train);
         rec.l1_group = net_loss(committee.members().front(), data, boundary);
+      }
+      if (fixed && group != verdict.group) {  // the record says the group used, not the one given
+        verdict.set_group(group);
+        rec.symmetry = verdict.summary();
       }
     } else {
       note(fmt::format("training the {} committee on {} trajectories", group.name(), data.size()));

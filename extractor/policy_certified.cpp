@@ -241,8 +241,10 @@ class CertifiedPolicy : public HaltingPolicy {
       d.reason += fmt::format("; {} entries filled by symmetry {}", by_symmetry, rule.group.name());
     // The halt promises less with the check off: say so where the promise is read.
     if (untested > 0)
-      d.reason +=
-          fmt::format("; {} not tested by it (verify_generalized: false)", untested_entries);
+      d.reason += fmt::format(
+          "; {} untested: guesses that no trajectory showed, the halt does not cover "
+          "them (verify_generalized: false)",
+          untested_entries);
     return d;
   }
 

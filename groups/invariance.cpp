@@ -66,10 +66,14 @@ bool is_invariant(const ca::RuleTable& table, const Orbits& orbits) {
 }
 
 Subgroup largest_invariant_subgroup(const ca::RuleTable& table) {
+  return largest_invariant_subgroup(table, Subgroup::all().back());
+}
+
+Subgroup largest_invariant_subgroup(const ca::RuleTable& table, Subgroup within) {
   Subgroup best;
   long best_evidence = -1;
   for (const Subgroup& g : Subgroup::all()) {
-    if (!is_invariant(table, g)) continue;
+    if (!within.contains(g) || !is_invariant(table, g)) continue;
     if (g.order() < best.order()) continue;
     const long evidence = agreeing_pairs(table, g);
     if (g.order() > best.order() || evidence > best_evidence) {

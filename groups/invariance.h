@@ -34,5 +34,7 @@ bool is_invariant(const ca::RuleTable& table, const Orbits& classes);
 // pairs of known, agreeing entries (the most evidence), then to the first in Subgroup::all().
 Subgroup largest_invariant_subgroup(const ca::RuleTable& table);
 Subgroup largest_invariant_subgroup(const ca::PatternCounts& counts);
+// The same among the subgroups of `within` (a group given in a config that the data contradict).
+Subgroup largest_invariant_subgroup(const ca::RuleTable& table, Subgroup within);
 
 }  // namespace carl::groups

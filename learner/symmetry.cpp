@@ -269,14 +269,23 @@ groups::Subgroup largest_passing_subgroup(const std::array<bool, groups::kD4Orde
 std::string SymmetryVerdict::summary() const {
   std::string s = fmt::format("{}: {} (", method.name(), group.name());
   if (noisy) s += fmt::format("noise ~{:.2g}; ", noise_estimate);
+  // A fixed group measures nothing: no score, only which elements it holds.
+  const bool fixed = method.kind == SymmetryMethod::fixed;
   for (groups::Symmetry g : groups::kD4) {
     if (g == groups::Symmetry::identity) continue;
     const auto i = static_cast<std::size_t>(g);
-    s += fmt::format("{}{} ", g == groups::Symmetry::rot90 ? "" : ", ", groups::name(g));
-    s += noisy ? fmt::format("p={:.2g}", p_value[i]) : fmt::format("{:.3g}", score[i]);
+    s += fmt::format("{}{}", g == groups::Symmetry::rot90 ? "" : ", ", groups::name(g));
+    if (!fixed)
+      s += noisy ? fmt::format(" p={:.2g}", p_value[i]) : fmt::format(" {:.3g}", score[i]);
     s += passes[i] ? " ok" : " no";
   }
   return s + ")";
+}
+
+void SymmetryVerdict::set_group(groups::Subgroup g) {
+  group = g;
+  if (method.kind == SymmetryMethod::fixed)
+    for (groups::Symmetry e : groups::kD4) passes[static_cast<std::size_t>(e)] = g.contains(e);
 }
 
 SymmetryVerdict detect_symmetry(const SymmetryMethod& method, const ca::PatternCounts& counts,

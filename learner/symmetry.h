@@ -89,7 +89,10 @@ struct SymmetryVerdict {
   // Roughly the observation noise rate: the median minority share of next states of the 8 most
   // observed patterns (their counts are mostly true occurrences); 0 for noise-free data.
   double noise_estimate = 0;
-  std::string summary() const;  // "data: p4m (rot90 0 ok, …)"
+  std::string summary() const;  // "data: p4m (rot90 0 ok, …)"; fixed: "fixed:p4m: p4 (rot90 ok, …)"
+  // The group used instead of the one found or given (a fixed group the data contradict); a fixed
+  // verdict's elements pass exactly when the group holds them.
+  void set_group(groups::Subgroup g);
 };
 
 // `net` is needed by function and kernels (pass a trained plain net).

@@ -13,6 +13,7 @@
 #include "ca/files.h"
 #include "ca/rulestring.h"
 #include "experiment/loop.h"
+#include "groups/invariance.h"
 #include "groups/orbits.h"
 #include "provider/builtin.h"
 #include "support.h"
@@ -289,6 +290,38 @@ TEST_CASE("the seed's L1 check rejects a group the data contradict, even a fixed
   CHECK(o.plain_kernels != o.kernels);
   CHECK(first.group == "p4");
   CHECK(o.halted);
+  CHECK(experiment::score_against(o.rule.table, cfg.provider.rule).exact);
+}
+
+TEST_CASE("a fixed group that the data contradict gives way to the largest subgroup they allow",
+          "[loop][halting]") {
+  // Diamoeba with its S5n orbit flipped chirally: p4, not p4m (a helper's campaign). Its
+  // G-net rolls out as well as the plain net, so the L1 check keeps p4m; in round 5 a mirror
+  // pair goes to 0 and to 1. p4m was kept to the end, 8 entries unknown and the budget spent.
+  Config cfg;
+  cfg.name = "fixed-contradicted";
+  cfg.provider.rule =
+      "MAPARYAABZpAAEWaQABaZcBFxZpAABplwEXaZcBF5d/Fz8WaQABaZcBFWmXAReXfxd/aZcBF5d/F3+Xfxd/f/9f/w";
+  REQUIRE(groups::largest_invariant_subgroup(ca::parse_rule(cfg.provider.rule)).name() == "p4");
+  cfg.provider.height = cfg.provider.width = 16;
+  cfg.provider.steps = 8;
+  cfg.learner.committee = 3;
+  cfg.learner.symmetry = learner::SymmetryMethod::parse("fixed:p4m");
+  cfg.output.checkpoint = false;
+  test::TempDir dir;
+  const experiment::Outcome o = run(cfg, dir.path());
+  bool contradicted = false;
+  for (const auto& r : o.records) {
+    INFO("round " << r.round << ": " << r.symmetry);
+    if (r.rejected_group.find("p4m") != std::string::npos) contradicted = true;
+    // The record names the group used, each mirror "no" once it is gone.
+    if (r.group == "p4")
+      CHECK_THAT(r.symmetry,
+                 Catch::StartsWith("fixed:p4m: p4 (") && Catch::Contains("mirror_v no"));
+  }
+  CHECK(contradicted);
+  CHECK(o.records.back().group == "p4");
+  CHECK(o.rule.table.complete());
   CHECK(experiment::score_against(o.rule.table, cfg.provider.rule).exact);
 }
 

@@ -230,7 +230,8 @@ TEST_CASE("certified: incomplete asks, complete is judged on a fresh trajectory"
     REQUIRE(policy->judge(g.state, small, ca::Boundary::torus).action == Action::request);
     const auto l = lax->judge(g.state, small, ca::Boundary::torus);
     REQUIRE(l.action == Action::halt);
-    REQUIRE_THAT(l.reason, Catch::Contains("generalized entries not tested by it") &&
+    REQUIRE_THAT(l.reason, Catch::Contains(
+                               "generalized entries untested: guesses that no trajectory showed") &&
                                Catch::Contains("verify_generalized: false"));
   }
   // With every entry observed but the fresh trajectory mispredicted: certification fails.
@@ -681,7 +682,8 @@ TEST_CASE("certified under noise: verify_generalized off lets a class nothing sh
   d = extractor::make_policy(o)->judge(f.state, noisy, ca::Boundary::torus);
   INFO(d.reason);
   REQUIRE(d.action == Action::halt);
-  REQUIRE_THAT(d.reason, Catch::Contains("1 generalized entries not tested by it"));
+  REQUIRE_THAT(d.reason, Catch::Contains(
+                             "1 generalized entries untested: guesses that no trajectory showed"));
 }
 
 TEST_CASE("certified under noise: a cluster one misread cell explains does not settle a class",
