@@ -48,22 +48,31 @@ int open_dir(const std::string& dir, bool follow_link = false) {
   if (fd < 0) {
     const int err = errno;
     struct stat st {};
-    if (::lstat(dir.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
-      throw InputError(fmt::format("{}: the directory is a symbolic link (refused)", dir));
-    throw InputError(fmt::format("{}: cannot open the directory: {}", dir, std::strerror(err)));
+    if (!follow_link && ::lstat(dir.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+      throw InputError(
+          fmt::format("{}: the directory is a symbolic link (refused)", printable(dir)));
+    throw InputError(
+        fmt::format("{}: cannot open the directory: {}", printable(dir), std::strerror(err)));
   }
   return fd;
+}
+
+// dir/name as an error shows it: as the user wrote it (no "./" before a bare name), escaped.
+std::string shown(const std::string& dir, const std::string& name) {
+  if (dir == ".") return printable(name);
+  return printable(dir.back() == '/' ? dir + name : dir + "/" + name);
 }
 
 // The write itself, in the open directory `d` (shown as `dir` in errors).
 void write_in(int d, const std::string& dir, const std::string& name, const std::string& bytes,
               bool replace) {
-  const std::string path = dir + "/" + name;
+  const std::string path = shown(dir, name);
   const std::string tmp = name + ".tmp";
   if (::unlinkat(d, tmp.c_str(), 0) != 0 && errno != ENOENT)
-    throw InputError(fmt::format("{}/{}: cannot remove: {}", dir, tmp, std::strerror(errno)));
+    throw InputError(fmt::format("{}: cannot remove: {}", shown(dir, tmp), std::strerror(errno)));
   Fd f(::openat(d, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
-  if (f.get() < 0) throw InputError(fmt::format("{}/{}: cannot create: {}", dir, tmp, why(errno)));
+  if (f.get() < 0)
+    throw InputError(fmt::format("{}: cannot create: {}", shown(dir, tmp), why(errno)));
   // A write that fails leaves no temporary file behind. On success the temporary is gone before
   // the directory's fsync (renamed, or linked and then removed), so that its removal is durable
   // too; the guard is then disarmed.
@@ -80,11 +89,11 @@ void write_in(int d, const std::string& dir, const std::string& name, const std:
     const ssize_t n = ::write(f.get(), bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0)
-      throw InputError(fmt::format("{}/{}: write failed: {}", dir, tmp, std::strerror(errno)));
+      throw InputError(fmt::format("{}: write failed: {}", shown(dir, tmp), std::strerror(errno)));
     done += static_cast<std::size_t>(n);
   }
   if (::fsync(f.get()) != 0 || ::close(f.release()) != 0)
-    throw InputError(fmt::format("{}/{}: fsync failed: {}", dir, tmp, std::strerror(errno)));
+    throw InputError(fmt::format("{}: fsync failed: {}", shown(dir, tmp), std::strerror(errno)));
   if (!replace) {
     // link() never replaces: an existing file (or link) of that name is kept and reported.
     if (::linkat(d, tmp.c_str(), d, name.c_str(), 0) != 0) {
@@ -101,7 +110,7 @@ void write_in(int d, const std::string& dir, const std::string& name, const std:
   remove_temporary.armed = false;
   if (::fsync(d) != 0)
     throw InputError(
-        fmt::format("{}: fsync of the directory failed: {}", dir, std::strerror(errno)));
+        fmt::format("{}: fsync of the directory failed: {}", printable(dir), std::strerror(errno)));
 }
 
 }  // namespace
@@ -113,7 +122,8 @@ void require_real_directory(const std::string& dir) {
 void make_directories(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) throw InputError(fmt::format("{}: cannot create directory: {}", dir, ec.message()));
+  if (ec)
+    throw InputError(fmt::format("{}: cannot create directory: {}", printable(dir), ec.message()));
 }
 
 bool entry_exists(const std::string& dir, const std::string& name) {
@@ -161,17 +171,18 @@ void write_text_file(const std::string& path, const std::string& text) {
 std::string read_nofollow(const std::string& dir, const std::string& name) {
   Fd d(open_dir(dir));
   Fd f(::openat(d.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (f.get() < 0) throw InputError(fmt::format("{}/{}: cannot open: {}", dir, name, why(errno)));
+  if (f.get() < 0)
+    throw InputError(fmt::format("{}: cannot open: {}", shown(dir, name), why(errno)));
   struct stat st {};
   if (::fstat(f.get(), &st) != 0 || !S_ISREG(st.st_mode))
-    throw InputError(fmt::format("{}/{}: not a regular file", dir, name));
+    throw InputError(fmt::format("{}: not a regular file", shown(dir, name)));
   std::string out;
   char buf[65536];
   while (true) {
     const ssize_t n = ::read(f.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0)
-      throw InputError(fmt::format("{}/{}: read failed: {}", dir, name, std::strerror(errno)));
+      throw InputError(fmt::format("{}: read failed: {}", shown(dir, name), std::strerror(errno)));
     if (n == 0) break;
     out.append(buf, static_cast<std::size_t>(n));
   }

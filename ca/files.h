@@ -1,8 +1,9 @@
 #pragma once
-// Files: whole-file reads and writes with errors that name the file. Every file carl writes —
-// into a run directory (trajectories, rounds, rule, config, checkpoints), a report, an export,
-// `carl simulate -o` — goes through one durable write, so that a reader never sees half a file,
-// a crash never leaves a torn one, and a planted link or FIFO is never written through.
+// Files: whole-file reads and writes with errors that name the file. Every whole file carl
+// writes — into a run directory (trajectories, rounds, rule, config, checkpoints, the report), an
+// export, `carl simulate -o` — goes through one durable write, so that a reader never sees half a
+// file, a crash never leaves a torn one, and a planted link or FIFO is never written through.
+// (A sweep's records.jsonl is appended a line at a time.)
 #include <string>
 
 namespace carl::ca {

@@ -78,7 +78,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
       "command", ps.command, [](const std::vector<std::string>& argv) -> std::string {
         return !argv.empty() && argv[0].empty() ? "the program (its first element) is empty" : "";
       });
-  const bool protocol_given = p.choice("protocol", ps.protocol);
+  p.choice("protocol", ps.protocol);
   p.field<double>("timeout", ps.timeout_s, in_range(0.01, 86400.0));
   p.reject_unknown();
   try {  // refused here rather than grown into by the provider (provider/limits.h)
@@ -93,11 +93,6 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
     throw p.error(section_key(root, "provider"),
                   "provider: give exactly one of 'rule' (built-in provider) and 'command' "
                   "(external provider argv)");
-  // What an external program speaks means nothing to the built-in provider: refused, not ignored.
-  if (protocol_given && ps.command.empty())
-    throw p.error(p.child("protocol"),
-                  "provider.protocol: applies to an external provider's `command`, not to the "
-                  "built-in provider's `rule`");
 
   const YAML::Node lnode = top.child("learner");
   YamlSection l(lnode, "learner", source);
@@ -275,6 +270,18 @@ ConfigFile read_config_file(const std::string& path) {
   std::stringstream s;
   s << f.rdbuf();
   ConfigFile file{s.str(), parse_config(s.str(), path), s.str()};
+  // What an external program speaks means nothing to the built-in provider: `protocol: rle`
+  // beside a `rule` is refused in a config given to carl, not ignored. (Checked here, not in
+  // parse_config: a run directory's stored copy from before still loads.)
+  if (!file.config.provider.rule.empty() &&
+      file.config.provider.protocol != ProviderProtocol::carl) {
+    const YAML::Node root = load_yaml(file.as_read, path);
+    const YAML::Node protocol = root["provider"]["protocol"];
+    throw InputError(
+        fmt::format("{}{}: provider.protocol: applies to an external provider's "
+                    "`command`, not to the built-in provider's `rule`",
+                    printable(path), protocol ? fmt::format(":{}", protocol.Mark().line + 1) : ""));
+  }
   resolve_provider_program(file, path);
   name_the_run(file, path);
   return file;

@@ -249,6 +249,21 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     // the data contradict it).
     learner::SymmetryVerdict verdict;
     const bool fixed = ls.symmetry.kind == learner::SymmetryMethod::fixed;
+    // A group fixed in the config gives way where noise-free data contradict it: to the largest of
+    // its subgroups they do not contradict. Its contradicted classes would otherwise stay unknown
+    // for the rest of the run (a wrong `fixed:p4m` spent the whole budget with 8 entries unknown).
+    auto give_way = [&](learner::SymmetryVerdict& v) {
+      if (!fixed || !noise_free) return;
+      const groups::Subgroup allowed =
+          groups::largest_invariant_subgroup(groups::forced_table(counts), v.group);
+      if (allowed == v.group) return;
+      if (std::find(rejected.begin(), rejected.end(), v.group.name()) == rejected.end()) {
+        rec.rejected_group += (rec.rejected_group.empty() ? "" : ",") + v.group.name();
+        rejected.push_back(v.group.name());
+        note(fmt::format("the data contradict {}: G is {}", v.group.name(), allowed.name()));
+      }
+      v.set_group(allowed);
+    };
     auto verdict_from_data = [&] {
       learner::SymmetryVerdict v = learner::detect_symmetry(
           round == 0 || fixed ? ls.symmetry : learner::SymmetryMethod::data, counts, nullptr, sym);
@@ -257,6 +272,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
         v.set_group(group);  // the round-0 detector's choice stands while the data allow it
       for (const std::string& r : rejected)  // the L1 check's verdict stands
         if (v.group.name() == r) v.set_group(group);
+      give_way(v);  // before the data are asked whether they determine the table under it
       return v;
     };
     // When noise-free data show every class of the G chosen from them, each with one next state,
@@ -290,19 +306,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     } else if (!data_may_settle) {
       verdict = verdict_from_data();
     }
-    // A group fixed in the config gives way where noise-free data contradict it: to the largest of
-    // its subgroups they do not contradict. Its contradicted classes would otherwise stay unknown
-    // for the rest of the run (a wrong `fixed:p4m` spent the whole budget with 8 entries unknown).
-    if (fixed && noise_free) {
-      const groups::Subgroup allowed =
-          groups::largest_invariant_subgroup(groups::forced_table(counts), verdict.group);
-      if (allowed != verdict.group) {
-        rec.rejected_group += (rec.rejected_group.empty() ? "" : ",") + verdict.group.name();
-        rejected.push_back(verdict.group.name());
-        note(fmt::format("the data contradict {}: G is {}", verdict.group.name(), allowed.name()));
-        verdict.set_group(allowed);
-      }
-    }
+    give_way(verdict);  // again: round 0's committee verdict gives the fixed group anew
     rec.symmetry = verdict.summary();
     if (round == 0 || verdict.group != group) {
       group = verdict.group;

@@ -55,9 +55,8 @@ class YamlSection {
   }
 
   // A closed choice (ca/choice.h): its word read and checked against the choice's one table.
-  // True when given.
   template <class E>
-  bool choice(const char* key, E& into);
+  void choice(const char* key, E& into);
 
   // Declares `key` and gives its node, a nested mapping or a list: undefined (false) when not
   // given.
@@ -183,11 +182,10 @@ Check<std::string> one_of() {
 }
 
 template <class E>
-bool YamlSection::choice(const char* key, E& into) {
+void YamlSection::choice(const char* key, E& into) {
   std::string word = choice_name(into);
-  const bool given = field<std::string>(key, word, one_of<E>());
+  field<std::string>(key, word, one_of<E>());
   into = *parse_choice<E>(word);
-  return given;
 }
 
 }  // namespace carl::experiment

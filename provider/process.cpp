@@ -64,8 +64,10 @@ std::string resolve_program(const std::string& name) {
 std::string missing_program(const std::string& program) {
   if (::access(program.c_str(), F_OK) != 0) return "command not found";
   std::ifstream f(program, std::ios::binary);
-  std::string first;
-  std::getline(f, first);
+  char head[256] = {};
+  f.read(head, sizeof head - 1);  // the #! line, not a whole binary
+  std::string first(head, static_cast<std::size_t>(f.gcount()));
+  first = first.substr(0, first.find('\n'));
   if (first.rfind("#!", 0) == 0) {
     std::string interpreter = first.substr(2);
     const auto begin = interpreter.find_first_not_of(" \t");
@@ -284,7 +286,9 @@ void ChildProcess::write_all(const std::string& bytes) {
       // Say how it ended, as a reply that never came does: a provider that stops reading has
       // usually exited (its status and last stderr line tell why).
       const std::string why = std::strerror(errno);
-      const std::string how = finish(Clock::now() + std::chrono::seconds(1));
+      std::string how = finish(Clock::now() + std::chrono::seconds(1));
+      if (how.rfind("closed its output", 0) == 0)
+        how = "stopped reading but did not exit (carl killed it)";
       throw ProviderError(fmt::format("provider '{}' closed its input ({}): it {}{}",
                                       printable(command_), why, how, stderr_tail()));
     }

@@ -59,6 +59,12 @@ TEST_CASE("an output the user names may lie in a linked directory; a run directo
   REQUIRE_THROWS_WITH(ca::write_durably(tmp.path() + "/via", "t1.rle", "x\n"),
                       Catch::Contains("via: the directory is a symbolic link (refused)"));
   REQUIRE_FALSE(std::filesystem::exists(tmp.path() + "/real/t1.rle"));
+  // A link to nothing is followed, and said to be missing, not refused as a link.
+  REQUIRE(::symlink((tmp.path() + "/gone").c_str(), (tmp.path() + "/dangling").c_str()) == 0);
+  REQUIRE_THROWS_WITH(ca::write_text_file(tmp.path() + "/dangling/out.rle", "x\n"),
+                      tmp.path() +
+                          "/dangling: cannot open the directory: No such file or "
+                          "directory");
   // A path that names a directory, not a file in it, is refused before anything is written.
   REQUIRE_THROWS_WITH(ca::write_text_file(tmp.path() + "/none/", "x\n"),
                       Catch::Contains("none/: names no file"));

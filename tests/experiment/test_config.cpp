@@ -73,10 +73,6 @@ TEST_CASE("malformed configs name the file, line and key", "[config]") {
              Catch::Contains("stopping.certify_on: 'vibes' is not one of: rollout, one_step"));
   CHECK_THAT(error_of("provider:\n  command: [x]\n  protocol: smoke\n"),
              Catch::Contains("provider.protocol: 'smoke' is not one of: carl, rle"));
-  // The built-in provider speaks no other protocol: refused, not ignored.
-  CHECK(error_of("provider:\n  rule: B3/S23\n  protocol: rle\n") ==
-        "bad.yaml:3: provider.protocol: applies to an external provider's `command`, not to the "
-        "built-in provider's `rule`");
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\nextractor:\n  significance: 2\n"),
              Catch::Contains("extractor.significance"));
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\noutput:\n  checkpoint: maybe\n"),
@@ -292,6 +288,23 @@ TEST_CASE("a config without a name keeps its run's name in the copy a run stores
   carl::ca::write_text_file(tmp.path() + "/x.yaml", "name: other\nprovider: {rule: B3/S23}\n");
   REQUIRE(read_config_file(tmp.path() + "/x.yaml").text ==
           "name: other\nprovider: {rule: B3/S23}\n");
+}
+
+TEST_CASE("an external provider's protocol beside the built-in provider's rule is refused",
+          "[config]") {
+  carl::test::TempDir tmp;
+  const std::string path = tmp.path() + "/p.yaml";
+  carl::ca::write_text_file(path, "provider:\n  rule: B3/S23\n  protocol: rle\n");
+  REQUIRE_THROWS_WITH(carl::experiment::read_config_file(path),
+                      path +
+                          ":3: provider.protocol: applies to an external provider's `command`, "
+                          "not to the built-in provider's `rule`");
+  // The built-in provider's own protocol is no contradiction; and a run directory's stored copy
+  // from before the refusal still loads.
+  carl::ca::write_text_file(path, "provider:\n  rule: B3/S23\n  protocol: carl\n");
+  CHECK(carl::experiment::read_config_file(path).config.provider.rule == "B3/S23");
+  CHECK(carl::experiment::parse_config("provider:\n  rule: B3/S23\n  protocol: rle\n", "stored")
+            .provider.rule == "B3/S23");
 }
 
 TEST_CASE("a committee too large for the memory limit is refused up front", "[config][limits]") {

@@ -33,6 +33,14 @@ std::string error_of(const std::function<void()>& f) {
   return "no error";
 }
 
+// State Z in /proc/PID/stat: exited, not yet reaped.
+bool is_zombie(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto close = text.rfind(')');
+  return close != std::string::npos && close + 2 < text.size() && text[close + 2] == 'Z';
+}
+
 bool process_gone(int pid) {
   return ::kill(pid, 0) == -1 && errno == ESRCH;
 }
@@ -108,11 +116,14 @@ TEST_CASE("each provider failure gives its own clear error", "[client][faults]")
   CHECK_THAT(error_of([&] {
                Client c({kFakes + "one-shot"}, quick);
                c.next();
-               // Gone before the next request is written, so that the write itself fails.
-               std::this_thread::sleep_for(std::chrono::milliseconds(300));
+               // Gone before the next request is written, so that the write itself fails: its
+               // supervisor (pid) exits as it does, a zombie until carl reaps it.
+               for (int i = 0; i < 500 && !is_zombie(c.pid()); ++i)
+                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
+               REQUIRE(is_zombie(c.pid()));
                c.next();
              }),
-             Catch::Contains("exited with status 0") &&
+             Catch::Contains("closed its input (Broken pipe): it exited with status 0") &&
                  Catch::Contains("its stderr said: fake provider: one is enough"));
   // A script whose interpreter is missing is not a missing command.
   CHECK(error_of([&] { Client c({kFakes + "bad-interpreter"}, quick); }) ==
