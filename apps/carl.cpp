@@ -2,7 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
+#include <climits>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -409,7 +409,18 @@ int run_command(int argc, char** argv) {
   learn->add_option("--name", learn_options.name,
                     "run name (default: the config's, else the first "
                     "file's stem)");
-  learn->add_option("--no-more", learn_no_more, "(internal) the stand-in provider of a learn run")
+  // A hidden option's errors carry no name in CLI11: it is read and named here.
+  learn
+      ->add_option_function<std::string>(
+          "--no-more",
+          [&learn_no_more](const std::string& word) {
+            const auto n = carl::provider::parse_number<int>(word);
+            if (!n || *n < 0)
+              throw CLI::ValidationError(fmt::format("--no-more '{}': not an integer in [0, {}]",
+                                                     printable(word, 40), INT_MAX));
+            learn_no_more = *n;
+          },
+          "(internal) the stand-in provider of a learn run")
       ->group("");
 
   carl::sweep::ZooOptions zoo;
@@ -468,11 +479,11 @@ int run_command(int argc, char** argv) {
     }
     if (*rule) return cmd_rule(rulestring);
     if (*sim) {
-      const auto end = seed_text.data() + seed_text.size();
-      if (const auto [at, err] = std::from_chars(seed_text.data(), end, seed);
-          seed_text.empty() || err != std::errc() || at != end)
+      const auto parsed_seed = carl::provider::parse_number<std::uint64_t>(seed_text);
+      if (!parsed_seed)
         throw InputError(
             fmt::format("--seed '{}': not an integer in [0, 2^64-1]", printable(seed_text, 40)));
+      seed = *parsed_seed;
       if (!sim_in.empty() && sim->count("--soup") > 0)
         throw InputError("--soup WxH sizes a random soup; --in gives the pattern instead");
       if (!sim_in.empty()) {  // the pattern's torus is checked once read, not the unused --soup

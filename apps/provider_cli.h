@@ -1,7 +1,6 @@
 #pragma once
 // The built-in provider's command-line options, shared by `carl-provider` and `carl provide`.
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <cstdio>
 #include <optional>
 #include <type_traits>
@@ -9,6 +8,7 @@
 #include "ca/choice.h"
 #include "provider/builtin.h"
 #include "provider/error.h"
+#include "provider/limits.h"
 
 namespace carl::apps {
 
@@ -33,20 +33,21 @@ inline void add_provider_options(CLI::App& app, provider::ProviderOptions& o) {
                  parameter.help)
               ->default_str(choice_name(value));
         } else if constexpr (std::is_integral_v<T>) {
-          // Read with from_chars, which refuses a sign on an unsigned type and overflow: CLI11
+          // Read by parse_number, which refuses a sign on an unsigned type and overflow: CLI11
           // wrapped --seed -1 to 2^64-1. The range itself is checked by the provider.
           const std::string flag = parameter.flag();
           const std::string range = fmt::format("[{}, {}]", parameter.min, parameter.max);
           app.add_option_function<std::string>(
                  flag,
                  [&value, flag, range](const std::string& word) {
-                   const char* end = word.data() + word.size();
-                   const auto [at, err] = std::from_chars(word.data(), end, value);
-                   if (word.empty() || err != std::errc() || at != end)
+                   const auto parsed = provider::parse_number<T>(word);
+                   if (!parsed)
                      throw CLI::ValidationError(fmt::format("{} '{}': not an integer in {}", flag,
                                                             printable(word, 40), range));
+                   value = *parsed;
                  },
                  parameter.help)
+              ->type_name(std::is_signed_v<T> ? "INT" : "UINT")  // decimal digits, no '+'
               ->default_str(std::to_string(value));
         } else {
           app.add_option(parameter.flag(), value, parameter.help)->capture_default_str();

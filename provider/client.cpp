@@ -39,7 +39,7 @@ Client::Client(const std::vector<std::string>& argv, ClientOptions options)
   process_ = std::make_unique<ChildProcess>(argv);
   std::string line;
   if (!process_->read_line(line, deadline_after(options_.timeout_s))) {
-    const std::string how = process_->finish(deadline_after(1));
+    const std::string how = process_->finish(deadline_after(1)).describe("closed its output");
     throw ProviderError(
         fmt::format("{} {} before its greeting{}", who(), how, process_->stderr_tail()));
   }
@@ -88,7 +88,7 @@ void Client::start(int index) {
   process_->write_all(fmt::format("START {}\n", index));
   std::string line;
   if (!process_->read_line(line, deadline)) {
-    const std::string how = process_->finish(deadline_after(1));
+    const std::string how = process_->finish(deadline_after(1)).describe("closed its output");
     throw ProviderError(fmt::format("{} {} instead of answering START {}{}", who(), how, index,
                                     process_->stderr_tail()));
   }
@@ -110,7 +110,7 @@ ca::Trajectory Client::fetch(int index) {
   process_->write_all("NEXT\n");
   std::string line;
   if (!process_->read_line(line, deadline)) {
-    const std::string how = process_->finish(deadline_after(1));
+    const std::string how = process_->finish(deadline_after(1)).describe("closed its output");
     throw ProviderError(fmt::format("{} {} instead of sending trajectory {}{}", who(), how, index,
                                     process_->stderr_tail()));
   }
@@ -131,7 +131,7 @@ ca::Trajectory Client::fetch(int index) {
   std::string payload;
   const std::size_t got = process_->read_exact(payload, want, deadline);
   if (got < want) {
-    const std::string how = process_->finish(deadline_after(1));
+    const std::string how = process_->finish(deadline_after(1)).describe("closed its output");
     throw ProviderError(fmt::format("{} sent a truncated reply: {} of {} bytes, then {}{}", who(),
                                     got, want, how, process_->stderr_tail()));
   }
@@ -146,7 +146,7 @@ std::optional<std::string> Client::reveal() {
   process_->write_all("REVEAL\n");
   std::string line;
   if (!process_->read_line(line, deadline_after(options_.timeout_s))) {
-    const std::string how = process_->finish(deadline_after(1));
+    const std::string how = process_->finish(deadline_after(1)).describe("closed its output");
     throw ProviderError(
         fmt::format("{} {} instead of answering REVEAL{}", who(), how, process_->stderr_tail()));
   }
@@ -181,10 +181,11 @@ ca::Trajectory RleCommandSource::fetch(int index) {
   const std::string text =
       child.read_to_eof(deadline, static_cast<std::size_t>(std::min<std::uint64_t>(
                                       memory_limit() / 4, std::uint64_t(1) << 30)));
-  const std::string how = child.finish(deadline);
+  const ProcessEnd end = child.finish(deadline);
   const std::string who = fmt::format("external provider '{}'", printable(argv_[0]));
-  if (how != "exited with status 0")
-    throw ProviderError(fmt::format("{} {} on request {}{}", who, how, index, child.stderr_tail()));
+  if (!end.succeeded())
+    throw ProviderError(fmt::format("{} {} on request {}{}", who, end.describe("closed its output"),
+                                    index, child.stderr_tail()));
   ca::Trajectory t;
   try {
     t = ca::trajectory_from_rle(text, fmt::format("{} (request {})", who, index),

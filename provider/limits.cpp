@@ -8,25 +8,9 @@
 namespace carl::provider {
 
 std::optional<long long> parse_integer(std::string_view t, long long lo, long long hi) {
-  if (t.empty()) return std::nullopt;
-  bool negative = false;
-  std::size_t i = 0;
-  if (t[0] == '-' || t[0] == '+') {
-    negative = t[0] == '-';
-    i = 1;
-  }
-  if (i == t.size()) return std::nullopt;
-  unsigned long long v = 0;
-  for (; i < t.size(); ++i) {
-    if (t[i] < '0' || t[i] > '9') return std::nullopt;
-    const unsigned d = static_cast<unsigned>(t[i] - '0');
-    if (v > (std::numeric_limits<unsigned long long>::max() - d) / 10) return std::nullopt;
-    v = v * 10 + d;
-  }
-  if (v > static_cast<unsigned long long>(std::numeric_limits<long long>::max()))
-    return std::nullopt;
-  const long long x = negative ? -static_cast<long long>(v) : static_cast<long long>(v);
-  if (x < lo || x > hi) return std::nullopt;
+  if (t.size() > 1 && t[0] == '+' && t[1] != '-') t.remove_prefix(1);
+  const auto x = parse_number<long long>(t);
+  if (!x || *x < lo || *x > hi) return std::nullopt;
   return x;
 }
 

@@ -5,6 +5,7 @@
 //
 // The limit is CARL_MEMORY_LIMIT from the environment (bytes, or a number with a K, M, G or T
 // suffix: binary units), 4G when unset. A provider started by carl inherits it.
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,8 +20,20 @@ inline constexpr std::uint64_t kDefaultMemoryLimit = 4ULL << 30;
 
 // "123", "64K", "512M", "4G", "1T" → bytes; nullopt for anything else or on overflow.
 std::optional<std::uint64_t> parse_byte_size(std::string_view text);
-// A decimal integer in [lo, hi] with nothing else around it; nullopt otherwise (no wrap-around:
-// "4294967301" is out of range, not 5).
+// A decimal integer of type T with nothing else around it: digits, a '-' first only for a signed
+// T; nullopt otherwise, and for a value T cannot hold (no wrap-around: "-1" is no uint64_t).
+// carl's one reader of whole numbers; the command lines use it as is.
+template <class T>
+std::optional<T> parse_number(std::string_view text) {
+  T value{};
+  const char* end = text.data() + text.size();
+  const auto [at, err] = std::from_chars(text.data(), end, value);
+  if (text.empty() || err != std::errc() || at != end) return std::nullopt;
+  return value;
+}
+
+// parse_number<long long> in [lo, hi], a leading '+' also taken (carl reads a provider's lines a
+// little more loosely than it writes them): "4294967301" is out of range, not 5.
 std::optional<long long> parse_integer(std::string_view text, long long lo, long long hi);
 
 // "HxW" (e.g. "64x64"): two integers in [1, max_side] around one 'x', nothing else; nullopt

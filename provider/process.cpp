@@ -136,7 +136,20 @@ std::string missing_program(const std::string& program) {
     int got = 0;
     if (::sigwait(&waited, &got) != 0) continue;
     if (got == SIGTERM) {
-      ::kill(0, SIGKILL);  // the whole group, this process included
+      // carl ends the provider, or died: the group gets SIGTERM and kGrace to clean up (a
+      // script's trap removes its temporary files), then SIGKILL, this process included. This
+      // process's own SIGTERM stays blocked and pending.
+      ::kill(0, SIGTERM);
+      sigset_t child_ended;
+      ::sigemptyset(&child_ended);
+      ::sigaddset(&child_ended, SIGCHLD);
+      const timespec slice{0, 10 * 1000 * 1000};
+      for (long waited_ms = 0; waited_ms < kGrace.count(); waited_ms += 10) {
+        int status = 0;
+        if (::waitpid(provider, &status, WNOHANG) == provider) break;
+        ::sigtimedwait(&child_ended, nullptr, &slice);
+      }
+      ::kill(0, SIGKILL);
       ::_exit(128 + SIGKILL);
     }
     int status = 0;
@@ -260,7 +273,18 @@ void ChildProcess::end_group() {
 void ChildProcess::kill_and_reap() {
   if (pid_ <= 0) return;
   if (!reaped_) {
-    if (::waitpid(pid_, &status_, WNOHANG) != pid_) {
+    // The supervisor passes SIGTERM on to the group and kills it after kGrace; SIGKILL from
+    // here only when the supervisor itself does not end (stopped, or killed by its provider).
+    bool ended = ::waitpid(pid_, &status_, WNOHANG) == pid_;
+    if (!ended) {
+      ::kill(pid_, SIGTERM);
+      const auto give_up = Clock::now() + kGrace + std::chrono::milliseconds(500);
+      while (!ended && Clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        ended = ::waitpid(pid_, &status_, WNOHANG) == pid_;
+      }
+    }
+    if (!ended) {
       ::kill(-pid_, SIGKILL);
       ::kill(pid_, SIGKILL);
       while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
@@ -286,9 +310,8 @@ void ChildProcess::write_all(const std::string& bytes) {
       // Say how it ended, as a reply that never came does: a provider that stops reading has
       // usually exited (its status and last stderr line tell why).
       const std::string why = std::strerror(errno);
-      std::string how = finish(Clock::now() + std::chrono::seconds(1));
-      if (how.rfind("closed its output", 0) == 0)
-        how = "stopped reading but did not exit (carl killed it)";
+      const std::string how =
+          finish(Clock::now() + std::chrono::seconds(1)).describe("stopped reading");
       throw ProviderError(fmt::format("provider '{}' closed its input ({}): it {}{}",
                                       printable(command_), why, how, stderr_tail()));
     }
@@ -342,11 +365,11 @@ bool ChildProcess::read_line(std::string& line, Clock::time_point deadline) {
       out_buffer_.erase(0, nl + 1);
       return true;
     }
-    if (out_buffer_.size() > (1u << 16)) {
-      line = out_buffer_;
-      out_buffer_.clear();
-      return true;  // an absurd line; the caller rejects it
-    }
+    if (out_buffer_.size() > kMaxLine)  // not cut: its rest would be read as the next reply
+      throw ProviderError(fmt::format(
+          "provider '{}' wrote a line of over {} without a newline (no line of the protocol is "
+          "that long): '{}…'",
+          printable(command_), describe_bytes(kMaxLine), printable(out_buffer_.substr(0, 40))));
     if (!wait_readable(deadline)) timeout("a reply line");
     char buf[65536];
     const ssize_t n = ::read(out_, buf, sizeof buf);
@@ -394,8 +417,8 @@ std::string ChildProcess::read_to_eof(Clock::time_point deadline, std::size_t ma
   return all;
 }
 
-std::string ChildProcess::finish(Clock::time_point deadline) {
-  bool killed_here = false;  // the signal was carl's, not the provider's own end
+ProcessEnd ChildProcess::finish(Clock::time_point deadline) {
+  ProcessEnd end;
   while (!reaped_) {
     if (::waitpid(pid_, &status_, WNOHANG) == pid_) {
       reaped_ = true;
@@ -403,7 +426,7 @@ std::string ChildProcess::finish(Clock::time_point deadline) {
     }
     if (Clock::now() >= deadline) {
       kill_and_reap();
-      killed_here = true;
+      end.killed_by_carl = true;
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -418,8 +441,13 @@ std::string ChildProcess::finish(Clock::time_point deadline) {
       err_tail_.append(buf, static_cast<std::size_t>(n));
     if (err_tail_.size() > 2048) err_tail_.erase(0, err_tail_.size() - 2048);
   }
-  return killed_here ? "closed its output but did not exit (carl killed it)"
-                     : describe_exit(status_);
+  end.status = status_;
+  return end;
+}
+
+std::string ProcessEnd::describe(const char* what_it_did) const {
+  return killed_by_carl ? fmt::format("{} but did not exit (carl killed it)", what_it_did)
+                        : describe_exit(status);
 }
 
 std::string ChildProcess::stderr_tail() const {

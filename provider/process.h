@@ -25,6 +25,23 @@ namespace carl::provider {
 
 using Clock = std::chrono::steady_clock;
 
+// How long a provider's group has between SIGTERM and SIGKILL when carl ends it (a timeout, a
+// provider that will not exit, carl's own death): long enough for a script's trap to remove its
+// temporary files, short beside any timeout.
+inline constexpr std::chrono::milliseconds kGrace{500};
+
+// How a program ended: its waitpid status, or that carl ended it (it had not exited by the
+// deadline finish() was given).
+struct ProcessEnd {
+  int status = 0;
+  bool killed_by_carl = false;
+
+  bool succeeded() const { return !killed_by_carl && status == 0; }
+  // "exited with status 3", "was killed by signal 9"; when carl ended it, `what_it_did` (what the
+  // caller saw: "closed its output", "stopped reading") + " but did not exit (carl killed it)".
+  std::string describe(const char* what_it_did) const;
+};
+
 class ChildProcess {
  public:
   // Throws ProviderError when argv is empty or the program cannot be started.
@@ -40,17 +57,18 @@ class ChildProcess {
   // Throws ProviderError if the child has closed its stdin.
   void write_all(const std::string& bytes);
   void close_stdin();
-  // A line without its '\n'; false at end of output. Throws ProviderError on timeout.
+  // A line without its '\n'; false at end of output. Throws ProviderError on timeout, and for a
+  // line over kMaxLine bytes.
+  static constexpr std::size_t kMaxLine = 1u << 16;
   bool read_line(std::string& line, Clock::time_point deadline);
   // Appends up to n bytes; returns how many arrived before end of output.
   std::size_t read_exact(std::string& into, std::size_t n, Clock::time_point deadline);
   // Throws ProviderError when the output exceeds max_bytes.
   std::string read_to_eof(Clock::time_point deadline, std::size_t max_bytes = 1u << 30);
 
-  // Waits until the deadline for the program to exit, then kills the group; reaps it either way
-  // and describes how the program ended ("exited with status 3", "was killed by signal 9"; "closed
-  // its output but did not exit (carl killed it)" when the deadline passed).
-  std::string finish(Clock::time_point deadline);
+  // Waits until the deadline for the program to exit, then ends the group (SIGTERM, and SIGKILL
+  // after kGrace); reaps it either way and says how the program ended.
+  ProcessEnd finish(Clock::time_point deadline);
   bool running();
   std::string stderr_tail() const;  // the last line(s) it wrote to stderr, for error messages
 

@@ -162,6 +162,11 @@ TEST_CASE("exit codes: 2 for bad input, CLI11's parse errors included", "[apps]"
     CHECK(r.output.rfind("carl: unknown option '--bogus'", 0) == 0);
     CHECK(run_carl("--version", dir.path()).status == 0);
   }
+  SECTION("a hidden option's bad value is named (CLI11 names no hidden option)") {
+    const Result r = run_carl("learn t.rle --no-more abc", dir.path());
+    CHECK(r.status == 2);
+    CHECK(r.output.rfind("carl: --no-more 'abc': not an integer", 0) == 0);
+  }
   SECTION("what came from the command line is escaped") {
     const Result r = run_carl("run \"$(printf 'bad\\033[31mname.yaml')\"", dir.path());
     INFO(r.output);

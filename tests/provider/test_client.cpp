@@ -263,7 +263,8 @@ TEST_CASE("START k: a fresh provider serves trajectory k, as the killed one woul
   REQUIRE(old.requests() == 0);
 }
 
-TEST_CASE("a greeting is compared with the config and with the memory limit", "[client][limits]") {
+TEST_CASE("a greeting is checked against the config and the memory and line limits",
+          "[client][limits]") {
   ClientOptions expect;
   expect.expect = provider::Shape{12, 12, 4, ca::Boundary::torus};
   REQUIRE_THAT(
@@ -285,6 +286,11 @@ TEST_CASE("a greeting is compared with the config and with the memory limit", "[
                                "1024x1024 needs about") &&
                    Catch::Contains("over the memory limit of 1.0 MiB"));
   ::unsetenv("CARL_MEMORY_LIMIT");
+  // A line that never ends is refused as itself, not cut and its rest read as the next reply.
+  REQUIRE_THAT(error_of([&] { Client({kFakes + "endless-greeting"}); }),
+               Catch::Contains("endless-greeting' wrote a line of over 64.0 KiB without a "
+                               "newline") &&
+                   Catch::Contains(": 'CARL-PROVIDER 1 8 8 2 torus "));
   // A provider that announces more than the limit allows is refused at its greeting, before
   // a byte of its payload is read.
   REQUIRE_THAT(error_of([&] { Client({kFakes + "huge-greeting"}); }),

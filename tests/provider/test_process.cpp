@@ -169,22 +169,85 @@ TEST_CASE("how a provider ended is reported as the provider's own exit", "[proce
   const auto far = provider::Clock::now() + std::chrono::seconds(10);
   {
     provider::ChildProcess p({"sh", "-c", "echo 'out of soup' >&2; exit 3"});
-    REQUIRE(p.finish(far) == "exited with status 3");
+    REQUIRE(p.finish(far).describe("closed its output") == "exited with status 3");
     REQUIRE(p.stderr_tail() == "; its stderr said: out of soup");
   }
   {
     provider::ChildProcess p({"sh", "-c", "kill -TERM $$"});
-    REQUIRE(p.finish(far) == "was killed by signal 15");
+    REQUIRE(p.finish(far).describe("closed its output") == "was killed by signal 15");
   }
   {
     provider::ChildProcess p({"sh", "-c", "exec true"});
-    REQUIRE(p.finish(far) == "exited with status 0");
+    const provider::ProcessEnd end = p.finish(far);
+    REQUIRE(end.succeeded());
+    REQUIRE(end.describe("closed its output") == "exited with status 0");
   }
   {  // Killed at the deadline by carl: not reported as the provider's own "killed by signal 9".
     provider::ChildProcess p({"sh", "-c", "exec >&-; exec sleep 100"});
-    REQUIRE(p.finish(provider::Clock::now() + std::chrono::milliseconds(200)) ==
+    const provider::ProcessEnd end =
+        p.finish(provider::Clock::now() + std::chrono::milliseconds(200));
+    REQUIRE(end.killed_by_carl);
+    REQUIRE_FALSE(end.succeeded());
+    REQUIRE(end.describe("closed its output") ==
             "closed its output but did not exit (carl killed it)");
   }
+}
+
+namespace {
+// A provider whose SIGTERM trap leaves a mark (as scripts/golly-provider's removes its temporary
+// directory), then exits; it writes its pid to mark.pid once the trap is set, then never answers.
+// Its stderr is /dev/null: the shell reports its killed `sleep` there, and once carl is dead that
+// pipe would kill it with SIGPIPE before its trap runs.
+std::vector<std::string> cleans_up_on_sigterm(const std::string& mark) {
+  return {"sh", "-c",
+          "exec 2>/dev/null; trap 'echo cleaned > " + mark + "; exit 0' TERM; echo $$ > " + mark +
+              ".pid; echo ready; while :; do sleep 0.01; done"};
+}
+
+bool marked_by_deadline(const std::string& mark) {
+  for (int i = 0; i < 1000; ++i) {
+    std::ifstream f(mark);
+    std::string word;
+    if (f >> word && word == "cleaned") return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+}  // namespace
+
+TEST_CASE("a provider that carl ends gets SIGTERM and time to clean up before SIGKILL",
+          "[process]") {
+  test::TempDir tmp;
+  const std::string mark = tmp.path() + "/mark";
+  SECTION("at a timeout") {
+    provider::ChildProcess p(cleans_up_on_sigterm(mark));
+    std::string line;
+    REQUIRE(p.read_line(line, provider::Clock::now() + std::chrono::seconds(10)));
+    REQUIRE_THROWS_WITH(p.read_line(line, provider::Clock::now() + std::chrono::milliseconds(100)),
+                        Catch::Contains("did not answer in time"));
+    REQUIRE(marked_by_deadline(mark));
+  }
+  SECTION("when it does not exit by finish's deadline") {
+    provider::ChildProcess p(cleans_up_on_sigterm(mark));
+    REQUIRE(p.finish(provider::Clock::now() + std::chrono::milliseconds(100)).killed_by_carl);
+    REQUIRE(marked_by_deadline(mark));
+  }
+  SECTION("when carl is killed with SIGKILL") {
+    const pid_t carl = fork_carl<provider::ChildProcess>(cleans_up_on_sigterm(mark));
+    read_pid(mark + ".pid");  // its trap is set
+    kill_carl(carl);
+    REQUIRE(marked_by_deadline(mark));
+  }
+}
+
+TEST_CASE("a provider that ignores SIGTERM is killed after the grace", "[process]") {
+  test::TempDir tmp;
+  const std::string pidfile = tmp.path() + "/pid";
+  provider::ChildProcess p(
+      {"sh", "-c", "trap '' TERM; echo $$ > " + pidfile + "; exec >&-; while :; do :; done"});
+  const int provider_pid = read_pid(pidfile);
+  REQUIRE(p.finish(provider::Clock::now() + std::chrono::milliseconds(100)).killed_by_carl);
+  REQUIRE_FALSE(alive(provider_pid));
 }
 
 TEST_CASE("a program that cannot be started is a clear error", "[process]") {
