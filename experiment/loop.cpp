@@ -267,9 +267,12 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     auto verdict_from_data = [&] {
       learner::SymmetryVerdict v = learner::detect_symmetry(
           round == 0 || fixed ? ls.symmetry : learner::SymmetryMethod::data, counts, nullptr, sym);
+      // The round-0 detector's choice stands while the data allow it and support no group that
+      // holds it: a kernel reading that missed a symmetry (kernels took p1 for Life-like rules in
+      // the zoo) then grows to the data's group, instead of costing trajectories all run long.
       if (round > 0 && !fixed && ls.symmetry.kind != learner::SymmetryMethod::data &&
-          groups::is_invariant(groups::forced_table(counts), group))
-        v.set_group(group);  // the round-0 detector's choice stands while the data allow it
+          !v.group.contains(group) && groups::is_invariant(groups::forced_table(counts), group))
+        v.set_group(group);
       for (const std::string& r : rejected)  // the L1 check's verdict stands
         if (v.group.name() == r) v.set_group(group);
       give_way(v);  // before the data are asked whether they determine the table under it

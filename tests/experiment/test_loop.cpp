@@ -12,6 +12,7 @@
 #include "ca/choice.h"
 #include "ca/files.h"
 #include "ca/rulestring.h"
+#include "ca/simulate.h"
 #include "experiment/loop.h"
 #include "groups/invariance.h"
 #include "groups/orbits.h"
@@ -322,6 +323,41 @@ TEST_CASE("a fixed group that the data contradict gives way to the largest subgr
   CHECK(o.records.back().group == "p4");
   CHECK(o.rule.table.complete());
   CHECK(experiment::score_against(o.rule.table, cfg.provider.rule).exact);
+}
+
+TEST_CASE("a round-0 group smaller than the data support grows to theirs in later rounds",
+          "[loop][halting]") {
+  // Round 0 sees an empty grid: the plain net predicts 0 everywhere and its kernels claim no
+  // symmetry (p1). The later trajectories are Life soups, whose data support p4m. The kernels'
+  // p1 was kept for the whole run (in the zoo: B36/S23 took 5 and 7 trajectories, not 2 and 4).
+  Config cfg = config_file("life");
+  cfg.learner.symmetry = learner::SymmetryMethod::parse("kernels");
+  cfg.output.checkpoint = false;
+  class BlankFirst : public provider::TrajectorySource {
+   public:
+    explicit BlankFirst(provider::ProviderOptions o) : world_(o) {}
+    provider::Shape shape() const override { return world_.shape(); }
+
+   protected:
+    ca::Trajectory fetch(int index) override {
+      if (index > 0) return world_.trajectory(index);
+      const provider::Shape s = world_.shape();
+      return ca::simulate(ca::parse_rule("B3/S23"), ca::Grid(s.height, s.width), s.steps);
+    }
+
+   private:
+    provider::HiddenRuleWorld world_;
+  } source(experiment::provider_options(cfg.provider));
+  const experiment::Outcome o = experiment::run_loop(cfg, source, {});
+  REQUIRE(o.records.size() > 1);
+  REQUIRE(o.records.front().group == "p1");
+  std::string rounds;
+  for (const auto& r : o.records) rounds += fmt::format("round {}: {}\n", r.round, r.symmetry);
+  INFO(rounds);
+  CHECK(o.records.back().group == "p4m");
+  CHECK_THAT(o.records.back().symmetry, Catch::StartsWith("data: p4m"));
+  CHECK(o.halted);
+  CHECK(ca::emit_rule(o.rule.table) == "B3/S23");
 }
 
 TEST_CASE("the risk policy halts a dying rule with a bound that held-out trajectories respect",
