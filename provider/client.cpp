@@ -38,7 +38,7 @@ Client::Client(const std::vector<std::string>& argv, ClientOptions options)
     : argv_(argv), options_(options) {
   process_ = std::make_unique<ChildProcess>(argv);
   std::string line;
-  if (!process_->read_line(line, deadline_after(options_.timeout_s))) {
+  if (!process_->read_line(line, deadline_after(options_.timeout_s), "its greeting")) {
     const std::string how = process_->finish(deadline_after(1)).describe("closed its output");
     throw ProviderError(
         fmt::format("{} {} before its greeting{}", who(), how, process_->stderr_tail()));
@@ -87,7 +87,7 @@ void Client::start(int index) {
   const auto deadline = deadline_after(options_.timeout_s);
   process_->write_all(fmt::format("START {}\n", index));
   std::string line;
-  if (!process_->read_line(line, deadline)) {
+  if (!process_->read_line(line, deadline, fmt::format("its answer to START {}", index))) {
     const std::string how = process_->finish(deadline_after(1)).describe("closed its output");
     throw ProviderError(fmt::format("{} {} instead of answering START {}{}", who(), how, index,
                                     process_->stderr_tail()));
@@ -109,7 +109,7 @@ ca::Trajectory Client::fetch(int index) {
   const auto deadline = deadline_after(options_.timeout_s);
   process_->write_all("NEXT\n");
   std::string line;
-  if (!process_->read_line(line, deadline)) {
+  if (!process_->read_line(line, deadline, fmt::format("trajectory {}'s header", index))) {
     const std::string how = process_->finish(deadline_after(1)).describe("closed its output");
     throw ProviderError(fmt::format("{} {} instead of sending trajectory {}{}", who(), how, index,
                                     process_->stderr_tail()));
@@ -145,7 +145,7 @@ ca::Trajectory Client::fetch(int index) {
 std::optional<std::string> Client::reveal() {
   process_->write_all("REVEAL\n");
   std::string line;
-  if (!process_->read_line(line, deadline_after(options_.timeout_s))) {
+  if (!process_->read_line(line, deadline_after(options_.timeout_s), "its answer to REVEAL")) {
     const std::string how = process_->finish(deadline_after(1)).describe("closed its output");
     throw ProviderError(
         fmt::format("{} {} instead of answering REVEAL{}", who(), how, process_->stderr_tail()));

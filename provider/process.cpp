@@ -86,8 +86,35 @@ std::string missing_program(const std::string& program) {
 // a copy of a possibly multi-threaded process and never execs, so it only makes
 // async-signal-safe calls: fork, setpgid, prctl, sigprocmask, sigaction, sigwait, waitpid, kill,
 // dup2, close(_range), execve, _exit. Its standard streams are the provider's pipes on entry.
-[[noreturn]] void supervise(pid_t carl, pid_t carl_group, int status_fd, int fd_bound,
-                            const char* program, char* const* args, char* const* env) {
+// Closes descriptors first…last (close_range, else one by one below fd_bound).
+void close_fds(unsigned first, unsigned last, int fd_bound) {
+  if (first > last || ::close_range(first, last, 0) == 0) return;
+  for (unsigned fd = first; fd <= last && fd < static_cast<unsigned>(fd_bound); ++fd)
+    ::close(static_cast<int>(fd));
+}
+
+// Closes every descriptor from 3 up but the three kept. Async-signal-safe: no allocation.
+void close_all_but(int a, int b, int c, int fd_bound) {
+  int keep[3] = {a, b, c};
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 2 - i; ++j)
+      if (keep[j] > keep[j + 1]) {
+        const int t = keep[j];
+        keep[j] = keep[j + 1];
+        keep[j + 1] = t;
+      }
+  unsigned from = 3;
+  for (int k : keep) {
+    if (k < static_cast<int>(from)) continue;
+    if (static_cast<unsigned>(k) > from) close_fds(from, static_cast<unsigned>(k) - 1, fd_bound);
+    from = static_cast<unsigned>(k) + 1;
+  }
+  close_fds(from, ~0u, fd_bound);
+}
+
+[[noreturn]] void supervise(pid_t carl, pid_t carl_group, int status_fd, int output_read,
+                            int errors_read, int fd_bound, const char* program, char* const* args,
+                            char* const* env) {
   // Every signal is blocked (none reaches a handler carl installed); SIGCHLD (the provider
   // ended) and SIGTERM (carl ended) are taken with sigwait.
   sigset_t all, waited, before;
@@ -102,13 +129,13 @@ std::string missing_program(const std::string& program) {
   ::sigaction(SIGCHLD, &default_action, nullptr);  // never ignored: its exit must be seen
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (::getppid() != carl) ::_exit(127);  // carl died before prctl took effect
-  // Only the provider's pipes and the exec-status pipe stay open: a copy of another pipe's end
-  // here would keep that pipe open after carl closed it.
-  if (::close_range(3, static_cast<unsigned>(status_fd) - 1, 0) != 0 ||
-      ::close_range(static_cast<unsigned>(status_fd) + 1, ~0u, 0) != 0) {
-    for (int fd = 3; fd < fd_bound; ++fd)
-      if (fd != status_fd) ::close(fd);
-  }
+  // Only the provider's pipes, the exec-status pipe and the read ends of the provider's stdout
+  // and stderr stay open: a copy of another pipe's end here would keep that pipe open after carl
+  // closed it. The read ends are never read: held here, they keep the provider's writes from
+  // failing with EPIPE (SIGPIPE, which kills it) once carl is dead, so that its SIGTERM trap runs
+  // (a shell writes "Terminated" to stderr when its child is killed). Its end of file still
+  // comes as the provider's write ends close.
+  close_all_but(status_fd, output_read, errors_read, fd_bound);
   const pid_t supervisor = ::getpid();
   const pid_t provider = ::fork();
   if (provider == 0) {
@@ -215,8 +242,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
     ::dup2(in[0], 0);
     ::dup2(out[1], 1);
     ::dup2(err[1], 2);
-    supervise(parent, parent_group, status_pipe[1], fd_bound, program.c_str(), args.data(),
-              env.data());
+    supervise(parent, parent_group, status_pipe[1], out[0], err[0], fd_bound, program.c_str(),
+              args.data(), env.data());
   }
   const int fork_errno = errno;
   ::close(in[0]);
@@ -349,7 +376,7 @@ bool ChildProcess::wait_readable(Clock::time_point deadline) {
   }
 }
 
-void ChildProcess::timeout(const char* waiting_for) {
+void ChildProcess::timeout(std::string_view waiting_for) {
   kill_and_reap();
   throw ProviderError(
       fmt::format("provider '{}' did not answer in time while carl waited for {}; "
@@ -357,7 +384,8 @@ void ChildProcess::timeout(const char* waiting_for) {
                   printable(command_), waiting_for));
 }
 
-bool ChildProcess::read_line(std::string& line, Clock::time_point deadline) {
+bool ChildProcess::read_line(std::string& line, Clock::time_point deadline,
+                             std::string_view waiting_for) {
   while (true) {
     const std::size_t nl = out_buffer_.find('\n');
     if (nl != std::string::npos) {
@@ -370,7 +398,7 @@ bool ChildProcess::read_line(std::string& line, Clock::time_point deadline) {
           "provider '{}' wrote a line of over {} without a newline (no line of the protocol is "
           "that long): '{}…'",
           printable(command_), describe_bytes(kMaxLine), printable(out_buffer_.substr(0, 40))));
-    if (!wait_readable(deadline)) timeout("a reply line");
+    if (!wait_readable(deadline)) timeout(waiting_for);
     char buf[65536];
     const ssize_t n = ::read(out_, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;

@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace carl::provider {
@@ -60,7 +61,9 @@ class ChildProcess {
   // A line without its '\n'; false at end of output. Throws ProviderError on timeout, and for a
   // line over kMaxLine bytes.
   static constexpr std::size_t kMaxLine = 1u << 16;
-  bool read_line(std::string& line, Clock::time_point deadline);
+  // `waiting_for` names the line in the timeout's message ("its greeting").
+  bool read_line(std::string& line, Clock::time_point deadline,
+                 std::string_view waiting_for = "a reply line");
   // Appends up to n bytes; returns how many arrived before end of output.
   std::size_t read_exact(std::string& into, std::size_t n, Clock::time_point deadline);
   // Throws ProviderError when the output exceeds max_bytes.
@@ -75,7 +78,7 @@ class ChildProcess {
  private:
   // Waits for stdout to be readable, draining stderr meanwhile; false on timeout.
   bool wait_readable(Clock::time_point deadline);
-  [[noreturn]] void timeout(const char* waiting_for);
+  [[noreturn]] void timeout(std::string_view waiting_for);
   void kill_and_reap();
   void end_group();
 

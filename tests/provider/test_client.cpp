@@ -139,10 +139,16 @@ TEST_CASE("a provider that hangs is timed out, killed and reaped", "[client][fau
   Client c({kFakes + "hangs"}, quick);
   const int pid = c.pid();
   REQUIRE_FALSE(process_gone(pid));
-  REQUIRE_THROWS_WITH(c.next(),
-                      Catch::Contains("did not answer in time") && Catch::Contains("killed"));
+  REQUIRE_THROWS_WITH(c.next(), Catch::Contains("did not answer in time while carl waited for "
+                                                "trajectory 0's header; it was killed"));
   REQUIRE(process_gone(pid));  // killed and reaped: not even a zombie is left
   REQUIRE(c.requests() == 0);  // nothing was counted as received
+  // Before its greeting: the wait is named as such (it was "a reply line").
+  REQUIRE_THAT(
+      error_of([&] {
+        Client({"sleep", "1000"}, quick);
+      }),
+      Catch::Contains("'sleep' did not answer in time while carl waited for its greeting"));
 }
 
 TEST_CASE("the trajectory store writes durably and reads back in order", "[client][store]") {

@@ -196,12 +196,12 @@ TEST_CASE("how a provider ended is reported as the provider's own exit", "[proce
 namespace {
 // A provider whose SIGTERM trap leaves a mark (as scripts/golly-provider's removes its temporary
 // directory), then exits; it writes its pid to mark.pid once the trap is set, then never answers.
-// Its stderr is /dev/null: the shell reports its killed `sleep` there, and once carl is dead that
-// pipe would kill it with SIGPIPE before its trap runs.
+// The trap writes to stdout and stderr first, and the shell reports its killed `sleep` on stderr:
+// once carl is dead, those pipes had no reader, and SIGPIPE killed it before its mark.
 std::vector<std::string> cleans_up_on_sigterm(const std::string& mark) {
   return {"sh", "-c",
-          "exec 2>/dev/null; trap 'echo cleaned > " + mark + "; exit 0' TERM; echo $$ > " + mark +
-              ".pid; echo ready; while :; do sleep 0.01; done"};
+          "trap 'echo bye; echo bye >&2; echo cleaned > " + mark + "; exit 0' TERM; echo $$ > " +
+              mark + ".pid; echo ready; while :; do sleep 0.01; done"};
 }
 
 bool marked_by_deadline(const std::string& mark) {
