@@ -84,9 +84,10 @@ std::string missing_program(const std::string& program) {
 // own children included. When the provider ends, it kills what the provider left in the group
 // and ends as the provider ended, so that carl reads the provider's own exit status. It runs in
 // a copy of a possibly multi-threaded process and never execs, so it only makes
-// async-signal-safe calls: fork, setpgid, prctl, sigprocmask, sigaction, sigwait, waitpid, kill,
-// dup2, close(_range), execve, _exit. Its standard streams are the provider's pipes on entry.
-// Closes descriptors first…last (close_range, else one by one below fd_bound).
+// async-signal-safe calls: fork, setpgid, prctl, sigprocmask, sigaction, sigpending, sigwait,
+// sigtimedwait, waitpid, kill, dup2, close(_range), execve, _exit. Its standard streams are the
+// provider's pipes on entry. Closes descriptors first…last (close_range, else one by one below
+// fd_bound).
 void close_fds(unsigned first, unsigned last, int fd_bound) {
   if (first > last || ::close_range(first, last, 0) == 0) return;
   for (unsigned fd = first; fd <= last && fd < static_cast<unsigned>(fd_bound); ++fd)
@@ -137,6 +138,10 @@ void close_all_but(int a, int b, int c, int fd_bound) {
   // comes as the provider's write ends close.
   close_all_but(status_fd, output_read, errors_read, fd_bound);
   const pid_t supervisor = ::getpid();
+  // carl died while this process was being set up: no provider is started only to be ended
+  // before it could set its traps.
+  sigset_t pending;
+  if (::sigpending(&pending) == 0 && ::sigismember(&pending, SIGTERM) == 1) ::_exit(128 + SIGTERM);
   const pid_t provider = ::fork();
   if (provider == 0) {
     // In the group; dies with the supervisor too (should it be killed on its own).
