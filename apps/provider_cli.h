@@ -1,6 +1,7 @@
 #pragma once
 // The built-in provider's command-line options, shared by `carl-provider` and `carl provide`.
 #include <CLI/CLI.hpp>
+#include <climits>
 #include <cstdio>
 #include <optional>
 #include <type_traits>
@@ -54,8 +55,18 @@ inline void add_provider_options(CLI::App& app, provider::ProviderOptions& o) {
         }
       });
   app.get_option("--rule")->required();
-  app.add_option("--start-index", o.start_index, "number of the first trajectory served (resume)")
-      ->capture_default_str();
+  app.add_option_function<std::string>(
+         "--start-index",
+         [&o](const std::string& word) {
+           const auto n = provider::parse_number<int>(word);
+           if (!n || *n < 0)
+             throw CLI::ValidationError(fmt::format("--start-index '{}': not an integer in [0, {}]",
+                                                    printable(word, 40), INT_MAX));
+           o.start_index = *n;
+         },
+         "number of the first trajectory served (resume)")
+      ->type_name("INT")
+      ->default_str(std::to_string(o.start_index));
 }
 
 // Parses carl-provider's command line. A command-line error is one line on stderr and exit 2,

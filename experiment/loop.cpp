@@ -273,8 +273,10 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       if (round > 0 && !fixed && ls.symmetry.kind != learner::SymmetryMethod::data &&
           !v.group.contains(group) && groups::is_invariant(groups::forced_table(counts), group))
         v.set_group(group);
-      for (const std::string& r : rejected)  // the L1 check's verdict stands
-        if (v.group.name() == r) v.set_group(group);
+      // A rejected group's verdict stands, for the groups that hold it too (a later round's data
+      // could otherwise grow G back over it).
+      for (const std::string& r : rejected)
+        if (v.group.contains(groups::Subgroup::parse(r))) v.set_group(group);
       give_way(v);  // before the data are asked whether they determine the table under it
       return v;
     };

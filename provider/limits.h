@@ -22,7 +22,8 @@ inline constexpr std::uint64_t kDefaultMemoryLimit = 4ULL << 30;
 std::optional<std::uint64_t> parse_byte_size(std::string_view text);
 // A decimal integer of type T with nothing else around it: digits, a '-' first only for a signed
 // T; nullopt otherwise, and for a value T cannot hold (no wrap-around: "-1" is no uint64_t).
-// carl's one reader of whole numbers; the command lines use it as is.
+// carl's one reader of whole numbers (sizes, the protocol's fields, carl-provider's options,
+// `carl simulate --seed`); options that CLI11 reads with a range check take its reading.
 template <class T>
 std::optional<T> parse_number(std::string_view text) {
   T value{};

@@ -4,7 +4,7 @@
 //
 // Between carl and the program stands a small supervisor process (a fork of carl that never
 // execs): it leads the program's own process group and gets a signal when carl dies, even by
-// SIGKILL (PR_SET_PDEATHSIG), whereupon it kills that whole group, so the program's own children
+// SIGKILL (PR_SET_PDEATHSIG), whereupon it ends that whole group, so the program's own children
 // (a script's bgolly or sleep) die with carl too. The program itself also dies with the
 // supervisor. Otherwise the supervisor waits for the program, kills what the program left in
 // the group when it ends (carl may be dying: its pipes close before its death signal comes) and
@@ -12,9 +12,14 @@
 // describes the program's own exit ("exited with status 3", "was killed by signal 9"). Not covered:
 // a process the program moves out of its group (setsid, setpgid) survives a kill -9 of carl.
 //
-// Every read has a deadline; on timeout the whole process group is killed and the supervisor
-// reaped before the error is thrown, so no zombie and no grandchild is left. The destructor and
-// finish() also end the group.
+// Ending the group (carl's death, a timeout, finish()'s deadline, the destructor) is SIGTERM to
+// it, then SIGKILL once the program has exited or kGrace has passed: the program's SIGTERM trap
+// gets its time; what the program leaves behind gets SIGKILL with it. The supervisor holds the
+// read ends of the program's stdout and stderr, so that after carl's death its writes do not kill
+// it with SIGPIPE before its trap runs.
+//
+// Every read has a deadline; on timeout the whole process group is ended and the supervisor
+// reaped before the error is thrown, so no zombie and no grandchild is left.
 #include <sys/types.h>
 
 #include <chrono>

@@ -144,6 +144,19 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+ScopedEnvironment::ScopedEnvironment(std::string name, const std::string& value)
+    : name_(std::move(name)) {
+  if (const char* v = std::getenv(name_.c_str())) before_ = v;
+  ::setenv(name_.c_str(), value.c_str(), 1);
+}
+
+ScopedEnvironment::~ScopedEnvironment() {
+  if (before_)
+    ::setenv(name_.c_str(), before_->c_str(), 1);
+  else
+    ::unsetenv(name_.c_str());
+}
+
 std::vector<std::string> documented_config_keys() {
   const std::string page = ca::read_text_file(std::string(CARL_SOURCE_DIR) + "/docs/config.md");
   std::vector<std::string> keys;

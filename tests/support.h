@@ -52,4 +52,18 @@ class TempDir {
   std::string path_;
 };
 
+// An environment variable set for the object's lifetime; its value (or its absence) is restored
+// after, also when a REQUIRE fails in between.
+class ScopedEnvironment {
+ public:
+  ScopedEnvironment(std::string name, const std::string& value);
+  ~ScopedEnvironment();
+  ScopedEnvironment(const ScopedEnvironment&) = delete;
+  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> before_;
+};
+
 }  // namespace carl::test

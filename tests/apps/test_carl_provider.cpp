@@ -29,8 +29,9 @@ TEST_CASE("carl-provider's command-line errors are one line and exit 2", "[apps]
            "--rule B3/S23 --seed 18446744073709551616",  // and this to 0
            "--rule B3/S23 --seed 1.5",                   // exit 104, two lines
            "--rule B3/S23 --height 4x",
-           "--rule B3/S23 --mode klein",  // exit 105, two lines
-           "--seed 1",                    // no rule
+           "--rule B3/S23 --mode klein",        // exit 105, two lines
+           "--seed 1",                          // no rule
+           "--rule B3/S23 --start-index 0x10",  // CLI11 read it as 16
        }) {
     INFO(args);
     CHECK(run_provider(args, out) == 2);
@@ -39,6 +40,12 @@ TEST_CASE("carl-provider's command-line errors are one line and exit 2", "[apps]
     CHECK(std::count(text.begin(), text.end(), '\n') == 1);
     CHECK(text.rfind("carl-provider: ", 0) == 0);
   }
+  // Decimal, as every integer option: CLI11 had read 010 as octal (trajectory 8 served first).
+  CHECK(std::system(fmt::format("printf 'NEXT\\nQUIT\\n' | '{}' --rule B3/S23 --height 4 --width 4 "
+                                "--steps 1 --start-index 010 > '{}'",
+                                CARL_PROVIDER_EXE, out)
+                        .c_str()) == 0);
+  CHECK(carl::ca::read_text_file(out).find("\nTRAJECTORY 10 ") != std::string::npos);
   // The largest seed is a seed, and help is no error unless it cannot be written.
   CHECK(run_provider("--rule B3/S23 --seed 18446744073709551615", out) == 0);
   CHECK(run_provider("--help", out) == 0);

@@ -247,20 +247,17 @@ TEST_CASE("scripts/golly-provider removes its temporary directory when it times 
           "[client][external][bgolly]") {
   test::bgolly_path();
   test::TempDir tmp;
-  const char* before = std::getenv("TMPDIR");
-  const std::string saved = before ? before : "";
-  ::setenv("TMPDIR", tmp.path().c_str(), 1);  // where its mktemp -d goes
-  provider::ClientOptions quick;
-  quick.timeout_s = 1;  // 400 bgolly steps take seconds: it is inside its loop when it times out
-  const std::string error = error_of([&] {
-    provider::RleCommandSource({kGollyProvider, "B3/S23", "64", "64", "400", "0.3", "1"},
-                               ca::Boundary::torus, quick)
-        .next();
-  });
-  if (before)
-    ::setenv("TMPDIR", saved.c_str(), 1);
-  else
-    ::unsetenv("TMPDIR");
+  std::string error;
+  {
+    const test::ScopedEnvironment tmpdir("TMPDIR", tmp.path());  // where its mktemp -d goes
+    provider::ClientOptions quick;
+    quick.timeout_s = 1;  // 400 bgolly steps take seconds: it is inside its loop when it times out
+    error = error_of([&] {
+      provider::RleCommandSource({kGollyProvider, "B3/S23", "64", "64", "400", "0.3", "1"},
+                                 ca::Boundary::torus, quick)
+          .next();
+    });
+  }
   REQUIRE_THAT(error, Catch::Contains("did not answer in time"));
   // Ended with SIGTERM, its trap ran; with SIGKILL at once the directory was left.
   REQUIRE(std::filesystem::is_empty(tmp.path()));

@@ -246,7 +246,10 @@ TEST_CASE("a provider that ignores SIGTERM is killed after the grace", "[process
   provider::ChildProcess p(
       {"sh", "-c", "trap '' TERM; echo $$ > " + pidfile + "; exec >&-; while :; do :; done"});
   const int provider_pid = read_pid(pidfile);
-  REQUIRE(p.finish(provider::Clock::now() + std::chrono::milliseconds(100)).killed_by_carl);
+  const auto deadline = provider::Clock::now() + std::chrono::milliseconds(100);
+  REQUIRE(p.finish(deadline).killed_by_carl);
+  // SIGTERM first: SIGKILL only after the grace (a lower bound, which load cannot break).
+  REQUIRE(provider::Clock::now() - deadline >= provider::kGrace);
   REQUIRE(dies_soon(provider_pid));  // SIGKILL is sent; its delivery is not awaited
 }
 

@@ -221,29 +221,15 @@ TEST_CASE("carl bench zoo refuses a bad --out before any run", "[zoo][durable]")
 TEST_CASE("a zoo job's run directory is removed after it under TMPDIR and on an error too",
           "[zoo]") {
   carl::test::TempDir tmp;
-  const char* before = std::getenv("TMPDIR");
-  const std::string saved = before ? before : "";
-  ::setenv("TMPDIR", tmp.path().c_str(), 1);
+  const carl::test::ScopedEnvironment tmpdir("TMPDIR", tmp.path());
   const carl::sweep::HiddenRule rule = carl::sweep::zoo_suite("dying", 1).front();
   const carl::sweep::Regime& scarce = carl::sweep::zoo_regimes().front();
   const carl::sweep::Setting& certified = carl::sweep::zoo_settings().front();
-  const bool ran =
-      carl::sweep::run_job(rule, scarce, certified, 1, CARL_PROVIDER_EXE).at("halted").is_boolean();
-  const bool empty_after_run = std::filesystem::is_empty(tmp.path());
+  REQUIRE(carl::sweep::run_job(rule, scarce, certified, 1, CARL_PROVIDER_EXE)
+              .at("halted")
+              .is_boolean());
+  REQUIRE(std::filesystem::is_empty(tmp.path()));
   // A provider that cannot be started: the loop throws with the directory made (it was left).
-  bool threw = false;
-  try {
-    carl::sweep::run_job(rule, scarce, certified, 1, "/nonexistent/carl-provider");
-  } catch (const std::exception&) {
-    threw = true;
-  }
-  const bool empty_after_error = std::filesystem::is_empty(tmp.path());
-  if (before)
-    ::setenv("TMPDIR", saved.c_str(), 1);
-  else
-    ::unsetenv("TMPDIR");
-  REQUIRE(ran);
-  REQUIRE(empty_after_run);
-  REQUIRE(threw);
-  REQUIRE(empty_after_error);
+  REQUIRE_THROWS(carl::sweep::run_job(rule, scarce, certified, 1, "/nonexistent/carl-provider"));
+  REQUIRE(std::filesystem::is_empty(tmp.path()));
 }
