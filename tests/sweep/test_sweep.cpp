@@ -480,8 +480,10 @@ TEST_CASE("a sweep killed with kill -9 resumes without redoing or losing a job",
   carl::test::TempDir dir;
   const std::string file = write_file(dir.path(), "tiny.yaml", kTinySweep);
   const std::string out = dir.path() + "/out";
-  const std::string command =
-      fmt::format("exec {} sweep {} --jobs 2 --out {} 2>> {}/log", CARL_EXE, file, out, dir.path());
+  // Its killed workers leave their jobs' scratch directories in TMPDIR: here, not in /tmp.
+  const std::string command = fmt::format(
+      "mkdir -p {0}/tmp && TMPDIR={0}/tmp exec {1} sweep {2} --jobs 2 --out {3} 2>> {0}/log",
+      dir.path(), CARL_EXE, file, out);
   REQUIRE(kill_after_lines(command, out + "/records.jsonl", 3));
   const std::size_t before = lines_in(out + "/records.jsonl");
   REQUIRE(before >= 3);
