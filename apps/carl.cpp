@@ -409,18 +409,10 @@ int run_command(int argc, char** argv) {
   learn->add_option("--name", learn_options.name,
                     "run name (default: the config's, else the first "
                     "file's stem)");
-  // A hidden option's errors carry no name in CLI11: it is read and named here.
-  learn
-      ->add_option_function<std::string>(
-          "--no-more",
-          [&learn_no_more](const std::string& word) {
-            const auto n = carl::provider::parse_number<int>(word);
-            if (!n || *n < 0)
-              throw CLI::ValidationError(fmt::format("--no-more '{}': not an integer in [0, {}]",
-                                                     printable(word, 40), INT_MAX));
-            learn_no_more = *n;
-          },
-          "(internal) the stand-in provider of a learn run")
+  // Read here, not by CLI11, whose errors name no hidden option.
+  carl::apps::add_integer_option(*learn, "--no-more", learn_no_more, 0,
+                                 fmt::format("[0, {}]", INT_MAX),
+                                 "(internal) the stand-in provider of a learn run")
       ->group("");
 
   carl::sweep::ZooOptions zoo;

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <climits>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <type_traits>
 
@@ -12,6 +13,27 @@
 #include "provider/limits.h"
 
 namespace carl::apps {
+
+// An integral option read by provider::parse_number: decimal digits, no '+' (CLI11 wrapped
+// --seed -1 to 2^64-1 and read --start-index 010 as 8), a value below `least` refused too, in one
+// line that names the option and `range`.
+template <class T>
+CLI::Option* add_integer_option(CLI::App& app, const std::string& flag, T& value, T least,
+                                const std::string& range, const std::string& help) {
+  return app
+      .add_option_function<std::string>(
+          flag,
+          [&value, flag, least, range](const std::string& word) {
+            const auto parsed = provider::parse_number<T>(word);
+            if (!parsed || *parsed < least)
+              throw CLI::ValidationError(
+                  fmt::format("{} '{}': not an integer in {}", flag, printable(word, 40), range));
+            value = *parsed;
+          },
+          help)
+      ->type_name(std::is_signed_v<T> ? "INT" : "UINT")
+      ->default_str(std::to_string(value));
+}
 
 // One option per declared parameter (provider/parameters.h), with its default shown; the
 // provider checks the values itself (HiddenRuleWorld), with the same messages as the config.
@@ -34,39 +56,16 @@ inline void add_provider_options(CLI::App& app, provider::ProviderOptions& o) {
                  parameter.help)
               ->default_str(choice_name(value));
         } else if constexpr (std::is_integral_v<T>) {
-          // Read by parse_number, which refuses a sign on an unsigned type and overflow: CLI11
-          // wrapped --seed -1 to 2^64-1. The range itself is checked by the provider.
-          const std::string flag = parameter.flag();
-          const std::string range = fmt::format("[{}, {}]", parameter.min, parameter.max);
-          app.add_option_function<std::string>(
-                 flag,
-                 [&value, flag, range](const std::string& word) {
-                   const auto parsed = provider::parse_number<T>(word);
-                   if (!parsed)
-                     throw CLI::ValidationError(fmt::format("{} '{}': not an integer in {}", flag,
-                                                            printable(word, 40), range));
-                   value = *parsed;
-                 },
-                 parameter.help)
-              ->type_name(std::is_signed_v<T> ? "INT" : "UINT")  // decimal digits, no '+'
-              ->default_str(std::to_string(value));
+          // The range itself is checked by the provider, with the config's messages.
+          add_integer_option(app, parameter.flag(), value, std::numeric_limits<T>::lowest(),
+                             fmt::format("[{}, {}]", parameter.min, parameter.max), parameter.help);
         } else {
           app.add_option(parameter.flag(), value, parameter.help)->capture_default_str();
         }
       });
   app.get_option("--rule")->required();
-  app.add_option_function<std::string>(
-         "--start-index",
-         [&o](const std::string& word) {
-           const auto n = provider::parse_number<int>(word);
-           if (!n || *n < 0)
-             throw CLI::ValidationError(fmt::format("--start-index '{}': not an integer in [0, {}]",
-                                                    printable(word, 40), INT_MAX));
-           o.start_index = *n;
-         },
-         "number of the first trajectory served (resume)")
-      ->type_name("INT")
-      ->default_str(std::to_string(o.start_index));
+  add_integer_option(app, "--start-index", o.start_index, 0, fmt::format("[0, {}]", INT_MAX),
+                     "number of the first trajectory served (resume)");
 }
 
 // Parses carl-provider's command line. A command-line error is one line on stderr and exit 2,

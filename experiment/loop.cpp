@@ -214,10 +214,10 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
   take(source.next());
 
   learner::Committee committee(ls.net, groups::Subgroup(), ls.committee, ls.seed, ls.device);
-  std::optional<learner::Net> plain;  // for the seed's L1 check when G changes later
-  groups::Subgroup group;             // p1 until detection
-  std::uint16_t ignored = 0;          // cells the rule ignores (none until detection)
-  std::vector<std::string> rejected;  // groups the seed's L1 check rejected
+  std::optional<learner::Net> plain;       // for the seed's L1 check when G changes later
+  groups::Subgroup group;                  // p1 until detection
+  std::uint16_t ignored = 0;               // cells the rule ignores (none until detection)
+  std::vector<groups::Subgroup> rejected;  // groups the L1 check or the data rejected
   // The G the committee was last trained under, checked by the seed's L1 check (none yet).
   std::optional<groups::Subgroup> trained_group;
   learner::SymmetryOptions sym;
@@ -257,9 +257,9 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       const groups::Subgroup allowed =
           groups::largest_invariant_subgroup(groups::forced_table(counts), v.group);
       if (allowed == v.group) return;
-      if (std::find(rejected.begin(), rejected.end(), v.group.name()) == rejected.end()) {
+      if (std::find(rejected.begin(), rejected.end(), v.group) == rejected.end()) {
         rec.rejected_group += (rec.rejected_group.empty() ? "" : ",") + v.group.name();
-        rejected.push_back(v.group.name());
+        rejected.push_back(v.group);
         note(fmt::format("the data contradict {}: G is {}", v.group.name(), allowed.name()));
       }
       v.set_group(allowed);
@@ -275,8 +275,8 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
         v.set_group(group);
       // A rejected group's verdict stands, for the groups that hold it too (a later round's data
       // could otherwise grow G back over it).
-      for (const std::string& r : rejected)
-        if (v.group.contains(groups::Subgroup::parse(r))) v.set_group(group);
+      for (const groups::Subgroup& r : rejected)
+        if (v.group.contains(r)) v.set_group(group);
       give_way(v);  // before the data are asked whether they determine the table under it
       return v;
     };
@@ -343,7 +343,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       while (noise_free && group.order() > 1 &&
              rec.l1_group > rec.l1_plain + std::max(1e-3, 0.1 * rec.l1_plain)) {
         rec.rejected_group += (rec.rejected_group.empty() ? "" : ",") + group.name();
-        rejected.push_back(group.name());
+        rejected.push_back(group);
         group = largest_proper_subgroup(group);
         committee = learner::Committee(ls.net, group, ls.committee, ls.seed, ls.device);
         note(fmt::format("G rejected by the L1 check; training the {} committee", group.name()));
