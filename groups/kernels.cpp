@@ -19,6 +19,14 @@ std::vector<Kernel> project(const std::vector<Kernel>& kernels, Subgroup group) 
   return out;
 }
 
+std::vector<Kernel> lift(const std::vector<Kernel>& kernels, Subgroup group) {
+  std::vector<Kernel> out;
+  out.reserve(kernels.size() * static_cast<std::size_t>(group.order()));
+  for (Symmetry g : group.elements())
+    for (const Kernel& k : kernels) out.push_back(apply(g, k));
+  return out;
+}
+
 std::vector<int> min_cost_matching(const Eigen::MatrixXd& cost) {
   // Shortest augmenting paths with row/column potentials, O(n³). Index 0 is a sentinel column.
   const int n = static_cast<int>(cost.rows());

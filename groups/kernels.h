@@ -17,6 +17,11 @@ using Kernel = Eigen::MatrixXd;
 Kernel project(const Kernel& kernel, Subgroup group);
 std::vector<Kernel> project(const std::vector<Kernel>& kernels, Subgroup group);
 
+// Every g·K for g in G (G's elements in the outer order, identity first): the first layer a
+// G-net applies (learner/mlp_stack.h lifts each of its kernels over G so), closed under every
+// element of G whatever the kernels.
+std::vector<Kernel> lift(const std::vector<Kernel>& kernels, Subgroup group);
+
 // For one element g: the best matching π of the kernels to their transforms and
 //   distance = Σ_i ‖g·K_i − K_π(i)‖² / Σ_i ‖K_i‖²   (0: the set is closed under g).
 struct Closure {

@@ -139,11 +139,19 @@ Picture kernel_maps(const RunData& run) {
   struct Set {
     std::string title;
     const std::vector<Kernel3>* kernels;
+    groups::Subgroup group;  // the net applies every kernel in its transforms under this group
   };
   std::vector<Set> sets;
-  if (!run.kernels_plain.empty()) sets.push_back({"plain net (p1)", &run.kernels_plain});
+  if (!run.kernels_plain.empty())
+    sets.push_back({"plain net (p1)", &run.kernels_plain, groups::Subgroup()});
   if (!run.kernels_g.empty())
-    sets.push_back({fmt::format("final net (G = {})", run.group.name()), &run.kernels_g});
+    sets.push_back(
+        {run.group.order() == 1
+             ? fmt::format("final net (G = {})", run.group.name())
+             : fmt::format("final net (G = {}): each kernel is applied in its {} transforms under "
+                           "G; the distances are those of that lifted set",
+                           run.group.name(), run.group.order()),
+         &run.kernels_g, run.group});
   const int cell = 10, tile = 3 * cell, gap = 5, per_row = 16, bars_w = 260;
   int height = 40;
   for (const Set& s : sets)
@@ -186,14 +194,16 @@ Picture kernel_maps(const RunData& run) {
           for (int c = 0; c < 3; ++c) m(r, c) = k[std::size_t(r * 3 + c)];
         ks.push_back(m);
       }
-      const auto scores = groups::closure_scores(ks);
+      // A G-net's first layer is its kernels lifted over G (closed under G by construction);
+      // the scores of the kernels alone would call a p4m net's layer asymmetric.
+      const auto scores = groups::closure_scores(groups::lift(ks, s.group));
       const int bx = 16 + per_row * (tile + gap) + 10;
       for (int g = 0; g < groups::kD4Order; ++g) {
         const double d = scores[std::size_t(g)].distance;
         const int by = y + g * 15;
         text(cr, bx, by + 10, groups::name(scores[std::size_t(g)].g), 10);
         rect(cr, bx + 70, by + 2, std::max(1.0, std::min(1.0, d) * 120), 10,
-             d < 0.05 ? Rgb{0.2, 0.6, 0.3} : Rgb{0.6, 0.6, 0.6});
+             d < 0.05 ? rgb(kClosedRgb) : Rgb{0.6, 0.6, 0.6});
         text(cr, bx + 196, by + 10, fmt::format("{:.3f}", d), 10);
       }
       y += std::max(8 * 15, ((static_cast<int>(s.kernels->size()) + per_row - 1) / per_row) *
@@ -321,6 +331,25 @@ Picture trajectory_strips(const RunData& run) {
   });
 }
 
+std::vector<double> axis_ticks(double top, int most, bool whole) {
+  most = std::max(1, most);
+  if (!(top > 0)) top = whole ? double(most) : 0.25 * most;  // an empty axis still has a scale
+  double step = 0;
+  for (double scale = std::pow(10.0, std::floor(std::log10(top / most))); step == 0; scale *= 10)
+    for (double m : {1.0, 2.0, 2.5, 5.0}) {
+      const double s = m * scale;
+      if ((whole && (s < 1 || m == 2.5)) || s * most < top * (1 - 1e-12)) continue;
+      step = s;
+      break;
+    }
+  std::vector<double> ticks;
+  for (int k = 0;; ++k) {
+    ticks.push_back(k * step);
+    if (k * step >= top * (1 - 1e-12)) break;
+  }
+  return ticks;
+}
+
 Picture curves(const RunData& run) {
   const auto& pts = run.round_points;
   const int pw = 300, ph = 200, ml = 44, mt = 40, gap = 40;
@@ -331,24 +360,26 @@ Picture curves(const RunData& run) {
     std::vector<std::pair<double, double>> xy;
     bool dashed;
   };
+  // Rounds and trajectories are counted, so their axes tick at whole numbers; every axis at
+  // 1-2-2.5-5 steps (labels at their values, not at fractions of the largest value).
   auto panel = [&](cairo_t* cr, int x0, const std::string& title, std::vector<Series> series,
-                   double ymax, const std::string& xlabel, double budget) {
+                   double top, bool whole, const std::string& xlabel, double budget) {
     const int y0 = mt;
     text(cr, x0, y0 - 8, title, 11, kInk, true);
     line(cr, x0, y0 + ph, x0 + pw, y0 + ph, kInk);
     line(cr, x0, y0, x0, y0 + ph, kInk);
-    double xmax = 1;
+    double last_round = 1;
     for (const auto& s : series)
-      for (const auto& [a, b] : s.xy) xmax = std::max(xmax, a);
-    for (int k = 0; k <= 4; ++k) {
-      const double v = ymax * k / 4;
-      const double yy = y0 + ph - ph * k / 4.0;
+      for (const auto& [a, b] : s.xy) last_round = std::max(last_round, a);
+    const std::vector<double> yticks = axis_ticks(top, 4, whole);
+    const std::vector<double> xticks = axis_ticks(last_round, 8, true);
+    const double ymax = yticks.back(), xmax = xticks.back();
+    for (double v : yticks) {
+      const double yy = y0 + ph - ph * v / ymax;
       line(cr, x0 - 3, yy, x0, yy, kInk);
-      text(cr, x0 - 40, yy + 4, fmt::format("{:.3g}", v), 9);
+      text(cr, x0 - 40, yy + 4, fmt::format("{:.4g}", v), 9);
     }
-    const int xticks = static_cast<int>(std::min(xmax, 8.0));
-    for (int k = 0; k <= xticks; ++k) {
-      const double v = xmax * k / std::max(1, xticks);
+    for (double v : xticks) {
       const double xx = x0 + pw * v / xmax;
       line(cr, xx, y0 + ph, xx, y0 + ph + 3, kInk);
       text(cr, xx - 4, y0 + ph + 14, fmt::format("{:.0f}", v), 9);
@@ -381,7 +412,7 @@ Picture curves(const RunData& run) {
         pl1{"plain-net L1", rgb(0x8c564b), {}, true}, gl1{"G-net L1", rgb(0x9467bd), {}, true};
     Series sig{"significant orbits (share)", rgb(0x1f77b4), {}, false};
     Series traj{"trajectories used", rgb(0x2ca02c), {}, false};
-    double ymax = 0.01, tmax = 1;
+    double ymax = 0, tmax = 1;
     for (const RoundPoint& r : pts) {
       if (r.l1 >= 0) l1.xy.push_back({r.round, r.l1});  // -1: no nets trained that round
       l2.xy.push_back({r.round, r.l2});
@@ -398,10 +429,11 @@ Picture curves(const RunData& run) {
     if (!l1.xy.empty()) losses.insert(losses.begin(), l1);
     if (!pl1.xy.empty()) losses.push_back(pl1);
     if (!gl1.xy.empty()) losses.push_back(gl1);
-    panel(cr, ml, "losses", losses, ymax * 1.1, "round", 0);
-    panel(cr, ml + pw + gap, "significant orbits", {sig}, 1.0, "round", 0);
+    // Losses of 0 all run long still get a scale (0 … 0.01).
+    panel(cr, ml, "losses", losses, ymax > 0 ? ymax : 0.01, false, "round", 0);
+    panel(cr, ml + pw + gap, "significant orbits", {sig}, 1.0, false, "round", 0);
     const double budget = run.max_trajectories;
-    panel(cr, ml + 2 * (pw + gap), "trajectories requested", {traj}, std::max(tmax, budget) * 1.1,
+    panel(cr, ml + 2 * (pw + gap), "trajectories requested", {traj}, std::max(tmax, budget), true,
           "round", budget);
   });
 }

@@ -71,3 +71,24 @@ TEST_CASE("closure scores find the symmetry of a kernel set", "[kernels]") {
   REQUIRE(r[0].distance == 0);
   for (std::size_t g = 1; g < 8; ++g) REQUIRE(r[g].distance > 0.05);
 }
+
+TEST_CASE("kernels lifted over G are closed under G and under nothing else", "[kernels]") {
+  std::srand(13);
+  std::vector<Kernel> random;
+  for (int i = 0; i < 3; ++i) random.push_back(Kernel::Random(3, 3));
+  for (const Subgroup& group : Subgroup::all()) {
+    INFO(group.name());
+    const std::vector<Kernel> lifted = lift(random, group);
+    REQUIRE(lifted.size() == random.size() * std::size_t(group.order()));
+    for (std::size_t i = 0; i < random.size(); ++i)
+      REQUIRE(lifted[i] == random[i]);  // identity first
+    const auto scores = closure_scores(lifted);
+    for (Symmetry g : kD4) {
+      INFO(name(g));
+      if (group.contains(g))
+        REQUIRE(scores[static_cast<std::size_t>(g)].distance < 1e-12);
+      else
+        REQUIRE(scores[static_cast<std::size_t>(g)].distance > 0.05);
+    }
+  }
+}

@@ -11,6 +11,7 @@
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
 #include "groups/d4.h"
+#include "groups/kernels.h"
 #include "groups/orbits.h"
 #include "learner/mlp_stack.h"
 #include "learner/net.h"
@@ -112,6 +113,31 @@ TEST_CASE("G-nets are exactly invariant and start as the orbit-average", "[net]"
       mean /= g.order();
       REQUIRE(logit(pm[std::size_t(p)]) == Approx(mean).margin(1e-5));
     }
+  }
+}
+
+TEST_CASE("a G-net lifts its first-layer kernels as groups::lift does", "[net]") {
+  // The report shows a G-net's kernels lifted by groups::lift and scores that set's closure: it
+  // must be the set of kernels the net applies (mlp_stack's permutations), as a multiset.
+  std::srand(5);
+  const groups::Kernel k = groups::Kernel::Random(3, 3);
+  for (const groups::Subgroup& g : groups::Subgroup::all()) {
+    INFO(g.name());
+    std::vector<std::array<double, 9>> applied, lifted;
+    for (const std::array<int, 9>& perm : learner::kernel_permutations(g)) {
+      std::array<double, 9> m{};
+      for (int v = 0; v < 9; ++v)
+        m[std::size_t(v)] = k(perm[std::size_t(v)] / 3, perm[std::size_t(v)] % 3);
+      applied.push_back(m);
+    }
+    for (const groups::Kernel& l : groups::lift({k}, g)) {
+      std::array<double, 9> m{};
+      for (int v = 0; v < 9; ++v) m[std::size_t(v)] = l(v / 3, v % 3);
+      lifted.push_back(m);
+    }
+    std::sort(applied.begin(), applied.end());
+    std::sort(lifted.begin(), lifted.end());
+    REQUIRE(applied == lifted);
   }
 }
 

@@ -110,6 +110,34 @@ TEST_CASE("trajectory strips: times 0, 1 and spread to T", "[report][draw]") {
   REQUIRE(report::strip_times(3, 5) == std::vector<int>{0, 1, 2, 3});
 }
 
+TEST_CASE("a G-net's kernel panel scores its lifted kernels: closed under every element of G",
+          "[report][draw]") {
+  // The fixture's kernels are random: the plain net's set is closed under the identity alone,
+  // while the p4m net applies each kernel in its 8 transforms, closed under all 8 elements.
+  report::RunData run = test::life_run();
+  REQUIRE(blobs(decode(report::kernel_maps(run).png), report::kClosedRgb) == 1 + 8);
+  run.group = groups::Subgroup::parse("p2");
+  REQUIRE(blobs(decode(report::kernel_maps(run).png), report::kClosedRgb) == 1 + 2);
+  run.group = groups::Subgroup();
+  REQUIRE(blobs(decode(report::kernel_maps(run).png), report::kClosedRgb) == 1 + 1);
+}
+
+TEST_CASE("curve axes tick at 1-2-2.5-5 steps, counts at whole numbers", "[report][draw]") {
+  // Worked by hand: the smallest such step that reaches `top` in at most `most` steps.
+  REQUIRE(report::axis_ticks(13.2, 4, true) == std::vector<double>{0, 5, 10, 15});
+  REQUIRE(report::axis_ticks(12, 4, true) == std::vector<double>{0, 5, 10, 15});
+  REQUIRE(report::axis_ticks(8, 4, true) == std::vector<double>{0, 2, 4, 6, 8});
+  REQUIRE(report::axis_ticks(10, 4, true) == std::vector<double>{0, 5, 10});
+  REQUIRE(report::axis_ticks(1, 8, true) == std::vector<double>{0, 1});
+  REQUIRE(report::axis_ticks(15, 8, true) == std::vector<double>{0, 2, 4, 6, 8, 10, 12, 14, 16});
+  REQUIRE(report::axis_ticks(1, 4, false) == std::vector<double>{0, 0.25, 0.5, 0.75, 1});
+  REQUIRE(report::axis_ticks(0.011, 4, false) == std::vector<double>{0, 0.005, 0.01, 0.015});
+  const std::vector<double> small = report::axis_ticks(0.0003, 4, false);  // 0.0001 steps
+  REQUIRE(small.size() == 4);
+  REQUIRE(small.back() == Approx(0.0003));
+  REQUIRE(report::axis_ticks(0, 4, true) == std::vector<double>{0, 1, 2, 3, 4});
+}
+
 namespace {
 // A window run (x_t only, no rollouts) whose last trajectory is `frames`.
 report::RunData window_run(std::vector<ca::Grid> frames) {
