@@ -123,14 +123,22 @@ struct Evidence {
   bool rejected = false;
 };
 
+// The pairs whose two patterns both occur in the data: the only ones that can agree or contradict.
+std::vector<std::pair<ca::Pattern, ca::Pattern>> observed_pairs(
+    const ca::PatternCounts& counts,
+    const std::vector<std::pair<ca::Pattern, ca::Pattern>>& pairs) {
+  std::vector<std::pair<ca::Pattern, ca::Pattern>> observed;
+  for (auto [a, b] : pairs)
+    if (counts.observed(a) && counts.observed(b)) observed.push_back({a, b});
+  return observed;
+}
+
 Evidence weigh(const ca::PatternCounts& counts,
                const std::vector<std::vector<ca::Pattern>>& classes,
                const std::vector<std::pair<ca::Pattern, ca::Pattern>>& pairs, bool noisy,
                double alpha) {
   Evidence e;
-  std::vector<std::pair<ca::Pattern, ca::Pattern>> observed;
-  for (auto [a, b] : pairs)
-    if (counts.observed(a) && counts.observed(b)) observed.push_back({a, b});
+  const auto observed = observed_pairs(counts, pairs);
   e.compared = static_cast<int>(observed.size());
   if (!noisy) {
     // Exact: every observed pattern has one next state; a pair with two different ones rejects.
@@ -189,9 +197,7 @@ Evidence weigh_majorities(const ca::PatternCounts& counts,
                           const std::vector<std::pair<ca::Pattern, ca::Pattern>>& pairs,
                           double alpha) {
   Evidence e;
-  std::vector<std::pair<ca::Pattern, ca::Pattern>> observed;
-  for (auto [a, b] : pairs)
-    if (counts.observed(a) && counts.observed(b)) observed.push_back({a, b});
+  const auto observed = observed_pairs(counts, pairs);
   e.compared = static_cast<int>(observed.size());
   auto majority = [&](ca::Pattern p) -> std::pair<int, double> {  // state (-1: tie), p-value
     const double n0 = double(counts.n[p][0]), n1 = double(counts.n[p][1]), n = n0 + n1;
