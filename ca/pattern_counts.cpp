@@ -19,7 +19,7 @@ std::uint64_t PatternCounts::transitions() const {
 const Grid& next_frame(const Trajectory& trajectory, std::size_t t) {
   const Grid &x = trajectory.frames[t], &next = trajectory.frames[t + 1];
   if (x.height() != next.height() || x.width() != next.width())
-    throw InputError(fmt::format("trajectory frame {} is {}x{} but frame {} is {}x{}", t + 1,
+    throw InputError(fmt::format("trajectory frame {} is {}x{} (HxW) but frame {} is {}x{}", t + 1,
                                  next.height(), next.width(), t, x.height(), x.width()));
   return next;
 }

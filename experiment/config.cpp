@@ -83,8 +83,8 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
   p.reject_unknown();
   try {  // refused here rather than grown into by the provider (provider/limits.h)
     provider::require_fits(trajectory_bytes(ps),
-                           fmt::format("provider: a trajectory of {} frames of {}x{}", ps.steps + 1,
-                                       ps.height, ps.width));
+                           fmt::format("provider: a trajectory of {} frames of {}x{} (HxW)",
+                                       ps.steps + 1, ps.height, ps.width));
   } catch (const InputError& e) {
     throw p.error(section_key(root, "provider"), e.what());
   }

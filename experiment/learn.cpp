@@ -31,7 +31,8 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
         (t.frames[0].height() != recorded[0].frames[0].height() ||
          t.frames[0].width() != recorded[0].frames[0].width() || t.steps() != recorded[0].steps()))
       throw InputError(fmt::format(
-          "{}: {} frames of {}x{}, but {} has {} frames of {}x{}: recordings must share one shape",
+          "{}: {} frames of {}x{} (WxH), but {} has {} frames of {}x{}: recordings must share one "
+          "shape",
           f, t.frames.size(), t.frames[0].width(), t.frames[0].height(), o.files[0],
           recorded[0].frames.size(), recorded[0].frames[0].width(),
           recorded[0].frames[0].height()));
@@ -108,16 +109,16 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
   const provider::TrajectoryStore store(dir.path());
   for (std::size_t k = 0; k < recorded.size(); ++k) store.save(recorded[k], static_cast<int>(k));
   if (run_dir) *run_dir = dir.path();
-  fmt::print("carl learn: {} recorded trajectories of {} frames of {}x{} -> {}\n", recorded.size(),
-             recorded[0].frames.size(), g.height(), g.width(), dir.path());
+  fmt::print("carl learn: {} recorded trajectories of {} frames of {}x{} (WxH) -> {}\n",
+             recorded.size(), recorded[0].frames.size(), g.width(), g.height(), dir.path());
   ResumeOptions trust;
   trust.trust_provider = true;  // carl wrote that command itself
   const int rc = resume_experiment(dir.path(), "", trust);
   if (rc != 0)
     fmt::print(
         "carl learn: the recordings did not settle the rule: the loop would need at least one "
-        "more trajectory of {}x{}, {} steps (record more, then: carl learn {} NEW.rle …)\n",
-        g.height(), g.width(), recorded[0].steps(), fmt::join(o.files, " "));
+        "more trajectory of {}x{} (WxH), {} steps (record more, then: carl learn {} NEW.rle …)\n",
+        g.width(), g.height(), recorded[0].steps(), fmt::join(o.files, " "));
   return rc;
 }
 

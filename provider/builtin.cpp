@@ -30,12 +30,12 @@ HiddenRuleWorld::HiddenRuleWorld(const ProviderOptions& o) : options_(o) {
         fmt::format("provider: --start-index {} is not in [0, 2000000000]", o.start_index));
   rule_ = ca::parse_rule(o.rule);
   // Refused up front rather than grown into until std::bad_alloc.
-  require_fits(
-      provider_bytes(shape(), o.world_scale),
-      fmt::format("provider: a trajectory of {} frames of {}x{}{}", o.steps + 1, o.height, o.width,
-                  o.mode == ca::Boundary::window
-                      ? fmt::format(" (a world {} times as wide and high)", o.world_scale)
-                      : std::string()));
+  require_fits(provider_bytes(shape(), o.world_scale),
+               fmt::format("provider: a trajectory of {} frames of {}x{} (HxW){}", o.steps + 1,
+                           o.height, o.width,
+                           o.mode == ca::Boundary::window
+                               ? fmt::format(" (a world {} times as wide and high)", o.world_scale)
+                               : std::string()));
 }
 
 Shape HiddenRuleWorld::shape() const {

@@ -57,8 +57,9 @@ Client::Client(const std::vector<std::string>& argv, ClientOptions options)
                     e.height, e.width, e.steps, choice_name(e.mode)));
   }
   try {
-    require_fits(client_bytes(shape_), fmt::format("{}: a trajectory of {} frames of {}x{}", who(),
-                                                   shape_.steps + 1, shape_.height, shape_.width));
+    require_fits(client_bytes(shape_),
+                 fmt::format("{}: a trajectory of {} frames of {}x{} (HxW)", who(),
+                             shape_.steps + 1, shape_.height, shape_.width));
   } catch (const ProviderError&) {
     throw;
   } catch (const InputError& e) {

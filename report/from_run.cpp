@@ -137,8 +137,9 @@ int export_run(const std::string& run_dir, const ExportOptions& o) {
           o.unknown == UnknownEntries::zero ? "written as 0" : "left out (Golly keeps the state)",
           names.unknown);
     fmt::print(
-        "  run it on a W×H torus: bgolly -a RuleLoader -s {}/ -r {}:TW,H PATTERN.rle (Golly: put "
-        "{} in its rules folder)\n",
+        "  run it on a W×H torus: bgolly -a RuleLoader -s {}/ -r {}:TW,H PATTERN.rle, where "
+        "PATTERN.rle's header says rule = B3/S23:TW,H (bgolly reads it first: docs/golly.md); "
+        "Golly: put {} in its rules folder\n",
         path.has_parent_path() ? path.parent_path().string() : ".", name, o.golly_rule);
   }
   if (!o.rle_dir.empty()) {

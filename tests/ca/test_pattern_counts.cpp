@@ -69,6 +69,6 @@ TEST_CASE("frames of different sizes are refused, naming them", "[pattern_counts
   for (Boundary b : {Boundary::torus, Boundary::window}) {
     PatternCounts n;
     REQUIRE_THROWS_AS(n.add(t, b), carl::InputError);
-    REQUIRE_THROWS_WITH(n.add(t, b), "trajectory frame 2 is 6x7 but frame 1 is 5x5");
+    REQUIRE_THROWS_WITH(n.add(t, b), "trajectory frame 2 is 6x7 (HxW) but frame 1 is 5x5");
   }
 }

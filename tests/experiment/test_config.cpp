@@ -111,7 +111,7 @@ TEST_CASE("configs that used to slip through validation (issue 16)", "[config]")
   CHECK_THAT(error_of("provider:\n  rule: B3/S23\n  height: 4096\n  width: 4096\n"
                       "  steps: 100000\n"),
              Catch::Contains("bad.yaml:1: provider: a trajectory of 100001 frames of 4096x4096 "
-                             "needs about") &&
+                             "(HxW) needs about") &&
                  Catch::Contains("over the memory limit of 4.0 GiB"));
   // A value quoted by a check stays on one line (a fuzz finding: mode "w\ndow").
   for (const char* key : {"mode", "protocol"}) {

@@ -36,7 +36,8 @@ TEST_CASE("carl learn halts on enough recorded trajectories", "[learn][cli]") {
                      dir.path()) == 0);
   REQUIRE(carl_cmd("learn t1.rle t2.rle t3.rle --name high", dir.path(), &out) == 0);
   INFO(out);
-  REQUIRE_THAT(out, Catch::Contains("3 recorded trajectories of 13 frames of 24x24 -> runs/high"));
+  REQUIRE_THAT(out,
+               Catch::Contains("3 recorded trajectories of 13 frames of 24x24 (WxH) -> runs/high"));
   REQUIRE_THAT(out, Catch::Contains("halted:"));
   REQUIRE_THAT(out, Catch::Contains("rule: B36/S23"));
   // The recordings are the run's stored trajectories; none was asked of any provider.
@@ -73,7 +74,7 @@ TEST_CASE("carl learn halts on enough recorded trajectories", "[learn][cli]") {
 TEST_CASE("carl learn says what more it would need, and names unknown entries", "[learn][cli]") {
   carl::test::TempDir dir;
   std::string out;
-  REQUIRE(carl_cmd("simulate --rule B3/S23 --soup 10x10 --density 0.2 --seed 3 --steps 2 "
+  REQUIRE(carl_cmd("simulate --rule B3/S23 --soup 11x10 --density 0.2 --seed 3 --steps 2 "
                    "--trajectory -o small.rle",
                    dir.path()) == 0);
   carl::ca::write_text_file(dir.path() + "/c.yaml",
@@ -83,7 +84,8 @@ TEST_CASE("carl learn says what more it would need, and names unknown entries", 
   INFO(out);
   REQUIRE_THAT(out, Catch::Contains("-> out/tiny"));
   REQUIRE_THAT(out, Catch::Contains("stopped: budget"));
-  REQUIRE_THAT(out, Catch::Contains("would need at least one more trajectory of 10x10, 2 steps"));
+  REQUIRE_THAT(out,
+               Catch::Contains("would need at least one more trajectory of 11x10 (WxH), 2 steps"));
   REQUIRE_THAT(out, Catch::Contains("best guesses"));
   REQUIRE_THAT(out, Catch::Contains("(unknown as 0)"));
   REQUIRE_THAT(out, Catch::Contains("unknown entries: "));

@@ -310,7 +310,7 @@ TEST_CASE("a greeting is checked against the config and the memory and line limi
                          "--steps", "3"});
                }),
                Catch::Contains("refused to start: provider: a trajectory of 4 frames of "
-                               "1024x1024 needs about") &&
+                               "1024x1024 (HxW) needs about") &&
                    Catch::Contains("over the memory limit of 1.0 MiB"));
   ::unsetenv("CARL_MEMORY_LIMIT");
   // A line that never ends is refused as itself, not cut and its rest read as the next reply.
@@ -322,7 +322,7 @@ TEST_CASE("a greeting is checked against the config and the memory and line limi
   // a byte of its payload is read.
   REQUIRE_THAT(error_of([&] { Client({kFakes + "huge-greeting"}); }),
                Catch::Contains("huge-greeting': a trajectory of 1000001 frames of 65536x65536 "
-                               "needs about") &&
+                               "(HxW) needs about") &&
                    Catch::Contains("over the memory limit of 4.0 GiB"));
   REQUIRE_THAT(error_of([] {
                  provider::parse_greeting("CARL-PROVIDER 1 65536 65536 1000001 torus", "'x'");
