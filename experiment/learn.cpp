@@ -113,7 +113,7 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
              recorded.size(), recorded[0].frames.size(), g.width(), g.height(), dir.path());
   ResumeOptions trust;
   trust.trust_provider = true;  // carl wrote that command itself
-  const int rc = resume_experiment(dir.path(), "", trust);
+  const int rc = resume_experiment(dir, "", trust);
   if (rc != 0)
     fmt::print(
         "carl learn: the recordings did not settle the rule: the loop would need at least one "

@@ -226,14 +226,26 @@ std::string argv_text(const std::vector<std::string>& argv) {
 
 int resume_experiment(const std::string& run_dir, const std::string& provider_exe,
                       const ResumeOptions& options) {
-  const RunDir dir = RunDir::open(run_dir);
+  return resume_experiment(RunDir::open_for_writing(run_dir), provider_exe, options);
+}
+
+int resume_experiment(const RunDir& dir, const std::string& provider_exe,
+                      const ResumeOptions& options) {
   const std::string text = dir.read("config.yaml");
-  const Config cfg = parse_config(text, dir.file("config.yaml"));
+  Config cfg = parse_config(text, dir.file("config.yaml"));
   check_device(cfg, text, dir.file("config.yaml"));
   // A config given with --resume must run as the stored one does: a resumed run continues its
   // trajectories with its own settings, so a different config is refused rather than ignored.
+  // Only provider.timeout may differ: how long to wait for a reply changes no trajectory, and a
+  // run stopped by a provider too slow for it would otherwise never continue.
   if (!options.config.empty()) {
-    const Config mine = load_config(options.config);
+    Config mine = load_config(options.config);
+    if (mine.provider.timeout_s != cfg.provider.timeout_s) {
+      fmt::print("carl run --resume: provider.timeout {} s from {} for this session (the run's "
+                 "config says {} s)\n",
+                 mine.provider.timeout_s, options.config, cfg.provider.timeout_s);
+      cfg.provider.timeout_s = mine.provider.timeout_s;
+    }
     const ConfigDifference d = config_difference(cfg, mine, /*ignore_placement=*/true);
     if (!d.key.empty())
       throw InputError(fmt::format(

@@ -18,8 +18,8 @@ namespace carl::experiment {
 int run_experiment(const std::string& config_path, const std::string& provider_exe);
 struct ResumeOptions {
   // A config given with the run directory (`carl run CONFIG --resume DIR`): it must parse to
-  // the stored config (every key but name and output.runs_dir), else an InputError naming the
-  // first key that differs. The stored config's provider.command is run only when such a config
+  // the stored config (every key but name, output.runs_dir and provider.timeout, which this
+  // session then uses), else an InputError naming the first key that differs. The stored config's provider.command is run only when such a config
   // was given (the user's own) or when trust_provider is set; the built-in provider needs
   // neither.
   std::string config;
@@ -27,6 +27,10 @@ struct ResumeOptions {
 };
 // `carl run --resume DIR`: continues from the stored trajectories without asking for any again.
 int resume_experiment(const std::string& run_dir, const std::string& provider_exe,
+                      const ResumeOptions& options = {});
+class RunDir;
+// The same on a run directory this process already holds for writing (carl learn's fresh one).
+int resume_experiment(const RunDir& dir, const std::string& provider_exe,
                       const ResumeOptions& options = {});
 // `carl inspect DIR [--against RULE]`: the rule is read before anything is printed.
 int inspect_run(const std::string& run_dir, const std::optional<std::string>& against);

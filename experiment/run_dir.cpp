@@ -1,7 +1,10 @@
 #include "experiment/run_dir.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -26,7 +29,11 @@ RunDir RunDir::create(const std::string& runs_dir, const std::string& name) {
   for (int k = 1; k < 100000; ++k) {
     const std::string p =
         (fs::path(runs_dir) / (k == 1 ? name : fmt::format("{}-{}", name, k))).string();
-    if (::mkdir(p.c_str(), 0755) == 0) return RunDir(p);
+    if (::mkdir(p.c_str(), 0755) == 0) {
+      RunDir dir(p);
+      dir.lock();
+      return dir;
+    }
     if (errno != EEXIST)
       throw InputError(fmt::format("{}: cannot create directory: {}", p, std::strerror(errno)));
   }
@@ -44,6 +51,25 @@ RunDir RunDir::open(const std::string& path) {
       throw InputError(
           fmt::format("{}: a symbolic link in the run directory (refused)", e.path().string()));
   return RunDir(path);
+}
+
+RunDir RunDir::open_for_writing(const std::string& path) {
+  RunDir dir = open(path);
+  dir.lock();
+  return dir;
+}
+
+void RunDir::lock() {
+  const int fd = ::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) throw InputError(fmt::format("{}: cannot open: {}", path_, std::strerror(errno)));
+  lock_ = std::shared_ptr<const int>(new int(fd), [](const int* d) {
+    ::close(*d);
+    delete d;
+  });
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0)
+    throw InputError(fmt::format(
+        "{}: another carl is writing this run directory; resume it once that one has ended",
+        path_));
 }
 
 void RunDir::write(const std::string& name, const std::string& bytes) const {

@@ -8,6 +8,7 @@
 // load_run, which checks each field and answers with value types, or an InputError of one line
 // naming the file and the field.
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,10 +27,15 @@ class RunDir {
  public:
   // A fresh directory runs_dir/<name>, or the first free <name>-k (created atomically with
   // mkdir, so two runs never share one; an existing entry of that name, a symlink included, is
-  // skipped, never followed).
+  // skipped, never followed). Locked for writing, as by open_for_writing.
   static RunDir create(const std::string& runs_dir, const std::string& name);
   // An existing run directory: a real directory (not a symlink) holding config.yaml.
   static RunDir open(const std::string& path);
+  // The same, held with an exclusive lock (flock on the directory) while this RunDir or a copy
+  // lives: a second carl that would write the run (two `carl run --resume DIR` at once) is
+  // refused with one line before it asks the provider for anything, so no trajectory is
+  // requested twice. Readers (inspect, report) take no lock.
+  static RunDir open_for_writing(const std::string& path);
 
   const std::string& path() const { return path_; }
   std::string file(const std::string& name) const { return path_ + "/" + name; }
@@ -43,7 +49,9 @@ class RunDir {
 
  private:
   explicit RunDir(std::string path) : path_(std::move(path)) {}
+  void lock();
   std::string path_;
+  std::shared_ptr<const int> lock_;  // the locked directory's descriptor, closed by the last copy
 };
 
 // The shape every trajectory of a run with this config has.

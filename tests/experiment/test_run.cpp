@@ -1,6 +1,8 @@
 // `carl run`, `--resume`, `inspect` and `simulate` as a user (or a hostile file) meets them: the
 // carl executable end to end.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -329,6 +331,9 @@ TEST_CASE("carl run CONFIG --resume DIR refuses a config that differs from the s
            {replaced("rule: B3/S23", "rule: B36/S23"),
             "provider.rule is B3/S23 in the run but B36/S23 in"},
            {replaced("  seed: 3\n", "  seed: 4\n"), "provider.seed is 3 in the run but 4 in"},
+           // A longer timeout does not carry another change in with it.
+           {replaced("  seed: 3\n", "  seed: 4\n  timeout: 30\n"),
+            "provider.seed is 3 in the run but 4 in"},
            {replaced("committee: 2\n  seed: 1", "committee: 2\n  seed: 9"),
             "learner.seed is 1 in the run but 9 in"},
            {replaced("stopping:\n", "stopping:\n  tolerance: 0.5\n"),
@@ -346,18 +351,21 @@ TEST_CASE("carl run CONFIG --resume DIR refuses a config that differs from the s
     REQUIRE_FALSE(fs::exists(dir + "/rule.json"));
   }
   // The same settings in other words (another name and file, a default written out, the rule in
-  // another order) resume.
+  // another order) resume, and so does a longer provider.timeout, used for this session.
   const std::string same = tmp.path() + "/same.yaml";
   ca::write_text_file(same, replaced("name: k\nprovider:\n  rule: B3/S23\n",
-                                     "name: renamed\nprovider:\n  rule: S23/B3\n  density: 0.3\n"));
+                                     "name: renamed\nprovider:\n  rule: S23/B3\n  density: 0.3\n"
+                                     "  timeout: 30\n"));
   const Result r = run_carl("run " + same + " --resume " + dir, tmp.path());
   INFO(r.output);
   REQUIRE(r.status == 0);
   REQUIRE_THAT(r.output, Catch::Contains("resuming"));
+  REQUIRE_THAT(r.output, Catch::Contains("provider.timeout 30 s from " + same +
+                                         " for this session (the run's config says 120 s)"));
   REQUIRE(fs::exists(dir + "/rule.json"));
 }
 
-TEST_CASE("carl run --resume refuses gaps, wrong shapes and symlinked run directories",
+TEST_CASE("carl run --resume refuses gaps, wrong shapes, symlinked and busy run directories",
           "[run][resume][hostile]") {
   test::TempDir tmp;
   const std::string yaml = tmp.path() + "/k.yaml";
@@ -386,6 +394,26 @@ TEST_CASE("carl run --resume refuses gaps, wrong shapes and symlinked run direct
       REQUIRE(lines(r.errors) == 1);
       REQUIRE_THAT(r.output, Catch::Contains("trajectory-001.rle"));
     }
+  }
+  SECTION("a run another carl is writing: refused before the provider is asked") {
+    const std::string last =
+        fmt::format("{}/trajectory-{:03d}.rle", dir, trajectory_count(dir) - 1);
+    const std::string stored = ca::read_text_file(last);
+    fs::remove(dir + "/rule.json");
+    fs::remove(last);
+    const int held = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    REQUIRE(::flock(held, LOCK_EX | LOCK_NB) == 0);
+    const Result busy = run_carl("run --resume " + dir, tmp.path());
+    REQUIRE(busy.status == 2);
+    REQUIRE(lines(busy.errors) == 1);
+    REQUIRE_THAT(busy.errors,
+                 Catch::Contains(dir + ": another carl is writing this run directory"));
+    REQUIRE_FALSE(fs::exists(last));
+    ::close(held);
+    const Result free = run_carl("run --resume " + dir, tmp.path());
+    INFO(free.output);
+    REQUIRE(free.status == 0);
+    REQUIRE(ca::read_text_file(last) == stored);
   }
   SECTION("a symlinked run directory") {
     fs::create_symlink(dir, tmp.path() + "/link");

@@ -280,6 +280,24 @@ TEST_CASE("durable writes never follow a planted link", "[run_dir][hostile]") {
   REQUIRE_FALSE(std::filesystem::exists(tmp.path() + "/pipe.tmp"));
 }
 
+TEST_CASE("a run directory is written by one carl at a time", "[run_dir]") {
+  test::TempDir tmp;
+  std::optional<RunDir> fresh = RunDir::create(tmp.path() + "/runs", "life");
+  fresh->write("config.yaml", "name: life\n");
+  const std::string dir = fresh->path();
+  const std::string held = dir + ": another carl is writing this run directory";
+  // The fresh run holds it, and so does each copy: a writer is refused, a reader is not.
+  std::optional<RunDir> copy = *fresh;
+  fresh.reset();
+  REQUIRE_THAT(error_of([&] { RunDir::open_for_writing(dir); }), Catch::Contains(held));
+  REQUIRE(RunDir::open(dir).path() == dir);
+  copy.reset();  // the last copy gone, the lock is released
+  std::optional<RunDir> resumed = RunDir::open_for_writing(dir);
+  REQUIRE_THAT(error_of([&] { RunDir::open_for_writing(dir); }), Catch::Contains(held));
+  resumed.reset();
+  REQUIRE(RunDir::open_for_writing(dir).path() == dir);
+}
+
 TEST_CASE("fresh run directories: named in order, never through a link", "[run_dir]") {
   test::TempDir tmp;
   const std::string runs = tmp.path() + "/runs";
