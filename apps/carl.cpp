@@ -192,7 +192,8 @@ class ReportAfterRun {
       const auto cfg = carl::experiment::parse_config(read_text_file(dir + "/config.yaml"),
                                                       dir + "/config.yaml");
       if (!cfg.output.report) return;
-      fmt::print("report: {} (carl report {})\n", carl::report::report_run(dir), dir);
+      fmt::print("report: {} (carl report {})\n", terminal_safe(carl::report::report_run(dir)),
+                 terminal_safe(dir));
     } catch (const std::exception& e) {
       print_error(
           fmt::format("carl: the run's report was not written: {}\n", terminal_safe(e.what())));
@@ -496,7 +497,7 @@ int run_command(int argc, char** argv) {
       return carl::experiment::run_experiment(config, provider_exe());
     }
     if (*report) {
-      fmt::print("written: {}\n", carl::report::report_run(report_dir));
+      fmt::print("written: {}\n", terminal_safe(carl::report::report_run(report_dir)));
       return 0;
     }
     if (*export_cmd) {
@@ -518,7 +519,8 @@ int run_command(int argc, char** argv) {
       try {
         const auto cfg = carl::experiment::parse_config(read_text_file(dir + "/config.yaml"), dir);
         if (cfg.output.report)
-          fmt::print("report: {} (carl report {})\n", carl::report::report_run(dir), dir);
+          fmt::print("report: {} (carl report {})\n", terminal_safe(carl::report::report_run(dir)),
+                     terminal_safe(dir));
       } catch (const std::exception& e) {
         print_error(
             fmt::format("carl: the run's report was not written: {}\n", terminal_safe(e.what())));
@@ -539,10 +541,10 @@ int run_command(int argc, char** argv) {
       const std::string md = carl::sweep::run_zoo(zoo);
       const std::string table = read_text_file(md);
       std::fwrite(table.data(), 1, table.size(), stdout);
-      fmt::print("written: {} and .json\n", md);
+      fmt::print("written: {} and .json\n", terminal_safe(md));
       // The zoo's page (report/zoo_page.h), from the JSON beside the Markdown.
-      fmt::print("page: {}\n", carl::report::write_zoo_page(
-                                   md.substr(0, md.size() - std::string(".md").size()) + ".json"));
+      fmt::print("page: {}\n", terminal_safe(carl::report::write_zoo_page(
+                                   md.substr(0, md.size() - std::string(".md").size()) + ".json")));
       return 0;
     }
   } catch (const InputError& e) {

@@ -42,7 +42,7 @@ int SweepCommand::run(const std::string& provider_exe) {
   const sweep::SweepResult r = sweep::run_sweep(options_);
   if (r.summary_md.empty()) return 0;  // an MPI rank other than 0
   fmt::print("{} jobs ({} run now); records: {}/records.jsonl\nwritten: {} and summary.html\n",
-             r.jobs, r.ran, r.out_dir, r.summary_md);
+             r.jobs, r.ran, terminal_safe(r.out_dir), terminal_safe(r.summary_md));
   return 0;
 }
 

@@ -65,9 +65,15 @@ inline std::size_t utf8_length(std::string_view s, std::size_t i) {
 }
 
 // Whether the character at s[i] (its UTF-8 sequence of `len` bytes) is a control character:
-// C0, DEL, or C1 (U+0080 to U+009F, the 8-bit CSI among them).
+// C0, DEL, C1 (U+0080 to U+009F, the 8-bit CSI among them), or a direction control (U+200E,
+// U+200F, U+202A to U+202E, U+2066 to U+2069), which reorders the text shown after it.
 inline bool is_control(std::string_view s, std::size_t i, std::size_t len) {
   const auto c = static_cast<unsigned char>(s[i]);
+  if (len == 3 && c == 0xe2) {
+    const auto c2 = static_cast<unsigned char>(s[i + 1]), c3 = static_cast<unsigned char>(s[i + 2]);
+    return (c2 == 0x80 && (c3 == 0x8e || c3 == 0x8f || (c3 >= 0xaa && c3 <= 0xae))) ||
+           (c2 == 0x81 && c3 >= 0xa6 && c3 <= 0xa9);
+  }
   return c < 0x20 || c == 0x7f ||
          (len == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0);
 }

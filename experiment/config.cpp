@@ -29,8 +29,10 @@ std::string run_name_problem(const std::string& n) {
     const std::size_t len = utf8_length(n, i);
     if (len == 0) return "is not valid UTF-8";
     if (is_control(n, i, len))
-      return len == 1 ? "must not contain control characters (NUL, newline ...)"
-                      : "must not contain control characters (U+0080 to U+009F)";
+      return len == 1   ? "must not contain control characters (NUL, newline ...)"
+             : len == 2 ? "must not contain control characters (U+0080 to U+009F)"
+                        : "must not contain direction controls (U+200E, U+200F, U+202A to "
+                          "U+202E, U+2066 to U+2069)";
     i += len;
   }
   return "";

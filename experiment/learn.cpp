@@ -110,7 +110,8 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
   for (std::size_t k = 0; k < recorded.size(); ++k) store.save(recorded[k], static_cast<int>(k));
   if (run_dir) *run_dir = dir.path();
   fmt::print("carl learn: {} recorded trajectories of {} frames of {}x{} (WxH) -> {}\n",
-             recorded.size(), recorded[0].frames.size(), g.width(), g.height(), dir.path());
+             recorded.size(), recorded[0].frames.size(), g.width(), g.height(),
+             terminal_safe(dir.path()));
   ResumeOptions trust;
   trust.trust_provider = true;  // carl wrote that command itself
   const int rc = resume_experiment(dir, "", trust);
@@ -118,7 +119,8 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
     fmt::print(
         "carl learn: the recordings did not settle the rule: the loop would need at least one "
         "more trajectory of {}x{} (WxH), {} steps (record more, then: carl learn {} NEW.rle …)\n",
-        g.width(), g.height(), recorded[0].steps(), fmt::join(o.files, " "));
+        g.width(), g.height(), recorded[0].steps(),
+        terminal_safe(fmt::format("{}", fmt::join(o.files, " "))));
   return rc;
 }
 

@@ -70,7 +70,8 @@ int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe
   }
   RunSource& source = *source_ptr;
   const int stored = source.stored();
-  fmt::print("carl run {}: {} -> {}\n", cfg.name, resumed ? "resuming" : "starting", dir.path());
+  fmt::print("carl run {}: {} -> {}\n", cfg.name, resumed ? "resuming" : "starting",
+             terminal_safe(dir.path()));
   if (resumed)
     fmt::print("  {} stored trajectories will be replayed, none asked for again\n", stored);
   const bool tty = ::isatty(1);
@@ -154,7 +155,8 @@ int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe
                    ? "exact, all 512 entries right"
                    : fmt::format("{} wrong, {} unknown entries", o.score->wrong, o.score->unknown));
   fmt::print("{}", entry_lines(o.rule.table, o.score));
-  fmt::print("run directory: {} (carl inspect {})\n", dir.path(), dir.path());
+  fmt::print("run directory: {} (carl inspect {})\n", terminal_safe(dir.path()),
+             terminal_safe(dir.path()));
   if (reveal_error) std::rethrow_exception(reveal_error);
   return o.halted ? 0 : 1;
 }
@@ -241,9 +243,10 @@ int resume_experiment(const RunDir& dir, const std::string& provider_exe,
   if (!options.config.empty()) {
     Config mine = load_config(options.config);
     if (mine.provider.timeout_s != cfg.provider.timeout_s) {
-      fmt::print("carl run --resume: provider.timeout {} s from {} for this session (the run's "
-                 "config says {} s)\n",
-                 mine.provider.timeout_s, options.config, cfg.provider.timeout_s);
+      fmt::print(
+          "carl run --resume: provider.timeout {} s from {} for this session (the run's "
+          "config says {} s)\n",
+          mine.provider.timeout_s, terminal_safe(options.config), cfg.provider.timeout_s);
       cfg.provider.timeout_s = mine.provider.timeout_s;
     }
     const ConfigDifference d = config_difference(cfg, mine, /*ignore_placement=*/true);
@@ -259,7 +262,7 @@ int resume_experiment(const RunDir& dir, const std::string& provider_exe,
     // The stored config names a program to run: an untrusted run directory must not run one.
     // Equal to the config the user gives, it is the user's own.
     fmt::print("carl run --resume: the provider command stored in {} is {}\n",
-               dir.file("config.yaml"), argv_text(command));
+               terminal_safe(dir.file("config.yaml")), argv_text(command));
     if (!options.trust_provider && options.config.empty())
       throw InputError(fmt::format(
           "{}: provider.command {} would be run; give the config you trust (carl run CONFIG "

@@ -129,8 +129,8 @@ int export_run(const std::string& run_dir, const ExportOptions& o) {
     const GollyRule g = golly_rule_file(r.table, r.group, name, o.unknown, comment);
     if (path.has_parent_path()) ca::make_directories(path.parent_path().string());
     ca::write_text_file(o.golly_rule, g.text);
-    fmt::print("wrote {}: @RULE {} ({} transitions, symmetries {})\n", o.golly_rule, name,
-               g.transitions, g.symmetries);
+    fmt::print("wrote {}: @RULE {} ({} transitions, symmetries {})\n", terminal_safe(o.golly_rule),
+               terminal_safe(name), g.transitions, g.symmetries);
     if (g.unknown > 0)
       fmt::print(
           "  {} unknown entries, {}: {}\n", g.unknown,
@@ -140,7 +140,8 @@ int export_run(const std::string& run_dir, const ExportOptions& o) {
         "  run it on a W×H torus: bgolly -a RuleLoader -s {}/ -r {}:TW,H PATTERN.rle, where "
         "PATTERN.rle's header says rule = B3/S23:TW,H (bgolly reads it first: docs/golly.md); "
         "Golly: put {} in its rules folder\n",
-        path.has_parent_path() ? path.parent_path().string() : ".", name, o.golly_rule);
+        terminal_safe(path.has_parent_path() ? path.parent_path().string() : "."),
+        terminal_safe(name), terminal_safe(o.golly_rule));
   }
   if (!o.rle_dir.empty()) {
     if (run.trajectories.empty())
@@ -161,8 +162,8 @@ int export_run(const std::string& run_dir, const ExportOptions& o) {
       files += static_cast<int>(write_frame_rles(run.trajectories[k], rule, o.rle_dir,
                                                  fmt::format("trajectory-{:03}", k), window)
                                     .size());
-    fmt::print("wrote {} RLE files into {} (rule {} on the frames' torus{})\n", files, o.rle_dir,
-               rule,
+    fmt::print("wrote {} RLE files into {} (rule {} on the frames' torus{})\n", files,
+               terminal_safe(o.rle_dir), rule,
                window ? "; the frames are windows of a larger torus, so on their own torus only "
                         "the cells away from the border evolve into the next frame"
                       : "");
@@ -175,7 +176,7 @@ int export_run(const std::string& run_dir, const ExportOptions& o) {
       throw InputError(fmt::format("--trajectory {}: the run stored {} (0 … {})", k,
                                    run.trajectories.size(), run.trajectories.size() - 1));
     write_gif(o.gif, run.trajectories[std::size_t(k)], o.gif_scale);
-    fmt::print("wrote {}: trajectory {}, {} frames\n", o.gif, k,
+    fmt::print("wrote {}: trajectory {}, {} frames\n", terminal_safe(o.gif), k,
                run.trajectories[std::size_t(k)].frames.size());
   }
   return 0;

@@ -203,6 +203,28 @@ TEST_CASE("exit codes: 2 for bad input, CLI11's parse errors included", "[apps]"
   }
 }
 
+TEST_CASE("paths on standard output are escaped as in error messages", "[apps]") {
+  // A config, which may come from someone else, names the runs directory; the progress lines
+  // printed it raw, so an escape sequence in it reached the terminal (a campaign's finding).
+  carl::test::TempDir dir;
+  std::ofstream(dir.path() + "/k.yaml") << "name: k\nprovider:\n  rule: B3/S23\n"
+                                           "output:\n  runs_dir: \"e\\e[31mred\"\n";
+  const Result run = run_carl("run k.yaml", dir.path());
+  INFO(run.output);
+  REQUIRE(run.status == 0);
+  CHECK(run.output.find('\033') == std::string::npos);
+  CHECK(run.output.find("starting -> e\\x1b[31mred/k") != std::string::npos);
+  CHECK(run.output.find("run directory: e\\x1b[31mred/k (carl inspect e\\x1b[31mred/k)") !=
+        std::string::npos);
+  CHECK(run.output.find("report: e\\x1b[31mred/k/report.html") != std::string::npos);
+  const Result exported = run_carl(
+      "export \"$(printf 'e\\033[31mred/k')\" --rle \"$(printf 'f\\033]0;T\\007')\"", dir.path());
+  INFO(exported.output);
+  REQUIRE(exported.status == 0);
+  CHECK(exported.output.find('\033') == std::string::npos);
+  CHECK(exported.output.find("RLE files into f\\x1b]0;T\\x07") != std::string::npos);
+}
+
 TEST_CASE("exit code 1: a run stopped by its budget", "[apps]") {
   carl::test::TempDir dir;
   // Life needs a second trajectory to be certified; a budget of one stops the run first.

@@ -29,6 +29,14 @@ TEST_CASE("terminal_safe passes carl's own text and escapes control characters a
   CHECK(terminal_safe("a\xc2\x9b"
                       "31m") == "a\\xc2\\x9b31m");
   CHECK(terminal_safe("\xc2\xa0") == "\xc2\xa0");  // U+00A0 is printable
+  // Direction controls reorder what follows them (U+202E shows "carl run a<U+202E>bc" as "cba");
+  // their neighbours U+2010 (a hyphen) and U+2065 (unassigned) are not among them.
+  CHECK(terminal_safe("a\xe2\x80\xae"
+                      "bc") == "a\\xe2\\x80\\xaebc");
+  CHECK(terminal_safe("\xe2\x80\x8f\xe2\x81\xa6\xe2\x81\xa9") ==
+        "\\xe2\\x80\\x8f\\xe2\\x81\\xa6\\xe2\\x81\\xa9");
+  CHECK(terminal_safe("\xe2\x80\x90\xe2\x81\xa5\xe2\x80\xa6") ==
+        "\xe2\x80\x90\xe2\x81\xa5\xe2\x80\xa6");
   // Not UTF-8: a lone lead byte, a surrogate, an overlong form, past U+10FFFF, a cut sequence.
   CHECK(terminal_safe("a\xff") == "a\\xff");
   CHECK(terminal_safe("\xed\xa0\x80") == "\\xed\\xa0\\x80");

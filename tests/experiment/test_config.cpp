@@ -213,6 +213,10 @@ TEST_CASE("a run's name: UTF-8 without control characters, from the key or the f
   CHECK_THAT(error_of("name: \"a\xc2\x9b[2J\"\n" + rule),
              Catch::Contains("name: must not contain control characters (U+0080 to U+009F)"));
   CHECK_THAT(error_of("name: \"a\xe2\x82\"\n" + rule), Catch::Contains("not valid UTF-8"));
+  CHECK_THAT(error_of("name: \"a\xe2\x80\xae"
+                      "b\"\n" +
+                      rule),
+             Catch::Contains("name: must not contain direction controls"));
   CHECK(parse_config("name: r\xc3\xa8gle\n" + rule, "bad.yaml").name == "r\xc3\xa8gle");
   // Forms a lead byte alone does not refuse: a surrogate, overlong forms, past U+10FFFF.
   for (const char* bad : {"sur\xed\xa0\x80", "ovl\xe0\x80\xaf", "ovl\xf0\x80\x80\xaf",
