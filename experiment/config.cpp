@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <climits>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -78,7 +79,13 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
       });
   p.field<std::vector<std::string>>(
       "command", ps.command, [](const std::vector<std::string>& argv) -> std::string {
-        return !argv.empty() && argv[0].empty() ? "the program (its first element) is empty" : "";
+        if (!argv.empty() && argv[0].empty()) return "the program (its first element) is empty";
+        if (!argv.empty() && argv[0].size() >= PATH_MAX)
+          return fmt::format(
+              "the program (its first element) is {} bytes long, over the {} a "
+              "path can have",
+              argv[0].size(), PATH_MAX - 1);
+        return "";
       });
   p.choice("protocol", ps.protocol);
   p.field<double>("timeout", ps.timeout_s, in_range(0.01, 86400.0));

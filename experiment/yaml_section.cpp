@@ -123,6 +123,22 @@ void YamlSection::refuse_if(const YAML::Node& v, const char* k, const std::strin
   if (!problem.empty()) throw error(v, key(k) + ": " + problem);
 }
 
+void YamlSection::require_small_list(const YAML::Node& v, const std::string& name) const {
+  if (!v.IsSequence()) return;  // refused by its type
+  if (v.size() > kMaxListItems)
+    throw error(v, fmt::format("{}: {} elements, more than {}", name, v.size(), kMaxListItems));
+  std::size_t bytes = 0;
+  for (const YAML::Node& item : v) {
+    if (!item.IsScalar()) continue;  // refused by its type
+    const std::size_t n = item.Scalar().size();
+    if (n > kMaxListItemBytes)
+      throw error(item, fmt::format("{}: an element of {} bytes, more than {}", name, n,
+                                    kMaxListItemBytes));
+    if ((bytes += n) > kMaxListBytes)
+      throw error(v, fmt::format("{}: more than {} bytes in all", name, kMaxListBytes));
+  }
+}
+
 Check<std::string> one_of(std::vector<std::string> options) {
   return [options = std::move(options)](const std::string& v) -> std::string {
     if (std::find(options.begin(), options.end(), v) != options.end()) return "";

@@ -69,6 +69,7 @@ class YamlSection {
     if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
       return integer<T>(v, name, std::numeric_limits<T>::lowest(), std::numeric_limits<T>::max());
     constexpr bool list = std::is_same_v<T, std::vector<std::string>>;
+    if constexpr (list) require_small_list(v, name);
     try {
       if (list || v.IsScalar()) return v.as<T>();
     } catch (const YAML::Exception&) {
@@ -126,6 +127,13 @@ class YamlSection {
 
   // Call after every key is declared.
   void reject_unknown() const;
+
+  // A list of strings is a program's argv (provider.command): at most kMaxListItems elements of
+  // at most kMaxListItemBytes, kMaxListBytes in all (within what execve takes). Checked before
+  // the list is copied: YAML aliases let a file of 100 KB name gigabytes.
+  static constexpr std::size_t kMaxListItems = 4096, kMaxListItemBytes = 128 << 10,
+                               kMaxListBytes = 1 << 20;
+  void require_small_list(const YAML::Node& v, const std::string& name) const;
 
   std::string key(const std::string& k) const;  // "path.k", escaped
   InputError error(const YAML::Node& at, const std::string& what) const;

@@ -128,6 +128,25 @@ TEST_CASE("configs that used to slip through validation (issue 16)", "[config]")
   CHECK_THAT(error_of("provider:\n  command: ['', B3/S23]\n"),
              Catch::Contains("bad.yaml:2: provider.command") &&
                  Catch::Contains("the program (its first element) is empty"));
+  // A command is an argv execve takes, checked before it is copied: aliases let 112 KB of YAML
+  // name 300 MB (carl read 1.2 GB of them, then said "command not found").
+  const std::string x(100000, 'x');
+  std::string aliases = "provider:\n  command: [&a " + x;
+  for (int k = 0; k < 3000; ++k) aliases += ", *a";
+  CHECK(error_of(aliases + "]\n") ==
+        "bad.yaml:2: provider.command: more than 1048576 bytes in all");
+  CHECK(error_of("provider:\n  command: [a, " + std::string(200000, 'z') + "]\n") ==
+        "bad.yaml:2: provider.command: an element of 200000 bytes, more than 131072");
+  std::string many = "provider:\n  command: [a";
+  for (int k = 0; k < 4096; ++k) many += ", b";
+  CHECK(error_of(many + "]\n") == "bad.yaml:2: provider.command: 4097 elements, more than 4096");
+  CHECK_THAT(error_of("provider:\n  command: [/" + std::string(5000, 'y') + "]\n"),
+             Catch::Contains("provider.command: the program (its first element) is 5001 bytes "
+                             "long, over the 4095 a path can have"));
+  // Within every bound: read as given.
+  std::string most = "name: x\nprovider:\n  command: [a";
+  for (int k = 0; k < 4095; ++k) most += ", b";
+  CHECK(parse_config(most + "]\n", "ok.yaml").provider.command.size() == 4096);
   // An empty runs_dir was refused only when the run began, as ": cannot create directory".
   CHECK(error_of("provider:\n  rule: B3/S23\noutput:\n  runs_dir: \"\"\n") ==
         "bad.yaml:4: output.runs_dir: must not be empty (the default is runs)");
