@@ -1,11 +1,7 @@
 #include "sweep/job.h"
 
-#include <stdlib.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <tuple>
@@ -19,6 +15,7 @@
 #include "groups/orbits.h"
 #include "provider/builtin.h"
 #include "sweep/behaviour.h"
+#include "sweep/scratch.h"
 
 namespace carl::sweep {
 namespace {
@@ -34,27 +31,6 @@ const char* kNamed[] = {
     "B4w5/S2-e3j",   "B3n/S23-k", "B36-c/S23-n4e", "B2c3a/S1e2"};
 const char* kDying[] = {"B5678/S", "B678/S678", "B5/S",      "B4678/S",
                         "B78/S78", "B6/S",      "B45678/S8", "B8/S"};
-
-// A job's run directory: its trajectories are needed only while it runs. Under $TMPDIR (else
-// /tmp), removed when the job ends, by an error too (a worker killed with SIGKILL leaves it).
-struct ScratchDirectory {
-  std::string path;
-  ScratchDirectory() {
-    const char* tmpdir = std::getenv("TMPDIR");
-    const std::string parent = tmpdir && *tmpdir ? tmpdir : "/tmp";
-    std::string name = parent + "/carl-zoo-XXXXXX";
-    if (!::mkdtemp(name.data()))
-      throw InputError(fmt::format("cannot create a temporary run directory in '{}' ($TMPDIR): {}",
-                                   printable(parent, 200), std::strerror(errno)));
-    path = name;
-  }
-  ~ScratchDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  ScratchDirectory(const ScratchDirectory&) = delete;
-  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-};
 
 }  // namespace
 
@@ -232,7 +208,7 @@ json run_job(const HiddenRule& rule, const Regime& regime, const Setting& settin
   experiment::Outcome o;
   double provider_s = 0, total_s = 0;
   {
-    provider::TrajectoryStore store(dir.path);
+    provider::TrajectoryStore store(dir.path());
     experiment::RunSource live(cfg, store, provider_exe);
     TimedSource source(live);
     experiment::LoopHooks hooks;

@@ -46,8 +46,10 @@ void feed_worker_process(JobQueue& queue, const std::vector<std::string>& comman
   for (const std::string& a : command) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   const pid_t pid = ::fork();
-  if (pid == 0) {                        // only async-signal-safe calls until exec
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with the thread that feeds it
+  if (pid == 0) {  // only async-signal-safe calls until exec
+    // Ended with the thread that feeds it, by SIGTERM, so that it removes its job's scratch
+    // directory first (sweep/scratch.h); SIGKILL left one per worker.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     ::dup2(sv[1], 0);
     ::dup2(sv[1], 1);
     ::execv(argv[0], argv.data());

@@ -502,6 +502,30 @@ TEST_CASE("a sweep killed with kill -9 resumes without redoing or losing a job",
   require_complete_and_equal(out);
 }
 
+TEST_CASE("a sweep ended by SIGTERM leaves no job's scratch directory behind", "[sweep]") {
+  // With --jobs 1 the job runs in carl; with --jobs 2 in workers, which carl's end ends too.
+  carl::test::TempDir dir;
+  const std::string file = write_file(dir.path(), "tiny.yaml", kTinySweep);
+  for (const int jobs : {1, 2}) {
+    INFO(jobs);
+    const std::string tmp = fmt::format("{}/tmp{}", dir.path(), jobs);
+    std::filesystem::create_directories(tmp);
+    // Sent once a job's directory exists; then carl's exit status, and whether one was seen.
+    REQUIRE(
+        shell(fmt::format(
+            "cd {0} && (TMPDIR={1} exec {2} sweep tiny.yaml --jobs {3} --out out{3} > log 2>&1) "
+            "& pid=$!; seen=0; for i in $(seq 2000); do "
+            "if ls {1} | grep -q carl-zoo; then seen=1; break; fi; sleep 0.005; done; "
+            "kill -TERM $pid; wait $pid; echo $? $seen > {0}/status",
+            dir.path(), tmp, CARL_EXE, jobs)) == 0);
+    REQUIRE(carl::ca::read_text_file(dir.path() + "/status") == "143 1\n");
+    // The workers end a moment after carl: wait for them, 10 s at most.
+    for (int k = 0; k < 1000 && !std::filesystem::is_empty(tmp); ++k)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    REQUIRE(std::filesystem::is_empty(tmp));
+  }
+}
+
 TEST_CASE("records.jsonl damaged before its last line is refused, naming the line", "[sweep]") {
   carl::test::TempDir dir;
   const auto plan =
