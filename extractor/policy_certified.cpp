@@ -22,9 +22,12 @@ namespace {
 // corrupted copies of common neighbouring patterns, so a right entry fails now and then too (in
 // the zoo's noisy regime, B3aiy4e/S1c2ae3's S4a in about 1 of 7 fresh trajectories): that costs a
 // trajectory, which then joins the training data; a wrong entry certified costs a false halt.
+// On noise-free data one update against an entry proves it wrong, whatever the tolerance (Life
+// with one B6 pattern flipped, at tolerance 0.003, once halted with that pattern's mirror image
+// filled wrong by symmetry, both its fresh updates against the entry).
 std::optional<std::string> contradicted_class(const ExtractedRule& rule,
                                               const groups::Orbits& classes,
-                                              const ca::PatternCounts& seen) {
+                                              const ca::PatternCounts& seen, bool noise_free) {
   for (int o = 0; o < classes.count(); ++o) {
     long agree = 0, updates = 0;
     for (ca::Pattern q : classes.members(o)) {
@@ -33,10 +36,11 @@ std::optional<std::string> contradicted_class(const ExtractedRule& rule,
       updates += long(seen.n[q][0] + seen.n[q][1]);
     }
     // The upper limit is never below agree / updates: only a minority can be significant.
-    if (2 * agree < updates && binomial_upper(agree, updates, 0.01) < 0.5)
-      return fmt::format("the rule's entry for {} went against {} of its {} updates",
+    if ((noise_free && agree < updates) ||
+        (2 * agree < updates && binomial_upper(agree, updates, 0.01) < 0.5))
+      return fmt::format("the rule's entry for {} went against {} of its {} updates{}",
                          ca::join_names(ca::name_entries(classes.members(o))), updates - agree,
-                         updates);
+                         updates, noise_free ? " (noise-free data: one proves it wrong)" : "");
   }
   return std::nullopt;
 }
@@ -163,7 +167,7 @@ class CertifiedPolicy : public HaltingPolicy {
     }
     const ca::PatternCounts seen = ca::count_patterns(fresh, boundary);
     const groups::Orbits classes(rule.group, rule.ignored_cells);  // the rule's classes
-    if (auto contradicted = contradicted_class(rule, classes, seen)) {
+    if (auto contradicted = contradicted_class(rule, classes, seen, s.noise_free)) {
       d.reason = fmt::format("certification failed: {}", *contradicted);
       return d;
     }

@@ -251,6 +251,39 @@ TEST_CASE("certified: incomplete asks, complete is judged on a fresh trajectory"
   REQUIRE_THAT(d.reason, Catch::Contains("certified"));
 }
 
+TEST_CASE("certified on noise-free data: one fresh update against an entry fails at any tolerance",
+          "[halting]") {
+  // Life with one B6 pattern flipped, at tolerance 0.003 (a helper's campaign): cm-d filled the
+  // pattern's mirror image wrong, the fresh trajectory showed it twice going against the entry,
+  // 2 of 6,912 updates were within the tolerance, and 2 of 2 against is no significant majority.
+  const ca::RuleTable life = ca::parse_rule("B3/S23");
+  const ca::Trajectory fresh = ca::Stepper(life).trajectory(ca::random_soup(64, 64, 0.3, 5), 8);
+  const auto seen = ca::count_patterns(fresh, ca::Boundary::torus);
+  int rare = -1;  // a pattern the fresh trajectory shows one to three times
+  for (int p = 0; p < ca::kPatternCount && rare < 0; ++p)
+    if (seen.n[p][0] + seen.n[p][1] >= 1 && seen.n[p][0] + seen.n[p][1] <= 3) rare = p;
+  REQUIRE(rare >= 0);
+  ca::RuleTable wrong = life;
+  wrong.set(ca::Pattern(rare), !life.output(ca::Pattern(rare)));
+  extractor::StoppingOptions o = noisy_certified();  // one step at a time, tolerance 0.05
+  auto judged = [&](bool noise_free) {
+    Fixture f;
+    for (int p = 0; p < ca::kPatternCount; ++p)
+      if (p != rare) observe(f.counts, life, p, 10);
+    f.finish(wrong, groups::Subgroup(), noise_free);
+    return extractor::make_policy(o)->judge(f.state, fresh, ca::Boundary::torus);
+  };
+  const auto d = judged(true);
+  REQUIRE(d.judged_error > 0);
+  REQUIRE(d.judged_error < o.tolerance);
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason, Catch::Contains("certification failed: the rule's entry for") &&
+                             Catch::Contains("(noise-free data: one proves it wrong)"));
+  // Under noise a few updates against an entry are what misreads make: the tolerance decides
+  // (here the entry's class is one pattern, so the noisy checks need noisy data to weigh).
+  REQUIRE_THAT(judged(false).reason, !Catch::Contains("noise-free data"));
+}
+
 TEST_CASE("certified: entries the support alone filled are guesses a fresh trajectory must test",
           "[halting]") {
   // B2/S28 needs the centre only at 8 neighbours: on data without the all-live pattern every
@@ -357,16 +390,21 @@ TEST_CASE("certified in a window: a rollout tests only the patterns it still det
   // The table guesses pattern 128 wrong, the only entry never observed (generalized).
   ca::RuleTable guess = dies;
   guess.set(ca::Pattern(128), true);
+  // (On data not taken for noise-free: there the fresh data's one update of pattern 128 against
+  // the entry fails certification on its own, below.)
   Fixture f;
   for (int p = 0; p < ca::kPatternCount; ++p)
     if (p != 128) observe(f.counts, dies, p);
-  f.finish(guess, groups::Subgroup());
+  f.finish(guess, groups::Subgroup(), false);
   REQUIRE(f.rule.provenance[128] == Provenance::generalized);
   auto policy = extractor::make_policy(options("certified"));
   const auto d = policy->judge(f.state, fresh, ca::Boundary::window);
   REQUIRE(d.judged_error == 0.0);  // the rollout never applied the wrong entry
   REQUIRE(d.action == Action::request);
   REQUIRE_THAT(d.reason, Catch::Contains("1 generalized entries untested"));
+  f.state.noise_free = true;
+  REQUIRE_THAT(policy->judge(f.state, fresh, ca::Boundary::window).reason,
+               Catch::Contains("p128 .#./.../... went against 1 of its 1 updates (noise-free"));
   // One step at a time every interior pattern is applied: the wrong entry shows.
   extractor::StoppingOptions o = options("certified");
   o.certify_on = extractor::CertifyOn::one_step;
@@ -559,10 +597,12 @@ TEST_CASE("certified under noise: a class the data show only as often as misread
     } else {
       REQUIRE(d.action == Action::halt);
     }
-    // On data taken for noise-free every occurrence counts.
+    // On data taken for noise-free, one update against an entry proves it wrong: the noisy
+    // frames' misreads fail certification (there, provider.noise: 0 would be untrue).
     f.state.noise_free = true;
-    REQUIRE(extractor::make_policy(o)->judge(f.state, noisy, ca::Boundary::torus).action ==
-            Action::halt);
+    const auto strict = extractor::make_policy(o)->judge(f.state, noisy, ca::Boundary::torus);
+    REQUIRE(strict.action == Action::request);
+    REQUIRE_THAT(strict.reason, Catch::Contains("(noise-free data: one proves it wrong)"));
   }
 }
 
