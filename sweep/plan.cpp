@@ -47,17 +47,19 @@ std::uint64_t splitmix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-// A permutation of [0, 2^18) keyed by seed (a four-round Feistel network on two 9-bit halves):
-// the first `count` values of it are a sample of distinct Life-like rules.
-std::uint32_t permute18(std::uint32_t x, std::uint64_t seed) {
-  std::uint32_t left = x >> 9, right = x & 511;
+// A permutation of [0, 2^(2·half)) keyed by seed (a four-round Feistel network on two halves of
+// `half` bits): the first `count` values of it are a sample of distinct rules of a family that
+// has that many (Life-like: 2 × 9 bits; outer-totalistic von Neumann: 2 × 5).
+std::uint32_t permute(std::uint32_t x, int half, std::uint64_t seed) {
+  const std::uint32_t mask = (1u << half) - 1;
+  std::uint32_t left = x >> half, right = x & mask;
   for (std::uint64_t round = 0; round < 4; ++round) {
     const std::uint32_t f = std::uint32_t(splitmix(seed * 8 + round + (std::uint64_t(right) << 8)));
-    const std::uint32_t next = left ^ (f & 511);
+    const std::uint32_t next = left ^ (f & mask);
     left = right;
     right = next;
   }
-  return (left << 9) | right;
+  return (left << half) | right;
 }
 
 HiddenRule generated(const SweepPlan::Source& s, std::uint64_t k) {
@@ -66,10 +68,13 @@ HiddenRule generated(const SweepPlan::Source& s, std::uint64_t k) {
     t = lifelike_rule(std::uint32_t(k));
   } else {
     const std::uint64_t rule_seed = splitmix(splitmix(s.seed) + k);
-    if (s.family == "lifelike") t = lifelike_rule(permute18(std::uint32_t(k), s.seed));
+    if (s.family == "lifelike") t = lifelike_rule(permute(std::uint32_t(k), 9, s.seed));
     if (s.family == "isotropic") t = ca::random_isotropic_rule(rule_seed);
     if (s.family == "map") t = ca::random_rule(rule_seed);
-    if (s.family == "vonneumann") t = ca::random_von_neumann_rule(rule_seed);
+    if (s.family == "vonneumann") {
+      const std::uint32_t index = permute(std::uint32_t(k), 5, s.seed);
+      t = ca::von_neumann_rule(index & 31, index >> 5);  // births, survivals (bit n: n neighbours)
+    }
   }
   CARL_CHECK(t.complete(), "family {}", s.family);
   return {s.label, ca::emit_rule(t), t};
@@ -134,7 +139,10 @@ std::shared_ptr<SweepPlan::Source> read_source(const YAML::Node& node, const std
     if (!g.field<std::string>("family", s->family,
                               one_of({"lifelike", "isotropic", "map", "vonneumann"})))
       throw g.error(r, g.key("family") + ": missing");
-    const std::uint64_t most = s->family == "lifelike" ? (1u << 18) : kMaxSweepJobs;
+    // Families small enough to exhaust are drawn without replacement, so at most all of them.
+    const std::uint64_t most = s->family == "lifelike"     ? (1u << 18)
+                               : s->family == "vonneumann" ? (1u << 10)
+                                                           : kMaxSweepJobs;
     if (!integer_field<std::uint64_t>(g, "count", s->count, 1, most))
       throw g.error(r, g.key("count") + ": missing");
     integer_field<std::uint64_t>(g, "seed", s->seed, 0, kMaxU64);

@@ -245,6 +245,22 @@ TEST_CASE("a random Life-like sample draws distinct rules, fixed by its seed", "
   REQUIRE(differ > 2900);
 }
 
+TEST_CASE("a random von Neumann sample draws distinct rules: all 1024 at most", "[sweep]") {
+  // Drawn with replacement, 5,000,000 were accepted and the first 150 held repeats.
+  const auto plan = sweep::SweepPlan::parse(
+      "rules: [{random: {family: vonneumann, count: 1024, seed: 5}}]\n", "v.yaml");
+  REQUIRE(plan.size() == 1024);
+  std::set<std::string> seen;
+  for (std::uint64_t i = 0; i < plan.size(); ++i) {
+    const auto r = plan.job(i).rule;
+    // Outer-totalistic on the four edge neighbours: the corners never matter.
+    for (int p = 0; p < carl::ca::kPatternCount; ++p)
+      REQUIRE(r.table.output(carl::ca::Pattern(p)) == r.table.output(carl::ca::Pattern(p & 0xBA)));
+    seen.insert(r.name);
+  }
+  REQUIRE(seen.size() == 1024);  // every one of them, once
+}
+
 TEST_CASE("a malformed sweep file is refused with one line naming the line", "[sweep]") {
   const std::pair<const char*, const char*> cases[] = {
       {"rules: [{rule: B3/S23}]\nregimes: [scarce]\nseedz: 2\n", "s.yaml:3: seedz: unknown key"},
@@ -255,6 +271,8 @@ TEST_CASE("a malformed sweep file is refused with one line naming the line", "[s
       {"rules:\n  - rule: B3/S23\nregimes: [scarse]\n", "s.yaml:3: regimes[0]: 'scarse' is not"},
       {"rules:\n  - random: {family: lifelike, count: 300000}\n",
        "s.yaml:2: rules[0].random.count: 300000 is outside [1, 262144]"},
+      {"rules:\n  - random: {family: vonneumann, count: 1025}\n",
+       "s.yaml:2: rules[0].random.count: 1025 is outside [1, 1024]"},
       {"rules:\n  - random: {family: hexagonal, count: 3}\n",
        "s.yaml:2: rules[0].random.family: 'hexagonal' is not one of"},
       {"rules:\n  - rule: B9/S\n", "s.yaml:2: rules[0].rule:"},
