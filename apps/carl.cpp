@@ -348,12 +348,15 @@ int run_command(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Run an experiment from a YAML config");
   run->add_option("config", config, "experiment config (YAML)")->check(CLI::ExistingFile);
   bool trust_provider = false;
-  run->add_option("--resume", resume,
-                  "continue a killed run from its directory with its stored config (CONFIG, if "
-                  "given, must equal it, key for key; its provider command is then trusted)")
-      ->check(CLI::ExistingDirectory);
+  auto* resume_option =
+      run->add_option("--resume", resume,
+                      "continue a killed run from its directory with its stored config (CONFIG, if "
+                      "given, must equal it, key for key; its provider command is then trusted)")
+          ->check(CLI::ExistingDirectory);
+  // Without --resume it would be ignored without a word: refused instead.
   run->add_flag("--trust-provider", trust_provider,
-                "--resume: run the provider command stored in the run directory");
+                "--resume: run the provider command stored in the run directory")
+      ->needs(resume_option);
 
   std::string inspect_dir, against;
   auto* inspect = app.add_subcommand("inspect", "Show a run's rule, rounds and provenance");

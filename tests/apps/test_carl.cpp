@@ -127,6 +127,8 @@ TEST_CASE("exit codes: 2 for bad input, CLI11's parse errors included", "[apps]"
               .status == 0);
   std::ofstream(dir.path() + "/s.yaml")
       << "rules: [{rule: B3/S23}]\nregimes: [{name: t, side: 8, steps: 2, budget: 1}]\n";
+  std::ofstream(dir.path() + "/c.yaml") << "provider:\n  rule: B3/S23\n  height: 8\n  width: 8\n"
+                                           "output:\n  report: false\n";
   struct Case {
     const char* args;
     const char* why;
@@ -148,6 +150,7 @@ TEST_CASE("exit codes: 2 for bad input, CLI11's parse errors included", "[apps]"
            Case{"bench zoo --rules 10000 --seeds 10000", "a zoo too large to hold in memory"},
            Case{"learn t.rle --name ''", "an empty name (the default ran)"},
            Case{"sweep s.yaml --out ''", "an empty --out (the default ran)"},
+           Case{"run c.yaml --trust-provider", "--trust-provider without --resume (ignored)"},
        }) {
     const Result r = run_carl(c.args, dir.path());
     INFO(c.why << ": carl " << c.args << "\n" << r.output);
