@@ -115,7 +115,14 @@ int export_run(const std::string& run_dir, const ExportOptions& o) {
     if (path.extension() != ".rule")
       throw InputError(
           fmt::format("--golly {}: Golly finds a rule NAME in NAME.rule", o.golly_rule));
+    // Golly looks a rule up by its name in NAME.rule: a file whose stem is no rule name would
+    // hold a rule Golly never finds there.
     const std::string name = golly_rule_name(path.stem().string());
+    if (name != path.stem().string())
+      throw InputError(fmt::format(
+          "--golly {}: Golly finds a rule NAME in NAME.rule, and '{}' is no rule name (letters, "
+          "digits, '-' and '_'): give {}.rule",
+          printable(o.golly_rule), printable(path.stem().string()), name));
     const experiment::StoredRule& r = *run.rule;
     const RunData d = run_data(run);
     const auto n = d.provenance_counts();

@@ -115,6 +115,10 @@ TEST_CASE("carl run writes the report, and carl export's files run in bgolly",
   REQUIRE(carl_cmd("export runs/life", dir.path(), &out) == 2);
   REQUIRE(carl_cmd("export runs/life --golly x.txt", dir.path(), &out) == 2);
   REQUIRE_THAT(out, Catch::Contains("NAME.rule"));
+  // A stem that is no rule name: the file held @RULE a_b, which Golly never looks for there.
+  REQUIRE(carl_cmd("export runs/life --golly 'rules/a b.rule'", dir.path(), &out) == 2);
+  REQUIRE_THAT(out, Catch::Contains("'a b' is no rule name") && Catch::Contains("give a_b.rule"));
+  REQUIRE_FALSE(std::filesystem::exists(dir.path() + "/rules/a b.rule"));
   REQUIRE(carl_cmd("export runs/life --gif a.gif --trajectory 9", dir.path(), &out) == 2);
   // An option of one output beside another output only is refused, not ignored; nor is -1 "the
   // last".
