@@ -132,6 +132,10 @@ bool entry_exists(const std::string& dir, const std::string& name) {
 }
 
 std::string read_text_file(const std::string& path) {
+  // A directory opens and reads as empty: "no frames", "no RLE header" said nothing of why.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw InputError(fmt::format("{}: is a directory, not a file", printable(path)));
   std::ifstream f(path, std::ios::binary);
   if (!f) throw InputError(fmt::format("{}: cannot open", printable(path)));
   std::stringstream s;

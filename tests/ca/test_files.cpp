@@ -49,6 +49,15 @@ TEST_CASE("a FIFO or a directory where the output goes is refused and left as it
   REQUIRE_FALSE(std::filesystem::exists(out + ".tmp"));
 }
 
+TEST_CASE("a directory given as an input file is named as one", "[files]") {
+  // It opened and read as empty: carl learn said "no frames", simulate --in "no RLE header".
+  carl::test::TempDir tmp;
+  REQUIRE_THROWS_WITH(ca::read_text_file(tmp.path()), tmp.path() + ": is a directory, not a file");
+  REQUIRE_THROWS_WITH(ca::read_text_file(tmp.path() + "/none"), tmp.path() + "/none: cannot open");
+  ca::write_text_file(tmp.path() + "/empty", "");
+  REQUIRE(ca::read_text_file(tmp.path() + "/empty").empty());
+}
+
 TEST_CASE("an output the user names may lie in a linked directory; a run directory may not be one",
           "[files][hostile]") {
   test::TempDir tmp;
