@@ -105,16 +105,24 @@ std::string YamlSection::key(const std::string& k) const {
 }
 
 InputError YamlSection::error(const YAML::Node& at, const std::string& what) const {
+  YAML::Mark mark = at.Mark();
+  // An empty value (`height:`) is marked where the next token starts, a line or more on: its
+  // key's line is the one to name.
+  if (at.IsNull() && node_.IsMap())
+    for (const auto& entry : node_)
+      if (entry.second.is(at)) mark = entry.first.Mark();
   // A node with no place in the text (an empty file's) has no line to name: not "file:0:".
-  if (at.Mark().is_null()) return InputError(fmt::format("{}: {}", printable(source_), what));
-  return InputError(fmt::format("{}:{}: {}", printable(source_), at.Mark().line + 1, what));
+  if (mark.is_null()) return InputError(fmt::format("{}: {}", printable(source_), what));
+  return InputError(fmt::format("{}:{}: {}", printable(source_), mark.line + 1, what));
 }
 
 void YamlSection::refuse_type(const YAML::Node& v, const std::string& name,
                               const char* type) const {
-  throw error(v, fmt::format("{}: expected {}, got '{}'", name, type,
-                             v.IsScalar() ? printable(v.Scalar().substr(0, 80))
-                                          : std::string("a collection")));
+  throw error(v, fmt::format("{}: expected {}, got {}", name, type,
+                             v.IsScalar()     ? "'" + printable(v.Scalar().substr(0, 80)) + "'"
+                             : v.IsNull()     ? std::string("nothing (null)")
+                             : v.IsSequence() ? std::string("a list")
+                                              : std::string("a mapping")));
 }
 
 // A check's message quotes the value escaped itself (carl::printable), as every InputError does:

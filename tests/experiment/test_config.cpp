@@ -98,8 +98,15 @@ TEST_CASE("configs that used to slip through validation (issue 16)", "[config]")
   CHECK_THAT(error_of("? {x: 1}\n: 2\nprovider:\n  rule: B3/S23\n"),
              Catch::Contains("the config: a key must be a name"));
   // YAML's null is not the word "null".
-  CHECK_THAT(error_of("name: ~\nprovider:\n  rule: B3/S23\n"),
-             Catch::Contains("bad.yaml:1: name: expected a string"));
+  CHECK(error_of("name: ~\nprovider:\n  rule: B3/S23\n") ==
+        "bad.yaml:1: name: expected a string, got nothing (null)");
+  // What was given, by its kind (both had been "a collection").
+  CHECK(error_of("provider:\n  rule: B3/S23\n  height:\n") ==
+        "bad.yaml:3: provider.height: expected an integer, got nothing (null)");
+  CHECK(error_of("provider:\n  rule: B3/S23\n  height: [1]\n") ==
+        "bad.yaml:3: provider.height: expected an integer, got a list");
+  CHECK(error_of("provider:\n  rule: B3/S23\n  density: {a: 1}\n") ==
+        "bad.yaml:3: provider.density: expected a number, got a mapping");
   // Control characters in the run's name (it becomes a directory name and is echoed).
   for (const char* bad : {"\"a\\0b\"", "\"a\\nb\"", "\"a\\eb\"", "\"a\\tb\""}) {
     INFO(bad);
