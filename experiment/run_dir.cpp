@@ -520,6 +520,23 @@ RunContents load_run(const std::string& dir, bool with_trajectories) {
   if (run.has("rounds.jsonl"))
     c.rounds = parse_rounds(run.read("rounds.jsonl"), run.file("rounds.jsonl"));
   if (run.has("rule.json")) c.rule = parse_rule_json(run.read("rule.json"), run.file("rule.json"));
+  // The files must tell one story: a round or the rule that used more trajectories than are
+  // stored, or a finished run whose rounds are not all there, is a damaged directory (an
+  // emptied rounds.jsonl, a round claiming 99 trajectories, had been shown as they were).
+  for (std::size_t k = 0; k < c.rounds.size(); ++k)
+    if (c.rounds[k].trajectories > c.trajectory_count)
+      throw InputError(fmt::format("{}:{}: trajectories: {} used, but the run directory holds {}",
+                                   run.file("rounds.jsonl"), k + 1, c.rounds[k].trajectories,
+                                   c.trajectory_count));
+  if (c.rule) {
+    if (c.rule->trajectories > c.trajectory_count)
+      throw InputError(fmt::format("{}: trajectories: {} used, but the run directory holds {}",
+                                   run.file("rule.json"), c.rule->trajectories,
+                                   c.trajectory_count));
+    if (c.rule->rounds != static_cast<int>(c.rounds.size()))
+      throw InputError(fmt::format("{}: {} rounds, but rule.json says {}", run.file("rounds.jsonl"),
+                                   c.rounds.size(), c.rule->rounds));
+  }
   return c;
 }
 

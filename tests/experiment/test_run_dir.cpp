@@ -54,10 +54,10 @@ std::string rule_error(const std::function<void(json&)>& edit) {
   return error_of([&] { experiment::parse_rule_json(j.dump(), "run/rule.json"); });
 }
 
-std::string round_line() {
+std::string round_line(int round = 0, int trajectories = 1) {
   experiment::RoundRecord r;
-  r.round = 0;
-  r.trajectories = 1;
+  r.round = round;
+  r.trajectories = trajectories;
   r.group = "p4m";
   r.symmetry = "data: p4m";
   r.significant_orbits = 100;
@@ -80,8 +80,8 @@ std::string make_run(const std::string& root) {
           "name: life\nprovider:\n  rule: B3/S23\n  height: 8\n  width: 10\n  steps: 3\n");
   provider::TrajectoryStore store(d.path(), provider::Shape{8, 10, 3, ca::Boundary::torus});
   for (int k = 0; k < 3; ++k) store.save(soup_trajectory(8, 10, 3, std::uint64_t(k + 1)), k);
-  d.write("rounds.jsonl", round_line() + "\n");
-  d.write("rule.json", life_rule_json());
+  d.write("rounds.jsonl", round_line(0, 1) + "\n" + round_line(1, 2) + "\n");
+  d.write("rule.json", life_rule_json());  // 2 rounds, 3 trajectories
   return d.path();
 }
 
@@ -191,10 +191,24 @@ TEST_CASE("load_run reads a whole run directory back, checked", "[run_dir]") {
   REQUIRE(run.config.provider.height == 8);
   REQUIRE(run.trajectory_count == 3);
   REQUIRE(run.trajectories[2] == soup_trajectory(8, 10, 3, 3));
-  REQUIRE(run.rounds.size() == 1);
+  REQUIRE(run.rounds.size() == 2);
   REQUIRE(run.rounds[0].significant_orbits == 100);
   REQUIRE(run.rule.has_value());
   REQUIRE(run.rule->table == ca::parse_rule("B3/S23"));
+
+  SECTION("files that tell different stories") {
+    // An emptied rounds.jsonl, a round or a rule that used more trajectories than are stored.
+    ca::write_durably(dir, "rounds.jsonl", "");
+    REQUIRE(error_of([&] { experiment::load_run(dir); }) ==
+            dir + "/rounds.jsonl: 0 rounds, but rule.json says 2");
+    ca::write_durably(dir, "rounds.jsonl", round_line(0, 1) + "\n" + round_line(1, 99) + "\n");
+    REQUIRE(error_of([&] { experiment::load_run(dir); }) ==
+            dir + "/rounds.jsonl:2: trajectories: 99 used, but the run directory holds 3");
+    ca::write_durably(dir, "rounds.jsonl", round_line(0, 1) + "\n" + round_line(1, 2) + "\n");
+    std::filesystem::remove(dir + "/trajectory-002.rle");
+    REQUIRE(error_of([&] { experiment::load_run(dir); }) ==
+            dir + "/rule.json: trajectories: 3 used, but the run directory holds 2");
+  }
 
   SECTION("a trajectory of the wrong size") {
     ca::write_durably(dir, "trajectory-001.rle",
