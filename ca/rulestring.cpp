@@ -15,9 +15,10 @@ constexpr std::string_view kBase64 =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr int kMapChars = 86;  // ceil(512 / 6)
 
-// The rule as quoted in a one-line message: safe to echo.
+// The rule as quoted in a one-line message: safe to echo, and cut after 120 bytes (a 100 KB
+// rulestring was echoed whole; the position names where it went wrong).
 std::string quoted(std::string_view rule) {
-  return printable(rule);
+  return printable(rule, 120);
 }
 
 [[noreturn]] void fail(std::string_view rule, std::size_t pos, const std::string& what) {

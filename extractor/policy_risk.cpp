@@ -45,14 +45,15 @@ class RiskPolicy : public HaltingPolicy {
         s.noise_free ? std::string("exact on every observed pattern")
                      : fmt::format(
                            "{:.3g} of the observed updates mispredicted (noisy data; "
-                           "tolerance {:g})",
+                           "tolerance {:g}); of the classes never observed:",
                            s.one_step, o_.tolerance);
     if (b.bound <= o_.delta)
-      return {Action::halt,
-              fmt::format("risk bound: {}; {} (delta {:g}); {} entries generalized, {} unknown",
-                          observed, b.summary(), o_.delta, n[std::size_t(Provenance::generalized)],
-                          n[std::size_t(Provenance::unknown)]),
-              b};
+      return {
+          Action::halt,
+          fmt::format("risk bound: {}{} {} (delta {:g}); {} entries generalized, {} unknown",
+                      observed, s.noise_free ? ";" : "", b.summary(), o_.delta,
+                      n[std::size_t(Provenance::generalized)], n[std::size_t(Provenance::unknown)]),
+          b};
     return {Action::request, fmt::format("risk bound {:.3g} > delta {:g}", b.bound, o_.delta), b};
   }
 

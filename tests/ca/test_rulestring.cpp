@@ -149,4 +149,8 @@ TEST_CASE("malformed rulestrings say what and where", "[rulestring]") {
              Catch::Contains("topology") && Catch::Contains("character 7"));
   CHECK_THAT(error_of("B3/S23:K4,4"), Catch::Contains("topology"));
   CHECK_THAT(error_of(std::string(kLifeMap) + ":T64,64"), Catch::Contains("topology"));
+  // A long one is quoted up to 120 bytes; the position says where it went wrong.
+  const std::string long_rule = "B3/S23" + std::string(100000, '3') + "x";
+  CHECK(error_of(long_rule) == "rulestring '" + long_rule.substr(0, 120) +
+                                   "...': unexpected character 'x' at character 100007");
 }

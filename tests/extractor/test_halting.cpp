@@ -442,7 +442,9 @@ TEST_CASE("risk: halts with a stated bound once the bound is below delta", "[hal
   f.state.noise_free = false;
   f.state.one_step = 0.0046;
   REQUIRE_THAT(extractor::make_policy(tolerant)->decide(f.state).reason,
-               Catch::Contains("risk bound: 0.0046 of the observed updates mispredicted"));
+               Catch::Contains("risk bound: 0.0046 of the observed updates mispredicted (noisy "
+                               "data; tolerance 0.05); of the classes never observed: estimated "
+                               "share of a fresh trajectory's cell updates"));
   f.state.noise_free = true;
   f.state.one_step = 0;
   // Two trajectories with a rare pattern each: too little evidence for δ = 0.001.
