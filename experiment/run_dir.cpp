@@ -31,7 +31,12 @@ RunDir RunDir::create(const std::string& runs_dir, const std::string& name) {
         (fs::path(runs_dir) / (k == 1 ? name : fmt::format("{}-{}", name, k))).string();
     if (::mkdir(p.c_str(), 0755) == 0) {
       RunDir dir(p);
-      dir.lock();
+      try {
+        dir.lock();
+      } catch (...) {
+        ::rmdir(p.c_str());  // made here, empty: no half-made directory is left behind
+        throw;
+      }
       return dir;
     }
     if (errno != EEXIST)
@@ -67,9 +72,13 @@ void RunDir::lock() {
     delete d;
   });
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0)
-    throw InputError(fmt::format(
-        "{}: another carl is writing this run directory; resume it once that one has ended",
-        path_));
+    throw InputError(
+        errno == EWOULDBLOCK
+            ? fmt::format(
+                  "{}: another carl is writing this run directory; resume it once that one has "
+                  "ended",
+                  path_)
+            : fmt::format("{}: cannot lock: {}", path_, std::strerror(errno)));
 }
 
 void RunDir::write(const std::string& name, const std::string& bytes) const {

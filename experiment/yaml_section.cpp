@@ -139,9 +139,10 @@ void YamlSection::require_small_list(const YAML::Node& v, const std::string& nam
   for (const YAML::Node& item : v) {
     if (!item.IsScalar()) continue;  // refused by its type
     const std::size_t n = item.Scalar().size();
-    if (n > kMaxListItemBytes)
-      throw error(item, fmt::format("{}: an element of {} bytes, more than {}", name, n,
-                                    kMaxListItemBytes));
+    // execve's limit on one argument counts its terminating NUL.
+    if (n >= kMaxListItemBytes)
+      throw error(item, fmt::format("{}: an element of {} bytes, {} at most", name, n,
+                                    kMaxListItemBytes - 1));
     if ((bytes += n) > kMaxListBytes)
       throw error(v, fmt::format("{}: more than {} bytes in all", name, kMaxListBytes));
   }

@@ -129,7 +129,7 @@ class YamlSection {
   void reject_unknown() const;
 
   // A list of strings is a program's argv (provider.command): at most kMaxListItems elements of
-  // at most kMaxListItemBytes, kMaxListBytes in all (within what execve takes). Checked before
+  // fewer than kMaxListItemBytes, kMaxListBytes in all (within what execve takes). Checked before
   // the list is copied: YAML aliases let a file of 100 KB name gigabytes.
   static constexpr std::size_t kMaxListItems = 4096, kMaxListItemBytes = 128 << 10,
                                kMaxListBytes = 1 << 20;

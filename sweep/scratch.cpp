@@ -61,30 +61,35 @@ struct sigaction previous[3];
 constexpr int kSignals[3] = {SIGINT, SIGTERM, SIGHUP};
 
 void remove_and_end(int signal) {
+  const int saved = errno;
   for (Slot& s : slots)
     if (s.ready.load(std::memory_order_acquire)) remove_flat_directory(s.path);
-  // Then the signal's own ending (exit status 128 + signal, as without the handler).
+  // Then the signal's own ending (exit status 128 + signal, as without the handler): the action
+  // before ours, normally the default.
   for (int k = 0; k < 3; ++k)
     if (kSignals[k] == signal) ::sigaction(signal, &previous[k], nullptr);
   ::raise(signal);
+  errno = saved;
 }
 
-// Installed once, for the signals that end carl; one that is ignored (a background job's SIGINT)
-// stays ignored.
+// Installed for the signals that end carl, again whenever something has replaced it since (a
+// test framework's own handlers do, between test cases); one that is ignored (a background
+// job's SIGINT) stays ignored.
 void install_handler() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    for (int k = 0; k < 3; ++k) {
-      ::sigaction(kSignals[k], nullptr, &previous[k]);
-      if (previous[k].sa_handler == SIG_IGN) continue;
-      struct sigaction action {};
-      action.sa_handler = remove_and_end;
-      sigemptyset(&action.sa_mask);
-      for (int s : kSignals) sigaddset(&action.sa_mask, s);
-      action.sa_flags = SA_RESETHAND;
-      ::sigaction(kSignals[k], &action, nullptr);
-    }
-  });
+  static std::mutex mutex;
+  const std::lock_guard<std::mutex> lock(mutex);
+  for (int k = 0; k < 3; ++k) {
+    struct sigaction now {};
+    ::sigaction(kSignals[k], nullptr, &now);
+    if (now.sa_handler == SIG_IGN || now.sa_handler == remove_and_end) continue;
+    previous[k] = now;
+    struct sigaction action {};
+    action.sa_handler = remove_and_end;
+    sigemptyset(&action.sa_mask);
+    for (int s : kSignals) sigaddset(&action.sa_mask, s);
+    action.sa_flags = SA_RESETHAND;
+    ::sigaction(kSignals[k], &action, nullptr);
+  }
 }
 
 }  // namespace
@@ -111,12 +116,29 @@ ScratchDirectory::ScratchDirectory() {
 }
 
 ScratchDirectory::~ScratchDirectory() {
+  // Removed first, the slot freed after: a signal during the removal finishes it.
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
   if (slot_ >= 0) {
     slots[slot_].ready.store(false, std::memory_order_release);
     slots[slot_].claimed.store(false, std::memory_order_release);
   }
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
+}
+
+void default_end_signals_in_child() {
+  struct sigaction action {};
+  action.sa_handler = SIG_DFL;
+  sigemptyset(&action.sa_mask);
+  sigset_t unblock;
+  sigemptyset(&unblock);
+  for (int s : kSignals) {
+    struct sigaction now {};
+    ::sigaction(s, nullptr, &now);
+    // SIGTERM always (carl ends its workers with it); the others unless ignored.
+    if (s == SIGTERM || now.sa_handler != SIG_IGN) ::sigaction(s, &action, nullptr);
+    if (s == SIGTERM) sigaddset(&unblock, s);
+  }
+  ::sigprocmask(SIG_UNBLOCK, &unblock, nullptr);
 }
 
 }  // namespace carl::sweep

@@ -22,4 +22,10 @@ class ScratchDirectory {
   int slot_ = -1;  // its place among the directories the signal handler removes; -1: none free
 };
 
+// In a child between fork and exec (async-signal-safe): SIGINT, SIGTERM and SIGHUP back to their
+// default actions, SIGTERM also unblocked. A child must not run the parent's handler (it would
+// remove the parent's scratch directories), and a worker must end on the SIGTERM it gets when
+// carl ends, even where carl was started with SIGTERM ignored.
+void default_end_signals_in_child();
+
 }  // namespace carl::sweep

@@ -18,6 +18,7 @@
 
 #include "ca/error.h"
 #include "learner/training_batch.h"
+#include "sweep/scratch.h"
 
 namespace carl::sweep {
 
@@ -50,6 +51,7 @@ void feed_worker_process(JobQueue& queue, const std::vector<std::string>& comman
     // Ended with the thread that feeds it, by SIGTERM, so that it removes its job's scratch
     // directory first (sweep/scratch.h); SIGKILL left one per worker.
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    default_end_signals_in_child();
     ::dup2(sv[1], 0);
     ::dup2(sv[1], 1);
     ::execv(argv[0], argv.data());

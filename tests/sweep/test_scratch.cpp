@@ -72,3 +72,47 @@ TEST_CASE("a scratch directory is removed when SIGINT SIGTERM or SIGHUP ends car
   }
   REQUIRE(fs::is_empty(tmp.path()));
 }
+
+TEST_CASE("a child about to exec gets the default end on SIGTERM even where carl ignored it",
+          "[scratch]") {
+  // A worker inherits an ignored SIGTERM through fork and exec: the one carl's end sends it
+  // would be lost, and the worker would run its job on without carl.
+  carl::test::TempDir tmp;
+  const carl::test::ScopedEnvironment tmpdir("TMPDIR", tmp.path());
+  const carl::sweep::ScratchDirectory mine;  // the handler installed here, in the parent
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    ::signal(SIGTERM, SIG_IGN);
+    sigset_t blocked;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGTERM);
+    ::sigprocmask(SIG_BLOCK, &blocked, nullptr);
+    carl::sweep::default_end_signals_in_child();
+    if (::write(fds[1], "r", 1) != 1) ::_exit(3);
+    ::pause();
+    ::_exit(4);
+  }
+  ::close(fds[1]);
+  char c;
+  REQUIRE(::read(fds[0], &c, 1) == 1);
+  ::close(fds[0]);
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  pid_t ended = 0;
+  for (int k = 0; k < 500 && ended == 0; ++k) {  // 5 s at most; then it ignored SIGTERM
+    ended = ::waitpid(pid, &status, WNOHANG);
+    if (ended == 0) ::usleep(10000);
+  }
+  if (ended == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  REQUIRE(WIFSIGNALED(status));
+  REQUIRE(WTERMSIG(status) == SIGTERM);
+  // The parent's scratch directory is its own to remove: the child's end did not touch it.
+  REQUIRE(fs::exists(mine.path()));
+}
