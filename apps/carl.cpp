@@ -159,6 +159,22 @@ std::pair<int, int> checked_soup(const std::string& soup, int steps, bool whole)
   return hw;
 }
 
+// The report of a finished run, when its stored config asks for one (output.report, on by
+// default): written and named on standard output; a failure is said on stderr and leaves the
+// run's exit status as it is.
+void report_if_asked(const std::string& dir) {
+  try {
+    const auto cfg =
+        carl::experiment::parse_config(read_text_file(dir + "/config.yaml"), dir + "/config.yaml");
+    if (!cfg.output.report) return;
+    fmt::print("report: {} (carl report {})\n", terminal_safe(carl::report::report_run(dir)),
+               terminal_safe(dir));
+  } catch (const std::exception& e) {
+    print_error(
+        fmt::format("carl: the run's report was not written: {}\n", terminal_safe(e.what())));
+  }
+}
+
 // `carl run` ends with the run's report (config output.report, on by default). The run directory
 // is the one given to --resume, or the one the run created under output.runs_dir; the report is
 // written when the run returns (not when it fails with an error).
@@ -189,11 +205,7 @@ class ReportAfterRun {
             dir = p;
         }
       if (dir.empty() || !std::filesystem::exists(dir + "/rule.json")) return;
-      const auto cfg = carl::experiment::parse_config(read_text_file(dir + "/config.yaml"),
-                                                      dir + "/config.yaml");
-      if (!cfg.output.report) return;
-      fmt::print("report: {} (carl report {})\n", terminal_safe(carl::report::report_run(dir)),
-                 terminal_safe(dir));
+      report_if_asked(dir);
     } catch (const std::exception& e) {
       print_error(
           fmt::format("carl: the run's report was not written: {}\n", terminal_safe(e.what())));
@@ -519,15 +531,7 @@ int run_command(int argc, char** argv) {
                                    std::to_string(learn_options.files.size())};
       std::string dir;
       const int rc = carl::experiment::learn_from_files(learn_options, &dir);
-      try {
-        const auto cfg = carl::experiment::parse_config(read_text_file(dir + "/config.yaml"), dir);
-        if (cfg.output.report)
-          fmt::print("report: {} (carl report {})\n", terminal_safe(carl::report::report_run(dir)),
-                     terminal_safe(dir));
-      } catch (const std::exception& e) {
-        print_error(
-            fmt::format("carl: the run's report was not written: {}\n", terminal_safe(e.what())));
-      }
+      report_if_asked(dir);
       return rc;
     }
     if (*inspect)
