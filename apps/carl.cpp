@@ -175,48 +175,6 @@ void report_if_asked(const std::string& dir) {
   }
 }
 
-// `carl run` ends with the run's report (config output.report, on by default). The run directory
-// is the one given to --resume, or the one the run created under output.runs_dir; the report is
-// written when the run returns (not when it fails with an error).
-class ReportAfterRun {
- public:
-  ReportAfterRun(const std::string& config, const std::string& resume) : dir_(resume) {
-    if (!dir_.empty() || config.empty()) return;
-    try {
-      const auto cfg = carl::experiment::load_config(config);
-      runs_dir_ = cfg.output.runs_dir;
-      name_ = cfg.name;
-      if (std::filesystem::is_directory(runs_dir_))
-        for (const auto& e : std::filesystem::directory_iterator(runs_dir_))
-          before_.push_back(e.path().string());
-    } catch (const std::exception&) {
-      // carl run reports the config's error itself.
-    }
-  }
-  ~ReportAfterRun() {
-    if (std::uncaught_exceptions() > 0) return;
-    try {
-      std::string dir = dir_;
-      if (dir.empty() && !runs_dir_.empty() && std::filesystem::is_directory(runs_dir_))
-        for (const auto& e : std::filesystem::directory_iterator(runs_dir_)) {
-          const std::string p = e.path().string(), leaf = e.path().filename().string();
-          if (std::find(before_.begin(), before_.end(), p) == before_.end() &&
-              (leaf == name_ || leaf.rfind(name_ + "-", 0) == 0))
-            dir = p;
-        }
-      if (dir.empty() || !std::filesystem::exists(dir + "/rule.json")) return;
-      report_if_asked(dir);
-    } catch (const std::exception& e) {
-      print_error(
-          fmt::format("carl: the run's report was not written: {}\n", terminal_safe(e.what())));
-    }
-  }
-
- private:
-  std::string dir_, runs_dir_, name_;
-  std::vector<std::string> before_;
-};
-
 // carl-provider is installed beside carl.
 std::string provider_exe() {
   std::error_code ec;
@@ -502,14 +460,17 @@ int run_command(int argc, char** argv) {
       const auto [h, w] = checked_soup(soup, steps, whole);
       return cmd_simulate(sim_rule, sim_in, h, w, density, seed, steps, sim_out, whole, sim_torus);
     }
-    std::optional<ReportAfterRun> report_after_run;
-    if (*run) report_after_run.emplace(config, resume);
-    if (*run) {
-      if (!resume.empty())
-        return carl::experiment::resume_experiment(resume, provider_exe(),
-                                                   {config, trust_provider});
-      if (config.empty()) throw InputError("carl run: give a config file or --resume RUN_DIR");
-      return carl::experiment::run_experiment(config, provider_exe());
+    if (*run) {  // ends with the run's report when it returns (not when it fails with an error)
+      std::string dir = resume;
+      int rc = 0;
+      if (!resume.empty()) {
+        rc = carl::experiment::resume_experiment(resume, provider_exe(), {config, trust_provider});
+      } else {
+        if (config.empty()) throw InputError("carl run: give a config file or --resume RUN_DIR");
+        rc = carl::experiment::run_experiment(config, provider_exe(), &dir);
+      }
+      if (std::filesystem::exists(dir + "/rule.json")) report_if_asked(dir);
+      return rc;
     }
     if (*report) {
       fmt::print("written: {}\n", terminal_safe(carl::report::report_run(report_dir)));

@@ -203,7 +203,8 @@ void check_device(const Config& cfg, const std::string& text, const std::string&
 }
 }  // namespace
 
-int run_experiment(const std::string& config_path, const std::string& provider_exe) {
+int run_experiment(const std::string& config_path, const std::string& provider_exe,
+                   std::string* run_dir) {
   const ConfigFile file = read_config_file(config_path);
   const std::string& text = file.text;
   const Config& cfg = file.config;
@@ -215,6 +216,7 @@ int run_experiment(const std::string& config_path, const std::string& provider_e
     dir.remove();
     throw;
   }
+  if (run_dir) *run_dir = dir.path();
   return run_in(dir, cfg, provider_exe, false);
 }
 

@@ -13,9 +13,11 @@
 
 namespace carl::experiment {
 
-// `carl run CONFIG`: a new run directory (runs/<name>, or <name>-2, -3 … if taken). Returns the
-// process exit status: 0 when the policy halted, 1 when a budget ran out.
-int run_experiment(const std::string& config_path, const std::string& provider_exe);
+// `carl run CONFIG`: a new run directory (runs/<name>, or <name>-2, -3 … if taken), whose path
+// goes to run_dir when given. Returns the process exit status: 0 when the policy halted, 1 when
+// a budget ran out.
+int run_experiment(const std::string& config_path, const std::string& provider_exe,
+                   std::string* run_dir = nullptr);
 struct ResumeOptions {
   // A config given with the run directory (`carl run CONFIG --resume DIR`): it must parse to
   // the stored config (every key but name, output.runs_dir and provider.timeout, which this

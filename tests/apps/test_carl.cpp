@@ -228,6 +228,30 @@ TEST_CASE("paths on standard output are escaped as in error messages", "[apps]")
   CHECK(exported.output.find("RLE files into f\\x1b]0;T\\x07") != std::string::npos);
 }
 
+TEST_CASE("carl run reports on its own run when others appear beside it", "[apps]") {
+  // carl run had found its run directory by listing output.runs_dir before and after the run,
+  // so a directory of the same name's family made meanwhile (another carl started at once) could
+  // be taken for it. This provider makes nine such directories, each with a rule.json, while
+  // the run goes on.
+  carl::test::TempDir dir;
+  std::ofstream(dir.path() + "/provide.sh")
+      << "#!/bin/sh\nfor i in 2 3 4 5 6 7 8 9 10; do mkdir -p runs/k-$i && "
+         "echo '{}' > runs/k-$i/rule.json; done\nexec '"
+      << CARL_PROVIDER_EXE << "' --rule B3/S23 --height 16 --width 16 --steps 8 --seed 3\n";
+  std::filesystem::permissions(dir.path() + "/provide.sh", std::filesystem::perms::owner_all);
+  std::ofstream(dir.path() + "/k.yaml")
+      << "name: k\nprovider:\n  command: [./provide.sh]\n  height: 16\n  width: 16\n"
+         "  steps: 8\n  seed: 3\nlearner:\n  committee: 2\n";
+  const Result run = run_carl("run k.yaml", dir.path());
+  INFO(run.output);
+  REQUIRE(run.status == 0);
+  CHECK(
+      std::filesystem::exists(dir.path() + "/runs/k-10/rule.json"));  // the provider did make them
+  CHECK(run.output.find("report: runs/k/report.html (carl report runs/k)") != std::string::npos);
+  CHECK(run.output.find("not written") == std::string::npos);
+  CHECK(std::filesystem::exists(dir.path() + "/runs/k/report.html"));
+}
+
 TEST_CASE("exit code 1: a run stopped by its budget", "[apps]") {
   carl::test::TempDir dir;
   // Life needs a second trajectory to be certified; a budget of one stops the run first.
