@@ -48,6 +48,77 @@ YAML::Node section_key(const YAML::Node& root, const char* name) {
       if (kv.first.IsScalar() && kv.first.Scalar() == name) return kv.first;
   return root;
 }
+
+// The keys of the learner, extractor, stopping and output sections with their checks, in
+// docs/config.md's order: visit(key, value, check), check a Check or nullptr (a choice and the
+// symmetry method check their own words). parse_config reads the keys from this one list and
+// config_entries compares them, so no key is read that a resumed run would not compare.
+template <class L, class Visit>
+void visit_learner(L& ls, Visit&& visit) {
+  visit("width", ls.net.width, in_range(1, 1024));
+  visit("depth", ls.net.depth, in_range(0, 16));
+  visit("activation", ls.net.activation, nullptr);
+  visit("objective", ls.train.objective, nullptr);
+  visit("optimizer", ls.train.optimizer, nullptr);
+  visit("learning_rate", ls.train.learning_rate, in_range(1e-7, 10.0));
+  visit("weight_decay", ls.train.weight_decay, in_range(0.0, 1.0));
+  visit("max_steps", ls.train.max_steps, in_range(1, 10000000));
+  visit("fit_confidence", ls.train.fit_confidence, in_range(0.5, 1.0));
+  visit("min_agreement", ls.train.min_agreement, in_range(0.0, 1.0));
+  visit("committee", ls.committee, in_range(1, 64));
+  visit("symmetry", ls.symmetry, nullptr);
+  visit("min_evidence", ls.min_evidence, in_range(0, 100000));
+  visit("device", ls.device, nullptr);
+  visit("seed", ls.seed, nullptr);
+}
+
+template <class E, class Visit>
+void visit_extractor(E& e, Visit&& visit) {
+  visit("significance", e.significance, in_range(0.5, 1.0));
+}
+
+template <class S, class Visit>
+void visit_stopping(S& so, Visit&& visit) {
+  visit("policy", so.policy, nullptr);
+  visit("min_symmetry_pairs", so.min_symmetry_pairs, in_range(0, 100000));
+  visit("delta", so.delta, in_range(0.0, 1.0));
+  visit("confidence", so.confidence, in_range(0.5, 0.999999));
+  visit("noise_epsilon", so.noise_epsilon, in_range(0.0, 1000.0));
+  visit("certify_on", so.certify_on, nullptr);
+  visit("tolerance", so.tolerance, in_range(0.0, 1.0));
+  visit("noise_floor", so.noise_floor, nullptr);
+  visit("verify_generalized", so.verify_generalized, nullptr);
+  visit("epsilon", so.epsilon, in_range(0.0, 1.0));
+  visit("l1_threshold", so.l1_threshold, in_range(0.0, 1.0));
+  visit("l2_threshold", so.l2_threshold, in_range(0.0, 1.0));
+  visit("max_trajectories", so.max_trajectories, in_range(1, 100000));
+  visit("max_rounds", so.max_rounds, in_range(1, 1000000));
+}
+
+template <class O, class Visit>
+void visit_output(O& o, Visit&& visit) {
+  visit("runs_dir", o.runs_dir, Check<std::string>([](const std::string& d) -> std::string {
+          return d.empty() ? "must not be empty (the default is runs)" : "";
+        }));
+  visit("checkpoint", o.checkpoint, nullptr);
+  visit("report", o.report, nullptr);
+}
+
+// Reads a visited key from section s.
+auto reader(YamlSection& s) {
+  return [&s](const char* key, auto& value, auto check) {
+    using T = std::decay_t<decltype(value)>;
+    if constexpr (std::is_enum_v<T>) {
+      s.choice(key, value);
+    } else if constexpr (std::is_same_v<T, learner::SymmetryMethod>) {
+      std::string word = value.name();
+      s.field<std::string>(key, word, parsed_by(learner::SymmetryMethod::parse));
+      value = learner::SymmetryMethod::parse(word);
+    } else {
+      s.field<T>(key, value, check);
+    }
+  };
+}
 }  // namespace
 
 Config parse_config(const std::string& yaml_text, const std::string& source, bool need_provider) {
@@ -106,23 +177,7 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
   const YAML::Node lnode = top.child("learner");
   YamlSection l(lnode, "learner", source);
   LearnerSettings& ls = c.learner;
-  l.field<int>("width", ls.net.width, in_range(1, 1024));
-  l.field<int>("depth", ls.net.depth, in_range(0, 16));
-  l.choice("activation", ls.net.activation);
-  l.choice("objective", ls.train.objective);
-  l.choice("optimizer", ls.train.optimizer);
-  l.field<double>("learning_rate", ls.train.learning_rate, in_range(1e-7, 10.0));
-  l.field<double>("weight_decay", ls.train.weight_decay, in_range(0.0, 1.0));
-  l.field<int>("max_steps", ls.train.max_steps, in_range(1, 10000000));
-  l.field<double>("fit_confidence", ls.train.fit_confidence, in_range(0.5, 1.0));
-  l.field<double>("min_agreement", ls.train.min_agreement, in_range(0.0, 1.0));
-  l.field<int>("committee", ls.committee, in_range(1, 64));
-  std::string symmetry = ls.symmetry.name();
-  l.field<std::string>("symmetry", symmetry, parsed_by(learner::SymmetryMethod::parse));
-  ls.symmetry = learner::SymmetryMethod::parse(symmetry);
-  l.field<int>("min_evidence", ls.min_evidence, in_range(0, 100000));
-  l.choice("device", ls.device);
-  l.field<std::uint64_t>("seed", ls.seed);
+  visit_learner(ls, reader(l));
   l.reject_unknown();
   try {  // the committee (and round 0's plain net) trained together, refused here if too large
     provider::require_fits(learner::training_bytes(ls.net, ls.committee + 1),
@@ -133,33 +188,15 @@ Config parse_config(const std::string& yaml_text, const std::string& source, boo
   }
 
   YamlSection e(top.child("extractor"), "extractor", source);
-  e.field<double>("significance", c.extractor.significance, in_range(0.5, 1.0));
+  visit_extractor(c.extractor, reader(e));
   e.reject_unknown();
 
   YamlSection st(top.child("stopping"), "stopping", source);
-  auto& so = c.stopping;
-  st.choice("policy", so.policy);
-  st.field<double>("epsilon", so.epsilon, in_range(0.0, 1.0));
-  st.field<double>("noise_epsilon", so.noise_epsilon, in_range(0.0, 1000.0));
-  st.field<int>("min_symmetry_pairs", so.min_symmetry_pairs, in_range(0, 100000));
-  st.field<double>("delta", so.delta, in_range(0.0, 1.0));
-  st.field<double>("confidence", so.confidence, in_range(0.5, 0.999999));
-  st.field<double>("l1_threshold", so.l1_threshold, in_range(0.0, 1.0));
-  st.field<double>("l2_threshold", so.l2_threshold, in_range(0.0, 1.0));
-  st.choice("certify_on", so.certify_on);
-  st.field<double>("tolerance", so.tolerance, in_range(0.0, 1.0));
-  st.field<bool>("noise_floor", so.noise_floor);
-  st.field<bool>("verify_generalized", so.verify_generalized);
-  st.field<int>("max_trajectories", so.max_trajectories, in_range(1, 100000));
-  st.field<int>("max_rounds", so.max_rounds, in_range(1, 1000000));
+  visit_stopping(c.stopping, reader(st));
   st.reject_unknown();
 
   YamlSection o(top.child("output"), "output", source);
-  o.field<std::string>("runs_dir", c.output.runs_dir, [](const std::string& d) -> std::string {
-    return d.empty() ? "must not be empty (the default is runs)" : "";
-  });
-  o.field<bool>("checkpoint", c.output.checkpoint);
-  o.field<bool>("report", c.output.report);
+  visit_output(c.output, reader(o));
   o.reject_unknown();
   top.reject_unknown();
   return c;
@@ -310,6 +347,8 @@ std::vector<std::pair<std::string, std::string>> config_entries(const Config& c)
       out.emplace_back(key, value ? "true" : "false");
     else if constexpr (std::is_enum_v<T>)
       out.emplace_back(key, choice_name(value));
+    else if constexpr (std::is_same_v<T, learner::SymmetryMethod>)
+      out.emplace_back(key, value.name());
     else
       out.emplace_back(key, fmt::format("{}", value));
   };
@@ -336,41 +375,15 @@ std::vector<std::pair<std::string, std::string>> config_entries(const Config& c)
         }
       });
   add("provider.timeout", ps.timeout_s);
-  const LearnerSettings& ls = c.learner;
-  add("learner.width", ls.net.width);
-  add("learner.depth", ls.net.depth);
-  add("learner.activation", ls.net.activation);
-  add("learner.objective", ls.train.objective);
-  add("learner.optimizer", ls.train.optimizer);
-  add("learner.learning_rate", ls.train.learning_rate);
-  add("learner.weight_decay", ls.train.weight_decay);
-  add("learner.max_steps", ls.train.max_steps);
-  add("learner.fit_confidence", ls.train.fit_confidence);
-  add("learner.min_agreement", ls.train.min_agreement);
-  add("learner.committee", ls.committee);
-  add("learner.symmetry", ls.symmetry.name());
-  add("learner.min_evidence", ls.min_evidence);
-  add("learner.device", ls.device);
-  add("learner.seed", ls.seed);
-  add("extractor.significance", c.extractor.significance);
-  const auto& so = c.stopping;
-  add("stopping.policy", so.policy);
-  add("stopping.min_symmetry_pairs", so.min_symmetry_pairs);
-  add("stopping.delta", so.delta);
-  add("stopping.confidence", so.confidence);
-  add("stopping.noise_epsilon", so.noise_epsilon);
-  add("stopping.certify_on", so.certify_on);
-  add("stopping.tolerance", so.tolerance);
-  add("stopping.noise_floor", so.noise_floor);
-  add("stopping.verify_generalized", so.verify_generalized);
-  add("stopping.epsilon", so.epsilon);
-  add("stopping.l1_threshold", so.l1_threshold);
-  add("stopping.l2_threshold", so.l2_threshold);
-  add("stopping.max_trajectories", so.max_trajectories);
-  add("stopping.max_rounds", so.max_rounds);
-  add("output.runs_dir", c.output.runs_dir);
-  add("output.checkpoint", c.output.checkpoint);
-  add("output.report", c.output.report);
+  auto lister = [&](std::string section) {
+    return [&add, section](const char* key, const auto& value, auto) {
+      add(section + "." + key, value);
+    };
+  };
+  visit_learner(c.learner, lister("learner"));
+  visit_extractor(c.extractor, lister("extractor"));
+  visit_stopping(c.stopping, lister("stopping"));
+  visit_output(c.output, lister("output"));
   return out;
 }
 

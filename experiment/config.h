@@ -1,7 +1,7 @@
 #pragma once
-// An experiment's YAML configuration. Every field, its default and its range is declared once,
-// in config.cpp; unknown keys, wrong types and out-of-range values are InputErrors naming the file,
-// the line and the key. docs/config.md documents the same fields.
+// An experiment's YAML configuration. Every key and its range is listed once, in config.cpp (its
+// default is the settings struct's); unknown keys, wrong types and out-of-range values are
+// InputErrors naming the file, the line and the key. docs/config.md documents the same fields.
 #include <cstdint>
 #include <string>
 #include <utility>
