@@ -332,8 +332,8 @@ int inspect_run(const std::string& run_dir, const std::optional<std::string>& ag
         const ca::Pattern q = each[k];
         fmt::print("    {}: {}, {}; {}; {} to 0, {} to 1\n", ca::pattern_picture(q),
                    table.known(q) ? std::to_string(int(table.output(q))) : std::string("?"),
-                   int(other->output(q)), extractor::name(r.provenance[std::size_t(q)]),
-                   seen.n[q][0], seen.n[q][1]);
+                   int(other->output(q)), choice_name(r.provenance[std::size_t(q)]), seen.n[q][0],
+                   seen.n[q][1]);
       }
       if (each.size() > kListed) fmt::print("    … and {} more\n", each.size() - kListed);
     }

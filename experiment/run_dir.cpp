@@ -140,9 +140,11 @@ std::string rule_json_text(const Config& cfg, const Outcome& o) {
     entries.push_back(
         {{"pattern", p},
          {"output", known ? json(int(o.rule.table.output(ca::Pattern(p)))) : json(nullptr)},
-         {"provenance", extractor::name(o.rule.provenance[static_cast<std::size_t>(p)])}});
+         {"provenance", choice_name(o.rule.provenance[static_cast<std::size_t>(p)])}});
   }
+  json counts = json::object();
   const auto n = o.rule.count_by_provenance();
+  for (const auto& [p, word] : extractor::kProvenanceWords) counts[word] = n[std::size_t(p)];
   json j = {
       {"name", cfg.name},
       {"halted", o.halted},
@@ -167,8 +169,7 @@ std::string rule_json_text(const Config& cfg, const Outcome& o) {
       {"rulestring", o.rule.table.complete() ? json(ca::emit_rule(o.rule.table)) : json(nullptr)},
       {"trajectories", o.trajectories},
       {"rounds", o.rounds},
-      {"provenance_counts",
-       {{"observed", n[0]}, {"symmetry", n[1]}, {"generalized", n[2]}, {"unknown", n[3]}}},
+      {"provenance_counts", counts},
       {"entries", entries},
       {"first_layer_kernels", o.kernels},
       {"plain_first_layer_kernels", o.plain_kernels}};
@@ -290,10 +291,8 @@ json parse_json(const std::string& text, const std::string& source, const std::s
 
 extractor::Provenance provenance_named(Obj& o, const std::string& key) {
   const std::string s = o.string(key);
-  for (auto p : {extractor::Provenance::observed, extractor::Provenance::symmetry,
-                 extractor::Provenance::generalized, extractor::Provenance::unknown})
-    if (s == extractor::name(p)) return p;
-  o.fail(key, fmt::format("'{}' is not one of: observed, symmetry, generalized, unknown", s));
+  if (const auto p = parse_choice<extractor::Provenance>(s)) return *p;
+  o.fail(key, not_one_of<extractor::Provenance>(s));
 }
 
 groups::Subgroup group_named(Obj& o, const std::string& key) {
@@ -359,7 +358,7 @@ StoredRule parse_rule_json(const std::string& text, const std::string& source) {
     const extractor::Provenance prov = provenance_named(e, "provenance");
     if (e.is_null("output")) {
       if (prov != extractor::Provenance::unknown)
-        e.fail("output", fmt::format("null, but the provenance is '{}'", extractor::name(prov)));
+        e.fail("output", fmt::format("null, but the provenance is '{}'", choice_name(prov)));
     } else {
       const int out = static_cast<int>(e.integer("output", 0, 1));
       if (prov == extractor::Provenance::unknown)
@@ -390,14 +389,12 @@ StoredRule parse_rule_json(const std::string& text, const std::string& source) {
   }
   {
     Obj pc(top.at("provenance_counts"), source, "provenance_counts");
-    const char* names[4] = {"observed", "symmetry", "generalized", "unknown"};
-    for (int k = 0; k < 4; ++k) {
-      r.provenance_counts[std::size_t(k)] =
-          static_cast<int>(pc.integer(names[k], 0, ca::kPatternCount));
-      if (r.provenance_counts[std::size_t(k)] != counted[std::size_t(k)])
-        pc.fail(names[k],
-                fmt::format("{}, but {} entries have that provenance",
-                            r.provenance_counts[std::size_t(k)], counted[std::size_t(k)]));
+    for (const auto& [p, word] : extractor::kProvenanceWords) {
+      const auto k = static_cast<std::size_t>(p);
+      r.provenance_counts[k] = static_cast<int>(pc.integer(word, 0, ca::kPatternCount));
+      if (r.provenance_counts[k] != counted[k])
+        pc.fail(word, fmt::format("{}, but {} entries have that provenance", r.provenance_counts[k],
+                                  counted[k]));
     }
     pc.no_other_keys();
   }

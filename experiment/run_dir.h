@@ -73,7 +73,7 @@ struct StoredRule {
   int trajectories = 0;
   int rounds = 0;
   ca::RuleTable table;
-  std::array<extractor::Provenance, ca::kPatternCount> provenance{};
+  extractor::ProvenanceTable provenance{};
   std::array<int, 4> provenance_counts{};      // indexed by Provenance; checked against the entries
   std::vector<std::array<double, 9>> kernels;  // committee member 0's first-layer 3×3 kernels
   std::vector<std::array<double, 9>> plain_kernels;  // the plain net's (absent in older runs)

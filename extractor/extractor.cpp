@@ -9,21 +9,7 @@
 
 namespace carl::extractor {
 
-const char* name(Provenance p) {
-  switch (p) {
-    case Provenance::observed:
-      return "observed";
-    case Provenance::symmetry:
-      return "symmetry";
-    case Provenance::generalized:
-      return "generalized";
-    case Provenance::unknown:
-      return "unknown";
-  }
-  return "?";
-}
-
-std::array<int, 4> ExtractedRule::count_by_provenance() const {
+std::array<int, 4> count_by_provenance(const ProvenanceTable& provenance) {
   std::array<int, 4> n{};
   for (Provenance p : provenance) ++n[static_cast<std::size_t>(p)];
   return n;

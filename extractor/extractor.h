@@ -3,8 +3,10 @@
 // significance, provenance, and the table's own rollout (the rule loss L2).
 #include <array>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "ca/choice.h"
 #include "ca/pattern_counts.h"
 #include "ca/rule_table.h"
 #include "ca/simulate.h"
@@ -14,20 +16,33 @@
 
 namespace carl::extractor {
 
-// Where a learned entry came from (DESIGN.md).
+// Where a learned entry came from (DESIGN.md); a closed choice (ca/choice.h), its words those of
+// rule.json.
 enum class Provenance { observed, symmetry, generalized, unknown };
-const char* name(Provenance p);
+inline constexpr std::pair<Provenance, const char*> kProvenanceWords[] = {
+    {Provenance::observed, "observed"},
+    {Provenance::symmetry, "symmetry"},
+    {Provenance::generalized, "generalized"},
+    {Provenance::unknown, "unknown"}};
+constexpr const auto& choice_words(Provenance) {
+  return kProvenanceWords;
+}
+using ProvenanceTable = std::array<Provenance, ca::kPatternCount>;
+// How many entries have each provenance, indexed by Provenance.
+std::array<int, 4> count_by_provenance(const ProvenanceTable& provenance);
 
 using Predictions = std::array<double, ca::kPatternCount>;  // P(next state = 1) per pattern
 
 struct ExtractedRule {
   ca::RuleTable table;  // R_θ: significant entries only
-  std::array<Provenance, ca::kPatternCount> provenance{};
+  ProvenanceTable provenance{};
   groups::Subgroup group;
   std::uint16_t ignored_cells = 0;  // cells the classes ignore (groups::Orbits::ignored)
   int significant_orbits = 0;
   int total_orbits = 0;
-  std::array<int, 4> count_by_provenance() const;  // indexed by Provenance
+  std::array<int, 4> count_by_provenance() const {  // indexed by Provenance
+    return extractor::count_by_provenance(provenance);
+  }
 };
 
 // An orbit is significant when every committee member predicts the same class for its

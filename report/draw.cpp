@@ -22,26 +22,6 @@ const Rgb kAlive = rgb(0x202020), kDead = {1, 1, 1}, kInk = {0.1, 0.1, 0.1};
 
 }  // namespace
 
-const char* name(Source s) {
-  switch (s) {
-    case Source::observed:
-      return "observed";
-    case Source::symmetry:
-      return "symmetry";
-    case Source::generalized:
-      return "generalized";
-    case Source::unknown:
-      return "unknown";
-  }
-  return "?";
-}
-
-std::array<int, 4> RunData::provenance_counts() const {
-  std::array<int, 4> n{};
-  for (Source s : provenance) ++n[static_cast<std::size_t>(s)];
-  return n;
-}
-
 Picture rule_sheet(const RunData& run) {
   const groups::Orbits orbits(run.group);
   const bool hensel = run.group == groups::Subgroup::parse("p4m");
@@ -69,7 +49,7 @@ Picture rule_sheet(const RunData& run) {
   for (const auto& [k, v] : rows) lines += static_cast<int>((v.size() + 39) / 40);
   const int w = std::max(label_w + per_row * (panel_w + gap) + 10, 820);
   const int h = top + lines * (panel_h + gap) + 2 * 8 + 10;
-  const auto counts = run.provenance_counts();
+  const auto counts = extractor::count_by_provenance(run.provenance);
   return render(w, h, [&](cairo_t* cr) {
     text(cr, 8, 16,
          fmt::format("rule sheet: {} orbits of {} (B: centre dead, S: centre alive)",
@@ -78,7 +58,8 @@ Picture rule_sheet(const RunData& run) {
     double x = 8;
     for (int s = 0; s < 4; ++s) {
       rect(cr, x, 24, 12, 12, kProvenance[s]);
-      const std::string label = fmt::format("{} ({})", name(Source(s)), counts[std::size_t(s)]);
+      const std::string label =
+          fmt::format("{} ({})", choice_name(extractor::Provenance(s)), counts[std::size_t(s)]);
       text(cr, x + 16, 34, label, 10);
       x += std::round(16 + 7.0 * static_cast<double>(label.size()) + 12);
     }
@@ -101,7 +82,7 @@ Picture rule_sheet(const RunData& run) {
           const int o = members[i];
           const ca::Pattern p = orbits.representative(o);
           const int px = label_w + static_cast<int>(i - start) * (panel_w + gap);
-          const Source src = run.provenance[p];
+          const extractor::Provenance src = run.provenance[p];
           rect(cr, px, y, panel_w, panel_h, kProvenance[static_cast<int>(src)]);
           for (int r = 0; r < 3; ++r)
             for (int c = 0; c < 3; ++c)

@@ -22,7 +22,7 @@ RunData run_data(const experiment::RunContents& run) {
   d.max_trajectories = run.config.stopping.max_trajectories;
   d.torus = run.config.provider.mode != ca::Boundary::window;
   d.trajectories = run.trajectory_count;
-  for (int p = 0; p < 512; ++p) d.provenance[std::size_t(p)] = Source::unknown;
+  d.provenance.fill(extractor::Provenance::unknown);
   if (run.rule) {
     const experiment::StoredRule& r = *run.rule;
     d.name = r.name;
@@ -30,9 +30,7 @@ RunData run_data(const experiment::RunContents& run) {
     d.halted = r.halted;
     d.group = r.group;
     d.table = r.table;
-    for (int p = 0; p < 512; ++p)
-      d.provenance[std::size_t(p)] =
-          static_cast<Source>(static_cast<int>(r.provenance[std::size_t(p)]));
+    d.provenance = r.provenance;
     d.trajectories = r.trajectories;
     d.rounds = r.rounds;
     for (const auto& k : r.kernels) d.kernels_g.push_back(k);
@@ -125,7 +123,7 @@ int export_run(const std::string& run_dir, const ExportOptions& o) {
           printable(o.golly_rule), printable(path.stem().string()), name));
     const experiment::StoredRule& r = *run.rule;
     const RunData d = run_data(run);
-    const auto n = d.provenance_counts();
+    const auto n = extractor::count_by_provenance(d.provenance);
     const ca::RuleNames names = ca::rule_names(r.table);
     std::string comment = fmt::format(
         "Learned by carl from run {} ({}), group {}.\nrule: {}\nentries: {} observed, {} by "

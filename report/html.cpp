@@ -62,7 +62,7 @@ Pictures draw_all(const RunData& run) {
 }
 
 std::string report_html(const RunData& run, const Pictures& pics) {
-  const auto n = run.provenance_counts();
+  const auto n = extractor::count_by_provenance(run.provenance);
   const ca::RuleNames names = ca::rule_names(run.table);
   std::string score;
   if (run.hidden_rule) {

@@ -9,13 +9,10 @@
 
 #include "ca/rule_table.h"
 #include "ca/trajectory.h"
+#include "extractor/extractor.h"
 #include "groups/subgroup.h"
 
 namespace carl::report {
-
-// Provenance of a learned entry, in the order of extractor::Provenance.
-enum class Source { observed = 0, symmetry = 1, generalized = 2, unknown = 3 };
-const char* name(Source s);
 
 struct RoundPoint {
   int round = 0;
@@ -37,7 +34,7 @@ struct RunData {
   std::string guarantee;  // the stopping policy's stated guarantee, if any
   groups::Subgroup group;
   ca::RuleTable table;
-  std::array<Source, 512> provenance{};
+  extractor::ProvenanceTable provenance{};
   int trajectories = 0;
   int rounds = 0;
   int max_trajectories = 0;                // the budget, 0 if unknown
@@ -50,8 +47,6 @@ struct RunData {
   std::optional<ca::Trajectory> net_rollout;  // y_0 = x_0, y_1 … y_T, when a net was available
   bool torus = true;                          // false: window mode (no rule rollout drawn)
   double seconds = 0;                         // total training time over the rounds
-
-  std::array<int, 4> provenance_counts() const;
 };
 
 }  // namespace carl::report

@@ -21,9 +21,9 @@ inline report::RunData life_run() {
   for (int p = 0; p < ca::kPatternCount; ++p) {
     const ca::Pattern q = ca::Pattern(p);
     const bool rep = orbits.representative(orbits.orbit_of(q)) == q;
-    run.provenance[std::size_t(p)] = p % 97 == 5 ? report::Source::generalized
-                                     : rep       ? report::Source::observed
-                                                 : report::Source::symmetry;
+    run.provenance[std::size_t(p)] = p % 97 == 5 ? extractor::Provenance::generalized
+                                     : rep       ? extractor::Provenance::observed
+                                                 : extractor::Provenance::symmetry;
   }
   run.trajectories = 3;
   run.rounds = 2;
