@@ -13,6 +13,11 @@ using Pattern = std::uint16_t;
 inline constexpr int kPatternCount = 512;
 
 enum PatternBit : int { SE = 0, S = 1, SW = 2, E = 3, C = 4, W = 5, NE = 6, N = 7, NW = 8 };
+// The cell of bit k (0..8) by its compass name: "SE" … "C" … "NW".
+constexpr const char* cell_name(int k) {
+  constexpr const char* kNames[9] = {"SE", "S", "SW", "E", "C", "W", "NE", "N", "NW"};
+  return kNames[k];
+}
 
 // Bit position of the cell at (row, col) of the 3×3 block (row, col in 0..2).
 constexpr int pattern_bit(int row, int col) {

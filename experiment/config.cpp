@@ -239,6 +239,13 @@ std::size_t scalar_token_end(const std::string& text, std::size_t pos, const std
   return text.compare(pos, value.size(), value) == 0 ? pos + value.size() : std::string::npos;
 }
 
+// s as a YAML double-quoted scalar (its quotes and backslashes escaped).
+std::string double_quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) out += ch == '"' || ch == '\\' ? std::string("\\") + ch : std::string(1, ch);
+  return out + "\"";
+}
+
 // A relative provider program (a '/' in it, not first) is rewritten as an absolute path.
 void resolve_provider_program(ConfigFile& file, const std::string& path) {
   const auto& command = file.config.provider.command;
@@ -263,10 +270,7 @@ void resolve_provider_program(ConfigFile& file, const std::string& path) {
         fmt::format("{}:{}: provider.command: cannot resolve '{}' against the config "
                     "file's directory; give an absolute path",
                     path, program.Mark().line + 1, printable(command[0])));
-  std::string quoted = "\"";
-  for (char ch : resolved)
-    quoted += ch == '"' || ch == '\\' ? std::string("\\") + ch : std::string(1, ch);
-  file.text.replace(begin, end - begin, quoted + "\"");
+  file.text.replace(begin, end - begin, double_quoted(resolved));
   file.config = parse_config(file.text, path);
 }
 
@@ -277,10 +281,7 @@ void resolve_provider_program(ConfigFile& file, const std::string& path) {
 void name_the_run(ConfigFile& file, const std::string& path) {
   const YAML::Node root = YAML::Load(file.text);
   if (root["name"] || !root.IsMap() || root.size() == 0) return;
-  std::string line = "name: \"";
-  for (char ch : file.config.name)
-    line += ch == '"' || ch == '\\' ? std::string("\\") + ch : std::string(1, ch);
-  line += "\"";
+  const std::string line = "name: " + double_quoted(file.config.name);
   const YAML::Mark first = root.begin()->first.Mark();
   // yaml-cpp's positions do not count a byte-order mark.
   const std::size_t bom = file.text.rfind("\xef\xbb\xbf", 0) == 0 ? 3 : 0;
@@ -337,6 +338,12 @@ Config load_config(const std::string& path) {
   return read_config_file(path).config;
 }
 
+std::string command_text(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) out += (out.empty() ? "" : " ") + printable(a);
+  return "[" + out + "]";
+}
+
 std::vector<std::pair<std::string, std::string>> config_entries(const Config& c) {
   std::vector<std::pair<std::string, std::string>> out;
   auto add = [&](const std::string& key, const auto& value) {
@@ -366,9 +373,7 @@ std::vector<std::pair<std::string, std::string>> config_entries(const Config& c)
           }
           add(std::string("provider.") + parameter.name, rule);
           // Then what serves instead of the built-in provider, in docs/config.md's order.
-          std::string argv;
-          for (const auto& a : ps.command) argv += (argv.empty() ? "" : " ") + printable(a);
-          add("provider.command", ps.command.empty() ? std::string() : "[" + argv + "]");
+          add("provider.command", ps.command.empty() ? std::string() : command_text(ps.command));
           add("provider.protocol", ps.protocol);
         } else {
           add(std::string("provider.") + parameter.name, value);

@@ -95,6 +95,9 @@ std::uint64_t trajectory_bytes(const ProviderSettings& settings);
 // their text (a key left out or given its default; `B3/S23` or `S23/B3`; 0.10 or 0.1).
 std::vector<std::pair<std::string, std::string>> config_entries(const Config& config);
 
+// A provider command as messages show it: "[program arg …]", each element through printable.
+std::string command_text(const std::vector<std::string>& argv);
+
 // The first key whose parsed value differs between `a` and `b`, as {key, a's value, b's value};
 // {} when none does. `name` and `output.runs_dir` are not compared when `ignore_placement`: they
 // only say where a fresh run's directory goes.

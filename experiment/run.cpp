@@ -188,10 +188,9 @@ std::string render_orbits(const ca::RuleTable& table, groups::Subgroup group, in
 }
 
 namespace {
-// A device this machine does not have is refused, naming the config and the key, before a run
-// directory is made or a provider started.
 // A device this machine lacks is refused before a run starts, naming the config's line (the
-// config itself is read on machines without it too: carl inspect, report).
+// config itself is read on machines without it too: carl inspect, report), before a run
+// directory is made or a provider started.
 void check_device(const Config& cfg, const std::string& text, const std::string& config_file) {
   try {
     learner::resolve_device(cfg.learner.device);
@@ -219,14 +218,6 @@ int run_experiment(const std::string& config_path, const std::string& provider_e
   if (run_dir) *run_dir = dir.path();
   return run_in(dir, cfg, provider_exe, false);
 }
-
-namespace {
-std::string argv_text(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& a : argv) out += (out.empty() ? "" : " ") + printable(a);
-  return "[" + out + "]";
-}
-}  // namespace
 
 int resume_experiment(const std::string& run_dir, const std::string& provider_exe,
                       const ResumeOptions& options) {
@@ -264,12 +255,12 @@ int resume_experiment(const RunDir& dir, const std::string& provider_exe,
     // The stored config names a program to run: an untrusted run directory must not run one.
     // Equal to the config the user gives, it is the user's own.
     fmt::print("carl run --resume: the provider command stored in {} is {}\n",
-               terminal_safe(dir.file("config.yaml")), argv_text(command));
+               terminal_safe(dir.file("config.yaml")), command_text(command));
     if (!options.trust_provider && options.config.empty())
       throw InputError(fmt::format(
           "{}: provider.command {} would be run; give the config you trust (carl run CONFIG "
           "--resume DIR) or pass --trust-provider",
-          dir.file("config.yaml"), argv_text(command)));
+          dir.file("config.yaml"), command_text(command)));
   }
   return run_in(dir, cfg, provider_exe, true);
 }

@@ -51,10 +51,9 @@ ClassEvidence class_evidence(const ca::PatternCounts& counts, groups::Subgroup g
   for (groups::Symmetry g : group.elements())
     if (g != groups::Symmetry::identity)
       tally(groups::name(g), [&](ca::Pattern p) { return groups::apply(g, p); });
-  static const char* kCell[9] = {"SE", "S", "SW", "E", "C", "W", "NE", "N", "NW"};
   for (int k = 0; k < 9; ++k)
     if (ignored_cells >> k & 1)
-      tally(fmt::format("cell {}", kCell[k]),
+      tally(fmt::format("cell {}", ca::cell_name(k)),
             [&](ca::Pattern p) { return ca::Pattern(p ^ (1u << k)); });
   const groups::Orbits classes(group, ignored_cells);
   for (int o = 0; o < classes.count(); ++o) {

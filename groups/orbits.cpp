@@ -20,13 +20,12 @@ std::string support_name(CellMask ignored) {
   if (ignored == kVonNeumannCorners) return "von Neumann";
   if (ignored == kCentre) return "Moore without centre";
   if (ignored == (kVonNeumannCorners | kCentre)) return "von Neumann without centre";
-  static const char* const names[9] = {"SE", "S", "SW", "E", "C", "W", "NE", "N", "NW"};
   std::string s = "Moore without ";
   bool first = true;
   for (int k = 8; k >= 0; --k)
     if ((ignored >> k) & 1) {
       s += first ? "" : ", ";
-      s += names[k];
+      s += ca::cell_name(k);
       first = false;
     }
   return s;

@@ -123,6 +123,17 @@ struct Evidence {
   bool rejected = false;
 };
 
+// Writes element (cell) i's evidence into a verdict's per-element arrays.
+template <class Verdict>
+void record(Verdict& v, std::size_t i, const Evidence& e) {
+  v.agreeing_pairs[i] = e.agreeing;
+  v.contradicting_pairs[i] = e.contradicting;
+  v.compared_pairs[i] = e.compared;
+  v.statistic[i] = e.statistic;
+  v.p_value[i] = e.p_value;
+  v.score[i] = e.compared ? double(e.contradicting) / e.compared : 1.0;
+}
+
 // The pairs whose two patterns both occur in the data: the only ones that can agree or contradict.
 std::vector<std::pair<ca::Pattern, ca::Pattern>> observed_pairs(
     const ca::PatternCounts& counts,
@@ -299,9 +310,7 @@ SymmetryVerdict detect_symmetry(const SymmetryMethod& method, const ca::PatternC
   SymmetryVerdict v;
   v.method = method;
   if (method.kind == SymmetryMethod::fixed) {
-    v.group = method.group;
-    for (groups::Symmetry g : groups::kD4)
-      v.passes[static_cast<std::size_t>(g)] = v.group.contains(g);
+    v.set_group(method.group);
     return v;
   }
   if (method.kind == SymmetryMethod::data) {
@@ -315,12 +324,7 @@ SymmetryVerdict detect_symmetry(const SymmetryMethod& method, const ca::PatternC
         continue;
       }
       const Evidence e = weigh(counts, cycles_of(g), pairs_of(g), v.noisy, o.significance);
-      v.agreeing_pairs[i] = e.agreeing;
-      v.contradicting_pairs[i] = e.contradicting;
-      v.compared_pairs[i] = e.compared;
-      v.statistic[i] = e.statistic;
-      v.p_value[i] = e.p_value;
-      v.score[i] = e.compared ? double(e.contradicting) / e.compared : 1.0;
+      record(v, i, e);
       v.passes[i] = !e.rejected && e.agreeing >= o.min_evidence;
     }
     v.group = largest_passing_subgroup(v.passes);
@@ -374,15 +378,11 @@ SymmetryVerdict detect_symmetry(const SymmetryMethod& method, const ca::PatternC
   }
 }
 
-namespace {
-const char* const kCellNames[9] = {"SE", "S", "SW", "E", "C", "W", "NE", "N", "NW"};
-}  // namespace
-
 std::string SupportVerdict::summary() const {
   std::string s = fmt::format("support: {} (", groups::support_name(ignored));
   for (int k = 8; k >= 0; --k) {
     const auto i = static_cast<std::size_t>(k);
-    s += fmt::format("{}{} {}/{}{}", k == 8 ? "" : ", ", kCellNames[k], contradicting_pairs[i],
+    s += fmt::format("{}{} {}/{}{}", k == 8 ? "" : ", ", ca::cell_name(k), contradicting_pairs[i],
                      compared_pairs[i], passes[i] ? " ignored" : "");
   }
   return s + ")";
@@ -415,12 +415,7 @@ SupportVerdict detect_support(const ca::PatternCounts& counts, groups::Subgroup 
       }
     const Evidence e = v.noisy ? weigh_majorities(counts, pairs, o.support_significance)
                                : weigh(counts, classes, pairs, false, o.significance);
-    v.agreeing_pairs[i] = e.agreeing;
-    v.contradicting_pairs[i] = e.contradicting;
-    v.compared_pairs[i] = e.compared;
-    v.statistic[i] = e.statistic;
-    v.p_value[i] = e.p_value;
-    v.score[i] = e.compared ? double(e.contradicting) / e.compared : 1.0;
+    record(v, i, e);
     // Pairs that agree on one next state only say nothing about the cell: a soup that dies at
     // once shows every pair going to 0, and "no cell matters" then fills the whole table with 0
     // (B8/S, 16×16 at density 0.3, once certified B/S that way).

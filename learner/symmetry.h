@@ -9,15 +9,15 @@
 //  - exact (no pattern was ever seen with both next states: the data look noise-free): one
 //    observed pair of patterns with different next states rejects;
 //  - noisy (some pattern was seen with both next states): the next states are taken for samples
-//    with a rate per pattern, and the question is whether the patterns of a class (a cycle of g,
-//    or a pattern and its copy with cell k flipped) share one rate. Under i.i.d. observation noise
-//    that flips shown cells symmetrically, a rare pattern's counts are dominated by corrupted
-//    copies of common ones, but the corrupted copies of p and of g·p still have equal rates when
-//    the rule is g-invariant (the soup, the evolution and the noise all commute with g). Each
-//    class gets a likelihood-ratio (G-)test of homogeneity; the element (cell) is rejected when
-//    the sum over its classes exceeds the χ² quantile at `significance`, or when its largest
-//    single class does at significance / (number of classes) (Bonferroni). The p-value reported
-//    is the smaller of the two, the Bonferroni one multiplied back.
+//    with a rate per pattern, and the question is whether the patterns of a class (a cycle of g)
+//    share one rate (the support detector compares majorities instead: detect_support). Under
+//    i.i.d. observation noise that flips shown cells symmetrically, a rare pattern's counts are
+//    dominated by corrupted copies of common ones, but the corrupted copies of p and of g·p still
+//    have equal rates when the rule is g-invariant (the soup, the evolution and the noise all
+//    commute with g). Each class gets a likelihood-ratio (G-)test of homogeneity; the element
+//    (cell) is rejected when the sum over its classes exceeds the χ² quantile at `significance`, or
+//    when its largest single class does at significance / (number of classes) (Bonferroni). The
+//    p-value reported is the smaller of the two, the Bonferroni one multiplied back.
 // Either way an element (cell) needs at least min_evidence agreeing pairs to pass.
 #include <array>
 #include <string>
@@ -139,7 +139,9 @@ struct SupportVerdict {
   std::array<double, 9> kernel_weight{};  // with a net: the cell's weight share; else 0
   bool noisy = false;
   bool used_kernels = false;
-  std::string summary() const;  // "support: von Neumann (ignored: NW, NE, SW, SE; …)"
+  // "support: von Neumann (NW 0/40 ignored, N 3/40, …)": per cell, contradicting / compared
+  // pairs, and whether it is ignored.
+  std::string summary() const;
 };
 SupportVerdict detect_support(const ca::PatternCounts& counts, groups::Subgroup g,
                               const SymmetryOptions& options = {}, const Net* plain_net = nullptr);

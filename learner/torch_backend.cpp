@@ -76,10 +76,6 @@ void set_threads(int threads) {
   if (const TorchBackend* b = loaded.load()) b->set_threads(threads);
 }
 
-bool torch_backend_loaded() {
-  return loaded.load() != nullptr;
-}
-
 bool torch_has_cuda() {
   return CARL_TORCH_CUDA != 0;
 }

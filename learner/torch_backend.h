@@ -71,8 +71,6 @@ const TorchBackend& torch_backend();
 // version: empty, with *backend set, when it is; else why not (dlerror's reason, "not carl's
 // LibTorch module", or "interface version V, this carl's is W"), naming the file.
 std::string open_torch_module(const std::string& path, const TorchBackend** backend);
-// Whether the module is loaded (without loading it).
-bool torch_backend_loaded();
 // Whether the LibTorch carl was built against has CUDA (known without loading it).
 bool torch_has_cuda();
 

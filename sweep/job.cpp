@@ -292,11 +292,16 @@ const std::vector<std::string>& timing_fields() {
 
 namespace {
 
-std::string median_worst(std::vector<int> v, int runs) {
-  if (v.empty()) return "–";
+template <class T>
+double median(std::vector<T> v) {  // 0 for none
+  if (v.empty()) return 0.0;
   std::sort(v.begin(), v.end());
-  const double med = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-  return fmt::format("{:g} / {}{}", med, v.back(),
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+std::string median_worst(const std::vector<int>& v, int runs) {
+  if (v.empty()) return "–";
+  return fmt::format("{:g} / {}{}", median(v), *std::max_element(v.begin(), v.end()),
                      int(v.size()) < runs ? fmt::format(" ({} of {})", v.size(), runs) : "");
 }
 
@@ -384,11 +389,6 @@ ZooSummary summarize(const json& runs, const std::string& heading, double second
       "over δ | dense: carl / counting | median s |\n"
       "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
       heading);
-  auto median = [](std::vector<double> v) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-  };
   for (const auto& key : order) {
     const auto& rs = groups_of_runs[key];
     int exact = 0, false_halts = 0, budget = 0, group_right = 0, support_right = 0, over = 0;
@@ -432,8 +432,7 @@ ZooSummary summarize(const json& runs, const std::string& heading, double second
         "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:g} | {} | {} | {:.2g} / {:.2g} | "
         "{} | {:.2g} / {:.2g} | {:.1f} |\n",
         std::get<0>(key), std::get<1>(key), std::get<2>(key), n, exact, false_halts, budget,
-        group_right, support_right, median_worst(carl, n),
-        median(std::vector<double>(all.begin(), all.end())), median_worst(count, n),
+        group_right, support_right, median_worst(carl, n), median(all), median_worst(count, n),
         median_worst(count_g, n), median(err), *std::max_element(err.begin(), err.end()),
         risk ? std::to_string(over) : "–", median(dense), median(dense_counting), median(secs));
   }
