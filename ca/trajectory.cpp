@@ -16,6 +16,24 @@ std::string trajectory_to_rle(const Trajectory& trajectory, const std::string& r
   return out;
 }
 
+namespace {
+
+// Every line blank or a '#' comment.
+bool only_comments(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    const std::string_view line = text.substr(pos, eol - pos);
+    const std::size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string_view::npos && line[first] != '#') return false;
+    pos = eol + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
 Trajectory trajectory_from_rle(const std::string& text, const std::string& source,
                                std::uint64_t max_cells) {
   Trajectory t;
@@ -29,6 +47,8 @@ Trajectory trajectory_from_rle(const std::string& text, const std::string& sourc
       ++pos;
     }
     if (pos >= text.size()) break;
+    // Comments after the last frame's '!' open no frame (Golly ignores what follows a '!').
+    if (only_comments(std::string_view(text).substr(pos))) break;
     std::size_t used = 0;
     // A view, not a copy: copying the rest for every frame made reading quadratic in the length.
     const std::string_view rest = std::string_view(text).substr(pos);

@@ -195,8 +195,23 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
   extractor::GuessTests guesses;
   std::optional<extractor::ExtractedRule> last_rule;
   long prequential_wrong = 0, prequential_cells = 0;
+  // The number (file) of each trajectory in `data`.
+  std::vector<int> numbers;
+  // A trajectory frame for frame the same as one already taken adds no evidence: it is set aside,
+  // neither trained on nor counted among the trajectories seen (the risk bound counts them), and
+  // it is no fresh test (a provider that repeated itself had certified "trajectory 1, which it had
+  // not trained on"). The reason when it repeats one, else "".
+  auto repeat = [&](const ca::Trajectory& t) -> std::string {
+    const int number = source.next_index() - 1;
+    for (std::size_t i = 0; i < data.size(); ++i)
+      if (data[i] == t)
+        return fmt::format("trajectory {} repeats trajectory {} frame for frame, set aside", number,
+                           numbers[i]);
+    return "";
+  };
   // Every trajectory first tests the rule of the round before it, then joins the data.
   auto take = [&](ca::Trajectory t) {
+    numbers.push_back(source.next_index() - 1);
     ca::PatternCounts c = ca::count_patterns(t, boundary);
     if (last_rule) {
       // Per orbit of G: an orbit first shown now tests what the round before filled it with,
@@ -424,11 +439,11 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     if (nets_needed) out.kernels = flatten(committee.members().front().first_layer_kernels());
     if (plain) out.plain_kernels = flatten(plain->first_layer_kernels());
 
-    const int asked = static_cast<int>(data.size());
     extractor::RoundState state;
     state.round = round;
-    state.trajectories = asked;
-    state.budget_left = asked < so.max_trajectories && round + 1 < so.max_rounds;
+    state.trajectories = static_cast<int>(data.size());
+    // Trajectories set aside as repeats count against the budget too.
+    state.budget_left = source.requests() < so.max_trajectories && round + 1 < so.max_rounds;
     state.rule = &rule;
     state.counts = &counts;
     state.per_trajectory = &per_trajectory;
@@ -460,15 +475,24 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
                                : "");
     } else if (d.action == extractor::Action::test) {
       ca::Trajectory fresh = source.next();
-      d = policy->judge(state, fresh, boundary);
-      rec.certify_error = d.judged_error;
-      if (d.action == extractor::Action::halt)
-        reason = d.reason;
-      else
-        take(std::move(fresh));
+      state.fresh_trajectory = source.next_index() - 1;
+      if (std::string repeated = repeat(fresh); !repeated.empty()) {
+        d = {extractor::Action::request, repeated + ": no fresh test", std::nullopt};
+      } else {
+        d = policy->judge(state, fresh, boundary);
+        rec.certify_error = d.judged_error;
+        if (d.action == extractor::Action::halt)
+          reason = d.reason;
+        else
+          take(std::move(fresh));
+      }
       last_judgement = d.reason;
     } else if (d.action == extractor::Action::request) {
-      take(source.next());
+      ca::Trajectory next = source.next();
+      if (std::string repeated = repeat(next); !repeated.empty())
+        d.reason += "; " + repeated;
+      else
+        take(std::move(next));
     }
     if (reason.empty()) {
       rec.decision = fmt::format("{} ({})", extractor::name(d.action), d.reason);

@@ -80,6 +80,7 @@ std::optional<Decision> proven_by_data(const RoundState& s, const StoppingOption
   const ClassEvidence e = class_evidence(*s.counts, rule.group, 0);
   if (e.unobserved_classes > 0 || e.contradicting_pairs > 0) return std::nullopt;
   if (o.min_symmetry_pairs <= 0 || e.weakest_pairs < o.min_symmetry_pairs) return std::nullopt;
+  if (asymmetry_filled(rule, *s.counts, o.min_symmetry_pairs).any()) return std::nullopt;
   return Decision{
       Action::halt,
       fmt::format("proven if the rule has symmetry {}: every class observed ({} patterns "
@@ -104,6 +105,42 @@ std::bitset<ca::kPatternCount> support_filled(const ExtractedRule& rule,
     for (ca::Pattern q : orbits.members(o))
       filled[q] = rule.provenance[std::size_t(q)] == Provenance::symmetry;
   }
+  return filled;
+}
+
+std::bitset<ca::kPatternCount> asymmetry_filled(const ExtractedRule& rule,
+                                                const ca::PatternCounts& data, int min_pairs) {
+  std::bitset<ca::kPatternCount> filled;
+  if (rule.group.order() == 1) return filled;
+  const ca::RuleTable known = groups::forced_table(data);
+  const groups::Orbits square(groups::Subgroup::parse("p4m"));
+  std::vector<bool> broken(std::size_t(square.count()), false);
+  bool any_broken = false;
+  for (int o = 0; o < square.count(); ++o) {
+    bool shows[2] = {false, false};
+    for (ca::Pattern q : square.members(o))
+      if (known.known(q)) shows[known.output(q)] = true;
+    broken[std::size_t(o)] = shows[0] && shows[1];
+    any_broken = any_broken || broken[std::size_t(o)];
+  }
+  if (!any_broken) return filled;
+  // G is backed where the rule is asymmetric when each of its elements maps enough observed
+  // patterns of broken orbits onto observed patterns with the same next state.
+  bool backed = min_pairs > 0;
+  for (groups::Symmetry g : rule.group.elements()) {
+    if (g == groups::Symmetry::identity || !backed) continue;
+    int agreeing = 0;
+    for (int a = 0; a < ca::kPatternCount; ++a) {
+      const ca::Pattern p = ca::Pattern(a), q = groups::apply(g, p);
+      if (q <= p || !broken[std::size_t(square.orbit_of(p))]) continue;
+      agreeing += known.known(p) && known.known(q) && known.output(p) == known.output(q);
+    }
+    backed = agreeing >= min_pairs;
+  }
+  if (backed) return filled;
+  for (int p = 0; p < ca::kPatternCount; ++p)
+    filled[std::size_t(p)] = broken[std::size_t(square.orbit_of(ca::Pattern(p)))] &&
+                             rule.provenance[std::size_t(p)] == Provenance::symmetry;
   return filled;
 }
 

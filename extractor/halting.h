@@ -21,6 +21,7 @@ namespace carl::extractor {
 struct RoundState {
   int round = 0;
   int trajectories = 0;      // trained on so far
+  int fresh_trajectory = 0;  // judge(): the fresh trajectory's number (its file)
   bool budget_left = false;  // another trajectory may be asked for
   const ExtractedRule* rule = nullptr;
   const ca::PatternCounts* counts = nullptr;                       // all data so far
@@ -73,6 +74,18 @@ ClassEvidence class_evidence(const ca::PatternCounts& counts, groups::Subgroup g
 std::bitset<ca::kPatternCount> support_filled(const ExtractedRule& rule,
                                               const ca::PatternCounts& data);
 
+// The entries a rule has from G where the data show the rule lacks symmetry: in an orbit of the
+// whole square group D4 whose observed patterns go to different next states, those G filled
+// unless every non-identity element of G is backed there, by at least `min_pairs` agreeing pairs
+// of observed patterns inside such broken orbits (0: never backed). G is accepted on pairs across
+// the whole table, and those say nothing about the part the data show asymmetric: Life with one
+// pattern flipped broke that pattern's orbit, G stepped down from p4m to p2, and p2 filled the
+// pattern's never-observed half-turn image from it, wrongly (a campaign of 2026-12-02: 18
+// certified false halts). A rule that lacks the symmetry throughout (a chiral rule, and G = p4)
+// backs G with many such pairs. Noise-free data only (none otherwise: forced_table's).
+std::bitset<ca::kPatternCount> asymmetry_filled(const ExtractedRule& rule,
+                                                const ca::PatternCounts& data, int min_pairs);
+
 enum class Action { request, train_on, halt, test };
 const char* name(Action a);
 
@@ -108,7 +121,8 @@ std::unique_ptr<HaltingPolicy> make_policy(const StoppingOptions& options);
 // The exact halts that need no fresh trajectory, shared by certified and risk: every pattern
 // observed with one next state (the data prove the table), or every orbit of the rule's group
 // observed and the symmetry supported by enough agreeing pairs (the cells the rule is taken to
-// ignore fill nothing here: support_filled). nullopt when neither holds.
+// ignore fill nothing here: support_filled; nor does G where the data show the rule asymmetric:
+// asymmetry_filled). nullopt when neither holds.
 std::optional<Decision> proven_by_data(const RoundState& state, const StoppingOptions& options);
 
 }  // namespace carl::extractor

@@ -211,20 +211,31 @@ class CertifiedPolicy : public HaltingPolicy {
     }
     const ca::PatternCounts tested =
         judged_patterns(fresh, boundary, o_.certify_on == CertifyOn::rollout, seen);
-    // The guesses: generalized entries, and those the support alone filled (support_filled).
-    const auto by_support =
-        support_filled(rule, s.counts != nullptr ? *s.counts : ca::PatternCounts{});
-    int untested = 0, untested_by_support = 0;
+    // The guesses: generalized entries, those the support alone filled (support_filled), and on
+    // noise-free data those G filled where the data show the rule asymmetric (asymmetry_filled).
+    const ca::PatternCounts training = s.counts != nullptr ? *s.counts : ca::PatternCounts{};
+    const auto by_support = support_filled(rule, training);
+    const auto by_asymmetry = s.noise_free ? asymmetry_filled(rule, training, o_.min_symmetry_pairs)
+                                           : std::bitset<ca::kPatternCount>();
+    int untested = 0, untested_by_support = 0, untested_by_asymmetry = 0;
     for (int p = 0; p < ca::kPatternCount; ++p) {
       if (tested.observed(ca::Pattern(p))) continue;
       untested += rule.provenance[std::size_t(p)] == Provenance::generalized;
       untested_by_support += by_support[std::size_t(p)];
+      untested_by_asymmetry += by_asymmetry[std::size_t(p)] && !by_support[std::size_t(p)];
     }
-    const std::string untested_entries =
-        untested_by_support == 0 ? fmt::format("{} generalized entries", untested)
-                                 : fmt::format("{} generalized and {} support-filled entries",
-                                               untested, untested_by_support);
-    untested += untested_by_support;
+    // "2 generalized entries", "0 generalized and 1 support-filled entries", "0 generalized, 1
+    // support-filled and 1 asymmetry-filled entries".
+    std::vector<std::string> kinds = {fmt::format("{} generalized", untested)};
+    if (untested_by_support > 0)
+      kinds.push_back(fmt::format("{} support-filled", untested_by_support));
+    if (untested_by_asymmetry > 0)
+      kinds.push_back(fmt::format("{} asymmetry-filled", untested_by_asymmetry));
+    std::string untested_entries;
+    for (std::size_t i = 0; i < kinds.size(); ++i)
+      untested_entries += (i == 0 ? "" : i + 1 == kinds.size() ? " and " : ", ") + kinds[i];
+    untested_entries += " entries";
+    untested += untested_by_support + untested_by_asymmetry;
     if (untested > 0 && o_.verify_generalized) {
       d.reason = fmt::format("{} untested", untested_entries);
       return d;
@@ -233,14 +244,14 @@ class CertifiedPolicy : public HaltingPolicy {
     d.reason = fmt::format(
         "certified: the complete rule predicted trajectory {}, which it had not trained on, with "
         "error {:.3g} ({})",
-        s.trajectories, judged.loss,
+        s.fresh_trajectory, judged.loss,
         on_floor ? fmt::format("above the tolerance {:.3g}, but not above the noise floor {:.3g}, "
                                "its error on its training data, at 99 % confidence",
                                o_.tolerance, s.one_step)
                  : fmt::format("tolerance {:.3g}", o_.tolerance));
     // What the halt rests on beyond the data: the entries G filled.
-    if (const int by_symmetry =
-            rule.count_by_provenance()[std::size_t(Provenance::symmetry)] - int(by_support.count());
+    if (const int by_symmetry = rule.count_by_provenance()[std::size_t(Provenance::symmetry)] -
+                                int((by_support | by_asymmetry).count());
         by_symmetry > 0)
       d.reason += fmt::format("; {} entries filled by symmetry {}", by_symmetry, rule.group.name());
     // The halt promises less with the check off: say so where the promise is read.

@@ -22,13 +22,32 @@ class RiskPolicy : public HaltingPolicy {
       return {Action::request,
               fmt::format("the rule leaves {:.3g} of the observed updates unknown", s.one_step),
               std::nullopt};
-    if (!s.noise_free && s.one_step > o_.tolerance)
-      return {Action::train_on,
-              fmt::format("the rule misses {:.3g} of the observed updates", s.one_step),
-              std::nullopt};
+    if (!s.noise_free && s.one_step > o_.tolerance) {
+      const std::string misses =
+          fmt::format("the rule misses {:.3g} of the observed updates (tolerance {:g})", s.one_step,
+                      o_.tolerance);
+      // No rule does better on noisy data than its majority table, whose error is the noise rate:
+      // training on cannot reach a tolerance below it (a tolerance of 0 under noise had trained
+      // on for 63 rounds, then stopped with 1 of its 12 trajectories asked for). Nor is training
+      // on twice on the same data worth a round: ask for data instead.
+      if (s.one_step <= s.noise_rate * (1 + 1e-9))
+        return {Action::request,
+                fmt::format("{}, no more than the data's own noise rate {:.3g}: no rule meets the "
+                            "tolerance on these data",
+                            misses, s.noise_rate),
+                std::nullopt};
+      if (trained_on_at_ == s.trajectories)
+        return {Action::request, misses + ", after training on: more data", std::nullopt};
+      trained_on_at_ = s.trajectories;
+      return {Action::train_on, misses, std::nullopt};
+    }
     // Over the orbits of G itself: an orbit that only a merge over ignored cells filled is as
-    // unobserved as any (docs/halting.md, "The cells a rule ignores prove nothing").
-    const groups::Orbits classes(s.rule->group);
+    // unobserved as any (docs/halting.md, "The cells a rule ignores prove nothing"). Over single
+    // patterns where G filled entries in orbits the data show asymmetric (asymmetry_filled): G
+    // is not backed there, so each such entry is a class of its own, never observed.
+    const bool g_unbacked = s.noise_free && s.counts != nullptr &&
+                            asymmetry_filled(*s.rule, *s.counts, o_.min_symmetry_pairs).any();
+    const groups::Orbits classes(g_unbacked ? groups::Subgroup() : s.rule->group);
     RiskBound b = risk_bound(*s.per_trajectory, classes, s.guesses, o_.confidence);
     // A class that sets off a cascade when it first appears costs far more cells than the rare
     // classes seen so far: simulate what an appearance sets off before halting on the bound (only
@@ -59,6 +78,7 @@ class RiskPolicy : public HaltingPolicy {
 
  private:
   StoppingOptions o_;
+  int trained_on_at_ = -1;  // the trajectories trained on when it last said train on
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include "provider/error.h"
 #include "provider/limits.h"
 #include "provider/process.h"
+#include "provider/protocol.h"
 
 namespace carl::provider {
 namespace {
@@ -251,8 +253,36 @@ std::string TrajectoryStore::path(int index) const {
   return dir_ + "/" + trajectory_name(index);
 }
 
+namespace {
+constexpr std::string_view kDigestLine = "#C carl trajectory ";
+std::string digest_line(int index, const std::string& rle) {
+  return fmt::format("{}{} digest {:016x}\n", kDigestLine, index,
+                     fnv1a64(fmt::format("{}\n{}", index, rle)));
+}
+bool has_digest_line(const std::string& text) {
+  return text.rfind(kDigestLine, 0) == 0;
+}
+// A stored file's text against its digest line (a comment, left in for the RLE reader).
+void check_digest(const std::string& text, int index, const std::string& path) {
+  const std::size_t eol = text.find('\n');
+  const std::string rest = eol == std::string::npos ? "" : text.substr(eol + 1);
+  if (text.substr(0, eol + 1) == digest_line(index, rest)) return;
+  long long stored_as = -1;
+  const std::string line = text.substr(0, eol);
+  if (std::sscanf(line.c_str() + kDigestLine.size(), "%lld", &stored_as) == 1 &&
+      stored_as != index && text.substr(0, eol + 1) == digest_line(int(stored_as), rest))
+    throw InputError(fmt::format(
+        "{}: holds trajectory {}, not {} (copied over another file since carl stored it)", path,
+        stored_as, index));
+  throw InputError(fmt::format(
+      "{}: changed since carl stored it (its digest line does not match the file)", path));
+}
+}  // namespace
+
 std::string TrajectoryStore::save(const ca::Trajectory& t, int index) const {
-  ca::write_durably(dir_, trajectory_name(index), ca::trajectory_to_rle(t), /*replace=*/false);
+  const std::string rle = ca::trajectory_to_rle(t);
+  ca::write_durably(dir_, trajectory_name(index), digest_line(index, rle) + rle,
+                    /*replace=*/false);
   return path(index);
 }
 
@@ -270,10 +300,19 @@ int TrajectoryStore::count() const {
 std::vector<ca::Trajectory> TrajectoryStore::load() const {
   std::vector<ca::Trajectory> out;
   const int n = count();
+  // When some file has its digest line, every file must (checked after the loop).
+  bool digested = false;
+  std::string undigested;  // the first file without one
   for (int k = 0; k < n; ++k) {
     const std::string p = path(k);
-    ca::Trajectory t = ca::trajectory_from_rle(ca::read_nofollow(dir_, trajectory_name(k)), p,
-                                               rle_trajectory_cells());
+    const std::string text = ca::read_nofollow(dir_, trajectory_name(k));
+    if (has_digest_line(text)) {
+      check_digest(text, k, p);
+      digested = true;
+    } else if (undigested.empty()) {
+      undigested = p;
+    }
+    ca::Trajectory t = ca::trajectory_from_rle(text, p, rle_trajectory_cells());
     if (t.frames.size() < 2)
       throw InputError(
           fmt::format("{}: {} frame(s); a trajectory needs at least 2", p, t.frames.size()));
@@ -294,6 +333,10 @@ std::vector<ca::Trajectory> TrajectoryStore::load() const {
     }
     out.push_back(std::move(t));
   }
+  if (digested && !undigested.empty())
+    throw InputError(fmt::format(
+        "{}: not stored by carl (no digest line, where the run's other trajectories have one)",
+        undigested));
   return out;
 }
 

@@ -91,6 +91,10 @@ class RleCommandSource : public TrajectorySource {
 // Every file is written with ca::write_durably (beside, fsync, rename, never through a
 // symlink) and never overwritten; every file read back is checked: numbered without gaps, at
 // least 2 frames of at least 1×1 cells, all of one shape, and of `expect`'s shape when given.
+// Each file's first line is `#C carl trajectory <k> digest <fnv1a64 hex>` (a comment to Golly)
+// over its number and the rest of the file, so that a file edited, copied over another or planted
+// between a kill and a `--resume` is refused by name rather than taken for the run's data. A
+// store none of whose files has the line (written before it existed, or by hand) is read as it is.
 class TrajectoryStore {
  public:
   // Creates the directory if missing; refuses a directory that is a symlink.

@@ -212,6 +212,12 @@ TEST_CASE("trajectories round-trip through multi-frame RLE", "[rle][trajectory]"
   REQUIRE(trajectory_from_rle(trajectory_to_rle(t), "t.rle") == t);
   REQUIRE_THROWS_WITH(trajectory_from_rle(text + "x = 2, y = 2\no!\n", "t.rle"),
                       Catch::Contains("t.rle:") && Catch::Contains("frame 6"));
+  // Comments after the last '!' open no frame: Golly ignores what follows a '!' (a campaign's
+  // recording with a closing #C line had been refused as "no RLE header").
+  REQUIRE(trajectory_from_rle(text + "#C recorded by hand\n\n# end\n", "t.rle") == t);
+  // A frame after them is still a frame.
+  REQUIRE_THROWS_WITH(trajectory_from_rle(text + "#C next\nx = 2, y = 2\no!\n", "t.rle"),
+                      Catch::Contains("frame 6"));
 }
 
 TEST_CASE("a trajectory's frames are refused once they pass its cell budget",

@@ -468,3 +468,37 @@ TEST_CASE(
   CHECK(o.halted);
   CHECK(ca::emit_rule(o.rule.table) == "B3/S23");
 }
+
+TEST_CASE("a provider that repeats a trajectory gives no fresh evidence", "[loop][hostile]") {
+  // A helper's campaign: a provider that served the same trajectory every time had certified
+  // "the complete rule predicted trajectory 1, which it had not trained on", and the risk bound
+  // had counted five copies as five trajectories. A repeat is set aside and judged by nothing.
+  for (const char* policy : {"certified", "risk"}) {
+    Config cfg = config_file("life");
+    cfg.stopping.policy = *parse_choice<extractor::Policy>(policy);
+    cfg.stopping.max_trajectories = 6;
+    cfg.output.checkpoint = false;
+    class Repeating : public provider::TrajectorySource {
+     public:
+      explicit Repeating(provider::ProviderOptions o) : world_(o) {}
+      provider::Shape shape() const override { return world_.shape(); }
+
+     protected:
+      ca::Trajectory fetch(int) override { return world_.trajectory(0); }
+
+     private:
+      provider::HiddenRuleWorld world_;
+    } source(experiment::provider_options(cfg.provider));
+    const experiment::Outcome o = experiment::run_loop(cfg, source, {});
+    INFO(policy << ": " << o.reason);
+    CHECK_FALSE(o.halted);
+    CHECK(o.trajectories == 6);
+    CHECK_THAT(o.reason, Catch::Contains("budget"));
+    bool said = false;
+    for (const auto& r : o.records) {
+      CHECK(r.trajectories == 1);
+      said = said || r.decision.find("repeats trajectory 0 frame for frame") != std::string::npos;
+    }
+    CHECK(said);
+  }
+}

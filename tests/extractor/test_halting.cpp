@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <optional>
 #include <random>
 
 #include "ca/choice.h"
@@ -6,6 +7,7 @@
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
 #include "extractor/halting.h"
+#include "groups/d4.h"
 #include "groups/orbits.h"
 #include "support.h"
 
@@ -339,6 +341,138 @@ TEST_CASE("certified: entries the support alone filled are guesses a fresh traje
   REQUIRE_THAT(d.reason, Catch::EndsWith("; 1 entries filled by symmetry p4m"));
 }
 
+namespace {
+
+// Life with one pattern flipped (a campaign of 2026-12-02), every pattern observed but the
+// flipped one's half-turn image; the data then break p4m in that orbit alone, p2 passes, and p2
+// fills the image from the flipped pattern: wrongly.
+struct LifeWithOneFlip {
+  ca::RuleTable truth = ca::parse_rule("B3/S23");
+  ca::Pattern flipped = ca::Pattern(412);
+  ca::Pattern image = groups::apply(groups::Symmetry::rot180, ca::Pattern(412));
+  groups::Subgroup p2 = groups::Subgroup::parse("p2");
+  LifeWithOneFlip() { truth.set(flipped, !truth.output(flipped)); }
+  // The rule p2 makes of the data: the image takes the flipped pattern's output.
+  ca::RuleTable learned() const {
+    ca::RuleTable t = truth;
+    t.set(image, truth.output(flipped));
+    return t;
+  }
+};
+
+// A grid that shows pattern p at its centre cell (2, 2), zeros elsewhere.
+ca::Grid showing(ca::Pattern p) {
+  ca::Grid g(6, 6);
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) g.set(1 + r, 1 + c, (p >> ca::pattern_bit(r, c)) & 1);
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("G's fills in orbits the data show asymmetric are guesses unless G is backed there",
+          "[halting]") {
+  const LifeWithOneFlip life;
+  REQUIRE(life.image != life.flipped);
+  auto o = options("certified");
+  o.min_symmetry_pairs = 24;
+  auto policy = extractor::make_policy(o);
+  Fixture f;
+  for (int p = 0; p < ca::kPatternCount; ++p)
+    if (p != life.image) observe(f.counts, life.truth, p);
+  f.finish(life.learned(), life.p2);
+  REQUIRE(f.rule.provenance[life.image] == Provenance::symmetry);
+  // p2 is well supported over the whole table, and no orbit of it is unobserved.
+  const auto e = extractor::class_evidence(f.counts, life.p2, 0);
+  REQUIRE(e.unobserved_classes == 0);
+  REQUIRE(e.contradicting_pairs == 0);
+  REQUIRE(e.weakest_pairs >= 24);
+  // But where the data show the rule asymmetric, no pair backs it: the image is a guess.
+  const auto filled = extractor::asymmetry_filled(f.rule, f.counts, 24);
+  REQUIRE(filled.count() == 1);
+  REQUIRE(filled[life.image]);
+  REQUIRE(extractor::asymmetry_filled(f.rule, f.counts, 0).count() == 1);
+  // So no proof: the rule is judged on a fresh trajectory, which must show the image.
+  REQUIRE(policy->decide(f.state).action == Action::test);
+  REQUIRE_FALSE(extractor::make_policy(options("risk"))->decide(f.state).action == Action::halt);
+  std::optional<ca::Trajectory> without;
+  for (std::uint64_t seed = 1; seed <= 40 && !without; ++seed) {
+    ca::Trajectory t = ca::Stepper(life.truth).trajectory(ca::random_soup(16, 16, 0.3, seed), 4);
+    if (!ca::count_patterns(t, ca::Boundary::torus).observed(life.image)) without = t;
+  }
+  REQUIRE(without);
+  auto d = policy->judge(f.state, *without, ca::Boundary::torus);
+  REQUIRE(d.judged_error == 0.0);
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason, Catch::Contains("0 generalized and 1 asymmetry-filled entries untested"));
+  // A trajectory that shows the image proves p2's fill wrong there.
+  const ca::Trajectory shown = ca::Stepper(life.truth).trajectory(showing(life.image), 2);
+  REQUIRE(ca::count_patterns(shown, ca::Boundary::torus).observed(life.image));
+  d = policy->judge(f.state, shown, ca::Boundary::torus);
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason, Catch::Contains("certification failed"));
+  f.rule.table = life.truth;
+  REQUIRE(policy->judge(f.state, shown, ca::Boundary::torus).action == Action::halt);
+
+  // A rule that lacks the larger symmetry throughout backs G with many pairs in broken orbits:
+  // a random p2 rule, one pattern's fill left to G.
+  Fixture g;
+  const ca::RuleTable p2_rule = groups::random_invariant_rule(life.p2, 7);
+  const groups::Orbits square(groups::Subgroup::parse("p4m"));
+  ca::Pattern left_out = ca::Pattern(0);
+  for (int p = 0; p < ca::kPatternCount && left_out == 0; ++p) {
+    const ca::Pattern q = ca::Pattern(p);
+    bool shows[2] = {false, false};
+    for (ca::Pattern m : square.members(square.orbit_of(q)))
+      if (m != q) shows[p2_rule.output(m)] = true;
+    if (shows[0] && shows[1] && groups::apply(groups::Symmetry::rot180, q) != q) left_out = q;
+  }
+  REQUIRE(left_out != 0);
+  for (int p = 0; p < ca::kPatternCount; ++p)
+    if (p != left_out) observe(g.counts, p2_rule, p);
+  g.finish(p2_rule, life.p2);
+  REQUIRE(g.rule.provenance[left_out] == Provenance::symmetry);
+  REQUIRE(extractor::asymmetry_filled(g.rule, g.counts, 24).none());
+  REQUIRE(policy->decide(g.state).action == Action::halt);
+  // With min_symmetry_pairs 0 nothing is backed (and nothing is proven by symmetry).
+  REQUIRE(extractor::asymmetry_filled(g.rule, g.counts, 0)[left_out]);
+}
+
+TEST_CASE("risk: where G is not backed in orbits the data show asymmetric, classes are patterns",
+          "[halting]") {
+  // Two trajectories: the first shows a pattern, the second its half-turn image, for 20 such
+  // pairs (and every other pattern but the flipped one's image in both). Under p2 each pair is
+  // one class seen in both trajectories; G is not backed where Life with one flip is asymmetric,
+  // so the bound counts the patterns, 40 of them seen in one trajectory each.
+  const LifeWithOneFlip life;
+  auto o = options("risk");
+  Fixture f;
+  std::vector<ca::PatternCounts> per(2);
+  std::vector<bool> split(ca::kPatternCount, false);
+  int pairs = 0;
+  for (int p = 0; p < ca::kPatternCount && pairs < 20; ++p) {
+    const ca::Pattern a = ca::Pattern(p), b = groups::apply(groups::Symmetry::rot180, a);
+    if (b <= a || a == life.flipped || b == life.flipped || a == life.image || b == life.image)
+      continue;
+    split[a] = split[b] = true;
+    observe(per[0], life.truth, a, 25);
+    observe(per[1], life.truth, b, 25);
+    ++pairs;
+  }
+  for (auto& c : per)
+    for (int p = 0; p < ca::kPatternCount; ++p)
+      if (!split[std::size_t(p)] && p != life.image) observe(c, life.truth, p, 25);
+  for (const auto& c : per) f.counts += c;
+  f.finish(life.learned(), life.p2);
+  f.per = per;
+  f.state.trajectories = 2;
+  REQUIRE(extractor::asymmetry_filled(f.rule, f.counts, o.min_symmetry_pairs).any());
+  const auto d = extractor::make_policy(o)->decide(f.state);
+  REQUIRE(d.bound);
+  REQUIRE(d.bound->singleton_classes == 40);
+  REQUIRE(d.action == Action::request);
+}
+
 TEST_CASE("certified: a class the fresh trajectory contradicts fails, whatever the pooled error",
           "[halting]") {
   // Judged one step at a time with a tolerance for observation noise (the noisy regimes'
@@ -459,7 +593,21 @@ TEST_CASE("risk: halts with a stated bound once the bound is below delta", "[hal
   f.state.one_step = 0.1;
   REQUIRE(policy->decide(f.state).action == Action::request);
   f.state.noise_free = false;
+  f.state.noise_rate = 0.03;
   REQUIRE(policy->decide(f.state).action == Action::train_on);
+  // Training on again on the same data is not worth a round (a tolerance below the noise had
+  // trained on for 63 rounds): more data; new data are trained on again.
+  d = policy->decide(f.state);
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason, Catch::Contains("after training on: more data"));
+  f.state.trajectories = 41;
+  REQUIRE(policy->decide(f.state).action == Action::train_on);
+  // A rule at the data's own noise rate (the majority table's error) is as good as any: no
+  // training meets a tolerance below it, and the reason says so.
+  f.state.one_step = 0.03;
+  d = extractor::make_policy(o)->decide(f.state);
+  REQUIRE(d.action == Action::request);
+  REQUIRE_THAT(d.reason, Catch::Contains("no more than the data's own noise rate 0.03"));
 }
 
 TEST_CASE("risk: the bound counts orbits of G, not classes merged over ignored cells",

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <thread>
 
+#include "ca/files.h"
 #include "ca/random_rules.h"
 #include "ca/rulestring.h"
 #include "ca/simulate.h"
@@ -165,6 +166,53 @@ TEST_CASE("the trajectory store writes durably and reads back in order", "[clien
   REQUIRE(store.load() == got);
   // A reader of the directory sees complete files only (no .tmp left behind).
   REQUIRE_FALSE(std::ifstream(store.path(0) + ".tmp").good());
+}
+
+TEST_CASE("a stored trajectory altered, copied or planted after carl stored it is refused",
+          "[client][store][hostile]") {
+  // A helper's campaign: between a kill and --resume a frame was edited, a trajectory file
+  // copied over the next and one planted beyond the last; all were read as the run's data.
+  test::TempDir dir;
+  provider::TrajectoryStore store(dir.path());
+  std::vector<ca::Trajectory> got;
+  for (int k = 0; k < 3; ++k) {
+    got.push_back(ca::simulate(ca::parse_rule("B3/S23"), ca::random_soup(8, 8, 0.4, 20 + k), 3));
+    store.save(got.back(), k);
+  }
+  REQUIRE(store.load() == got);
+  // Golly reads the digest line as a comment; so does carl.
+  REQUIRE(ca::trajectory_from_rle(ca::read_text_file(store.path(1)), "t") == got[1]);
+  auto refused = [&] {
+    try {
+      store.load();
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string second = ca::read_text_file(store.path(1));
+  // A frame edited: one cell of the last frame flipped.
+  std::string edited = second;
+  const std::size_t cell = edited.rfind('o');
+  edited[cell] = 'b';
+  ca::write_text_file(store.path(1), edited);
+  REQUIRE_THAT(refused(), Catch::Contains(store.path(1) + ": changed since carl stored it"));
+  // A file copied over another.
+  ca::write_text_file(store.path(1), ca::read_text_file(store.path(0)));
+  REQUIRE_THAT(refused(), Catch::Contains(store.path(1) + ": holds trajectory 0, not 1"));
+  ca::write_text_file(store.path(1), second);
+  REQUIRE(store.load() == got);
+  // One planted beyond the last: a copy, or written by hand without a digest line.
+  ca::write_text_file(store.path(3), second);
+  REQUIRE_THAT(refused(), Catch::Contains(store.path(3) + ": holds trajectory 1, not 3"));
+  ca::write_text_file(store.path(3), ca::trajectory_to_rle(got[2]));
+  REQUIRE_THAT(refused(), Catch::Contains(store.path(3) + ": not stored by carl"));
+  // A store none of whose files has the line (older runs, stores made by hand) is read as it is.
+  test::TempDir old;
+  for (int k = 0; k < 3; ++k)
+    ca::write_text_file(old.path() + fmt::format("/trajectory-{:03d}.rle", k),
+                        ca::trajectory_to_rle(got[std::size_t(k)]));
+  REQUIRE(provider::TrajectoryStore(old.path()).load() == got);
 }
 
 TEST_CASE("a stored trajectory of many huge frames is refused before it is all read",
