@@ -84,14 +84,8 @@ void write_in(int d, const std::string& dir, const std::string& name, const std:
       if (armed) ::unlinkat(dir, name.c_str(), 0);
     }
   } remove_temporary{d, tmp};
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(f.get(), bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      throw InputError(fmt::format("{}: write failed: {}", shown(dir, tmp), std::strerror(errno)));
-    done += static_cast<std::size_t>(n);
-  }
+  if (!write_fully(f.get(), bytes))
+    throw InputError(fmt::format("{}: write failed: {}", shown(dir, tmp), std::strerror(errno)));
   if (::fsync(f.get()) != 0 || ::close(f.release()) != 0)
     throw InputError(fmt::format("{}: fsync failed: {}", shown(dir, tmp), std::strerror(errno)));
   if (!replace) {
@@ -152,6 +146,20 @@ void require_file_target(const std::string& path) {
                                : S_ISFIFO(st.st_mode) ? "FIFO"
                                : S_ISSOCK(st.st_mode) ? "socket"
                                                       : "device"));
+}
+
+bool write_fully(int fd, std::string_view bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EIO;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
 }
 
 void write_durably(const std::string& dir, const std::string& name, const std::string& bytes,

@@ -5,6 +5,7 @@
 // file, a crash never leaves a torn one, and a planted link or FIFO is never written through.
 // (A sweep's records.jsonl is appended a line at a time.)
 #include <string>
+#include <string_view>
 
 namespace carl::ca {
 
@@ -29,6 +30,9 @@ void require_file_target(const std::string& path);
 
 // Reads dir/name; a symlink (the directory or the file) or a non-regular file is an InputError.
 std::string read_nofollow(const std::string& dir, const std::string& name);
+// Writes all of `bytes` to the descriptor, again after EINTR; false with errno set (EIO for a
+// write that wrote nothing) when a write fails.
+bool write_fully(int fd, std::string_view bytes);
 // True when dir/name exists (as anything, a dangling link included).
 bool entry_exists(const std::string& dir, const std::string& name);
 // InputError unless `dir` is a real directory (not a symlink to one).

@@ -1,8 +1,10 @@
 #pragma once
 // The sufficient statistic of trajectory data for a 3×3 rule: for every pattern p and next
 // state s, how many cells with neighbourhood p at time t had state s at time t+1.
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "ca/pattern.h"
 #include "ca/rule_table.h"
@@ -34,6 +36,9 @@ struct PatternCounts {
 
   std::uint64_t total(Pattern p) const { return n[p][0] + n[p][1]; }
   bool observed(Pattern p) const { return total(p) > 0; }
+  bool any_observed(const std::vector<Pattern>& patterns) const {  // a class shown at all
+    return std::any_of(patterns.begin(), patterns.end(), [&](Pattern p) { return observed(p); });
+  }
   bool contradictory(Pattern p) const { return n[p][0] > 0 && n[p][1] > 0; }
   int observed_count() const;  // number of distinct patterns seen
   std::uint64_t transitions() const;

@@ -267,14 +267,18 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
     // A group fixed in the config gives way where noise-free data contradict it: to the largest of
     // its subgroups they do not contradict. Its contradicted classes would otherwise stay unknown
     // for the rest of the run (a wrong `fixed:p4m` spent the whole budget with 8 entries unknown).
+    // A rejected group stays rejected for the run; the round's record names it.
+    auto reject = [&](groups::Subgroup g) {
+      rec.rejected_group += (rec.rejected_group.empty() ? "" : ",") + g.name();
+      rejected.push_back(g);
+    };
     auto give_way = [&](learner::SymmetryVerdict& v) {
       if (!fixed || !noise_free) return;
       const groups::Subgroup allowed =
           groups::largest_invariant_subgroup(groups::forced_table(counts), v.group);
       if (allowed == v.group) return;
       if (std::find(rejected.begin(), rejected.end(), v.group) == rejected.end()) {
-        rec.rejected_group += (rec.rejected_group.empty() ? "" : ",") + v.group.name();
-        rejected.push_back(v.group);
+        reject(v.group);
         note(fmt::format("the data contradict {}: G is {}", v.group.name(), allowed.name()));
       }
       v.set_group(allowed);
@@ -357,8 +361,7 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       // data only (both L1s are still recorded).
       while (noise_free && group.order() > 1 &&
              rec.l1_group > rec.l1_plain + std::max(1e-3, 0.1 * rec.l1_plain)) {
-        rec.rejected_group += (rec.rejected_group.empty() ? "" : ",") + group.name();
-        rejected.push_back(group);
+        reject(group);
         group = largest_proper_subgroup(group);
         committee = learner::Committee(ls.net, group, ls.committee, ls.seed, ls.device);
         note(fmt::format("G rejected by the L1 check; training the {} committee", group.name()));

@@ -119,17 +119,16 @@ int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe
   }
   dir.write("rule.json", rule_json_text(cfg, o));
   const auto n = o.rule.count_by_provenance();
-  std::string txt = fmt::format(
-      "rule: {}\ngroup: {}\nreason: {}\ntrajectories: {}\nentries: {} observed, {} by symmetry, "
-      "{} generalized, {} unknown\n{}\n{}",
-      rulestring_or_partial(o.rule.table), o.rule.group.name(), o.reason, o.trajectories, n[0],
-      n[1], n[2], n[3], entry_lines(o.rule.table, o.score),
-      render_orbits(o.rule.table, o.rule.group));
+  std::string txt =
+      fmt::format("rule: {}\ngroup: {}\nreason: {}\ntrajectories: {}\nentries: {}\n{}\n{}",
+                  rulestring_or_partial(o.rule.table), o.rule.group.name(), o.reason,
+                  o.trajectories, extractor::entries_text(n), entry_lines(o.rule.table, o.score),
+                  render_orbits(o.rule.table, o.rule.group));
   dir.write("rule.txt", txt);
 
   fmt::print("{}: {}\n", o.halted ? "halted" : "stopped", o.reason);
-  fmt::print("rule: {} (group {}; {} observed, {} by symmetry, {} generalized, {} unknown)\n",
-             rulestring_or_partial(o.rule.table), o.rule.group.name(), n[0], n[1], n[2], n[3]);
+  fmt::print("rule: {} (group {}; {})\n", rulestring_or_partial(o.rule.table), o.rule.group.name(),
+             extractor::entries_text(n));
   fmt::print("trajectories used: {} ({} stored before this run, {} asked of the provider)\n",
              o.trajectories, stored, source.fresh());
   // A certified run that ran out of budget with guesses never shown: the provider may never show
@@ -279,8 +278,7 @@ int inspect_run(const std::string& run_dir, const std::optional<std::string>& ag
   fmt::print("run {}: {}\n", r.name, r.halted ? "halted" : "stopped");
   fmt::print("reason: {}\n", r.reason);
   fmt::print("group: {}\nrule: {}\n", group.name(), rulestring_or_partial(table));
-  fmt::print("entries: {} observed, {} by symmetry, {} generalized, {} unknown\n", pc[0], pc[1],
-             pc[2], pc[3]);
+  fmt::print("entries: {}\n", extractor::entries_text(pc));
   fmt::print("trajectories: {}, rounds: {}\n", r.trajectories, r.rounds);
   if (r.score)
     fmt::print("score: {} against {}\n",

@@ -15,6 +15,11 @@ std::array<int, 4> count_by_provenance(const ProvenanceTable& provenance) {
   return n;
 }
 
+std::string entries_text(const std::array<int, 4>& n) {
+  return fmt::format("{} observed, {} by symmetry, {} generalized, {} unknown", n[0], n[1], n[2],
+                     n[3]);
+}
+
 ExtractedRule extract(const std::vector<Predictions>& committee, groups::Subgroup group,
                       const ca::PatternCounts& counts, double significance) {
   return extract(committee, groups::Orbits(group), counts, significance, false);

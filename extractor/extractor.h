@@ -30,6 +30,8 @@ constexpr const auto& choice_words(Provenance) {
 using ProvenanceTable = std::array<Provenance, ca::kPatternCount>;
 // How many entries have each provenance, indexed by Provenance.
 std::array<int, 4> count_by_provenance(const ProvenanceTable& provenance);
+// Those counts in words: "509 observed, 2 by symmetry, 1 generalized, 0 unknown".
+std::string entries_text(const std::array<int, 4>& counts);
 
 using Predictions = std::array<double, ca::kPatternCount>;  // P(next state = 1) per pattern
 

@@ -56,11 +56,8 @@ ClassEvidence class_evidence(const ca::PatternCounts& counts, groups::Subgroup g
       tally(fmt::format("cell {}", ca::cell_name(k)),
             [&](ca::Pattern p) { return ca::Pattern(p ^ (1u << k)); });
   const groups::Orbits classes(group, ignored_cells);
-  for (int o = 0; o < classes.count(); ++o) {
-    bool seen = false;
-    for (ca::Pattern q : classes.members(o)) seen = seen || counts.observed(q);
-    e.unobserved_classes += !seen;
-  }
+  for (int o = 0; o < classes.count(); ++o)
+    e.unobserved_classes += !counts.any_observed(classes.members(o));
   return e;
 }
 
@@ -99,9 +96,7 @@ std::bitset<ca::kPatternCount> support_filled(const ExtractedRule& rule,
   if (rule.ignored_cells == 0) return filled;
   const groups::Orbits orbits(rule.group, 0);
   for (int o = 0; o < orbits.count(); ++o) {
-    bool shown = false;
-    for (ca::Pattern q : orbits.members(o)) shown = shown || data.observed(q);
-    if (shown) continue;
+    if (data.any_observed(orbits.members(o))) continue;
     for (ca::Pattern q : orbits.members(o))
       filled[q] = rule.provenance[std::size_t(q)] == Provenance::symmetry;
   }
@@ -131,8 +126,11 @@ std::bitset<ca::kPatternCount> asymmetry_filled(const ExtractedRule& rule,
     if (g == groups::Symmetry::identity || !backed) continue;
     int agreeing = 0;
     for (int a = 0; a < ca::kPatternCount; ++a) {
+      // Every unordered pair {p, g·p} once: a half turn's twice-met pairs counted from their
+      // smaller end, a quarter turn's four pairs of a 4-cycle all.
       const ca::Pattern p = ca::Pattern(a), q = groups::apply(g, p);
-      if (q <= p || !broken[std::size_t(square.orbit_of(p))]) continue;
+      if (q == p || (q < p && groups::apply(g, q) == p)) continue;
+      if (!broken[std::size_t(square.orbit_of(p))]) continue;
       agreeing += known.known(p) && known.known(q) && known.output(p) == known.output(q);
     }
     backed = agreeing >= min_pairs;

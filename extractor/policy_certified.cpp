@@ -63,9 +63,7 @@ std::optional<std::string> unsettled_classes(const ExtractedRule& rule,
     const ca::Pattern p = classes.representative(o);
     if (!rule.table.known(p)) continue;
     // With verify_generalized off, a class nothing has shown is the nets' guess by consent.
-    bool shown = false;
-    for (ca::Pattern q : classes.members(o)) shown = shown || all.observed(q);
-    if (!verify_generalized && !shown) continue;
+    if (!verify_generalized && !all.any_observed(classes.members(o))) continue;
     const bool entry = rule.table.output(p);
     // A mixed class proves no entry, whichever output is likelier.
     const bool mixed = settlement.mixed[std::size_t(o)];

@@ -43,8 +43,9 @@ class RiskPolicy : public HaltingPolicy {
     }
     // Over the orbits of G itself: an orbit that only a merge over ignored cells filled is as
     // unobserved as any (docs/halting.md, "The cells a rule ignores prove nothing"). Over single
-    // patterns where G filled entries in orbits the data show asymmetric (asymmetry_filled): G
-    // is not backed there, so each such entry is a class of its own, never observed.
+    // patterns, all 512, when G filled entries in orbits the data show asymmetric without being
+    // backed there (asymmetry_filled): each such entry is then a class of its own, never
+    // observed (the orbits the data do not break are split too: more cautious, not less).
     const bool g_unbacked = s.noise_free && s.counts != nullptr &&
                             asymmetry_filled(*s.rule, *s.counts, o_.min_symmetry_pairs).any();
     const groups::Orbits classes(g_unbacked ? groups::Subgroup() : s.rule->group);

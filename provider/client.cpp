@@ -39,12 +39,8 @@ ca::Trajectory TrajectorySource::next() {
 Client::Client(const std::vector<std::string>& argv, ClientOptions options)
     : argv_(argv), options_(options) {
   process_ = std::make_unique<ChildProcess>(argv);
-  std::string line;
-  if (!process_->read_line(line, deadline_after(options_.timeout_s), "its greeting")) {
-    const std::string how = process_->finish(deadline_after(1)).describe("closed its output");
-    throw ProviderError(
-        fmt::format("{} {} before its greeting{}", who(), how, process_->stderr_tail()));
-  }
+  const std::string line =
+      read_reply(deadline_after(options_.timeout_s), "its greeting", "before its greeting");
   if (line.rfind("ERROR ", 0) == 0) {
     process_->finish(deadline_after(1));
     throw ProviderError(
@@ -86,15 +82,19 @@ std::string Client::who() const {
   return fmt::format("provider '{}'", printable(argv_.at(0)));
 }
 
+std::string Client::read_reply(Clock::time_point deadline, const std::string& awaited,
+                               const std::string& instead) {
+  std::string line;
+  if (process_->read_line(line, deadline, awaited)) return line;
+  const std::string how = process_->finish(deadline_after(1)).describe("closed its output");
+  throw ProviderError(fmt::format("{} {} {}{}", who(), how, instead, process_->stderr_tail()));
+}
+
 void Client::start(int index) {
   const auto deadline = deadline_after(options_.timeout_s);
   process_->write_all(fmt::format("START {}\n", index));
-  std::string line;
-  if (!process_->read_line(line, deadline, fmt::format("its answer to START {}", index))) {
-    const std::string how = process_->finish(deadline_after(1)).describe("closed its output");
-    throw ProviderError(fmt::format("{} {} instead of answering START {}{}", who(), how, index,
-                                    process_->stderr_tail()));
-  }
+  const std::string line = read_reply(deadline, fmt::format("its answer to START {}", index),
+                                      fmt::format("instead of answering START {}", index));
   if (line != fmt::format("STARTED {}", index))
     throw ProviderError(fmt::format(
         "{} cannot start at trajectory {} (it answered '{}'); resuming a run needs a provider "
@@ -111,12 +111,8 @@ ca::Trajectory Client::fetch(int index) {
   if (index != next_seq_) start(index);
   const auto deadline = deadline_after(options_.timeout_s);
   process_->write_all("NEXT\n");
-  std::string line;
-  if (!process_->read_line(line, deadline, fmt::format("trajectory {}'s header", index))) {
-    const std::string how = process_->finish(deadline_after(1)).describe("closed its output");
-    throw ProviderError(fmt::format("{} {} instead of sending trajectory {}{}", who(), how, index,
-                                    process_->stderr_tail()));
-  }
+  const std::string line = read_reply(deadline, fmt::format("trajectory {}'s header", index),
+                                      fmt::format("instead of sending trajectory {}", index));
   if (line.rfind("ERROR ", 0) == 0)
     throw ProviderError(
         fmt::format("{} refused trajectory {}: {}", who(), index, printable(line.substr(6, 200))));
@@ -147,12 +143,8 @@ ca::Trajectory Client::fetch(int index) {
 
 std::optional<std::string> Client::reveal() {
   process_->write_all("REVEAL\n");
-  std::string line;
-  if (!process_->read_line(line, deadline_after(options_.timeout_s), "its answer to REVEAL")) {
-    const std::string how = process_->finish(deadline_after(1)).describe("closed its output");
-    throw ProviderError(
-        fmt::format("{} {} instead of answering REVEAL{}", who(), how, process_->stderr_tail()));
-  }
+  const std::string line = read_reply(deadline_after(options_.timeout_s), "its answer to REVEAL",
+                                      "instead of answering REVEAL");
   if (line.rfind("RULE ", 0) == 0) {
     // Checked here, so that a provider revealing garbage is named as the culprit.
     const std::string rule = printable(line.substr(5, 200));
@@ -300,17 +292,19 @@ int TrajectoryStore::count() const {
 std::vector<ca::Trajectory> TrajectoryStore::load() const {
   std::vector<ca::Trajectory> out;
   const int n = count();
-  // When some file has its digest line, every file must (checked after the loop).
+  // Files without a digest line come before every file with one (a run written before the line
+  // existed, continued since); one after them was not stored by carl.
+  // (Refused after the loop: a file's own faults, its shape, say more.)
   bool digested = false;
-  std::string undigested;  // the first file without one
+  std::string planted;  // the first file without the line after one with it
   for (int k = 0; k < n; ++k) {
     const std::string p = path(k);
     const std::string text = ca::read_nofollow(dir_, trajectory_name(k));
     if (has_digest_line(text)) {
       check_digest(text, k, p);
       digested = true;
-    } else if (undigested.empty()) {
-      undigested = p;
+    } else if (digested && planted.empty()) {
+      planted = p;
     }
     ca::Trajectory t = ca::trajectory_from_rle(text, p, rle_trajectory_cells());
     if (t.frames.size() < 2)
@@ -333,10 +327,10 @@ std::vector<ca::Trajectory> TrajectoryStore::load() const {
     }
     out.push_back(std::move(t));
   }
-  if (digested && !undigested.empty())
+  if (!planted.empty())
     throw InputError(fmt::format(
-        "{}: not stored by carl (no digest line, where the run's other trajectories have one)",
-        undigested));
+        "{}: not stored by carl (no digest line, where the run's earlier trajectories have one)",
+        planted));
   return out;
 }
 

@@ -2,6 +2,7 @@
 // Where trajectories come from, as the learner side sees it: a provider process that it can only
 // ask for one more trajectory (the experiment writes each to disk and syncs it before using it:
 // experiment/loop.h's RunSource).
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,10 @@ class Client : public TrajectorySource {
 
  private:
   std::string who() const;
+  // The provider's next line, awaited until `deadline`; when none comes, a ProviderError that
+  // says how the provider ended and what it did `instead` ("before its greeting", …).
+  std::string read_reply(std::chrono::steady_clock::time_point deadline, const std::string& awaited,
+                         const std::string& instead);
   void start(int index);
   std::unique_ptr<ChildProcess> process_;
   std::vector<std::string> argv_;
@@ -93,8 +98,9 @@ class RleCommandSource : public TrajectorySource {
 // least 2 frames of at least 1×1 cells, all of one shape, and of `expect`'s shape when given.
 // Each file's first line is `#C carl trajectory <k> digest <fnv1a64 hex>` (a comment to Golly)
 // over its number and the rest of the file, so that a file edited, copied over another or planted
-// between a kill and a `--resume` is refused by name rather than taken for the run's data. A
-// store none of whose files has the line (written before it existed, or by hand) is read as it is.
+// between a kill and a `--resume` is refused by name rather than taken for the run's data (an
+// accident or a careless hand; the digest is no signature). Files without the line (written
+// before it existed, or by hand) are read as they are while they precede every file with one.
 class TrajectoryStore {
  public:
   // Creates the directory if missing; refuses a directory that is a symlink.

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <thread>
 
+#include "ca/files.h"
 #include "provider/error.h"
 #include "provider/limits.h"
 
@@ -334,21 +335,14 @@ bool ChildProcess::running() {
 }
 
 void ChildProcess::write_all(const std::string& bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(in_, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      // Say how it ended, as a reply that never came does: a provider that stops reading has
-      // usually exited (its status and last stderr line tell why).
-      const std::string why = std::strerror(errno);
-      const std::string how =
-          finish(Clock::now() + std::chrono::seconds(1)).describe("stopped reading");
-      throw ProviderError(fmt::format("provider '{}' closed its input ({}): it {}{}",
-                                      printable(command_), why, how, stderr_tail()));
-    }
-    done += static_cast<std::size_t>(n);
-  }
+  if (ca::write_fully(in_, bytes)) return;
+  // Say how it ended, as a reply that never came does: a provider that stops reading has usually
+  // exited (its status and last stderr line tell why).
+  const std::string why = std::strerror(errno);
+  const std::string how =
+      finish(Clock::now() + std::chrono::seconds(1)).describe("stopped reading");
+  throw ProviderError(fmt::format("provider '{}' closed its input ({}): it {}{}",
+                                  printable(command_), why, how, stderr_tail()));
 }
 
 void ChildProcess::close_stdin() {

@@ -92,8 +92,7 @@ std::string report_html(const RunData& run, const Pictures& pics) {
                    "<code>" + html_escape(*run.hidden_rule) + "</code>: " + html_escape(score));
   summary += row(run.halted ? "halted" : "stopped", html_escape(run.reason));
   if (!run.guarantee.empty()) summary += row("stated guarantee", html_escape(run.guarantee));
-  summary += row("entries", fmt::format("{} observed, {} by symmetry, {} generalized, {} unknown",
-                                        n[0], n[1], n[2], n[3]));
+  summary += row("entries", extractor::entries_text(n));
   if (!names.unknown.empty())
     summary += row("unknown entries", "<code>" + html_escape(names.unknown) + "</code>");
   summary += row("trajectories",

@@ -154,11 +154,7 @@ std::pair<int, int> baselines(const provider::ProviderOptions& po, const groups:
     counts.add(world.trajectory(k), b);
     if (count_g < 0) {
       bool all = true;
-      for (int o = 0; o < orbits.count() && all; ++o) {
-        bool seen = false;
-        for (ca::Pattern p : orbits.members(o)) seen = seen || counts.observed(p);
-        all = seen;
-      }
+      for (int o = 0; o < orbits.count() && all; ++o) all = counts.any_observed(orbits.members(o));
       if (all) count_g = k + 1;
     }
     if (counts.observed_count() == ca::kPatternCount) count = k + 1;

@@ -307,7 +307,7 @@ SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
                                  f.field<double>("density", g.density, in_range(0.0, 1.0));
                                  f.field<double>("noise", g.noise, in_range(0.0, 0.5));
                                  integer_field(f, "budget", g.budget, 1, 100000);
-                                 f.field<std::string>("mode", g.mode, one_of({"torus", "window"}));
+                                 f.field<std::string>("mode", g.mode, one_of<ca::Boundary>());
                                }));
       // A shape over the memory limit is refused here, naming the regime, not when its first
       // job starts after the jobs before it have run.
@@ -333,7 +333,7 @@ SweepPlan SweepPlan::parse(const std::string& text, const std::string& path) {
       plan.settings_.push_back(read_variant<Setting>(
           settings[i], fmt::format("settings[{}]", i), path, zoo_settings(),
           [](YamlSection& f, Setting& s) {
-            f.field<std::string>("policy", s.policy, one_of({"certified", "risk", "seed"}));
+            f.field<std::string>("policy", s.policy, one_of<extractor::Policy>());
             f.field<std::string>("objective", s.objective, one_of<learner::Objective>());
             f.field<std::string>("symmetry", s.symmetry, parsed_by(learner::SymmetryMethod::parse));
             integer_field(f, "committee", s.committee, 1, 64);

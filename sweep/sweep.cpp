@@ -171,15 +171,9 @@ void Coordinator::finish(const json& record, const std::string& where) {
              "a record that is not job {}'s, or job {} twice", id, id);
   const std::string line = record.dump() + "\n";
   // One write of the whole line (O_APPEND), then fsync: a kill leaves at most a torn last line.
-  std::size_t written = 0;
-  while (written < line.size()) {
-    const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      throw InputError(
-          fmt::format("{}/{}: write failed: {}", options_.out_dir, kRecords, strerror(errno)));
-    written += std::size_t(n);
-  }
+  if (!ca::write_fully(fd_, line))
+    throw InputError(
+        fmt::format("{}/{}: write failed: {}", options_.out_dir, kRecords, strerror(errno)));
   if (::fsync(fd_) != 0)
     throw InputError(
         fmt::format("{}/{}: fsync failed: {}", options_.out_dir, kRecords, strerror(errno)));

@@ -207,12 +207,27 @@ TEST_CASE("a stored trajectory altered, copied or planted after carl stored it i
   REQUIRE_THAT(refused(), Catch::Contains(store.path(3) + ": holds trajectory 1, not 3"));
   ca::write_text_file(store.path(3), ca::trajectory_to_rle(got[2]));
   REQUIRE_THAT(refused(), Catch::Contains(store.path(3) + ": not stored by carl"));
-  // A store none of whose files has the line (older runs, stores made by hand) is read as it is.
+  // A store none of whose files has the line (older runs, stores made by hand) is read as it is,
+  // and continued: its files come before every file with the line.
   test::TempDir old;
   for (int k = 0; k < 3; ++k)
     ca::write_text_file(old.path() + fmt::format("/trajectory-{:03d}.rle", k),
                         ca::trajectory_to_rle(got[std::size_t(k)]));
-  REQUIRE(provider::TrajectoryStore(old.path()).load() == got);
+  provider::TrajectoryStore older(old.path());
+  REQUIRE(older.load() == got);
+  older.save(got[0], 3);
+  REQUIRE(older.load().size() == 4);
+  ca::write_text_file(older.path(4), ca::trajectory_to_rle(got[1]));
+  REQUIRE_THAT(
+      [&] {
+        try {
+          older.load();
+        } catch (const InputError& e) {
+          return std::string(e.what());
+        }
+        return std::string("accepted");
+      }(),
+      Catch::Contains(older.path(4) + ": not stored by carl"));
 }
 
 TEST_CASE("a stored trajectory of many huge frames is refused before it is all read",
