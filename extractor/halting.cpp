@@ -108,7 +108,7 @@ std::bitset<ca::kPatternCount> asymmetry_filled(const ExtractedRule& rule,
   std::bitset<ca::kPatternCount> filled;
   if (rule.group.order() == 1) return filled;
   const ca::RuleTable known = groups::forced_table(data);
-  const groups::Orbits square(groups::Subgroup::parse("p4m"));
+  const groups::Orbits& square = groups::p4m_orbits();
   std::vector<bool> broken(std::size_t(square.count()), false);
   bool any_broken = false;
   for (int o = 0; o < square.count(); ++o) {

@@ -93,12 +93,10 @@ ca::RuleTable random_invariant_rule(Subgroup group, std::uint64_t seed, CellMask
   return expand(orbits, values);
 }
 
-namespace {
 const Orbits& p4m_orbits() {
   static const Orbits o(Subgroup::parse("p4m"));
   return o;
 }
-}  // namespace
 
 HenselOrbit hensel_of_p4m_orbit(int orbit) {
   const ca::Pattern rep = p4m_orbits().representative(orbit);

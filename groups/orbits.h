@@ -68,6 +68,9 @@ std::vector<std::optional<bool>> per_orbit(const Orbits& orbits, const ca::RuleT
 // Orbits(group, ignored), drawn from `seed`. With ignored = 0 the same tables as before.
 ca::RuleTable random_invariant_rule(Subgroup group, std::uint64_t seed, CellMask ignored = 0);
 
+// The orbits of the whole square group, built once.
+const Orbits& p4m_orbits();
+
 // p4m orbits are the Hensel classes with a centre state: 2 × 51 = 102.
 struct HenselOrbit {
   bool centre;

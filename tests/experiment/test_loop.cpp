@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "ca/choice.h"
@@ -52,6 +53,23 @@ Config risk_config(const std::string& rule, double density) {
   cfg.output.checkpoint = false;
   return cfg;
 }
+
+// A source drawn from cfg's hidden-rule world, trajectory `index` as `fetch` makes it from the
+// world (a provider the config knows nothing of, or one that misbehaves).
+class WorldSource : public provider::TrajectorySource {
+ public:
+  using Fetch = std::function<ca::Trajectory(const provider::HiddenRuleWorld&, int)>;
+  WorldSource(const Config& cfg, Fetch fetch)
+      : world_(experiment::provider_options(cfg.provider)), fetch_(std::move(fetch)) {}
+  provider::Shape shape() const override { return world_.shape(); }
+
+ protected:
+  ca::Trajectory fetch(int index) override { return fetch_(world_, index); }
+
+ private:
+  provider::HiddenRuleWorld world_;
+  Fetch fetch_;
+};
 
 // The realized share of `table`'s mispredicted one-step updates on 20 trajectories of cfg's
 // provider that the loop never saw (numbers 100 to 119).
@@ -333,21 +351,11 @@ TEST_CASE("a round-0 group smaller than the data support grows to theirs in late
   Config cfg = config_file("life");
   cfg.learner.symmetry = learner::SymmetryMethod::parse("kernels");
   cfg.output.checkpoint = false;
-  class BlankFirst : public provider::TrajectorySource {
-   public:
-    explicit BlankFirst(provider::ProviderOptions o) : world_(o) {}
-    provider::Shape shape() const override { return world_.shape(); }
-
-   protected:
-    ca::Trajectory fetch(int index) override {
-      if (index > 0) return world_.trajectory(index);
-      const provider::Shape s = world_.shape();
-      return ca::simulate(ca::parse_rule("B3/S23"), ca::Grid(s.height, s.width), s.steps);
-    }
-
-   private:
-    provider::HiddenRuleWorld world_;
-  } source(experiment::provider_options(cfg.provider));
+  WorldSource source(cfg, [](const provider::HiddenRuleWorld& world, int index) {
+    if (index > 0) return world.trajectory(index);
+    const provider::Shape s = world.shape();
+    return ca::simulate(ca::parse_rule("B3/S23"), ca::Grid(s.height, s.width), s.steps);
+  });
   const experiment::Outcome o = experiment::run_loop(cfg, source, {});
   REQUIRE(o.records.size() > 1);
   REQUIRE(o.records.front().group == "p1");
@@ -445,17 +453,9 @@ TEST_CASE(
   // the cell misread rate from the data; the share of updates against their pattern's majority is
   // about 3.5 % here and would leave rare classes unsettled for the whole budget.
   Config cfg = config_file("noisy");
-  class Noisy : public provider::TrajectorySource {
-   public:
-    explicit Noisy(provider::ProviderOptions o) : world_(o) {}
-    provider::Shape shape() const override { return world_.shape(); }
-
-   protected:
-    ca::Trajectory fetch(int index) override { return world_.trajectory(index); }
-
-   private:
-    provider::HiddenRuleWorld world_;
-  } source(experiment::provider_options(cfg.provider));
+  WorldSource source(cfg, [](const provider::HiddenRuleWorld& world, int index) {
+    return world.trajectory(index);
+  });
   cfg.provider.noise = 0;
   const experiment::Outcome o = experiment::run_loop(cfg, source, {});
   REQUIRE_FALSE(o.records.empty());
@@ -478,17 +478,8 @@ TEST_CASE("a provider that repeats a trajectory gives no fresh evidence", "[loop
     cfg.stopping.policy = *parse_choice<extractor::Policy>(policy);
     cfg.stopping.max_trajectories = 6;
     cfg.output.checkpoint = false;
-    class Repeating : public provider::TrajectorySource {
-     public:
-      explicit Repeating(provider::ProviderOptions o) : world_(o) {}
-      provider::Shape shape() const override { return world_.shape(); }
-
-     protected:
-      ca::Trajectory fetch(int) override { return world_.trajectory(0); }
-
-     private:
-      provider::HiddenRuleWorld world_;
-    } source(experiment::provider_options(cfg.provider));
+    WorldSource source(
+        cfg, [](const provider::HiddenRuleWorld& world, int) { return world.trajectory(0); });
     const experiment::Outcome o = experiment::run_loop(cfg, source, {});
     INFO(policy << ": " << o.reason);
     CHECK_FALSE(o.halted);
