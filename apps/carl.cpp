@@ -26,6 +26,7 @@
 #include "experiment/config.h"
 #include "experiment/learn.h"
 #include "experiment/run.h"
+#include "experiment/run_dir.h"
 #include "groups/invariance.h"
 #include "learner/net.h"
 #include "provider/error.h"
@@ -164,8 +165,8 @@ std::pair<int, int> checked_soup(const std::string& soup, int steps, bool whole)
 // run's exit status as it is.
 void report_if_asked(const std::string& dir) {
   try {
-    const auto cfg =
-        carl::experiment::parse_config(read_text_file(dir + "/config.yaml"), dir + "/config.yaml");
+    const auto run = carl::experiment::RunDir::open(dir);
+    const auto cfg = carl::experiment::parse_config(run.read_config(), run.file("config.yaml"));
     if (!cfg.output.report) return;
     fmt::print("report: {} (carl report {})\n", terminal_safe(carl::report::report_run(dir)),
                terminal_safe(dir));

@@ -105,7 +105,7 @@ int learn_from_files(const LearnOptions& o, std::string* run_dir) {
   const Config cfg = parse_config(text, o.config.empty() ? "carl learn" : o.config);
 
   const RunDir dir = RunDir::create(cfg.output.runs_dir, cfg.name);
-  dir.write("config.yaml", text);
+  dir.write_config(text);
   const provider::TrajectoryStore store(dir.path());
   for (std::size_t k = 0; k < recorded.size(); ++k) store.save(recorded[k], static_cast<int>(k));
   if (run_dir) *run_dir = dir.path();

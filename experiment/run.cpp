@@ -59,7 +59,8 @@ std::string round_line(const RoundRecord& r, int max_trajectories, double second
       r.l1 < 0 ? std::string("  -   ") : fmt::format("{:.4f}", r.l1), r.l2, r.decision);
 }
 
-int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe, bool resumed) {
+int run_in(const RunDir& dir, const Config& config, const std::string& provider_exe, bool resumed) {
+  Config cfg = config;
   provider::TrajectoryStore store(dir.path(), run_shape(cfg));
   std::unique_ptr<RunSource> source_ptr;
   try {
@@ -74,6 +75,16 @@ int run_in(const RunDir& dir, const Config& cfg, const std::string& provider_exe
              terminal_safe(dir.path()));
   if (resumed)
     fmt::print("  {} stored trajectories will be replayed, none asked for again\n", stored);
+  // Every stored trajectory is replayed, however many the budget allows: a run continued once
+  // with a larger budget (carl run CONFIG --resume DIR) and then without it must not stop short
+  // of the data it holds and undo its result.
+  if (stored > cfg.stopping.max_trajectories) {
+    fmt::print(
+        "  the budget is {} trajectories for this session, the number stored (the run's "
+        "config says {})\n",
+        stored, cfg.stopping.max_trajectories);
+    cfg.stopping.max_trajectories = stored;
+  }
   const bool tty = ::isatty(1);
   std::string rounds;  // rounds.jsonl, rewritten durably after each round
   LoopHooks hooks;
@@ -209,7 +220,7 @@ int run_experiment(const std::string& config_path, const std::string& provider_e
   check_device(cfg, file.as_read, config_path);
   const RunDir dir = RunDir::create(cfg.output.runs_dir, cfg.name);
   try {
-    dir.write("config.yaml", text);
+    dir.write_config(text);
   } catch (...) {
     dir.remove();
     throw;
@@ -225,7 +236,7 @@ int resume_experiment(const std::string& run_dir, const std::string& provider_ex
 
 int resume_experiment(const RunDir& dir, const std::string& provider_exe,
                       const ResumeOptions& options) {
-  const std::string text = dir.read("config.yaml");
+  const std::string text = dir.read_config();
   Config cfg = parse_config(text, dir.file("config.yaml"));
   check_device(cfg, text, dir.file("config.yaml"));
   // A config given with --resume must run as the stored one does: a resumed run continues its
@@ -241,6 +252,18 @@ int resume_experiment(const RunDir& dir, const std::string& provider_exe,
           mine.provider.timeout_s, terminal_safe(options.config), cfg.provider.timeout_s);
       cfg.provider.timeout_s = mine.provider.timeout_s;
     }
+    // The budget may change too: a run stopped on its budget continues with a larger one, its
+    // trajectories kept (a resumed run replays them whatever the budget), and the trajectories
+    // asked for now are each one request, the same whatever the budget was.
+    for (auto [key, stored, given] :
+         {std::tuple{"stopping.max_trajectories", &cfg.stopping.max_trajectories,
+                     mine.stopping.max_trajectories},
+          std::tuple{"stopping.max_rounds", &cfg.stopping.max_rounds, mine.stopping.max_rounds}})
+      if (*stored != given) {
+        fmt::print("carl run --resume: {} {} from {} for this session (the run's config says {})\n",
+                   key, given, terminal_safe(options.config), *stored);
+        *stored = given;
+      }
     const ConfigDifference d = config_difference(cfg, mine, /*ignore_placement=*/true);
     if (!d.key.empty())
       throw InputError(fmt::format(

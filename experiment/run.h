@@ -20,8 +20,9 @@ int run_experiment(const std::string& config_path, const std::string& provider_e
                    std::string* run_dir = nullptr);
 struct ResumeOptions {
   // A config given with the run directory (`carl run CONFIG --resume DIR`): it must parse to
-  // the stored config (every key but name, output.runs_dir and provider.timeout, which this
-  // session then uses), else an InputError naming the first key that differs. The stored
+  // the stored config (every key but name, output.runs_dir, provider.timeout and the budget,
+  // stopping.max_trajectories and max_rounds, which this session then uses), else an InputError
+  // naming the first key that differs. The stored
   // config's provider.command is run only when such a config was given (the user's own) or when
   // trust_provider is set; the built-in provider needs neither.
   std::string config;

@@ -89,6 +89,35 @@ std::string RunDir::read(const std::string& name) const {
   return ca::read_nofollow(path_, name);
 }
 
+namespace {
+constexpr std::string_view kConfigDigest = "# carl: the config as used, digest ";
+std::string config_digest_line(const std::string& text) {
+  return fmt::format("{}{:016x} (edit nothing: a run keeps its config)\n", kConfigDigest,
+                     provider::fnv1a64(text));
+}
+}  // namespace
+
+void RunDir::write_config(const std::string& text) const {
+  // A byte-order mark goes: it would stand after the digest line, inside the YAML text.
+  const std::string body = text.rfind("\xef\xbb\xbf", 0) == 0 ? text.substr(3) : text;
+  write("config.yaml", config_digest_line(body) + body);
+}
+
+std::string RunDir::read_config() const {
+  // The whole text, the digest line too (a comment to YAML): line numbers in errors stay right.
+  const std::string text = read("config.yaml");
+  if (text.rfind(kConfigDigest, 0) != 0) return text;
+  const std::size_t eol = text.find('\n');
+  const std::string body = eol == std::string::npos ? "" : text.substr(eol + 1);
+  if (text.substr(0, eol + 1) != config_digest_line(body))
+    throw InputError(fmt::format(
+        "{}: changed since the run began (its digest line does not match the file); a run "
+        "keeps its config: start a fresh run for other settings, or raise the budget with "
+        "carl run CONFIG --resume {}",
+        file("config.yaml"), path_));
+  return text;
+}
+
 bool RunDir::has(const std::string& name) const {
   return ca::entry_exists(path_, name);
 }
@@ -514,7 +543,7 @@ RunContents load_run(const std::string& dir, bool with_trajectories) {
   const RunDir run = RunDir::open(dir);
   RunContents c;
   c.dir = dir;
-  c.config_text = run.read("config.yaml");
+  c.config_text = run.read_config();
   c.config = parse_config(c.config_text, run.file("config.yaml"));
   const provider::TrajectoryStore store(dir, run_shape(c.config));
   if (with_trajectories) {

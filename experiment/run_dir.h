@@ -43,6 +43,12 @@ class RunDir {
   void write(const std::string& name, const std::string& bytes) const;
   std::string read(const std::string& name) const;  // refuses symlinks
   bool has(const std::string& name) const;
+  // config.yaml, the config as used. Written with a first comment line holding the digest of
+  // the text, so that a copy edited since (which would change a run's settings halfway) is
+  // refused with one line by every reader; a copy without the line (stored before it) is taken
+  // as it is. The digest stops accidents, not forgery. read_config answers the whole text.
+  void write_config(const std::string& text) const;
+  std::string read_config() const;
   // Removes the directory and what is in it (a fresh run that failed before its first
   // trajectory: no half-made directory is left behind).
   void remove() const;

@@ -8,7 +8,7 @@
 using carl::printable;
 using carl::terminal_safe;
 
-TEST_CASE("printable shows every byte outside printable ASCII as \\xNN, cut short on request",
+TEST_CASE("printable shows every byte outside printable ASCII as a hex escape, cut short on request",
           "[error]") {
   CHECK(printable("a\nb\\c\x9b") == "a\\x0ab\\\\c\\x9b");
   CHECK(printable("r\xc3\xa8gle") == "r\\xc3\\xa8gle");

@@ -58,7 +58,7 @@ TEST_CASE("a directory given as an input file is named as one", "[files]") {
   REQUIRE(ca::read_text_file(tmp.path() + "/empty").empty());
 }
 
-TEST_CASE("an output the user names may lie in a linked directory; a run directory may not be one",
+TEST_CASE("an output the user names may lie in a linked directory, a run directory may not be one",
           "[files][hostile]") {
   test::TempDir tmp;
   std::filesystem::create_directories(tmp.path() + "/real");

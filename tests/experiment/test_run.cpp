@@ -365,6 +365,51 @@ TEST_CASE("carl run CONFIG --resume DIR refuses a config that differs from the s
   REQUIRE(fs::exists(dir + "/rule.json"));
 }
 
+TEST_CASE("a run stopped on its budget continues with a larger one, its stored config unedited",
+          "[run][resume][config]") {
+  test::TempDir tmp;
+  const std::string runs = tmp.path() + "/runs";
+  const std::string small = tmp.path() + "/small.yaml", big = tmp.path() + "/big.yaml";
+  std::string text = config_for("built-in", runs);
+  const std::size_t at = text.find("max_trajectories: 12");
+  REQUIRE(at != std::string::npos);
+  ca::write_text_file(big, text);
+  ca::write_text_file(small, text.replace(at, 20, "max_trajectories: 1"));
+  REQUIRE(run_carl("run " + small, tmp.path()).status == 1);  // out of budget
+  const std::string dir = runs + "/k";
+  REQUIRE(trajectory_count(dir) == 1);
+
+  // An edit of the stored config is refused, naming it; nothing is asked for.
+  const std::string stored = ca::read_text_file(dir + "/config.yaml");
+  std::string edited = stored;
+  edited.replace(edited.find("max_trajectories: 1"), 19, "max_trajectories: 5");
+  ca::write_text_file(dir + "/config.yaml", edited);
+  const Result refused = run_carl("run --resume " + dir, tmp.path());
+  REQUIRE(refused.status == 2);
+  REQUIRE(lines(refused.errors) == 1);
+  REQUIRE_THAT(refused.errors, Catch::Contains(dir + "/config.yaml: changed since the run began"));
+  REQUIRE(trajectory_count(dir) == 1);
+  ca::write_text_file(dir + "/config.yaml", stored);
+
+  // The larger budget, given as a config: the run goes on from its stored trajectory.
+  const Result more = run_carl("run " + big + " --resume " + dir, tmp.path());
+  INFO(more.output);
+  REQUIRE(more.status == 0);
+  REQUIRE_THAT(more.output, Catch::Contains("stopping.max_trajectories 12 from " + big +
+                                            " for this session (the run's config says 1)"));
+  const int taken = trajectory_count(dir);
+  REQUIRE(taken > 1);
+  const std::string rule = ca::read_text_file(dir + "/rule.json");
+  REQUIRE(nlohmann::json::parse(rule)["halted"] == true);
+  // Resumed again with the stored budget: every stored trajectory is replayed, none asked for,
+  // and the run halts as it did instead of stopping short and overwriting its result.
+  const Result again = run_carl("run --resume " + dir, tmp.path());
+  INFO(again.output);
+  REQUIRE(again.status == 0);
+  REQUIRE(trajectory_count(dir) == taken);
+  REQUIRE(ca::read_text_file(dir + "/rule.json") == rule);
+}
+
 TEST_CASE("carl run --resume refuses gaps, wrong shapes, symlinked and busy run directories",
           "[run][resume][hostile]") {
   test::TempDir tmp;

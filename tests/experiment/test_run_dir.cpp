@@ -76,8 +76,7 @@ ca::Trajectory soup_trajectory(int h, int w, int steps, std::uint64_t seed) {
 // A run directory as `carl run` leaves it: config, trajectories, rounds, rule.
 std::string make_run(const std::string& root) {
   const RunDir d = RunDir::create(root + "/runs", "life");
-  d.write("config.yaml",
-          "name: life\nprovider:\n  rule: B3/S23\n  height: 8\n  width: 10\n  steps: 3\n");
+  d.write_config("name: life\nprovider:\n  rule: B3/S23\n  height: 8\n  width: 10\n  steps: 3\n");
   provider::TrajectoryStore store(d.path(), provider::Shape{8, 10, 3, ca::Boundary::torus});
   for (int k = 0; k < 3; ++k) store.save(soup_trajectory(8, 10, 3, std::uint64_t(k + 1)), k);
   d.write("rounds.jsonl", round_line(0, 1) + "\n" + round_line(1, 2) + "\n");
@@ -229,6 +228,27 @@ TEST_CASE("load_run reads a whole run directory back, checked", "[run_dir]") {
     REQUIRE_THAT(error_of([&] { experiment::load_run(dir); }),
                  Catch::Contains("trajectory-001.rle: trajectory 1 is stored but") &&
                      Catch::Contains("trajectory-000.rle is missing"));
+  }
+  SECTION("a config edited since the run began; one stored before the digest line") {
+    std::string text = ca::read_text_file(dir + "/config.yaml");
+    const std::size_t at = text.find("height: 8");
+    REQUIRE(at != std::string::npos);
+    ca::write_durably(dir, "config.yaml", std::string(text).replace(at, 9, "height: 9"));
+    REQUIRE_THAT(error_of([&] { experiment::load_run(dir); }),
+                 Catch::StartsWith(dir + "/config.yaml: changed since the run began"));
+    REQUIRE_THAT(error_of([&] { RunDir::open(dir).read_config(); }),
+                 Catch::StartsWith(dir + "/config.yaml: changed since the run began"));
+    // Without its first line, the digest, it is a copy from before the line: taken as it is.
+    ca::write_durably(dir, "config.yaml", text.substr(text.find('\n') + 1));
+    REQUIRE(experiment::load_run(dir).config.provider.height == 8);
+  }
+  SECTION("a config with a byte-order mark is stored without it, and reads back") {
+    const RunDir run = RunDir::open(dir);
+    run.write_config(
+        "\xef\xbb\xbfname: life\nprovider:\n  rule: B3/S23\n  height: 8\n"
+        "  width: 10\n  steps: 3\n");
+    REQUIRE(run.read_config().rfind("# carl: the config as used, digest ", 0) == 0);
+    REQUIRE(experiment::load_run(dir).config.provider.width == 10);
   }
   SECTION("a bad config") {
     ca::write_durably(dir, "config.yaml",
