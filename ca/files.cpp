@@ -176,6 +176,10 @@ void write_text_file(const std::string& path, const std::string& text) {
   if (name.empty() || name == "." || name == "..")
     throw InputError(fmt::format("{}: names no file; carl writes only files", printable(path)));
   const std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
+  // A missing folder is made (`-o rec/t1.rle`, `--golly rules/x.rule`); a dangling link is not
+  // made into one, it is named as missing below.
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0 && errno == ENOENT) make_directories(dir);
   Fd d(open_dir(dir, /*follow_link=*/true));
   write_in(d.get(), dir, name, text, /*replace=*/true);
 }

@@ -21,7 +21,8 @@ std::string read_text_file(const std::string& path);
 // (require_file_target).
 void write_durably(const std::string& dir, const std::string& name, const std::string& bytes,
                    bool replace = true);
-// The same for a file the user named (`carl simulate -o PATH`): its directory may be a link.
+// The same for a file the user named (`carl simulate -o PATH`): its directory may be a link,
+// and is made when missing.
 void write_text_file(const std::string& path, const std::string& text);
 // Refuses (an InputError naming it) a path that exists as anything but a regular file or a
 // symbolic link: a device, a FIFO, a socket, a directory. A write beside it and a rename would

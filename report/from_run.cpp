@@ -132,7 +132,6 @@ int export_run(const std::string& run_dir, const ExportOptions& o) {
         r.rounds, r.halted ? "halted" : "stopped", r.reason);
     if (!names.unknown.empty()) comment += "\nunknown entries: " + names.unknown;
     const GollyRule g = golly_rule_file(r.table, r.group, name, o.unknown, comment);
-    if (path.has_parent_path()) ca::make_directories(path.parent_path().string());
     ca::write_text_file(o.golly_rule, g.text);
     fmt::print("wrote {}: @RULE {} ({} transitions, symmetries {})\n", terminal_safe(o.golly_rule),
                terminal_safe(name), g.transitions, g.symmetries);

@@ -65,6 +65,9 @@ TEST_CASE("an output the user names may lie in a linked directory, a run directo
   REQUIRE(::symlink((tmp.path() + "/real").c_str(), (tmp.path() + "/via").c_str()) == 0);
   ca::write_text_file(tmp.path() + "/via/out.rle", "x\n");
   REQUIRE(ca::read_text_file(tmp.path() + "/real/out.rle") == "x\n");
+  // A missing folder is made, as `carl simulate -o rec/t1.rle` needs.
+  ca::write_text_file(tmp.path() + "/via/rec/deeper/t1.rle", "y\n");
+  REQUIRE(ca::read_text_file(tmp.path() + "/real/rec/deeper/t1.rle") == "y\n");
   REQUIRE_THROWS_WITH(ca::write_durably(tmp.path() + "/via", "t1.rle", "x\n"),
                       Catch::Contains("via: the directory is a symbolic link (refused)"));
   REQUIRE_FALSE(std::filesystem::exists(tmp.path() + "/real/t1.rle"));

@@ -134,5 +134,5 @@ TEST_CASE("carl run writes the report, and carl export's files run in bgolly",
   // A file where the rule file's directory would go (was an internal error, exit 3).
   ca::write_text_file(dir.path() + "/plain", "a file\n");
   REQUIRE(carl_cmd("export runs/life --golly plain/x.rule", dir.path(), &out) == 2);
-  REQUIRE(out == "carl: plain: cannot create directory: Not a directory\n");
+  REQUIRE(out == "carl: plain: cannot open the directory: Not a directory\n");
 }
