@@ -9,7 +9,10 @@
 // - New classes per trajectory: Good–Turing at the trajectory level. The number S1 of classes
 //   seen in exactly one of n trajectories, divided by n, is an unbiased estimate of how many new
 //   classes trajectory n brings after n−1 — at least as many as trajectory n+1 brings after n.
-//   S1 is bounded above by a Poisson upper confidence limit.
+//   S1 is bounded above by a Poisson upper confidence limit. So is the number of classes that
+//   the later half of the trajectories showed for the first time, over their count, and the
+//   larger limit is taken: S1 estimates an expectation over all the data the provider could
+//   give, and the data of a run that halts are those that happened to show few new classes.
 // - Cells per appearance: the mean over the appearances of rare classes (seen in at most two
 //   trajectories), at least 1 — or, when larger, what an appearance sets off by simulation
 //   (simulated_appearance_cells): a class whose first appearance starts a cascade (a birth in a
@@ -79,9 +82,11 @@ double simulated_appearance_cells(const ca::RuleTable& table, const groups::Orbi
 
 struct RiskBound {
   int trajectories = 0;
-  long singleton_classes = 0;                 // S1
-  double new_classes_upper = 0;               // Poisson limit on S1, divided by n
-  double rare_cells_per_appearance = 1;       // the rare classes' mean, at least 1
+  long singleton_classes = 0;            // S1
+  int recent_trajectories = 0;           // the later half: the last max(1, n/2)
+  long recent_new_classes = 0;           // classes they showed first (not trajectory 0)
+  double new_classes_upper = 0;          // the larger Poisson limit: S1 / n, recent_new / recent
+  double rare_cells_per_appearance = 1;  // the rare classes' mean, at least 1
   double simulated_cells_per_appearance = 1;  // simulated_appearance_cells, 1 where none was made
   double cells_per_appearance = 1;            // the larger of the two
   double cells_per_trajectory = 0;

@@ -144,9 +144,42 @@ TEST_CASE("tested guesses shrink the bound, failed guesses do not", "[risk]") {
   REQUIRE(b0.bound == Approx(b0.missing_mass_upper));
   REQUIRE(bg.bound == Approx(b0.bound * binomial_upper(0, 60, 0.025)));
   REQUIRE(bb.bound > 0.5 * b0.bound);
-  // S1 = 10 singletons over 10 trajectories of ~1001 cells, one cell each.
+  // S1 = 10 singletons over 10 trajectories of ~1001 cells, one cell each; the last 5 showed 5
+  // classes first, whose limit over 5 trajectories is the larger.
   REQUIRE(b0.missing_mass_estimate == Approx(1.0 / 1001).epsilon(1e-3));
-  REQUIRE(b0.missing_mass_upper == Approx(poisson_upper(10, 0.025) / 10 / 1001).epsilon(1e-3));
+  REQUIRE(b0.recent_trajectories == 5);
+  REQUIRE(b0.recent_new_classes == 5);
+  REQUIRE(poisson_upper(5, 0.025) / 5 > poisson_upper(10, 0.025) / 10);
+  REQUIRE(b0.missing_mass_upper == Approx(poisson_upper(5, 0.025) / 5 / 1001).epsilon(1e-3));
+}
+
+TEST_CASE("classes first seen lately bound the rate where S1 is 0", "[risk]") {
+  // Hand-worked: 8 trajectories of 1000 background cells. Trajectory 4 shows two classes for
+  // the first time and trajectory 5 shows them again (each class also 10 cells), so no class
+  // is seen in one trajectory only: S1 = 0, and S1 alone would bound the rate by
+  // poisson_upper(0) / 8. The later half (trajectories 4..7) showed 2 classes first.
+  const groups::Orbits classes(groups::Subgroup::parse("p1"));
+  std::vector<ca::PatternCounts> per(8);
+  for (auto& c : per) c.n[0][0] = 1000;
+  for (int k : {4, 5})
+    for (int o : {20, 21}) per[std::size_t(k)].n[std::size_t(o)][1] = 10;
+  const auto b = extractor::risk_bound(per, classes, {}, 0.95);
+  REQUIRE(b.singleton_classes == 0);
+  REQUIRE(b.recent_trajectories == 4);
+  REQUIRE(b.recent_new_classes == 2);
+  REQUIRE(b.new_classes_upper == Approx(poisson_upper(2, 0.025) / 4));
+  REQUIRE(b.new_classes_upper > 2 * poisson_upper(0, 0.025) / 8);
+  CHECK_THAT(b.summary(), Catch::Contains("from 0 seen in one trajectory only of 8 and 2 first "
+                                          "seen in the last 4"));
+  // Shown before the later half (trajectories 1 and 2), the same classes count in neither term:
+  // the later half saw nothing new, over 4 trajectories (the price: twice S1's limit over 8).
+  std::vector<ca::PatternCounts> early(8);
+  for (auto& c : early) c.n[0][0] = 1000;
+  for (int k : {1, 2})
+    for (int o : {20, 21}) early[std::size_t(k)].n[std::size_t(o)][1] = 10;
+  const auto e = extractor::risk_bound(early, classes, {}, 0.95);
+  REQUIRE(e.recent_new_classes == 0);
+  REQUIRE(e.new_classes_upper == Approx(poisson_upper(0, 0.025) / 4));
 }
 
 TEST_CASE("Poisson tails far beyond the mean keep their digits", "[risk]") {
