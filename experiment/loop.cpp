@@ -9,6 +9,7 @@
 
 #include "ca/error.h"
 #include "ca/files.h"
+#include "ca/naming.h"
 #include "ca/rulestring.h"
 #include "groups/invariance.h"
 #include "groups/orbits.h"
@@ -239,9 +240,10 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
   sym.min_evidence = ls.min_evidence;
 
   std::string last_judgement;  // why the last fresh trajectory did not certify
-  // The trajectories that repeated one taken before, since the last that did not. A provider
-  // whose soups cannot differ (density 0 or 1, a seeded world that serves one soup) would spend
-  // the whole budget on copies: after kRepeatsToStop in a row the run stops, as on its budget.
+  // The trajectories asked of the provider (not replayed: stored copies, or recordings, cost no
+  // request) that repeated one taken before, since the last that did not. A provider whose soups
+  // cannot differ (density 0 or 1, a seeded world that serves one soup) would spend the whole
+  // budget on copies: after kRepeatsToStop in a row the run stops, as on its budget.
   constexpr int kRepeatsToStop = 3;
   std::vector<int> repeats_in_a_row;
   for (int round = 0;; ++round) {
@@ -486,7 +488,8 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       state.fresh_trajectory = source.next_index() - 1;
       if (std::string repeated = repeat(fresh); !repeated.empty()) {
         d = {extractor::Action::request, repeated + ": no fresh test", std::nullopt};
-        repeats_in_a_row.push_back(state.fresh_trajectory);
+        if (state.fresh_trajectory >= source.replayed())
+          repeats_in_a_row.push_back(state.fresh_trajectory);
       } else {
         repeats_in_a_row.clear();
         d = policy->judge(state, fresh, boundary);
@@ -501,20 +504,17 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       ca::Trajectory next = source.next();
       if (std::string repeated = repeat(next); !repeated.empty()) {
         d.reason += "; " + repeated;
-        repeats_in_a_row.push_back(source.next_index() - 1);
+        if (source.next_index() - 1 >= source.replayed())
+          repeats_in_a_row.push_back(source.next_index() - 1);
       } else {
         repeats_in_a_row.clear();
         take(std::move(next));
       }
     }
     if (reason.empty() && int(repeats_in_a_row.size()) >= kRepeatsToStop) {
-      std::string which;
-      for (std::size_t i = 0; i < repeats_in_a_row.size(); ++i)
-        which += fmt::format("{}{}",
-                             i == 0                             ? ""
-                             : i + 1 == repeats_in_a_row.size() ? " and "
-                                                                : ", ",
-                             repeats_in_a_row[i]);
+      std::vector<std::string> numbers_said;
+      for (int k : repeats_in_a_row) numbers_said.push_back(std::to_string(k));
+      const std::string which = ca::join_names(numbers_said);
       reason = fmt::format(
           "the provider repeats itself: trajectories {} each repeat one taken before, frame for "
           "frame (soups that cannot differ: a density of 0 or 1, a grid too small); more would "

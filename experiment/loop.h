@@ -78,6 +78,7 @@ class RunSource : public provider::TrajectorySource {
   provider::Shape shape() const override;
   std::optional<std::string> reveal() override;
   int stored() const { return static_cast<int>(stored_.size()); }
+  int replayed() const override { return stored(); }
   int fresh() const { return fresh_; }  // asked of the provider in this process
 
  protected:

@@ -80,9 +80,9 @@ int run_in(const RunDir& dir, const Config& config, const std::string& provider_
   // of the data it holds and undo its result.
   if (stored > cfg.stopping.max_trajectories) {
     fmt::print(
-        "  the budget is {} trajectories for this session, the number stored (the run's "
-        "config says {})\n",
-        stored, cfg.stopping.max_trajectories);
+        "  {} trajectories are stored, more than the budget of {}: the budget is {} for "
+        "this session\n",
+        stored, cfg.stopping.max_trajectories, stored);
     cfg.stopping.max_trajectories = stored;
   }
   const bool tty = ::isatty(1);
@@ -253,17 +253,24 @@ int resume_experiment(const RunDir& dir, const std::string& provider_exe,
       cfg.provider.timeout_s = mine.provider.timeout_s;
     }
     // The budget may change too: a run stopped on its budget continues with a larger one, its
-    // trajectories kept (a resumed run replays them whatever the budget), and the trajectories
-    // asked for now are each one request, the same whatever the budget was.
-    for (auto [key, stored, given] :
-         {std::tuple{"stopping.max_trajectories", &cfg.stopping.max_trajectories,
-                     mine.stopping.max_trajectories},
-          std::tuple{"stopping.max_rounds", &cfg.stopping.max_rounds, mine.stopping.max_rounds}})
-      if (*stored != given) {
-        fmt::print("carl run --resume: {} {} from {} for this session (the run's config says {})\n",
-                   key, given, terminal_safe(options.config), *stored);
-        *stored = given;
-      }
+    // trajectories kept (a resumed run replays them all, whatever the budget), and each
+    // trajectory asked for now is one request, whatever the budget was. Not a carl learn run's:
+    // its budget is its recordings, and its provider a stand-in that has no more.
+    if (mine.stopping.max_trajectories != cfg.stopping.max_trajectories) {
+      const auto& c = cfg.provider.command;
+      if (c.size() >= 3 && c[1] == "learn" && c[2] == "--no-more")
+        throw InputError(fmt::format(
+            "{}: stopping.max_trajectories is {} in the run but {} in {}; a carl learn run's "
+            "budget is its recordings: learn from more in a fresh run",
+            dir.file("config.yaml"), cfg.stopping.max_trajectories, mine.stopping.max_trajectories,
+            options.config));
+      fmt::print(
+          "carl run --resume: stopping.max_trajectories {} from {} for this session (the run's "
+          "config says {})\n",
+          mine.stopping.max_trajectories, terminal_safe(options.config),
+          cfg.stopping.max_trajectories);
+      cfg.stopping.max_trajectories = mine.stopping.max_trajectories;
+    }
     const ConfigDifference d = config_difference(cfg, mine, /*ignore_placement=*/true);
     if (!d.key.empty())
       throw InputError(fmt::format(
@@ -309,7 +316,8 @@ int inspect_run(const std::string& run_dir, const std::optional<std::string>& ag
                r.score->hidden_rule);
   fmt::print("\nrounds:\n");
   for (const RoundRecord& rec : run.rounds)
-    fmt::print("  {}\n", round_line(rec, run.config.stopping.max_trajectories));
+    fmt::print("  {}\n", round_line(rec, std::max(run.config.stopping.max_trajectories,
+                                                  run.trajectory_count)));
   fmt::print("\nrule table by {} orbit (representative, then =output):\n\n{}", group.name(),
              render_orbits(table, group));
   if (other) {

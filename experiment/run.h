@@ -21,8 +21,8 @@ int run_experiment(const std::string& config_path, const std::string& provider_e
 struct ResumeOptions {
   // A config given with the run directory (`carl run CONFIG --resume DIR`): it must parse to
   // the stored config (every key but name, output.runs_dir, provider.timeout and the budget,
-  // stopping.max_trajectories and max_rounds, which this session then uses), else an InputError
-  // naming the first key that differs. The stored
+  // stopping.max_trajectories, which this session then uses; not a carl learn run's budget),
+  // else an InputError naming the first key that differs. The stored
   // config's provider.command is run only when such a config was given (the user's own) or when
   // trust_provider is set; the built-in provider needs neither.
   std::string config;

@@ -90,17 +90,20 @@ std::string RunDir::read(const std::string& name) const {
 }
 
 namespace {
+// What follows the digest on its line is words for a reader, not checked: rewording them must
+// not make every stored run read as edited.
 constexpr std::string_view kConfigDigest = "# carl: the config as used, digest ";
-std::string config_digest_line(const std::string& text) {
-  return fmt::format("{}{:016x} (edit nothing: a run keeps its config)\n", kConfigDigest,
-                     provider::fnv1a64(text));
+std::string config_digest(const std::string& text) {
+  return fmt::format("{:016x}", provider::fnv1a64(text));
 }
 }  // namespace
 
 void RunDir::write_config(const std::string& text) const {
   // A byte-order mark goes: it would stand after the digest line, inside the YAML text.
   const std::string body = text.rfind("\xef\xbb\xbf", 0) == 0 ? text.substr(3) : text;
-  write("config.yaml", config_digest_line(body) + body);
+  write("config.yaml", fmt::format("{}{} (edit nothing: a run keeps its config)\n", kConfigDigest,
+                                   config_digest(body)) +
+                           body);
 }
 
 std::string RunDir::read_config() const {
@@ -109,11 +112,11 @@ std::string RunDir::read_config() const {
   if (text.rfind(kConfigDigest, 0) != 0) return text;
   const std::size_t eol = text.find('\n');
   const std::string body = eol == std::string::npos ? "" : text.substr(eol + 1);
-  if (text.substr(0, eol + 1) != config_digest_line(body))
+  if (text.compare(kConfigDigest.size(), 16, config_digest(body)) != 0)
     throw InputError(fmt::format(
         "{}: changed since the run began (its digest line does not match the file); a run "
-        "keeps its config: start a fresh run for other settings, or raise the budget with "
-        "carl run CONFIG --resume {}",
+        "keeps its config: undo the edit, or start a fresh run for other settings (a larger "
+        "budget is given as carl run CONFIG --resume {})",
         file("config.yaml"), path_));
   return text;
 }

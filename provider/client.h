@@ -34,6 +34,8 @@ class TrajectorySource {
   void start_at(int index) { first_index_ = index; }
   // The hidden rule, only from a provider that allows it (benchmarks score after halting).
   virtual std::optional<std::string> reveal() { return std::nullopt; }
+  // How many of the first trajectories are replayed from a store, not asked of the provider.
+  virtual int replayed() const { return 0; }
 
  protected:
   virtual ca::Trajectory fetch(int index) = 0;

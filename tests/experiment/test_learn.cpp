@@ -95,6 +95,15 @@ TEST_CASE("carl learn says what more it would need, and names unknown entries", 
   // The stored config: the recordings' shape, a budget of exactly the recordings.
   const std::string cfg = read_text_file(dir.path() + "/out/tiny/config.yaml");
   REQUIRE_THAT(cfg, Catch::Contains("max_trajectories: 1") && Catch::Contains("height: 10"));
+  // Its budget is the recordings: a larger one given with --resume is refused, not run with a
+  // stand-in provider that has no more.
+  std::string more = cfg;
+  more.replace(more.find("max_trajectories: 1"), 19, "max_trajectories: 5");
+  carl::ca::write_text_file(dir.path() + "/more.yaml", more);
+  REQUIRE(carl_cmd("run more.yaml --resume out/tiny", dir.path(), &out) == 2);
+  REQUIRE_THAT(out, Catch::Contains("out/tiny/config.yaml: stopping.max_trajectories is 1 in the "
+                                    "run but 5 in more.yaml; a carl learn run's budget is its "
+                                    "recordings"));
 }
 
 TEST_CASE("carl learn takes a config without a provider section", "[learn][cli]") {

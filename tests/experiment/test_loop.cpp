@@ -59,9 +59,13 @@ Config risk_config(const std::string& rule, double density) {
 class WorldSource : public provider::TrajectorySource {
  public:
   using Fetch = std::function<ca::Trajectory(const provider::HiddenRuleWorld&, int)>;
-  WorldSource(const Config& cfg, Fetch fetch)
-      : world_(experiment::provider_options(cfg.provider)), fetch_(std::move(fetch)) {}
+  // `replayed`: how many of the first trajectories stand for stored ones (a resume, recordings).
+  WorldSource(const Config& cfg, Fetch fetch, int replayed = 0)
+      : world_(experiment::provider_options(cfg.provider)),
+        fetch_(std::move(fetch)),
+        replayed_(replayed) {}
   provider::Shape shape() const override { return world_.shape(); }
+  int replayed() const override { return replayed_; }
 
  protected:
   ca::Trajectory fetch(int index) override { return fetch_(world_, index); }
@@ -69,6 +73,7 @@ class WorldSource : public provider::TrajectorySource {
  private:
   provider::HiddenRuleWorld world_;
   Fetch fetch_;
+  int replayed_ = 0;
 };
 
 // The realized share of `table`'s mispredicted one-step updates on 20 trajectories of cfg's
@@ -488,6 +493,24 @@ TEST_CASE("repeats stop a run only when they come in a row", "[loop][hostile]") 
   CHECK(ca::emit_rule(o.rule.table) == "B3/S23");
 }
 
+TEST_CASE("stored copies replayed do not stop a run: they cost no request", "[loop][hostile]") {
+  // Recordings (carl learn) or a resumed run's files: copies 1 to 4 of trajectory 0, then
+  // trajectories that differ. The copies are set aside; the run goes on to the others.
+  Config cfg = config_file("life");
+  cfg.output.checkpoint = false;
+  WorldSource source(
+      cfg,
+      [](const provider::HiddenRuleWorld& world, int index) {
+        return world.trajectory(index >= 1 && index <= 4 ? 0 : index);
+      },
+      /*replayed=*/8);
+  const experiment::Outcome o = experiment::run_loop(cfg, source, {});
+  INFO(o.reason);
+  CHECK(o.halted);
+  CHECK(o.trajectories >= 6);
+  CHECK(ca::emit_rule(o.rule.table) == "B3/S23");
+}
+
 TEST_CASE("a provider that repeats a trajectory gives no fresh evidence", "[loop][hostile]") {
   // A helper's campaign: a provider that served the same trajectory every time had certified
   // "the complete rule predicted trajectory 1, which it had not trained on", and the risk bound
@@ -504,7 +527,7 @@ TEST_CASE("a provider that repeats a trajectory gives no fresh evidence", "[loop
     CHECK_FALSE(o.halted);
     // Three copies in a row and it stops, the rest of the budget unspent.
     CHECK(o.trajectories == 4);
-    CHECK_THAT(o.reason, Catch::StartsWith("the provider repeats itself: trajectories 1, 2 and 3 "
+    CHECK_THAT(o.reason, Catch::StartsWith("the provider repeats itself: trajectories 1, 2, 3 "
                                            "each repeat one taken before"));
     bool said = false;
     for (const auto& r : o.records) {

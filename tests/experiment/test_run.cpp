@@ -399,6 +399,10 @@ TEST_CASE("a run stopped on its budget continues with a larger one, its stored c
                                             " for this session (the run's config says 1)"));
   const int taken = trajectory_count(dir);
   REQUIRE(taken > 1);
+  // carl inspect shows the trajectories taken as the budget, not the stored budget of 1.
+  const Result inspected = run_carl("inspect " + dir, tmp.path());
+  REQUIRE_THAT(inspected.output, Catch::Contains(fmt::format(" of {} |", taken)));
+  REQUIRE_THAT(inspected.output, !Catch::Contains(" of 1 |"));
   const std::string rule = ca::read_text_file(dir + "/rule.json");
   REQUIRE(nlohmann::json::parse(rule)["halted"] == true);
   // Resumed again with the stored budget: every stored trajectory is replayed, none asked for,
