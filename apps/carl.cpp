@@ -489,8 +489,7 @@ int run_command(int argc, char** argv) {
     if (*learn && learn->count("--name") > 0 && learn_options.name.empty())
       throw InputError("--name '': must be a non-empty name without '/'");
     if (*learn) {
-      learn_options.no_provider = {"carl", "learn", "--no-more",
-                                   std::to_string(learn_options.files.size())};
+      learn_options.no_provider = carl::experiment::learn_stand_in(learn_options.files.size());
       std::string dir;
       const int rc = carl::experiment::learn_from_files(learn_options, &dir);
       report_if_asked(dir);

@@ -3,6 +3,7 @@
 #include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <type_traits>
 
@@ -17,6 +18,16 @@
 #include "provider/parameters.h"
 
 namespace carl::experiment {
+
+std::vector<std::string> learn_stand_in(std::size_t recordings) {
+  return {"carl", "learn", "--no-more", std::to_string(recordings)};
+}
+
+bool is_learn_run(const Config& config) {
+  const auto& c = config.provider.command;
+  const auto stand_in = learn_stand_in(0);
+  return c.size() == stand_in.size() && std::equal(stand_in.begin(), stand_in.end() - 1, c.begin());
+}
 
 int learn_from_files(const LearnOptions& o, std::string* run_dir) {
   if (o.files.empty()) throw InputError("carl learn: give one or more recorded trajectory files");

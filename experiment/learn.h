@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "experiment/config.h"
+
 namespace carl::experiment {
 
 struct LearnOptions {
@@ -25,5 +27,10 @@ struct LearnOptions {
 // Returns the process exit status, as `carl run`: 0 when the policy halted, 1 when it stopped
 // for want of trajectories. Writes the run directory's path into `run_dir` when given.
 int learn_from_files(const LearnOptions& options, std::string* run_dir = nullptr);
+
+// The stand-in provider.command a learn run stores (`carl learn --no-more N`: it serves no
+// trajectory), and whether a stored config is such a run's: its budget is its N recordings.
+std::vector<std::string> learn_stand_in(std::size_t recordings);
+bool is_learn_run(const Config& config);
 
 }  // namespace carl::experiment

@@ -1,5 +1,6 @@
 #include "experiment/loop.h"
 
+#include <fmt/format.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -9,7 +10,6 @@
 
 #include "ca/error.h"
 #include "ca/files.h"
-#include "ca/naming.h"
 #include "ca/rulestring.h"
 #include "groups/invariance.h"
 #include "groups/orbits.h"
@@ -246,6 +246,13 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
   // budget on copies: after kRepeatsToStop in a row the run stops, as on its budget.
   constexpr int kRepeatsToStop = 3;
   std::vector<int> repeats_in_a_row;
+  auto note_repeat = [&](bool repeated) {
+    const int number = source.next_index() - 1;  // the trajectory just fetched
+    if (!repeated)
+      repeats_in_a_row.clear();
+    else if (number >= source.replayed())
+      repeats_in_a_row.push_back(number);
+  };
   for (int round = 0;; ++round) {
     RoundRecord rec;
     rec.round = round;
@@ -488,10 +495,9 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       state.fresh_trajectory = source.next_index() - 1;
       if (std::string repeated = repeat(fresh); !repeated.empty()) {
         d = {extractor::Action::request, repeated + ": no fresh test", std::nullopt};
-        if (state.fresh_trajectory >= source.replayed())
-          repeats_in_a_row.push_back(state.fresh_trajectory);
+        note_repeat(true);
       } else {
-        repeats_in_a_row.clear();
+        note_repeat(false);
         d = policy->judge(state, fresh, boundary);
         rec.certify_error = d.judged_error;
         if (d.action == extractor::Action::halt)
@@ -504,22 +510,18 @@ Outcome run_loop(const Config& cfg, provider::TrajectorySource& source, const Lo
       ca::Trajectory next = source.next();
       if (std::string repeated = repeat(next); !repeated.empty()) {
         d.reason += "; " + repeated;
-        if (source.next_index() - 1 >= source.replayed())
-          repeats_in_a_row.push_back(source.next_index() - 1);
+        note_repeat(true);
       } else {
-        repeats_in_a_row.clear();
+        note_repeat(false);
         take(std::move(next));
       }
     }
     if (reason.empty() && int(repeats_in_a_row.size()) >= kRepeatsToStop) {
-      std::vector<std::string> numbers_said;
-      for (int k : repeats_in_a_row) numbers_said.push_back(std::to_string(k));
-      const std::string which = ca::join_names(numbers_said);
       reason = fmt::format(
           "the provider repeats itself: trajectories {} each repeat one taken before, frame for "
           "frame (soups that cannot differ: a density of 0 or 1, a grid too small); more would "
           "likely bring nothing new",
-          which);
+          fmt::join(repeats_in_a_row, ", "));
     }
     if (reason.empty()) {
       rec.decision = fmt::format("{} ({})", extractor::name(d.action), d.reason);

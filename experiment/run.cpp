@@ -15,6 +15,7 @@
 #include "ca/files.h"
 #include "ca/naming.h"
 #include "ca/rulestring.h"
+#include "experiment/learn.h"
 #include "experiment/loop.h"
 #include "experiment/run_dir.h"
 #include "experiment/yaml_section.h"
@@ -75,15 +76,12 @@ int run_in(const RunDir& dir, const Config& config, const std::string& provider_
              terminal_safe(dir.path()));
   if (resumed)
     fmt::print("  {} stored trajectories will be replayed, none asked for again\n", stored);
-  // Every stored trajectory is replayed, however many the budget allows: a run continued once
-  // with a larger budget (carl run CONFIG --resume DIR) and then without it must not stop short
-  // of the data it holds and undo its result.
-  if (stored > cfg.stopping.max_trajectories) {
+  if (run_budget(cfg, stored) > cfg.stopping.max_trajectories) {
     fmt::print(
         "  {} trajectories are stored, more than the budget of {}: the budget is {} for "
         "this session\n",
         stored, cfg.stopping.max_trajectories, stored);
-    cfg.stopping.max_trajectories = stored;
+    cfg.stopping.max_trajectories = run_budget(cfg, stored);
   }
   const bool tty = ::isatty(1);
   std::string rounds;  // rounds.jsonl, rewritten durably after each round
@@ -257,8 +255,7 @@ int resume_experiment(const RunDir& dir, const std::string& provider_exe,
     // trajectory asked for now is one request, whatever the budget was. Not a carl learn run's:
     // its budget is its recordings, and its provider a stand-in that has no more.
     if (mine.stopping.max_trajectories != cfg.stopping.max_trajectories) {
-      const auto& c = cfg.provider.command;
-      if (c.size() >= 3 && c[1] == "learn" && c[2] == "--no-more")
+      if (is_learn_run(cfg))
         throw InputError(fmt::format(
             "{}: stopping.max_trajectories is {} in the run but {} in {}; a carl learn run's "
             "budget is its recordings: learn from more in a fresh run",
@@ -316,8 +313,7 @@ int inspect_run(const std::string& run_dir, const std::optional<std::string>& ag
                r.score->hidden_rule);
   fmt::print("\nrounds:\n");
   for (const RoundRecord& rec : run.rounds)
-    fmt::print("  {}\n", round_line(rec, std::max(run.config.stopping.max_trajectories,
-                                                  run.trajectory_count)));
+    fmt::print("  {}\n", round_line(rec, run_budget(run.config, run.trajectory_count)));
   fmt::print("\nrule table by {} orbit (representative, then =output):\n\n{}", group.name(),
              render_orbits(table, group));
   if (other) {

@@ -130,6 +130,10 @@ void RunDir::remove() const {
   fs::remove_all(path_, ec);  // remove_all does not follow symlinks inside the directory
 }
 
+int run_budget(const Config& c, int stored) {
+  return std::max(c.stopping.max_trajectories, stored);
+}
+
 provider::Shape run_shape(const Config& c) {
   return {c.provider.height, c.provider.width, c.provider.steps, c.provider.mode};
 }

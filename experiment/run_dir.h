@@ -62,6 +62,10 @@ class RunDir {
 
 // The shape every trajectory of a run with this config has.
 provider::Shape run_shape(const Config& config);
+// The trajectory budget of a run holding `stored` trajectories: its config's, or the number
+// stored where that is more (a budget raised for a resumed session is not stored; every stored
+// trajectory is replayed, and a resume must not stop short of its data and undo its result).
+int run_budget(const Config& config, int stored);
 
 // rule.json, checked.
 struct StoredRule {

@@ -313,7 +313,7 @@ RiskBound risk_bound(const std::vector<ca::PatternCounts>& per_trajectory,
       here[std::size_t(classes.orbit_of(ca::Pattern(p)))] += double(c.total(ca::Pattern(p)));
     for (std::size_t o = 0; o < here.size(); ++o) {
       if (here[o] <= 0) continue;
-      if (appearances[o] == 0 && int(k) >= recent_from && k > 0) ++b.recent_new_classes;
+      if (appearances[o] == 0 && int(k) >= recent_from) ++b.recent_new_classes;
       ++appearances[o];
       cells[o] += here[o];
       total_cells += here[o];

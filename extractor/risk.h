@@ -84,7 +84,7 @@ struct RiskBound {
   int trajectories = 0;
   long singleton_classes = 0;            // S1
   int recent_trajectories = 0;           // the later half: the last max(1, n/2)
-  long recent_new_classes = 0;           // classes they showed first (not trajectory 0)
+  long recent_new_classes = 0;           // classes they showed first
   double new_classes_upper = 0;          // the larger Poisson limit: S1 / n, recent_new / recent
   double rare_cells_per_appearance = 1;  // the rare classes' mean, at least 1
   double simulated_cells_per_appearance = 1;  // simulated_appearance_cells, 1 where none was made

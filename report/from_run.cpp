@@ -20,8 +20,7 @@ RunData run_data(const experiment::RunContents& run) {
   RunData d;
   d.name = run.config.name;
   d.config_text = run.config_text;
-  // A budget raised for a resumed session is not stored; the trajectories it took are.
-  d.max_trajectories = std::max(run.config.stopping.max_trajectories, run.trajectory_count);
+  d.max_trajectories = experiment::run_budget(run.config, run.trajectory_count);
   d.torus = run.config.provider.mode != ca::Boundary::window;
   d.trajectories = run.trajectory_count;
   d.provenance.fill(extractor::Provenance::unknown);

@@ -159,11 +159,15 @@ TEST_CASE("classes first seen lately bound the rate where S1 is 0", "[risk]") {
   // is seen in one trajectory only: S1 = 0, and S1 alone would bound the rate by
   // poisson_upper(0) / 8. The later half (trajectories 4..7) showed 2 classes first.
   const groups::Orbits classes(groups::Subgroup::parse("p1"));
-  std::vector<ca::PatternCounts> per(8);
-  for (auto& c : per) c.n[0][0] = 1000;
-  for (int k : {4, 5})
-    for (int o : {20, 21}) per[std::size_t(k)].n[std::size_t(o)][1] = 10;
-  const auto b = extractor::risk_bound(per, classes, {}, 0.95);
+  // Classes 20 and 21 shown in trajectories `first` and `first + 1` of 8.
+  auto shown_in = [](int first) {
+    std::vector<ca::PatternCounts> per(8);
+    for (auto& c : per) c.n[0][0] = 1000;
+    for (int k : {first, first + 1})
+      for (int o : {20, 21}) per[std::size_t(k)].n[std::size_t(o)][1] = 10;
+    return per;
+  };
+  const auto b = extractor::risk_bound(shown_in(4), classes, {}, 0.95);
   REQUIRE(b.singleton_classes == 0);
   REQUIRE(b.recent_trajectories == 4);
   REQUIRE(b.recent_new_classes == 2);
@@ -173,11 +177,7 @@ TEST_CASE("classes first seen lately bound the rate where S1 is 0", "[risk]") {
                                           "seen in the last 4"));
   // Shown before the later half (trajectories 1 and 2), the same classes count in neither term:
   // the later half saw nothing new, over 4 trajectories (the price: twice S1's limit over 8).
-  std::vector<ca::PatternCounts> early(8);
-  for (auto& c : early) c.n[0][0] = 1000;
-  for (int k : {1, 2})
-    for (int o : {20, 21}) early[std::size_t(k)].n[std::size_t(o)][1] = 10;
-  const auto e = extractor::risk_bound(early, classes, {}, 0.95);
+  const auto e = extractor::risk_bound(shown_in(1), classes, {}, 0.95);
   REQUIRE(e.recent_new_classes == 0);
   REQUIRE(e.new_classes_upper == Approx(poisson_upper(0, 0.025) / 4));
 }
